@@ -1,0 +1,1 @@
+export { identityAffine, type Volume, voxelCount } from './volume.js';
