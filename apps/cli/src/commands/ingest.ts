@@ -1,0 +1,83 @@
+import { discoverScans, parseClassMap } from '@ct3d/io';
+import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
+import { lastValueFrom, tap } from 'rxjs';
+import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
+import type { Command } from '../command.js';
+import { createProgress } from '../progress.js';
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
+  usage:
+    'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] [--classes CT-0=0,CT-23=1] [--json]',
+  async run(argv) {
+    const { values, positionals } = parseCommand(argv, {
+      out: { type: 'string' },
+      size: { type: 'string' },
+      workers: { type: 'string' },
+      classes: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const dataDir = requireString(positionals[0], '<data-dir>');
+    const done = await runIngest({
+      dataDir,
+      cacheDir: requireString(values.out, '--out <cache-dir>'),
+      size: values.size ? parseSize(values.size) : [128, 128, 64],
+      workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
+      classes: values.classes ? parseClassMap(values.classes) : undefined,
+      json: Boolean(values.json),
+    });
+    return done.failed.length > 0 ? 1 : 0;
+  },
+};
+
+export interface IngestRun {
+  dataDir: string;
+  cacheDir: string;
+  size: [number, number, number];
+  workers?: number;
+  classes?: Record<string, number>;
+  json?: boolean;
+}
+
+type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
+
+/** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
+export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
+  const found = await discoverScans(opts.dataDir, { classes: opts.classes });
+  for (const s of found.skipped) console.error(`skipped ${s.path}: ${s.reason}`);
+  const progress = createProgress();
+  let started = performance.now();
+  let total = 0;
+  let done: DoneEvent | undefined;
+  const onEvent = (e: IngestEvent): void => {
+    if (e.type === 'start') {
+      started = performance.now();
+      total = e.total;
+      for (const t of e.removedTemps) console.error(`removed unfinished file from an earlier run: ${t}`);
+    } else if (e.type === 'scanDone') {
+      for (const w of e.warnings) console.error(`${e.path}: ${w}`);
+    } else if (e.type === 'scanFailed') {
+      console.error(`failed ${e.path}: ${e.reason}`);
+    } else if (e.type === 'done') {
+      done = e;
+      return;
+    }
+    const count = e.type === 'start' ? 0 : e.done;
+    progress.update(formatProgress({ label: 'ingest', done: count, total, startedMs: started, nowMs: performance.now() }));
+  };
+  await lastValueFrom(
+    ingest({ scans: found.scans, cacheDir: opts.cacheDir, size: opts.size, workers: opts.workers }).pipe(tap(onEvent)),
+  );
+  if (!done) throw new Error('ingest ended without a summary');
+  progress.done(
+    `ingested ${done.ingested}, already cached ${done.skipped}, failed ${done.failed.length} ` +
+      `(${done.scansPerSec.toFixed(2)} scans/s) -> ${done.cacheDir}`,
+  );
+  if (done.failed.length > 0) {
+    console.error(`${done.failed.length} scan(s) failed:`);
+    for (const f of done.failed) console.error(`  ${f.path}: ${f.reason}`);
+  }
+  if (opts.json) console.log(JSON.stringify({ ...done, skippedFiles: found.skipped }));
+  return done;
+}
