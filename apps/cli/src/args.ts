@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 /** A user mistake on the command line: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -36,7 +36,8 @@ export function parseRange(text: string, flag: string): [number, number] {
 export function parseIntOption(text: string | undefined, flag: string, fallback: number, min = 0): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
   return n;
 }
 

@@ -7,7 +7,10 @@ export interface ProgressSink {
   done(line?: string): void;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, plainEveryMs = 5000): ProgressSink {
+export function createProgress(
+  stream: NodeJS.WriteStream = process.stderr,
+  plainEveryMs = 5000,
+): ProgressSink {
   const tty = Boolean(stream.isTTY);
   let last = 0;
   let pending = '';

@@ -1,1 +1,2 @@
-export {};
+export { type PickRng, ROTATION_ANGLES, randomRotation } from './random-rotation.js';
+export { type RotateOptions, rotateInPlane } from './rotate-in-plane.js';

@@ -1,1 +1,18 @@
+export { writeFileAtomic } from './atomic-write.js';
+export { DEFAULT_CLASSES, discoverScans, parseClassMap, type ScanEntry, type ScanList } from './discover.js';
+export { type DatatypeName, SUPPORTED_DATATYPES } from './nifti-datatypes.js';
+export { NiftiError } from './nifti-errors.js';
+export type { NiftiHeader } from './nifti-header.js';
+export {
+  DEFAULT_MAX_BYTES,
+  decodeNifti,
+  describeNonFinite,
+  type NiftiVolume,
+  type ReadNiftiOptions,
+  readNifti,
+} from './nifti-read.js';
+export { encodeNifti, type WriteNiftiOptions, writeNifti } from './nifti-write.js';
+export { createRng, mixSeed, type Rng } from './rng.js';
+export { type SynthesizeOptions, synthesizeChestCT } from './synthetic.js';
+export { type SyntheticDatasetOptions, writeSyntheticDataset } from './synthetic-dataset.js';
 export { identityAffine, type Volume, voxelCount } from './volume.js';

@@ -1,7 +1,20 @@
 import type { Command } from '../command.js';
+import { demo } from './demo.js';
+import { evaluateCommand } from './evaluate.js';
 import { ingestCommand } from './ingest.js';
+import { predict } from './predict.js';
 import { preprocess } from './preprocess.js';
 import { summary } from './summary.js';
 import { synth } from './synth.js';
+import { train } from './train.js';
 
-export const commands: Command[] = [synth, preprocess, ingestCommand, summary];
+export const commands: Command[] = [
+  synth,
+  preprocess,
+  ingestCommand,
+  summary,
+  train,
+  evaluateCommand,
+  predict,
+  demo,
+];

@@ -64,10 +64,14 @@ export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
       return;
     }
     const count = e.type === 'start' ? 0 : e.done;
-    progress.update(formatProgress({ label: 'ingest', done: count, total, startedMs: started, nowMs: performance.now() }));
+    progress.update(
+      formatProgress({ label: 'ingest', done: count, total, startedMs: started, nowMs: performance.now() }),
+    );
   };
   await lastValueFrom(
-    ingest({ scans: found.scans, cacheDir: opts.cacheDir, size: opts.size, workers: opts.workers }).pipe(tap(onEvent)),
+    ingest({ scans: found.scans, cacheDir: opts.cacheDir, size: opts.size, workers: opts.workers }).pipe(
+      tap(onEvent),
+    ),
   );
   if (!done) throw new Error('ingest ended without a summary');
   progress.done(

@@ -21,7 +21,9 @@ export const synth: Command = {
     const t0 = performance.now();
     const files = await writeSyntheticDataset(dir, { perClass, size, slices, seed });
     const s = ((performance.now() - t0) / 1000).toFixed(1);
-    console.log(`wrote ${files.length} synthetic scans (${size}x${size}, ${slices.join('-')} slices) to ${dir} in ${s}s`);
+    console.log(
+      `wrote ${files.length} synthetic scans (${size}x${size}, ${slices.join('-')} slices) to ${dir} in ${s}s`,
+    );
     return 0;
   },
 };

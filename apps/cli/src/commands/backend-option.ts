@@ -1,0 +1,10 @@
+import { BACKEND_NAMES, type BackendName } from '@ct3d/model';
+import { UsageError } from '../args.js';
+
+export function parseBackend(text: string | undefined): BackendName {
+  if (text === undefined) return 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(text)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${text}"`);
+  }
+  return text as BackendName;
+}

@@ -1,0 +1,130 @@
+import { formatProgress } from '@ct3d/pipeline';
+import {
+  formatEpochLine,
+  recordRun,
+  type TrainEvent,
+  type TrainFromCacheOptions,
+  trainFromCache,
+} from '@ct3d/train';
+import { lastValueFrom, type Observable } from 'rxjs';
+import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+import { createProgress } from '../progress.js';
+import { parseBackend } from './backend-option.js';
+
+export const train: Command = {
+  name: 'train',
+  summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
+  usage:
+    'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
+    '[--seed 0] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment]',
+  async run(argv) {
+    const { values } = parseCommand(argv, {
+      cache: { type: 'string' },
+      run: { type: 'string' },
+      epochs: { type: 'string' },
+      batch: { type: 'string' },
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+      workers: { type: 'string' },
+      'val-fraction': { type: 'string' },
+      'split-seed': { type: 'string' },
+      patience: { type: 'string' },
+      filters: { type: 'string' },
+      'no-augment': { type: 'boolean' },
+    });
+    const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
+    if (valFraction <= 0 || valFraction >= 1) throw new UsageError('--val-fraction must be between 0 and 1');
+    const opts: TrainFromCacheOptions = {
+      cacheDir: requireString(values.cache, '--cache <dir>'),
+      runDir: requireString(values.run, '--run <dir>'),
+      epochs: parseIntOption(values.epochs, '--epochs', 100, 1),
+      batchSize: parseIntOption(values.batch, '--batch', 2, 1),
+      backend: parseBackend(values.backend),
+      seed: parseIntOption(values.seed, '--seed', 0),
+      workers: values.workers ? parseIntOption(values.workers, '--workers', 1, 1) : undefined,
+      valFraction,
+      splitSeed: values['split-seed'] ? parseIntOption(values['split-seed'], '--split-seed', 0) : undefined,
+      patience: parseIntOption(values.patience, '--patience', 15, 1),
+      filters: values.filters ? parseFilters(values.filters) : undefined,
+      augment: !values['no-augment'],
+    };
+    const end = await runTraining(opts);
+    return end ? 0 : 1;
+  },
+};
+
+function parseFilters(text: string): number[] {
+  const filters = text.split(',').map(Number);
+  if (filters.length === 0 || filters.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new UsageError(`--filters must be a comma list of positive integers, got "${text}"`);
+  }
+  return filters;
+}
+
+type RunEnd = Extract<TrainEvent, { type: 'runEnd' }>;
+
+/** Prints a run's stream as the seed's verbose=2 log plus a progress bar inside each epoch. */
+export function logTraining(events$: Observable<TrainEvent>): void {
+  const progress = createProgress();
+  let epochStart = performance.now();
+  let steps = 0;
+  events$.subscribe({
+    next: (e) => {
+      if (e.type === 'runStart') {
+        steps = e.stepsPerEpoch ?? 0;
+        console.log(
+          `backend: ${e.backend}; ${e.epochs} epochs of ${steps} steps; run folder ${e.runDir ?? '-'}`,
+        );
+      } else if (e.type === 'batchEnd') {
+        if (e.step === 1) epochStart = performance.now() - e.ms;
+        const bar = formatProgress({
+          label: `epoch ${e.epoch}`,
+          done: e.step,
+          total: steps,
+          startedMs: epochStart,
+          nowMs: performance.now(),
+          unit: 'steps',
+        });
+        progress.update(
+          `${bar} loss ${e.loss.toFixed(4)} wait ${e.waitMs.toFixed(0)}ms compute ${e.computeMs.toFixed(0)}ms`,
+        );
+      } else if (e.type === 'epochEnd') {
+        progress.done('');
+        console.log(formatEpochLine(e));
+      } else if (e.type === 'checkpoint') {
+        console.log(`saved best checkpoint (${e.monitor} ${e.value.toFixed(4)}) to ${e.path}`);
+      } else if (e.type === 'earlyStop') {
+        console.log(
+          `early stopping at epoch ${e.epoch}: best ${e.monitor} ${e.best.toFixed(4)} at epoch ${e.bestEpoch}`,
+        );
+      }
+    },
+    error: () => progress.done(''),
+  });
+}
+
+/** Runs training with the CLI log and the run-folder recorder on the same stream. */
+export async function runTraining(opts: TrainFromCacheOptions): Promise<RunEnd | undefined> {
+  const events$ = trainFromCache(opts);
+  const recorder = recordRun(opts.runDir, events$);
+  logTraining(events$);
+  let end: RunEnd | undefined;
+  try {
+    const last = await lastValueFrom(events$);
+    if (last.type === 'runEnd') end = last;
+  } finally {
+    await recorder.done();
+  }
+  if (end) {
+    const best = end.best;
+    console.log(
+      `best epoch ${end.bestEpoch}` +
+        (best?.val_acc !== undefined
+          ? `: val_acc ${best.val_acc.toFixed(4)} val_auc ${best.val_auc?.toFixed(4)}`
+          : '') +
+        `\nrun folder: ${opts.runDir} (history.json, metrics.json, curves.png, montage.png, best/, model/)`,
+    );
+  }
+  return end;
+}

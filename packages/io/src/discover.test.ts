@@ -1,0 +1,77 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CLASSES, discoverScans, parseClassMap } from './index.js';
+
+let root = '';
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ct3d-io-discover-'));
+  const files = [
+    'CT-0/study_0002.nii.gz',
+    'CT-0/study_0001.nii',
+    'CT-0/notes.txt',
+    'CT-0/more/study_0003.NII.GZ',
+    'CT-23/b.nii.gz',
+    'CT-23/a.nii.gz',
+    'CT-1/ignored.nii.gz',
+  ];
+  for (const f of files) {
+    await mkdir(join(root, f, '..'), { recursive: true });
+    await writeFile(join(root, f), 'x');
+  }
+  await symlink(join(root, 'nowhere'), join(root, 'CT-23', 'broken-link'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('discoverScans', () => {
+  it('labels class folders (CT-0 -> 0, CT-23 -> 1 by default), sorted by name, recursively', async () => {
+    const { scans, skipped } = await discoverScans(root);
+    expect(DEFAULT_CLASSES).toEqual({ 'CT-0': 0, 'CT-23': 1 });
+    expect(scans.map((s) => [s.path.slice(root.length + 1), s.label, s.className])).toEqual([
+      ['CT-0/more/study_0003.NII.GZ', 0, 'CT-0'],
+      ['CT-0/study_0001.nii', 0, 'CT-0'],
+      ['CT-0/study_0002.nii.gz', 0, 'CT-0'],
+      ['CT-23/a.nii.gz', 1, 'CT-23'],
+      ['CT-23/b.nii.gz', 1, 'CT-23'],
+    ]);
+    expect(skipped.map((s) => s.path.slice(root.length + 1))).toEqual([
+      'CT-0/notes.txt',
+      'CT-23/broken-link',
+    ]);
+    expect(skipped[0].reason).toBe('not a NIfTI file (.nii or .nii.gz) in CT-0');
+  });
+
+  it('uses a custom class map', async () => {
+    const { scans } = await discoverScans(root, { classes: { 'CT-1': 1, 'CT-0': 0 } });
+    expect(scans.map((s) => [s.className, s.label])[0]).toEqual(['CT-1', 1]);
+    expect(scans).toHaveLength(4);
+  });
+
+  it('fails with a clear error naming a missing class folder', async () => {
+    await expect(discoverScans(root, { classes: { 'CT-0': 0, 'CT-4': 1 } })).rejects.toThrow(
+      `${join(root, 'CT-4')}: class folder missing (expected folders CT-0, CT-4 under ${root})`,
+    );
+    await expect(discoverScans(join(root, 'nowhere'))).rejects.toThrow(/nowhere\/CT-0: class folder missing/);
+  });
+});
+
+describe('parseClassMap', () => {
+  it('parses FOLDER=LABEL lists', () => {
+    expect(parseClassMap('CT-0=0,CT-1=1')).toEqual({ 'CT-0': 0, 'CT-1': 1 });
+    expect(parseClassMap(' CT-0 = 0 , CT-23=1 ,')).toEqual({ 'CT-0': 0, 'CT-23': 1 });
+    expect(parseClassMap('a=b=2')).toEqual({ 'a=b': 2 });
+  });
+  it('rejects malformed maps', () => {
+    expect(() => parseClassMap('')).toThrow(/empty/);
+    expect(() => parseClassMap('CT-0')).toThrow(/"CT-0" must be FOLDER=LABEL/);
+    expect(() => parseClassMap('CT-0=x')).toThrow(/must be FOLDER=LABEL/);
+    expect(() => parseClassMap('=1')).toThrow(/must be FOLDER=LABEL/);
+    expect(() => parseClassMap('CT-0=-1')).toThrow(/integer >= 0/);
+    expect(() => parseClassMap('CT-0=1.5')).toThrow(/integer >= 0/);
+    expect(() => parseClassMap('CT-0=')).toThrow(/must be FOLDER=LABEL/);
+    expect(() => parseClassMap('CT-0=0,CT-0=1')).toThrow(/twice/);
+  });
+});

@@ -1,0 +1,95 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+export interface ScanEntry {
+  path: string;
+  label: number;
+  className: string;
+}
+
+export interface ScanList {
+  scans: ScanEntry[];
+  /** Files found in class folders that are not NIfTI images (not fatal). */
+  skipped: { path: string; reason: string }[];
+}
+
+/** MosMedData's classes as the seed uses them: CT-0 normal, CT-23 viral pneumonia. */
+export const DEFAULT_CLASSES: Readonly<Record<string, number>> = { 'CT-0': 0, 'CT-23': 1 };
+
+const NIFTI_NAME = /\.nii(\.gz)?$/i;
+
+/** Parses "CT-0=0,CT-23=1" into {"CT-0": 0, "CT-23": 1}. */
+export function parseClassMap(spec: string): Record<string, number> {
+  const map: Record<string, number> = {};
+  const parts = spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (parts.length === 0) throw new Error(`class map "${spec}" is empty (expected e.g. "CT-0=0,CT-23=1")`);
+  for (const part of parts) {
+    const eq = part.lastIndexOf('=');
+    const name = part.slice(0, eq).trim();
+    const labelText = part.slice(eq + 1).trim();
+    const label = Number(labelText);
+    if (eq <= 0 || name.length === 0 || labelText === '' || !Number.isInteger(label) || label < 0) {
+      throw new Error(`class map entry "${part}" must be FOLDER=LABEL with LABEL an integer >= 0`);
+    }
+    if (name in map) throw new Error(`class map names folder "${name}" twice`);
+    map[name] = label;
+  }
+  return map;
+}
+
+/** All files under dir (recursively), sorted by path for a stable order. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    // A broken symlink counts as a file: it ends up in `skipped` or fails to read, never silently vanishes.
+    const linkToDir =
+      entry.isSymbolicLink() &&
+      (await stat(full).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ));
+    const isDir = entry.isDirectory() || linkToDir;
+    if (isDir) files.push(...(await listFiles(full)));
+    else files.push(full);
+  }
+  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function checkClassFolder(
+  root: string,
+  folder: string,
+  classes: Record<string, number>,
+): Promise<void> {
+  const expected = Object.keys(classes).join(', ');
+  try {
+    if ((await stat(folder)).isDirectory()) return;
+  } catch {
+    throw new Error(`${folder}: class folder missing (expected folders ${expected} under ${root})`);
+  }
+  throw new Error(`${folder}: class folder is not a directory (expected folders ${expected} under ${root})`);
+}
+
+/** Finds .nii/.nii.gz scans in one folder per class (recursively), labelled by the class map. */
+export async function discoverScans(
+  dir: string,
+  opts: { classes?: Record<string, number> } = {},
+): Promise<ScanList> {
+  const classes = opts.classes ?? DEFAULT_CLASSES;
+  if (Object.keys(classes).length === 0) throw new Error('discoverScans: no classes given');
+  const scans: ScanEntry[] = [];
+  const skipped: ScanList['skipped'] = [];
+  for (const [className, label] of Object.entries(classes)) {
+    const folder = join(dir, className);
+    await checkClassFolder(dir, folder, classes);
+    for (const path of await listFiles(folder)) {
+      if (NIFTI_NAME.test(path)) scans.push({ path, label, className });
+      else skipped.push({ path, reason: `not a NIfTI file (.nii or .nii.gz) in ${relative(dir, folder)}` });
+    }
+  }
+  return { scans, skipped };
+}

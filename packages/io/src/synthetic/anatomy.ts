@@ -1,0 +1,92 @@
+import { createRng, type Rng } from '../rng.js';
+import { growVesselTrees, type VesselSegment } from './vessels.js';
+
+/** HU values of the tissues drawn (before noise). */
+export const HU = {
+  air: -1000,
+  fat: -100,
+  soft: 40,
+  liver: 60,
+  blood: 45,
+  lung: -850,
+  boneCortex: 700,
+  boneMarrow: 250,
+} as const;
+
+/** A ground-glass opacity: an ellipsoid (x, y in pixels; z in mm) blended toward targetHU inside the lungs. */
+export interface Opacity {
+  x: number;
+  y: number;
+  z: number;
+  rx: number;
+  ry: number;
+  rz: number;
+  targetHU: number;
+}
+
+/** Everything random about one synthetic scan, drawn once; slices are then rendered from it. */
+export interface Anatomy {
+  n: number;
+  nz: number;
+  /** In-plane pixel size and slice spacing, mm. */
+  pixelMm: number;
+  sliceMm: number;
+  cx: number;
+  cy: number;
+  /** Body semi-axes (pixels) and fat rim as a fraction of them. */
+  bodyA: number;
+  bodyB: number;
+  fatRim: number;
+  /** Lung offset from the midline, semi-axes (pixels) at full size, and posterior density gradient (HU). */
+  lungDx: number;
+  lungA: number;
+  lungB: number;
+  dependentHU: number;
+  /** Rib cross-sections per side and the phase of their angles (radians). */
+  ribsPerSide: number;
+  ribPhase: number;
+  /** Per-slice jitter of the lung centres (pixels), for slice-to-slice variation. */
+  jitter: Float32Array;
+  vessels: VesselSegment[];
+  opacities: Opacity[];
+  /** A thin band of posterior atelectasis in either class, a confounder (HU above lung; 0 = none). */
+  atelectasisHU: number;
+  noiseSigma: number;
+}
+
+/** Relative lung size along the body axis: 0 below the diaphragm, widest low-mid chest, narrow at the apex. */
+export function lungScale(t: number): number {
+  const base = Math.sqrt(Math.min(1, Math.max(0, (t - 0.03) / 0.17)));
+  const dome = 1 - ((t - 0.4) / 0.72) ** 2;
+  return dome > 0 ? base * Math.sqrt(dome) : 0;
+}
+
+/** Draws one scan's anatomy (no opacities yet) from `seed`; `rng` continues the same stream. */
+export function sampleAnatomy(seed: number, n: number, nz: number): { anatomy: Anatomy; rng: Rng } {
+  const rng = createRng(seed);
+  const fovMm = rng.uniform(340, 380);
+  const a: Anatomy = {
+    n,
+    nz,
+    pixelMm: fovMm / n,
+    sliceMm: 8,
+    cx: n * (0.5 + rng.uniform(-0.02, 0.02)),
+    cy: n * (0.5 + rng.uniform(-0.02, 0.02)),
+    bodyA: n * rng.uniform(0.4, 0.45),
+    bodyB: n * rng.uniform(0.27, 0.31),
+    fatRim: rng.uniform(0.9, 0.95),
+    lungDx: n * rng.uniform(0.185, 0.2),
+    lungA: n * rng.uniform(0.15, 0.17),
+    lungB: n * rng.uniform(0.21, 0.23),
+    dependentHU: rng.uniform(20, 70),
+    ribsPerSide: 5 + rng.int(3),
+    ribPhase: rng.uniform(0, 1),
+    jitter: new Float32Array(nz * 2).map(() => rng.uniform(-0.004, 0.004) * n),
+    vessels: [],
+    opacities: [],
+    atelectasisHU: rng.next() < 0.35 ? rng.uniform(150, 300) : 0,
+    noiseSigma: rng.uniform(15, 25),
+  };
+  a.vessels = growVesselTrees(a, rng);
+  return { anatomy: a, rng };
+}

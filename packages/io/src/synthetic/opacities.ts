@@ -1,0 +1,44 @@
+import { createRng, type Rng } from '../rng.js';
+import type { Anatomy, Opacity } from './anatomy.js';
+import { renderSlice } from './render-slice.js';
+
+/** A lung pixel of slice k, the more lateral of two random picks (viral GGOs favour the periphery). */
+function lungPixel(a: Anatomy, k: number, rng: Rng): { x: number; y: number } | undefined {
+  const slice = new Float32Array(a.n * a.n);
+  const lung = new Uint8Array(a.n * a.n);
+  renderSlice(a, k, slice, lung);
+  const pixels: number[] = [];
+  for (let i = 0; i < lung.length; i++) if (lung[i]) pixels.push(i);
+  if (pixels.length === 0) return undefined;
+  const [p, q] = [rng.pick(pixels), rng.pick(pixels)];
+  const lateral = (i: number) => Math.abs((i % a.n) - a.cx);
+  const best = lateral(p) >= lateral(q) ? p : q;
+  return { x: best % a.n, y: Math.floor(best / a.n) };
+}
+
+/**
+ * 1-6 ground-glass blobs of varied size and density centred on real lung pixels. The first is always
+ * clearly visible; later ones may be small and faint, so the classes are learnable but not trivial.
+ */
+export function sampleOpacities(a: Anatomy, seed: number): Opacity[] {
+  const rng = createRng(seed);
+  const count = 1 + rng.int(6);
+  const out: Opacity[] = [];
+  for (let tries = 0; out.length < count && tries < 10 * count; tries++) {
+    const faint = out.length > 0 && rng.next() < 0.25;
+    const radiusMm = faint ? rng.uniform(6, 14) : rng.uniform(15, 45);
+    const k = Math.round(rng.uniform(0.2, 0.85) * (a.nz - 1));
+    const at = lungPixel(a, k, rng);
+    if (!at) continue;
+    out.push({
+      x: at.x,
+      y: at.y,
+      z: k * a.sliceMm,
+      rx: (radiusMm * rng.uniform(0.7, 1.3)) / a.pixelMm,
+      ry: (radiusMm * rng.uniform(0.7, 1.3)) / a.pixelMm,
+      rz: Math.max(a.sliceMm * 0.6, radiusMm * rng.uniform(0.6, 1.2)),
+      targetHU: faint ? rng.uniform(-760, -650) : rng.uniform(-700, -300),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+import { resolve } from 'node:path';
+import { createRng, mixSeed } from '@ct3d/io';
+import { BoundedQueue } from './bounded-queue.js';
+import type { CacheEntry } from './cache.js';
+import type { WorkerPool } from './pool.js';
+
+export interface Batch {
+  /** [b, w, h, d, 1], depth fastest. */
+  x: Float32Array;
+  /** Labels, one per item. */
+  y: Float32Array;
+  shape: [number, number, number, number, 1];
+  ids: string[];
+  /** How long the consumer waited for this batch (0-ish when it was prefetched). */
+  waitMs: number;
+  /** Batches ready (finished) in the queue when this one was taken, this one included. */
+  queueDepth: number;
+}
+
+export interface EpochBatchesOptions {
+  cacheDir: string;
+  entries: CacheEntry[];
+  batchSize: number;
+  shuffle: boolean;
+  augment: boolean;
+  seed: number;
+  pool: WorkerPool;
+  /** Batches loading or ready ahead of the consumer; default 2. */
+  prefetch?: number;
+  /** Epoch number, mixed into the shuffle and augmentation seeds; default 0. */
+  epoch?: number;
+}
+
+interface PendingBatch {
+  promise: Promise<Omit<Batch, 'waitMs' | 'queueDepth'>>;
+  ready: boolean;
+}
+
+/** Item order for one epoch: identity, or a seeded Fisher-Yates shuffle of (seed, epoch). */
+export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  return shuffle ? createRng(mixSeed(seed, epoch)).shuffle(order) : order;
+}
+
+/** The rotation seed of the item at `position` in the epoch: independent of worker scheduling. */
+export function itemSeed(seed: number, epoch: number, position: number): number {
+  return mixSeed(seed, epoch, position);
+}
+
+/**
+ * One epoch of batches. Workers read (and, if `augment`, randomly rotate) each cached volume; batches are
+ * delivered in order through a queue of `prefetch` slots. A slot is taken before a batch's work is submitted,
+ * so a slow consumer stops new work: at most (prefetch + 1) x batchSize volumes are alive at once.
+ */
+export async function* epochBatches(opts: EpochBatchesOptions): AsyncGenerator<Batch> {
+  const { entries, batchSize, pool } = opts;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`epochBatches: bad batchSize ${batchSize}`);
+  const epoch = opts.epoch ?? 0;
+  const order = epochOrder(entries.length, opts.shuffle, opts.seed, epoch);
+  const queue = new BoundedQueue<PendingBatch>(opts.prefetch ?? 2);
+
+  const startBatch = (first: number): PendingBatch => {
+    const positions = order.slice(first, first + batchSize).map((_, k) => first + k);
+    const items = positions.map((p) => entries[order[p]]);
+    const loads = items.map((entry, k) =>
+      pool.loadItem({
+        file: resolve(opts.cacheDir, entry.file),
+        augment: opts.augment,
+        seed: itemSeed(opts.seed, epoch, positions[k]),
+      }),
+    );
+    const pending: PendingBatch = {
+      promise: Promise.all(loads).then((xs) => assembleBatch(items, xs)),
+      ready: false,
+    };
+    pending.promise.then(
+      () => {
+        pending.ready = true;
+      },
+      () => {
+        pending.ready = true; // handled here so an early failure is not an unhandled rejection; rethrown on take
+      },
+    );
+    return pending;
+  };
+
+  const producer = (async () => {
+    for (let first = 0; first < order.length; first += batchSize) {
+      if (!(await queue.waitForSpace())) return; // consumer stopped
+      queue.tryPush(startBatch(first));
+    }
+    queue.close();
+  })();
+
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const queueDepth = queue.snapshot().filter((p) => p.ready).length;
+      const pending = await queue.take();
+      if (!pending) break;
+      const batch = await pending.promise;
+      yield { ...batch, waitMs: performance.now() - t0, queueDepth };
+    }
+  } finally {
+    queue.close(); // stops the producer; loads already submitted finish in the background
+    await producer;
+  }
+}
+
+/** Validation/evaluation batches: entries in order, no augmentation. */
+export function validationBatches(
+  opts: Omit<EpochBatchesOptions, 'shuffle' | 'augment' | 'seed' | 'epoch'>,
+): AsyncGenerator<Batch> {
+  return epochBatches({ ...opts, shuffle: false, augment: false, seed: 0 });
+}
+
+function assembleBatch(items: CacheEntry[], xs: Float32Array[]): Omit<Batch, 'waitMs' | 'queueDepth'> {
+  const [w, h, d] = items[0].shape;
+  const voxels = w * h * d;
+  const x = new Float32Array(items.length * voxels);
+  const y = new Float32Array(items.length);
+  items.forEach((entry, i) => {
+    if (xs[i].length !== voxels) {
+      throw new Error(
+        `${entry.file}: ${xs[i].length} voxels, expected ${w}x${h}x${d} like the rest of the batch`,
+      );
+    }
+    x.set(xs[i], i * voxels);
+    y[i] = entry.label;
+  });
+  return { x, y, shape: [items.length, w, h, d, 1], ids: items.map((e) => e.id) };
+}

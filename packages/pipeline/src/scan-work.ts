@@ -1,0 +1,38 @@
+import { decodeNifti, type Volume } from '@ct3d/io';
+import { processScan } from '@ct3d/preprocess';
+import type { Shape3 } from './tasks.js';
+
+export interface ScanSettings {
+  size: Shape3;
+  /** File name for error messages. */
+  name?: string;
+}
+
+export interface ProcessedScan {
+  volume: Volume;
+  sourceShape: Shape3;
+  /** NaN/Inf voxels in the source (processScan maps them to the window minimum). */
+  nonFinite: number;
+  decodeMs: number;
+  preprocessMs: number;
+}
+
+/** The per-scan work, pure: NIfTI bytes -> the seed's preprocessed volume. */
+export function processBytes(bytes: Uint8Array, settings: ScanSettings): ProcessedScan {
+  const t0 = performance.now();
+  const source = decodeNifti(bytes, { name: settings.name });
+  const t1 = performance.now();
+  const volume = processScan(source, { size: settings.size });
+  const t2 = performance.now();
+  const sourceShape: Shape3 = [source.shape[0], source.shape[1], source.shape[2]];
+  return { volume, sourceShape, nonFinite: source.nonFinite, decodeMs: t1 - t0, preprocessMs: t2 - t1 };
+}
+
+/** One-line reason: NiftiError's own reason, else the message. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const reason = (error as Error & { reason?: unknown }).reason;
+    return typeof reason === 'string' && reason ? reason : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,43 @@
+/** Messages between the main thread and the pool's workers (structured-clone friendly). */
+
+export type Shape3 = [number, number, number];
+
+export interface StageTimes {
+  read: number;
+  hash: number;
+  decode: number;
+  preprocess: number;
+  write: number;
+}
+
+export interface IngestTask {
+  /** Source NIfTI path (the worker reads it, so the bytes never touch the main thread). */
+  source: string;
+  /** Absolute path of the float32 .nii to write. */
+  cacheFile: string;
+  size: Shape3;
+  /** sha256 from the manifest: when the file's stat changed but its bytes did not, skip the decode. */
+  knownHash?: string;
+}
+
+export type IngestResult =
+  | {
+      kind: 'written';
+      sourceHash: string;
+      shape: Shape3;
+      sourceShape: Shape3;
+      nonFinite: number;
+      ms: number;
+      /** Worker time per stage, ms. */
+      stages: StageTimes;
+    }
+  | { kind: 'unchanged'; sourceHash: string; ms: number }
+  | { kind: 'failed'; reason: string; ms: number };
+
+export interface LoadItemTask {
+  /** Absolute path of a cached float32 .nii. */
+  file: string;
+  augment: boolean;
+  /** Seed of this item's rotation RNG (derived from run seed, epoch and position). */
+  seed: number;
+}

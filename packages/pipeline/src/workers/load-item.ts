@@ -1,0 +1,12 @@
+import { randomRotation } from '@ct3d/augment';
+import { createRng, readNifti } from '@ct3d/io';
+import { move } from 'piscina';
+import { toChannelsLast } from '../layout.js';
+import type { LoadItemTask } from '../tasks.js';
+
+/** Thin worker wrapper: read the cached volume, rotate it (seeded) if asked, transpose, transfer the buffer. */
+export async function loadItem(task: LoadItemTask): Promise<Float32Array> {
+  const volume = await readNifti(task.file);
+  const ready = task.augment ? randomRotation(volume, createRng(task.seed)) : volume;
+  return move(toChannelsLast(ready)) as Float32Array;
+}

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { tf } from '@ct3d/model';
+import type { TrainEvent } from './events.js';
+import { batchSample, writeMontagePng } from './png/index.js';
+import type { LrSchedule } from './schedule.js';
+import { type BatchLike, type ScheduledAdam, trainStep } from './step.js';
+
+/** Batches of one epoch (1-based); called once per epoch so sources can reshuffle/augment per epoch. */
+export type BatchSource = (epoch: number) => AsyncIterable<BatchLike> | Iterable<BatchLike>;
+
+export interface Control {
+  stopped: boolean;
+}
+
+export type Emit = (e: TrainEvent) => void;
+
+export interface EpochTrainResult {
+  steps: number;
+  loss: number;
+  acc: number;
+  msPerStep: number;
+  lr: number;
+}
+
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> | Iterator<T> {
+  return Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+}
+
+function correctCount(probs: Float32Array, labels: Float32Array, threshold: number): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (probs[i] > threshold === labels[i] > 0.5) n++;
+  return n;
+}
+
+export interface RunState {
+  opts: { model: tf.LayersModel; train: BatchSource; runDir?: string; montage?: boolean };
+  optimizer: ScheduledAdam;
+  schedule: LrSchedule;
+  threshold: number;
+  epochs: number;
+  iteration: number;
+}
+
+/** One training epoch: every batch of the source, one optimizer step each, a batchEnd event per step. */
+export async function trainEpoch(
+  st: RunState,
+  epoch: number,
+  emit: Emit,
+  control: Control,
+): Promise<EpochTrainResult> {
+  const it = iteratorOf(st.opts.train(epoch));
+  let steps = 0;
+  let samples = 0;
+  let lossSum = 0;
+  let correct = 0;
+  let lr = st.schedule(st.iteration);
+  const tStart = performance.now();
+  let tFirstStepEnd = tStart;
+  let done = false;
+  try {
+    while (!control.stopped) {
+      const t0 = performance.now();
+      const next = await it.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      if (control.stopped) break;
+      const batch = next.value;
+      const t1 = performance.now();
+      if (epoch === 1 && steps === 0 && st.opts.runDir && st.opts.montage !== false) {
+        await writeMontagePng(join(st.opts.runDir, 'montage.png'), batchSample(batch, 0));
+      }
+      lr = st.schedule(st.iteration);
+      st.optimizer.setLearningRate(lr);
+      const t2 = performance.now();
+      const { loss, probs } = await trainStep(st.opts.model, st.optimizer, batch);
+      const computeMs = performance.now() - t2;
+      st.iteration++;
+      steps++;
+      const size = batch.y.length;
+      const batchCorrect = correctCount(probs, batch.y, st.threshold);
+      samples += size;
+      lossSum += loss * size;
+      correct += batchCorrect;
+      if (steps === 1) tFirstStepEnd = performance.now();
+      emit({
+        type: 'batchEnd',
+        epoch,
+        step: steps,
+        size,
+        loss,
+        acc: batchCorrect / size,
+        ms: performance.now() - t0,
+        waitMs: t1 - t0,
+        computeMs,
+        queueDepth: batch.queueDepth ?? 0,
+        lr,
+      });
+      await yieldToEventLoop(); // lets unsubscribe, timers and servers run between steps
+    }
+  } finally {
+    if (!done) await it.return?.();
+  }
+  if (!control.stopped && steps === 0)
+    throw new Error(`fit: the training source gave no batches in epoch ${epoch}`);
+  const tEnd = performance.now();
+  const msPerStep = steps > 1 ? (tEnd - tFirstStepEnd) / (steps - 1) : tEnd - tStart;
+  return { steps, loss: lossSum / samples, acc: correct / samples, msPerStep, lr };
+}

@@ -1,0 +1,140 @@
+import type { Confusion } from './metrics.js';
+
+/** Keras-like history: metric name -> one value per epoch (acc, loss, val_acc, val_loss, val_auc, lr, ...). */
+export type History = Record<string, number[]>;
+
+export interface RunStartEvent {
+  type: 'runStart';
+  epochs: number;
+  /** Steps (batches) per training epoch when known in advance, else null. */
+  stepsPerEpoch: number | null;
+  backend: string;
+  /** The resolved training settings merged with the caller's (data, seed, sizes, ...). */
+  settings: Record<string, unknown>;
+  runDir: string | null;
+  /** ISO time the run started. */
+  time: string;
+}
+
+export interface BatchEndEvent {
+  type: 'batchEnd';
+  /** 1-based epoch and step. */
+  epoch: number;
+  step: number;
+  /** Batch size of this step. */
+  size: number;
+  loss: number;
+  acc: number;
+  /** Whole step: waitMs + computeMs + bookkeeping. */
+  ms: number;
+  /** Time waiting for the batch source (data loading not hidden by prefetch). */
+  waitMs: number;
+  /** Forward + backward + update, until the loss was read back. */
+  computeMs: number;
+  /** Ready batches queued when this one was taken (from the source; 0 when it does not say). */
+  queueDepth: number;
+  /** Learning rate used by this step. */
+  lr: number;
+}
+
+export interface EpochEndEvent {
+  type: 'epochEnd';
+  epoch: number;
+  epochs: number;
+  /** Training steps run this epoch. */
+  steps: number;
+  /** Sample-weighted means over the epoch's training batches (training mode, as Keras reports). */
+  acc: number;
+  loss: number;
+  val_acc?: number;
+  val_loss?: number;
+  val_auc?: number;
+  val_sensitivity?: number;
+  val_specificity?: number;
+  /** Validation confusion counts at the threshold. */
+  confusion?: Confusion;
+  /** Whole epoch, validation included. */
+  ms: number;
+  /** Training time per step, the first (warm-up) step excluded when there are several. */
+  msPerStep: number;
+  /** Validation pass time. */
+  valMs: number;
+  /** Learning rate of the epoch's last step. */
+  lr: number;
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  epoch: number;
+  /** Folder the best model was saved to. */
+  path: string;
+  monitor: string;
+  value: number;
+  /** The monitored value under the seed's name when monitoring val_loss (the default). */
+  val_loss?: number;
+}
+
+export interface EarlyStopEvent {
+  type: 'earlyStop';
+  epoch: number;
+  /** Epoch with the best early-stopping monitor value (val_acc by default). */
+  bestEpoch: number;
+  monitor: string;
+  best: number;
+}
+
+export interface RunEndEvent {
+  type: 'runEnd';
+  /** Best epoch by the checkpoint monitor (val_loss by default; 0 if none was better than infinity). */
+  bestEpoch: number;
+  history: History;
+  stoppedEarly: boolean;
+  epochsRun: number;
+  /** The best epoch's epochEnd event, when any. */
+  best: EpochEndEvent | null;
+  /** Final model folder (runDir/model) and best checkpoint folder (runDir/best), when written. */
+  modelPath: string | null;
+  bestPath: string | null;
+  ms: number;
+}
+
+export type TrainEvent =
+  | RunStartEvent
+  | BatchEndEvent
+  | EpochEndEvent
+  | CheckpointEvent
+  | EarlyStopEvent
+  | RunEndEvent;
+
+/** The per-epoch numbers that go into history.json, in Keras-like order. */
+export const HISTORY_KEYS = [
+  'acc',
+  'loss',
+  'val_acc',
+  'val_loss',
+  'val_auc',
+  'val_sensitivity',
+  'val_specificity',
+  'lr',
+] as const;
+
+/** Appends an epoch's numbers to a history (only the keys the event has). */
+export function appendHistory(history: History, e: EpochEndEvent): History {
+  for (const key of HISTORY_KEYS) {
+    const value = e[key];
+    if (value === undefined) continue;
+    history[key] ??= [];
+    history[key].push(value);
+  }
+  return history;
+}
+
+/** The epoch's metric logs as a flat map, for EarlyStopping / BestCheckpoint. */
+export function epochLogs(e: EpochEndEvent): Record<string, number> {
+  const logs: Record<string, number> = {};
+  for (const key of HISTORY_KEYS) {
+    const value = e[key];
+    if (value !== undefined) logs[key] = value;
+  }
+  return logs;
+}

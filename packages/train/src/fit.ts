@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import { saveModel, tf } from '@ct3d/model';
+import { filter, lastValueFrom, Observable } from 'rxjs';
+import {
+  BestCheckpoint,
+  type BestCheckpointOptions,
+  EarlyStopping,
+  type EarlyStoppingOptions,
+} from './callbacks.js';
+import {
+  type BatchSource,
+  type Control,
+  type Emit,
+  type RunState,
+  trainEpoch,
+  yieldToEventLoop,
+} from './epoch.js';
+import { evaluate } from './evaluate.js';
+import {
+  appendHistory,
+  type EpochEndEvent,
+  epochLogs,
+  type History,
+  type RunEndEvent,
+  type TrainEvent,
+} from './events.js';
+import { constantLr, type LrSchedule, seedLrSchedule } from './schedule.js';
+import { createAdam } from './step.js';
+
+export interface FitOptions {
+  /** A tfjs LayersModel with one sigmoid output (e.g. buildSeedModel); trained in place. */
+  model: tf.LayersModel;
+  train: BatchSource;
+  validation?: BatchSource;
+  /** Default 100 (the seed). */
+  epochs?: number;
+  /** Reported in runStart when known (e.g. ceil(trainCount / batchSize)). */
+  stepsPerEpoch?: number;
+  /** A fixed rate or a schedule over optimizer steps; default the seed's ExponentialDecay(1e-4, 1e5, 0.96, staircase). */
+  learningRate?: number | LrSchedule;
+  /** Default {monitor: 'val_acc', patience: 15} with validation, off without; false turns it off. */
+  earlyStopping?: EarlyStoppingOptions | false;
+  /** Best-model tracking (save_best_only); default monitor 'val_loss' ('loss' without validation). */
+  checkpoint?: BestCheckpointOptions | false;
+  /** Run folder: best/ (best checkpoint), model/ (final model) and montage.png are written here. */
+  runDir?: string;
+  /** Write montage.png of the first training sample (default true when runDir is set). */
+  montage?: boolean;
+  /** Probability above which a prediction is class 1 (default 0.5, Keras binary accuracy). */
+  threshold?: number;
+  /** Extra settings echoed in runStart (data split, seeds, sizes, ...). */
+  settings?: Record<string, unknown>;
+  /** Saves a model folder atomically; default @ct3d/model saveModel. */
+  save?: (model: tf.LayersModel, dir: string) => Promise<unknown>;
+}
+
+function resolveSettings(opts: FitOptions, schedule: LrSchedule, epochs: number): Record<string, unknown> {
+  return {
+    epochs,
+    loss: 'binary_crossentropy',
+    optimizer: { name: 'Adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+    learningRate: schedule.config ?? 'custom schedule',
+    earlyStopping: opts.earlyStopping ?? null,
+    checkpoint: opts.checkpoint ?? null,
+    threshold: opts.threshold ?? 0.5,
+    ...opts.settings,
+  };
+}
+
+async function runTraining(opts: FitOptions, emit: Emit, control: Control): Promise<void> {
+  const epochs = opts.epochs ?? 100;
+  if (!Number.isInteger(epochs) || epochs < 1)
+    throw new RangeError(`fit: epochs must be a positive integer, got ${epochs}`);
+  const lrOpt = opts.learningRate ?? seedLrSchedule;
+  const schedule = typeof lrOpt === 'number' ? constantLr(lrOpt) : lrOpt;
+  const hasVal = opts.validation !== undefined;
+  const esOpts = opts.earlyStopping ?? (hasVal ? { monitor: 'val_acc', patience: 15 } : false);
+  const ckOpts = opts.checkpoint ?? { monitor: hasVal ? 'val_loss' : 'loss' };
+  const stopper = esOpts ? new EarlyStopping(esOpts) : null;
+  const best = ckOpts ? new BestCheckpoint(ckOpts) : null;
+  for (const m of [stopper?.monitor, best?.monitor]) {
+    if (m?.startsWith('val_') && !hasVal) throw new Error(`fit: monitoring "${m}" needs a validation source`);
+  }
+  const save = opts.save ?? saveModel;
+  const runDir = opts.runDir ?? null;
+  const st: RunState = {
+    opts,
+    optimizer: createAdam(schedule(0)),
+    schedule,
+    threshold: opts.threshold ?? 0.5,
+    epochs,
+    iteration: 0,
+  };
+  const tRun = performance.now();
+  emit({
+    type: 'runStart',
+    epochs,
+    stepsPerEpoch: opts.stepsPerEpoch ?? null,
+    backend: tf.getBackend(),
+    settings: resolveSettings(opts, schedule, epochs),
+    runDir,
+    time: new Date().toISOString(),
+  });
+  const history: History = {};
+  let bestEvent: EpochEndEvent | null = null;
+  let bestPath: string | null = null;
+  let stoppedEarly = false;
+  let epochsRun = 0;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const tEpoch = performance.now();
+      const tr = await trainEpoch(st, epoch, emit, control);
+      if (control.stopped) return;
+      const tVal = performance.now();
+      const val = opts.validation
+        ? await evaluate(opts.model, opts.validation(epoch), { threshold: st.threshold })
+        : null;
+      if (control.stopped) return;
+      const e: EpochEndEvent = {
+        type: 'epochEnd',
+        epoch,
+        epochs,
+        steps: tr.steps,
+        acc: tr.acc,
+        loss: tr.loss,
+        ...(val && {
+          val_acc: val.acc,
+          val_loss: val.loss,
+          val_auc: val.auc,
+          val_sensitivity: val.sensitivity,
+          val_specificity: val.specificity,
+          confusion: val.confusion,
+        }),
+        ms: performance.now() - tEpoch,
+        msPerStep: tr.msPerStep,
+        valMs: performance.now() - tVal,
+        lr: tr.lr,
+      };
+      appendHistory(history, e);
+      epochsRun = epoch;
+      emit(e);
+      const logs = epochLogs(e);
+      if (best?.update(epoch, logs)) {
+        bestEvent = e;
+        if (runDir) {
+          bestPath = join(runDir, 'best');
+          await save(opts.model, bestPath);
+          const value = best.best;
+          emit({
+            type: 'checkpoint',
+            epoch,
+            path: bestPath,
+            monitor: best.monitor,
+            value,
+            ...(best.monitor === 'val_loss' && { val_loss: value }),
+          });
+        }
+      }
+      if (stopper?.update(epoch, logs)) {
+        stoppedEarly = true;
+        emit({
+          type: 'earlyStop',
+          epoch,
+          bestEpoch: stopper.bestEpoch,
+          monitor: stopper.monitor,
+          best: stopper.best,
+        });
+        break;
+      }
+      if (control.stopped) return;
+    }
+    const modelPath = runDir ? join(runDir, 'model') : null;
+    if (modelPath) await save(opts.model, modelPath);
+    const end: RunEndEvent = {
+      type: 'runEnd',
+      bestEpoch: best?.bestEpoch ?? epochsRun,
+      history,
+      stoppedEarly,
+      epochsRun,
+      best: bestEvent,
+      modelPath,
+      bestPath,
+      ms: performance.now() - tRun,
+    };
+    emit(end);
+  } finally {
+    st.optimizer.dispose();
+  }
+}
+
+/**
+ * Trains `model` like the seed's model.fit: Adam + binary cross-entropy, per-step learning-rate schedule,
+ * validation metrics each epoch, best checkpoint on val_loss, early stopping on val_acc.
+ * Cold: each subscription starts its own run (on the next macrotask, so synchronous subscribers of a
+ * shared stream all see runStart); unsubscribing stops it after the current step and closes the batch
+ * source. Share one run between subscribers with `fit(opts).pipe(share())`.
+ */
+export function fit(opts: FitOptions): Observable<TrainEvent> {
+  return new Observable<TrainEvent>((subscriber) => {
+    const control: Control = { stopped: false };
+    const run = async (): Promise<void> => {
+      await yieldToEventLoop();
+      if (!control.stopped) await runTraining(opts, (e) => subscriber.next(e), control);
+    };
+    run().then(
+      () => subscriber.complete(),
+      (err: unknown) => {
+        if (!control.stopped) subscriber.error(err);
+      },
+    );
+    return () => {
+      control.stopped = true;
+    };
+  });
+}
+
+/** Runs fit to completion and resolves with its runEnd event. */
+export function fitToEnd(events$: Observable<TrainEvent>): Promise<RunEndEvent> {
+  return lastValueFrom(events$.pipe(filter((e): e is RunEndEvent => e.type === 'runEnd')));
+}

@@ -1,0 +1,86 @@
+import { access, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readNifti } from '@ct3d/io';
+import { loadModel, type tf } from '@ct3d/model';
+import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
+import { processScan } from '@ct3d/preprocess';
+import { type Evaluation, evaluate } from './evaluate.js';
+import { formatPrediction } from './format.js';
+import { RUN_FILE, type RunInfo } from './run-from-cache.js';
+import { modelInputShape, predictProbability } from './step.js';
+
+export interface LoadedRun {
+  model: tf.LayersModel;
+  /** The folder the weights came from: best/ when present (the seed reloads its best checkpoint), else model/. */
+  modelDir: string;
+  info: RunInfo | null;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Loads a run folder's best checkpoint (or final model) and its run.json. */
+export async function loadRun(runDir: string): Promise<LoadedRun> {
+  const candidates = [join(runDir, 'best'), join(runDir, 'model')];
+  const found: string[] = [];
+  for (const dir of candidates) if (await exists(join(dir, 'model.json'))) found.push(dir);
+  if (found.length === 0)
+    throw new Error(`${runDir}: no trained model (neither best/ nor model/ holds model.json)`);
+  const infoPath = join(runDir, RUN_FILE);
+  const info = (await exists(infoPath)) ? (JSON.parse(await readFile(infoPath, 'utf8')) as RunInfo) : null;
+  return { model: await loadModel(found[0]), modelDir: found[0], info };
+}
+
+export interface ScanPrediction {
+  scan: string;
+  /** Probability of class 1 (abnormal). */
+  probability: number;
+  classNames: [string, string];
+  /** The seed's two sentences. */
+  text: string;
+}
+
+/** Preprocesses one scan as ingest does (size from the model) and predicts it: the seed's last cell. */
+export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
+  const size = modelInputShape(run.model);
+  const volume = processScan(await readNifti(scanPath), { size });
+  const probability = await predictProbability(run.model, volume);
+  const classNames: [string, string] = ['normal', 'abnormal'];
+  return { scan: scanPath, probability, classNames, text: formatPrediction(probability, classNames) };
+}
+
+export type EvaluationSet = 'all' | 'val' | 'train';
+
+/** Scores a run's model on a cache: every scan, or the run's own train/val split (from run.json). */
+export async function evaluateRun(
+  run: LoadedRun,
+  cacheDir: string,
+  opts: { set?: EvaluationSet; workers?: number; batchSize?: number } = {},
+): Promise<Evaluation> {
+  const manifest = await loadCache(cacheDir);
+  const set = opts.set ?? 'all';
+  let entries = manifest.entries;
+  if (set !== 'all') {
+    if (!run.info) throw new Error(`--set ${set} needs the run's ${RUN_FILE} (it records the split)`);
+    const ids = new Set(run.info.split[set]);
+    entries = entries.filter((e) => ids.has(e.id));
+  }
+  if (entries.length === 0) throw new Error(`${cacheDir}: no scans to evaluate in set '${set}'`);
+  const expected = modelInputShape(run.model).join('x');
+  if (manifest.size.join('x') !== expected) {
+    throw new Error(`${cacheDir}: cached at ${manifest.size.join('x')} but the model takes ${expected}`);
+  }
+  const pool = createWorkerPool({ workers: opts.workers });
+  try {
+    return await evaluate(
+      run.model,
+      validationBatches({ cacheDir, entries, batchSize: opts.batchSize ?? 2, pool }),
+    );
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,145 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildSeedModel, initBackend } from '@ct3d/model';
+import { type CacheManifest, createWorkerPool, loadCache, type WorkerPool } from '@ct3d/pipeline';
+import { defer, finalize, type Observable, share, switchMap } from 'rxjs';
+import type { TrainEvent } from './events.js';
+import { fit } from './fit.js';
+import { RunRecorder } from './recorder.js';
+import { cacheBatchSources } from './sources.js';
+import { splitEntries } from './split.js';
+
+export const RUN_FILE = 'run.json';
+
+export interface TrainFromCacheOptions {
+  cacheDir: string;
+  runDir: string;
+  /** Default 100 (the seed). */
+  epochs?: number;
+  /** Default 2 (the seed). */
+  batchSize?: number;
+  /** tfjs backend, default 'auto'. */
+  backend?: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  /** Seeds weight init, shuffling and augmentation (default 0). */
+  seed?: number;
+  /** Worker threads for loading and augmentation (default: all cores). */
+  workers?: number;
+  /** Validation share of each class (default 0.3: the seed's 70/30 split). */
+  valFraction?: number;
+  /** Shuffle each class with this seed before splitting (default: sorted order, the seed). */
+  splitSeed?: number;
+  /** Conv filters per block (default the seed's [64, 64, 128, 256]); fewer blocks for small inputs. */
+  filters?: number[];
+  /** EarlyStopping patience on val_acc (default 15). */
+  patience?: number;
+  /** Random rotation of training scans (default true). */
+  augment?: boolean;
+}
+
+/** What a run folder needs to be understood later (predict, evaluate, reproduce). */
+export interface RunInfo {
+  cacheDir: string;
+  size: [number, number, number];
+  classNames: string[];
+  backend: string;
+  backendDetail: string;
+  settings: Required<Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters'>> & {
+    splitSeed: number | null;
+    workers: number;
+    filters: number[];
+  };
+  split: { train: string[]; val: string[] };
+  node: string;
+  startedAt: string;
+}
+
+function classNamesOf(manifest: CacheManifest): string[] {
+  const names: string[] = [];
+  for (const e of manifest.entries) names[e.label] = e.className;
+  return Array.from(names, (n, i) => n ?? `class ${i}`);
+}
+
+/**
+ * A whole training run from an ingest cache: split, backend, seed model, worker pool, prefetching batch
+ * sources, fit, and a RunRecorder writing the run folder. Returns the shared event stream: every
+ * subscriber (CLI logger, dashboard) sees the same run, which starts with the first subscription.
+ */
+export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEvent> {
+  let pool: WorkerPool | undefined;
+  const setup = async () => {
+    const manifest = await loadCache(opts.cacheDir);
+    if (manifest.entries.length === 0) throw new Error(`${opts.cacheDir}: the cache holds no scans`);
+    const split = splitEntries(manifest.entries, {
+      valFraction: opts.valFraction,
+      splitSeed: opts.splitSeed,
+    });
+    if (split.val.length === 0) throw new Error(`${opts.cacheDir}: too few scans for a validation split`);
+    const backend = await initBackend(opts.backend ?? 'auto');
+    const [width, height, depth] = manifest.size;
+    const seed = opts.seed ?? 0;
+    const filters = opts.filters ?? [64, 64, 128, 256];
+    const model = buildSeedModel({ width, height, depth, filters, seed });
+    pool = createWorkerPool({ workers: opts.workers });
+    const sources = cacheBatchSources({
+      cacheDir: opts.cacheDir,
+      train: split.train,
+      val: split.val,
+      pool,
+      batchSize: opts.batchSize ?? 2,
+      seed,
+      augment: opts.augment ?? true,
+    });
+    const info: RunInfo = {
+      cacheDir: resolve(opts.cacheDir),
+      size: manifest.size,
+      classNames: classNamesOf(manifest),
+      backend: backend.name,
+      backendDetail: backend.detail,
+      settings: {
+        cacheDir: opts.cacheDir,
+        runDir: opts.runDir,
+        epochs: opts.epochs ?? 100,
+        batchSize: opts.batchSize ?? 2,
+        backend: opts.backend ?? 'auto',
+        seed,
+        valFraction: opts.valFraction ?? 0.3,
+        splitSeed: opts.splitSeed ?? null,
+        workers: pool.threads,
+        filters,
+        patience: opts.patience ?? 15,
+        augment: opts.augment ?? true,
+      },
+      split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
+      node: process.version,
+      startedAt: new Date().toISOString(),
+    };
+    await mkdir(opts.runDir, { recursive: true });
+    await writeFile(join(opts.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
+    return { model, sources, info };
+  };
+  return defer(setup).pipe(
+    switchMap(({ model, sources, info }) =>
+      fit({
+        model,
+        train: sources.train,
+        validation: sources.validation,
+        stepsPerEpoch: sources.stepsPerEpoch,
+        epochs: info.settings.epochs,
+        earlyStopping: { monitor: 'val_acc', patience: info.settings.patience },
+        runDir: opts.runDir,
+        settings: { ...info.settings, backend: info.backend, size: info.size },
+      }),
+    ),
+    finalize(() => {
+      void pool?.close();
+    }),
+    share(),
+  );
+}
+
+/** Subscribes a RunRecorder (history.json, curves.png, metrics.json) to a run's events. */
+export function recordRun(runDir: string, events$: Observable<TrainEvent>): RunRecorder {
+  const recorder = new RunRecorder(runDir);
+  recorder.attach(events$);
+  return recorder;
+}

@@ -1,0 +1,147 @@
+import type { Volume } from '@ct3d/io';
+import { tf } from '@ct3d/model';
+import { toChannelsLast } from '@ct3d/pipeline';
+
+/** A batch as the trainer needs it; @ct3d/pipeline's Batch is one. */
+export interface BatchLike {
+  /** [b, w, h, d, 1] channels-last, depth fastest. */
+  x: Float32Array;
+  /** One label per sample (0 or 1). */
+  y: Float32Array;
+  shape: readonly number[];
+  ids?: string[];
+  queueDepth?: number;
+}
+
+/** Adam whose learning rate can be set before each step, to follow a schedule (tfjs has no schedules). */
+export class ScheduledAdam extends tf.AdamOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+
+  get currentLearningRate(): number {
+    return this.learningRate;
+  }
+}
+
+/** Keras defaults: beta1 0.9, beta2 0.999, epsilon 1e-7. */
+export function createAdam(learningRate: number): ScheduledAdam {
+  return new ScheduledAdam(learningRate, 0.9, 0.999, 1e-7);
+}
+
+const EPSILON = 1e-7;
+
+/** Mean binary cross-entropy of probabilities (clipped like Keras), as a scalar tensor. */
+export function binaryCrossEntropyTensor(labels: tf.Tensor, probs: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.clipByValue(probs, EPSILON, 1 - EPSILON);
+    const ll = tf.add(tf.mul(labels, tf.log(p)), tf.mul(tf.sub(1, labels), tf.log(tf.sub(1, p))));
+    return tf.neg(tf.mean(ll)) as tf.Scalar;
+  });
+}
+
+function checkBatch(batch: BatchLike): number {
+  const b = batch.shape[0];
+  const voxels = batch.shape.reduce((a, s) => a * s, 1);
+  if (batch.shape.length !== 5 || batch.x.length !== voxels || batch.y.length !== b) {
+    throw new Error(
+      `batch ${batch.ids?.join(',') ?? ''}: shape [${batch.shape.join(', ')}] does not match ${batch.x.length} voxels and ${batch.y.length} labels`,
+    );
+  }
+  return b;
+}
+
+function inputTensors(batch: BatchLike): { xs: tf.Tensor; ys: tf.Tensor } {
+  const b = checkBatch(batch);
+  return { xs: tf.tensor(batch.x, [...batch.shape]), ys: tf.tensor2d(batch.y, [b, 1]) };
+}
+
+function singleOutput(out: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.SymbolicTensor[]): tf.Tensor {
+  if (Array.isArray(out) || !(out instanceof tf.Tensor)) {
+    throw new Error('the model must have one tensor output (a sigmoid probability per sample)');
+  }
+  return out;
+}
+
+export interface StepResult {
+  loss: number;
+  /** Per-sample training-mode probabilities, for the accuracy. */
+  probs: Float32Array;
+}
+
+/**
+ * One optimizer step: forward in training mode (Dropout active, BatchNorm on batch statistics and
+ * updating its moving averages), binary cross-entropy, gradients of the trainable weights, Adam update.
+ * All intermediate tensors are disposed.
+ */
+export async function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  batch: BatchLike,
+): Promise<StepResult> {
+  const { xs, ys } = inputTensors(batch);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  let probs: tf.Tensor | null = null;
+  let lossT: tf.Scalar | null = null;
+  try {
+    lossT = optimizer.minimize(
+      () => {
+        const p = singleOutput(model.apply(xs, { training: true }));
+        probs = tf.keep(tf.reshape(p, [-1]));
+        return binaryCrossEntropyTensor(ys, p);
+      },
+      true,
+      vars,
+    );
+    const kept = probs as tf.Tensor | null;
+    if (!lossT || !kept) throw new Error('trainStep: the optimizer returned no loss');
+    const [loss, p] = await Promise.all([lossT.data(), kept.data()]);
+    return { loss: loss[0], probs: p as Float32Array };
+  } finally {
+    tf.dispose([xs, ys, ...(lossT ? [lossT] : []), ...(probs ? [probs] : [])]);
+  }
+}
+
+/** Inference-mode probabilities of class 1 for every sample of a batch. */
+export async function predictBatch(model: tf.LayersModel, batch: BatchLike): Promise<Float32Array> {
+  const { xs, ys } = inputTensors(batch);
+  const probs = tf.tidy(() => tf.reshape(singleOutput(model.apply(xs, { training: false })), [-1]));
+  try {
+    return (await probs.data()) as Float32Array;
+  } finally {
+    tf.dispose([xs, ys, probs]);
+  }
+}
+
+/** The model's input [w, h, d] (from its [null, w, h, d, 1] input shape). */
+export function modelInputShape(model: tf.LayersModel): [number, number, number] {
+  const shape = model.inputs[0]?.shape ?? [];
+  const [, w, h, d, c] = shape;
+  if (shape.length !== 5 || c !== 1 || !w || !h || !d) {
+    throw new Error(`model input shape [${shape.join(', ')}] is not [null, w, h, d, 1]`);
+  }
+  return [w, h, d];
+}
+
+/**
+ * Probability (sigmoid output) that one scan is class 1. `x` is a Volume (NIfTI order, converted here) or
+ * channels-last voxels already in the model's [w, h, d] layout.
+ */
+export async function predictProbability(model: tf.LayersModel, x: Float32Array | Volume): Promise<number> {
+  const [w, h, d] = modelInputShape(model);
+  let data: Float32Array;
+  if (x instanceof Float32Array) data = x;
+  else {
+    if (x.shape.join() !== [w, h, d].join()) {
+      throw new Error(
+        `predictProbability: scan shape [${x.shape.join(', ')}] but the model takes [${w}, ${h}, ${d}]`,
+      );
+    }
+    data = toChannelsLast(x);
+  }
+  if (data.length !== w * h * d) {
+    throw new Error(`predictProbability: ${data.length} voxels but the model takes ${w}x${h}x${d}`);
+  }
+  const [p] = await predictBatch(model, { x: data, y: new Float32Array(1), shape: [1, w, h, d, 1] });
+  return p;
+}
