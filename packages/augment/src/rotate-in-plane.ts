@@ -1,6 +1,6 @@
 import type { Volume } from '@ct3d/io';
+import { splineFilterPlane } from '@ct3d/preprocess';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
-import { splineFilterPlane } from './spline-prefilter.js';
 
 export interface RotateOptions {
   /** Spline order: 3 (cubic, the seed's default) or 1 (bilinear, cheaper). */

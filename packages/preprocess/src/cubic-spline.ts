@@ -11,8 +11,12 @@ const INIT_TERMS = 36;
  * nx-by-ny plane in place: along i, then along j. scipy's rotate prefilters each plane on its own
  * (it loops affine_transform over the slices), so the depth axis is never filtered.
  */
-export function splineFilterPlane(c: Float64Array, nx: number, ny: number): void {
-  const scratch = new Float64Array(nx);
+export function splineFilterPlane(
+  c: Float64Array,
+  nx: number,
+  ny: number,
+  scratch: Float64Array = new Float64Array(nx),
+): void {
   if (nx > 1) {
     for (let j = 0; j < ny; j++) filterRow(c, j * nx, nx);
   }

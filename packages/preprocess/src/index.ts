@@ -1,3 +1,4 @@
+export { splineFilterPlane } from './cubic-spline.js';
 export { type HUWindow, normalizeHU, normalizeValue } from './normalize-hu.js';
 export { type ProcessOptions, processScan } from './process-scan.js';
 export { resizeTrilinear } from './resize-trilinear.js';
