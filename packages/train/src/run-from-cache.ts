@@ -1,8 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import { type CacheManifest, createWorkerPool, loadCache, type WorkerPool } from '@ct3d/pipeline';
 import { defer, finalize, type Observable, share, switchMap } from 'rxjs';
+import { writeFileAtomic } from './atomic.js';
 import type { TrainEvent } from './events.js';
 import { fit } from './fit.js';
 import { RunRecorder } from './recorder.js';
@@ -113,8 +113,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
       node: process.version,
       startedAt: new Date().toISOString(),
     };
-    await mkdir(opts.runDir, { recursive: true });
-    await writeFile(join(opts.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
+    await writeFileAtomic(join(opts.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
     return { model, sources, info };
   };
   return defer(setup).pipe(
