@@ -53,6 +53,8 @@ export interface EpochEndEvent {
   val_specificity?: number;
   /** Validation confusion counts at the threshold. */
   confusion?: Confusion;
+  /** Each validation scan's probability of class 1 (for ROC curves and per-scan views). */
+  predictions?: { id: string; label: number; prob: number }[];
   /** Whole epoch, validation included. */
   ms: number;
   /** Training time per step, the first (warm-up) step excluded when there are several. */

@@ -130,6 +130,7 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
           val_sensitivity: val.sensitivity,
           val_specificity: val.specificity,
           confusion: val.confusion,
+          predictions: val.ids.map((id, i) => ({ id, label: val.labels[i], prob: val.probabilities[i] })),
         }),
         ms: performance.now() - tEpoch,
         msPerStep: tr.msPerStep,

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { dashboard } from './dashboard.js';
 import { demo } from './demo.js';
 import { evaluateCommand } from './evaluate.js';
 import { ingestCommand } from './ingest.js';
@@ -16,5 +17,6 @@ export const commands: Command[] = [
   train,
   evaluateCommand,
   predict,
+  dashboard,
   demo,
 ];

@@ -1,3 +1,5 @@
+import { basename, dirname, resolve } from 'node:path';
+import { startDashboard } from '@ct3d/dashboard';
 import { formatProgress } from '@ct3d/pipeline';
 import {
   formatEpochLine,
@@ -11,13 +13,15 @@ import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageEr
 import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
 import { parseBackend } from './backend-option.js';
+import { untilInterrupted } from './dashboard.js';
 
 export const train: Command = {
   name: 'train',
   summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
   usage:
     'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-    '[--seed 0] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment]',
+    '[--seed 0] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
+    '[--dashboard [--port P]]',
   async run(argv) {
     const { values } = parseCommand(argv, {
       cache: { type: 'string' },
@@ -32,6 +36,8 @@ export const train: Command = {
       patience: { type: 'string' },
       filters: { type: 'string' },
       'no-augment': { type: 'boolean' },
+      dashboard: { type: 'boolean' },
+      port: { type: 'string' },
     });
     const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
     if (valFraction <= 0 || valFraction >= 1) throw new UsageError('--val-fraction must be between 0 and 1');
@@ -49,7 +55,8 @@ export const train: Command = {
       filters: values.filters ? parseFilters(values.filters) : undefined,
       augment: !values['no-augment'],
     };
-    const end = await runTraining(opts);
+    const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
+    const end = await runTraining(opts, live);
     return end ? 0 : 1;
   },
 };
@@ -104,17 +111,41 @@ export function logTraining(events$: Observable<TrainEvent>): void {
   });
 }
 
-/** Runs training with the CLI log and the run-folder recorder on the same stream. */
-export async function runTraining(opts: TrainFromCacheOptions): Promise<RunEnd | undefined> {
+/**
+ * Runs training with the CLI log, the run-folder recorder and (with `live`) the dashboard all subscribed to
+ * the same event stream.
+ */
+export async function runTraining(
+  opts: TrainFromCacheOptions,
+  live?: { port: number },
+): Promise<RunEnd | undefined> {
   const events$ = trainFromCache(opts);
   const recorder = recordRun(opts.runDir, events$);
   logTraining(events$);
+  const board = live
+    ? await startDashboard({
+        runsDir: dirname(resolve(opts.runDir)),
+        liveRun: basename(resolve(opts.runDir)),
+        cacheDir: opts.cacheDir,
+        events$,
+        port: live.port,
+      })
+    : undefined;
+  if (board) console.log(`dashboard: ${board.url}`);
   let end: RunEnd | undefined;
   try {
     const last = await lastValueFrom(events$);
     if (last.type === 'runEnd') end = last;
   } finally {
     await recorder.done();
+    if (board) {
+      await board.flushed();
+      if (process.stdout.isTTY) {
+        console.log(`training ended; the dashboard stays at ${board.url} until Ctrl-C`);
+        await untilInterrupted();
+      }
+      await board.close();
+    }
   }
   if (end) {
     const best = end.best;

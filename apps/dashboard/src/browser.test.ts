@@ -1,0 +1,271 @@
+// Browser tests: Debian's chromium driven by playwright-core against a dashboard fed with synthetic events.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSeedModel, saveModel } from '@ct3d/model';
+import { fit, RunRecorder, type TrainEvent } from '@ct3d/train';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { lastValueFrom, Subject, share } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Dashboard, type EventRecord, startDashboard } from './index.js';
+import {
+  fakeEvaluation,
+  fakeRunStart,
+  fakeStepEvents,
+  phantomBatches,
+  writeTinyCache,
+} from './test-helpers.js';
+
+const CHROMIUM = process.env.CT3D_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  const msg = `\n*** SKIPPING dashboard browser tests: ${CHROMIUM} not found (apt-get install -y chromium) ***\n`;
+  if (process.env.CT3D_REQUIRE_BROWSER) throw new Error(msg);
+  console.warn(msg);
+}
+
+const STEPS_PER_EPOCH = 4;
+let root: string;
+let shots: string;
+let dash: Dashboard;
+let browser: Browser;
+let page: Page;
+const events$ = new Subject<TrainEvent | EventRecord>();
+let step = 0;
+const foreign: string[] = [];
+
+function pushSteps(n: number): void {
+  for (let i = 0; i < n; i++) {
+    step++;
+    for (const e of fakeStepEvents(step, STEPS_PER_EPOCH)) events$.next(e);
+  }
+}
+
+/** Pushes a step every 50 ms while `until` runs, like a trainer producing batches. */
+async function whileTraining<T>(until: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => pushSteps(1), 50);
+  try {
+    return await until();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const points = (sel: string) =>
+  page
+    .locator(sel)
+    .getAttribute('data-points')
+    .then((v) => Number(v ?? 0));
+
+async function waitForPoints(sel: string, atLeast: number): Promise<number> {
+  await page.waitForFunction(
+    ([s, n]) => Number(document.querySelector(s)?.getAttribute('data-points') ?? 0) >= n,
+    [sel, atLeast] as const,
+  );
+  return points(sel);
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ct3d-dash-browser-'));
+    shots = process.env.CT3D_SCREENSHOT_DIR ?? join(root, 'screenshots');
+    await mkdir(shots, { recursive: true });
+    console.log(`dashboard screenshots: ${shots}`);
+    await writeTinyCache(join(root, 'cache'), [48, 48, 40]);
+    for (const [name, shift] of [
+      ['earlier-a', 0],
+      ['earlier-b', 0.08],
+    ] as const) {
+      await mkdir(join(root, 'runs', name), { recursive: true });
+      const acc = [0.5, 0.55, 0.62, 0.66, 0.7].map((v) => v + shift);
+      await writeFile(join(root, 'runs', name, 'history.json'), JSON.stringify({ val_acc: acc, acc }));
+    }
+    await writeFile(join(root, 'secret.json'), '{"secret":true}');
+    const model = buildSeedModel({
+      width: 48,
+      height: 48,
+      depth: 40,
+      filters: [4, 8],
+      denseUnits: 8,
+      seed: 7,
+    });
+    await saveModel(model, join(root, 'runs', 'earlier-a', 'best'));
+    // A real (tiny) fit() recorded by @ct3d/train's RunRecorder: its own events.jsonl, history, PNGs.
+    const realDir = join(root, 'runs', 'real-fit');
+    const tiny = buildSeedModel({ width: 8, height: 8, depth: 8, filters: [2], denseUnits: 4, seed: 5 });
+    const batches = () => phantomBatches(8);
+    const real$ = fit({ model: tiny, train: batches, validation: batches, epochs: 3, runDir: realDir }).pipe(
+      share(),
+    );
+    const recorder = new RunRecorder(realDir, { eventsJsonl: true });
+    recorder.attach(real$);
+    await lastValueFrom(real$);
+    await recorder.done();
+    dash = await startDashboard({
+      runsDir: join(root, 'runs'),
+      cacheDir: join(root, 'cache'),
+      events$,
+      liveRun: 'live',
+    });
+    events$.next(fakeRunStart(10, STEPS_PER_EPOCH, join(root, 'runs', 'live')));
+    pushSteps(6);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const origin = new URL(dash.url).origin;
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
+    });
+    page.on('pageerror', (e) => foreign.push(`page error: ${e.message}`));
+  }, 30_000);
+
+  // A script error or a request to another origin fails the test that caused it.
+  afterEach(() => {
+    expect(foreign).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await dash?.close();
+    if (!process.env.CT3D_SCREENSHOT_DIR) await rm(root, { recursive: true, force: true });
+  });
+
+  it('a live run’s chart gains points while training runs', async () => {
+    await page.goto(dash.url);
+    const first = await waitForPoints('#chart-step-loss', 6);
+    const later = await whileTraining(() => waitForPoints('#chart-step-loss', first + 5));
+    expect(later).toBeGreaterThan(first);
+    await page.waitForFunction(
+      () => document.querySelector('#chart-epoch-acc')?.getAttribute('data-points') !== null,
+    );
+    expect(await page.locator('#stats').textContent()).toMatch(/best checkpoint\s*epoch \d+/);
+    await shot('1-live');
+  });
+
+  it('a reload resumes the stream: catches up exactly, then keeps growing', async () => {
+    const before = await points('#chart-step-loss');
+    await page.reload();
+    await waitForPoints('#chart-step-loss', before);
+    expect(await points('#chart-step-loss')).toBe(step);
+    const after = await whileTraining(() => waitForPoints('#chart-step-loss', step + 3));
+    expect(after).toBeGreaterThan(before);
+    await page.waitForTimeout(100);
+    expect(await points('#chart-step-loss')).toBe(step);
+  });
+
+  it('shows predictions, confusion matrix and ROC when the run ends', async () => {
+    const epoch = Math.ceil(step / STEPS_PER_EPOCH);
+    events$.next({ type: 'earlyStop', epoch, bestEpoch: 2, monitor: 'val_acc', best: 0.53 });
+    events$.next(fakeEvaluation);
+    events$.next({
+      type: 'runEnd',
+      bestEpoch: 2,
+      history: {},
+      stoppedEarly: true,
+      epochsRun: epoch,
+      best: null,
+      modelPath: null,
+      bestPath: null,
+      ms: 1000,
+    });
+    events$.complete();
+    await page.waitForFunction(() => document.querySelector('#conn')?.textContent === 'finished');
+    expect(await page.locator('#confusion').textContent()).toMatch(/true 1\s*1\s*2/);
+    await waitForPoints('#chart-roc', 2);
+    await page.locator('#predictions').scrollIntoViewIfNeeded();
+    await shot('2-finished');
+  });
+
+  it('a slice view renders non-blank pixels', async () => {
+    await page.goto(`${dash.url}?tab=scans`);
+    const canvas = page.locator('canvas[data-kind="raw"][data-axis="axial"][data-rendered]');
+    await canvas.waitFor();
+    const stats = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const greys = new Set<number>();
+      let lit = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        greys.add(px[i]);
+        if (px[i] > 0) lit++;
+      }
+      return { w: c.width, h: c.height, lit, distinct: greys.size };
+    });
+    expect(stats.w).toBe(48);
+    expect(stats.lit).toBeGreaterThan(48 * 48 * 0.2);
+    expect(stats.distinct).toBeGreaterThan(3);
+    await page.selectOption('#window-select', 'mediastinum');
+    await page.waitForFunction(
+      () => Number(document.querySelector('canvas[data-axis="axial"]')?.getAttribute('data-rendered')) >= 2,
+    );
+    await page.selectOption('#cam-run', 'earlier-a');
+    await page.click('#cam-go');
+    const cam = page.locator('canvas[data-kind="gradcam"][data-axis="axial"][data-rendered]');
+    await cam.waitFor();
+    const colored = await cam.evaluate((c: HTMLCanvasElement) => {
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i] !== px[i + 1] || px[i + 1] !== px[i + 2]) n++;
+      return n;
+    });
+    expect(colored).toBeGreaterThan(0);
+    expect(await page.locator('#cam-msg').textContent()).toMatch(/p\(class 1\) = 0\.\d+ · layer conv3d_1/);
+    await page.waitForTimeout(300);
+    await shot('3-scans');
+  });
+
+  it('replays a real fit() run recorded by RunRecorder, with its curves.png and montage.png', async () => {
+    await page.goto(`${dash.url}#real-fit`);
+    await page.waitForFunction(() => document.querySelector('#conn')?.textContent === 'finished');
+    expect(await waitForPoints('#chart-epoch-loss', 3)).toBe(3);
+    expect(await points('#chart-step-loss')).toBe(6);
+    await page.locator('#run-images img[alt="curves.png"]').waitFor();
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#run-images img')).every((i) => (i as HTMLImageElement).complete),
+    );
+    const sizes = await page.$$eval('#run-images img', (imgs) =>
+      (imgs as HTMLImageElement[]).map((i) => [i.alt, i.naturalWidth > 0]),
+    );
+    expect(sizes).toEqual([
+      ['curves.png', true],
+      ['montage.png', true],
+    ]);
+    await shot('5-real-fit-replay');
+  });
+
+  it('compares several runs on one chart', async () => {
+    await page.goto(`${dash.url}?tab=runs`);
+    await page.waitForFunction(
+      () => Number(document.querySelector('#chart-compare')?.getAttribute('data-series')) >= 4,
+    );
+    await shot('4-runs');
+  });
+
+  it('path-traversal requests get 403/404, and the page made no request off this server', async () => {
+    const origin = new URL(dash.url).origin;
+    for (const path of [
+      '/api/runs/live/files/%2e%2e/%2e%2e/secret.json',
+      '/api/runs/live/files/..%2f..%2fsecret.json',
+      '/api/runs/%2e%2e/files/secret.json',
+      '/static/%2e%2e%2f%2e%2e%2fpackage.json',
+    ]) {
+      const res = await page.request.get(origin + path);
+      expect([403, 404], path).toContain(res.status());
+      expect(await res.text()).not.toContain('"secret":true');
+    }
+    const nav = await page.goto(`${origin}/api/runs/live/files/..%2F..%2Fsecret.json`);
+    expect([403, 404]).toContain(nav?.status());
+  });
+});

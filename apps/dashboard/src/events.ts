@@ -1,0 +1,129 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Any event of the trainer's metric stream: a JSON-able object with a `type` (runStart, batchEnd, ...).
+ * @ct3d/train's TrainEvent fits; the page reads the fields it knows (see README.md) and ignores the rest.
+ */
+export interface DashboardEvent {
+  readonly type: string;
+}
+
+/** An event whose other fields are read by name. */
+export type EventRecord = DashboardEvent & Record<string, unknown>;
+
+export interface StoredEvent {
+  /** Position in the run's log, 0-based: the SSE event id used for Last-Event-ID catch-up. */
+  id: number;
+  event: DashboardEvent;
+}
+
+type Listener = (e: StoredEvent | 'done') => void;
+
+/** Typed arrays (e.g. predictions) serialise as plain arrays, not {"0":..} objects. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v,
+  );
+}
+
+/** The in-memory event log of one run; optionally mirrored to an events.jsonl file as it grows. */
+export class RunLog {
+  readonly events: StoredEvent[] = [];
+  done = false;
+  private readonly listeners = new Set<Listener>();
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: Error | null = null;
+
+  constructor(
+    readonly name: string,
+    readonly live: boolean,
+    private readonly jsonlPath?: string,
+  ) {}
+
+  append(event: DashboardEvent): StoredEvent {
+    const stored = { id: this.events.length, event };
+    this.events.push(stored);
+    if (this.jsonlPath) this.persist(`${toJson(event)}\n`);
+    for (const l of this.listeners) l(stored);
+    return stored;
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const l of this.listeners) l('done');
+  }
+
+  /** Events after `lastId` (catch-up), then live ones through `listener`; returns the unsubscribe. */
+  subscribe(lastId: number, listener: Listener): () => void {
+    for (const e of this.events.slice(lastId + 1)) listener(e);
+    if (this.done) {
+      listener('done');
+      return () => {};
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when all events.jsonl appends are on disk; rejects with the first write failure. */
+  async flushed(): Promise<void> {
+    await this.writes;
+    if (this.writeError) throw this.writeError;
+  }
+
+  private persist(line: string): void {
+    const path = this.jsonlPath!;
+    this.writes = this.writes.then(async () => {
+      if (this.writeError) return;
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await appendFile(path, line);
+      } catch (err) {
+        this.writeError = new Error(`${path}: cannot append event (${(err as Error).message})`);
+      }
+    });
+  }
+}
+
+/** Parses events.jsonl; a torn last line (run killed mid-write) is dropped, other bad lines are errors. */
+export function parseEventsJsonl(text: string, file: string): EventRecord[] {
+  const lines = text.split('\n');
+  const out: EventRecord[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      if (i === lines.length - 1) return;
+      throw new Error(`${file}: line ${i + 1} is not JSON`);
+    }
+    if (!isEvent(value)) throw new Error(`${file}: line ${i + 1} has no string "type"`);
+    out.push(value);
+  });
+  return out;
+}
+
+export function isEvent(value: unknown): value is EventRecord {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'
+  );
+}
+
+/**
+ * Rebuilds an event stream from a Keras-like history.json ({loss: [...], val_acc: [...], ...}) and an
+ * optional metrics.json, for runs whose trainer wrote no events.jsonl. Epochs are numbered from 1.
+ */
+export function eventsFromHistory(history: Record<string, unknown>, metrics: unknown): EventRecord[] {
+  const series = Object.entries(history).filter((kv): kv is [string, number[]] => Array.isArray(kv[1]));
+  const epochs = Math.max(0, ...series.map(([, v]) => v.length));
+  const events: EventRecord[] = [{ type: 'runStart', epochs, replayedFrom: 'history.json' }];
+  for (let e = 0; e < epochs; e++) {
+    const logs: Record<string, number> = {};
+    for (const [k, v] of series) if (typeof v[e] === 'number') logs[k] = v[e];
+    events.push({ type: 'epochEnd', epoch: e + 1, logs });
+  }
+  events.push({ type: 'runEnd', ...(typeof metrics === 'object' && metrics !== null ? { metrics } : {}) });
+  return events;
+}

@@ -1,0 +1,90 @@
+import { identityAffine, type Volume } from '@ct3d/io';
+import { buildSeedModel, tf } from '@ct3d/model';
+import { describe, expect, it } from 'vitest';
+import { gradCam, lastConvIndex, toChannelsLast, upsampleToVolume } from './gradcam.js';
+import { phantom } from './test-helpers.js';
+
+const vol = (shape: [number, number, number], data: Float32Array): Volume => ({
+  data,
+  shape,
+  spacing: [1, 1, 1],
+  affine: identityAffine(),
+});
+
+describe('layout helpers', () => {
+  it('toChannelsLast puts depth fastest', () => {
+    const v = vol(
+      [2, 3, 4],
+      Float32Array.from({ length: 24 }, (_, n) => n),
+    );
+    const out = toChannelsLast(v);
+    // voxel (i=1, j=2, k=3): volume index 1 + 2*(2 + 3*3) = 23; channels-last index (1*3 + 2)*4 + 3 = 23
+    expect(out[(1 * 3 + 2) * 4 + 3]).toBe(v.data[1 + 2 * (2 + 3 * 3)]);
+    expect(out[(0 * 3 + 1) * 4 + 2]).toBe(v.data[0 + 2 * (1 + 3 * 2)]);
+  });
+
+  it('upsampleToVolume keeps constants and same-size maps', () => {
+    expect([...upsampleToVolume(new Float32Array(8).fill(0.25), [2, 2, 2], [5, 3, 4])]).toEqual(
+      new Array(60).fill(0.25),
+    );
+    const v = vol(
+      [2, 3, 4],
+      Float32Array.from({ length: 24 }, (_, n) => n),
+    );
+    expect([...upsampleToVolume(toChannelsLast(v), [2, 3, 4], [2, 3, 4])]).toEqual([...v.data]);
+  });
+});
+
+describe('gradCam', () => {
+  it('weights the last Conv3D and reproduces the model output', () => {
+    const model = buildSeedModel({
+      width: 16,
+      height: 16,
+      depth: 16,
+      filters: [4, 4],
+      denseUnits: 8,
+      seed: 3,
+    });
+    const v = vol([16, 16, 16], phantom([16, 16, 16], true));
+    const idx = lastConvIndex(model);
+    expect(model.layers[idx].name).toBe('conv3d_1');
+    const r = gradCam(model, v);
+    const x = tf.tensor5d(toChannelsLast(v), [1, 16, 16, 16, 1]);
+    const p = (model.predict(x) as tf.Tensor).dataSync()[0];
+    expect(r.probability).toBeCloseTo(p, 5);
+    expect(r.layer).toBe('conv3d_1');
+    expect(r.cam.shape).toEqual([16, 16, 16]);
+    const max = Math.max(...r.cam.data);
+    expect(Math.min(...r.cam.data)).toBeGreaterThanOrEqual(0);
+    expect(max).toBeCloseTo(1, 6);
+
+    // Channel weights by central differences on the activations (no autodiff): w_c = dS/dA_c summed / N.
+    const acts = tf
+      .model({ inputs: model.inputs, outputs: model.layers[idx].output as tf.SymbolicTensor })
+      .predict(x) as tf.Tensor;
+    const head = (t: tf.Tensor) =>
+      model.layers.slice(idx + 1).reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, t);
+    const [, a, b, c, channels] = acts.shape as number[];
+    const n = a * b * c;
+    const eps = 1e-3; // small: relu zeros tie inside max-pool windows, so larger steps change the argmax
+    const weights = Array.from({ length: channels }, (_, ch) => {
+      const e = tf.mul(tf.oneHot(tf.fill([a, b, c], ch, 'int32'), channels), eps);
+      const up = head(tf.add(acts, e)).dataSync()[0];
+      const down = head(tf.sub(acts, e)).dataSync()[0];
+      return (up - down) / (2 * eps) / n;
+    });
+    const A = acts.dataSync();
+    const coarse = new Float32Array(n).map((_, p) =>
+      Math.max(
+        0,
+        weights.reduce((s, w, ch) => s + w * A[p * channels + ch], 0),
+      ),
+    );
+    const expected = upsampleToVolume(coarse, [a, b, c], [16, 16, 16]);
+    const eMax = Math.max(...expected);
+    for (let i = 0; i < expected.length; i += 37) expect(r.cam.data[i]).toBeCloseTo(expected[i] / eMax, 2);
+    expect(() => gradCam(model, vol([8, 8, 8], new Float32Array(512)))).toThrow(
+      /does not match the model input/,
+    );
+  });
+});

@@ -1,0 +1,109 @@
+import type { Volume } from '@ct3d/io';
+import { tf } from '@ct3d/model';
+
+export interface GradCamResult {
+  /** Heatmap in [0, 1] with the input's shape and voxel order (1 = strongest evidence). */
+  cam: Volume;
+  /** The model's class-1 probability for the scan. */
+  probability: number;
+  /** Name of the layer whose activations were weighted (the last Conv3D). */
+  layer: string;
+}
+
+/** Volume order (i fastest) to the model's [w, h, d, 1] channels-last layout (depth fastest). */
+export function toChannelsLast(v: Volume): Float32Array {
+  const [nx, ny, nz] = v.shape;
+  const out = new Float32Array(v.data.length);
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++)
+      for (let k = 0; k < nz; k++) out[(i * ny + j) * nz + k] = v.data[i + nx * (j + ny * k)];
+  return out;
+}
+
+/**
+ * Trilinear resize of a channels-last map [a, b, c] (depth fastest) to a Volume of `shape` (i fastest),
+ * sampling at voxel centres so the coarse map stays centred over the input it came from.
+ */
+export function upsampleToVolume(
+  map: Float32Array,
+  [a, b, c]: number[],
+  shape: [number, number, number],
+): Float32Array {
+  const [nx, ny, nz] = shape;
+  const out = new Float32Array(nx * ny * nz);
+  const axis = (dst: number, n: number, src: number) => {
+    const x = Math.min(Math.max(((dst + 0.5) * src) / n - 0.5, 0), src - 1);
+    const lo = Math.floor(x);
+    return [lo, Math.min(lo + 1, src - 1), x - lo] as const;
+  };
+  const at = (x: number, y: number, z: number) => map[(x * b + y) * c + z];
+  for (let k = 0; k < nz; k++) {
+    const [z0, z1, fz] = axis(k, nz, c);
+    for (let j = 0; j < ny; j++) {
+      const [y0, y1, fy] = axis(j, ny, b);
+      for (let i = 0; i < nx; i++) {
+        const [x0, x1, fx] = axis(i, nx, a);
+        const lerp = (p: number, q: number, f: number) => p + (q - p) * f;
+        const plane = (z: number) =>
+          lerp(lerp(at(x0, y0, z), at(x1, y0, z), fx), lerp(at(x0, y1, z), at(x1, y1, z), fx), fy);
+        out[i + nx * (j + ny * k)] = lerp(plane(z0), plane(z1), fz);
+      }
+    }
+  }
+  return out;
+}
+
+/** Index of the last Conv3D layer, checking that the layers after it form a single chain. */
+export function lastConvIndex(model: tf.LayersModel): number {
+  const layers = model.layers;
+  let idx = -1;
+  layers.forEach((l, i) => {
+    if (l.getClassName() === 'Conv3D') idx = i;
+  });
+  if (idx < 0) throw new Error(`Grad-CAM: model ${model.name} has no Conv3D layer`);
+  for (let i = idx + 1; i < layers.length; i++) {
+    if (layers[i].input !== layers[i - 1].output) {
+      throw new Error(
+        `Grad-CAM: layer ${layers[i].name} does not follow ${layers[i - 1].name} in a single chain`,
+      );
+    }
+  }
+  return idx;
+}
+
+/**
+ * Grad-CAM (Selvaraju et al.) for the class-1 (abnormal) output of a binary 3D CNN: the last Conv3D's
+ * activations A_c weighted by the mean gradient of the output over each channel, ReLU, resized to the
+ * scan and scaled to [0, 1].
+ */
+export function gradCam(model: tf.LayersModel, v: Volume): GradCamResult {
+  const idx = lastConvIndex(model);
+  const conv = model.layers[idx];
+  const want = model.inputs[0].shape.slice(1, 4);
+  if (want.some((n, i) => n !== v.shape[i])) {
+    throw new Error(
+      `Grad-CAM: scan shape ${v.shape.join('x')} does not match the model input ${want.join('x')}`,
+    );
+  }
+  const head = model.layers.slice(idx + 1);
+  const convModel = tf.model({ inputs: model.inputs, outputs: conv.output as tf.SymbolicTensor });
+  const score = (t: tf.Tensor): tf.Tensor =>
+    head.reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, t);
+  const { map, mapShape, probability } = tf.tidy(() => {
+    const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
+    const acts = convModel.predict(x) as tf.Tensor;
+    const grads = tf.grad((a: tf.Tensor) => tf.sum(score(a)))(acts);
+    const weights = tf.mean(grads, [0, 1, 2, 3]);
+    const cam = tf.squeeze(tf.relu(tf.sum(tf.mul(acts, weights), -1)), [0]);
+    return {
+      map: cam.dataSync() as Float32Array,
+      mapShape: cam.shape,
+      probability: score(acts).dataSync()[0],
+    };
+  });
+  const data = upsampleToVolume(map, mapShape, v.shape);
+  let max = 0;
+  for (const x of data) max = Math.max(max, x);
+  if (max > 0) for (let i = 0; i < data.length; i++) data[i] /= max;
+  return { cam: { ...v, data }, probability, layer: conv.name };
+}

@@ -1,0 +1,98 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Observable } from 'rxjs';
+import { checkBind } from './auth.js';
+import type { DashboardEvent } from './events.js';
+import { GradCamStore } from './gradcam-store.js';
+import { RunStore } from './runs.js';
+import { ScanStore } from './scans.js';
+import { createHandler } from './server.js';
+
+export { generateToken, isLoopback } from './auth.js';
+export {
+  type DashboardEvent,
+  type EventRecord,
+  eventsFromHistory,
+  parseEventsJsonl,
+  RunLog,
+  type StoredEvent,
+} from './events.js';
+export { type GradCamResult, gradCam, lastConvIndex, toChannelsLast } from './gradcam.js';
+export { runModelDir } from './gradcam-store.js';
+export type { RunSummary } from './runs.js';
+export type { ScanInfo } from './scans.js';
+export { type Axis, extractSlice, montage, WINDOWS, windowInCacheUnits, windowToUint8 } from './slices.js';
+
+export interface DashboardOptions {
+  /** Folder whose sub-folders are runs (events.jsonl or history.json + metrics.json + PNGs). */
+  runsDir: string;
+  /** Ingest cache (manifest.json + float32 .nii) whose scans the Scans tab shows. */
+  cacheDir?: string;
+  /** A live run: the trainer's event stream (e.g. fit(opts) from @ct3d/train). Subscribed once, here. */
+  events$?: Observable<DashboardEvent>;
+  /** Name of the live run (its folder under runsDir); default: basename of runStart's `runDir`. */
+  liveRun?: string;
+  /** Append live events to `<runsDir>/<run>/events.jsonl` so the run replays later (default true). */
+  writeEventLog?: boolean;
+  /** Default 127.0.0.1. Any non-loopback host requires `token`. */
+  host?: string;
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Required for non-loopback hosts: requests must carry ?token=, a Bearer header or the cookie. */
+  token?: string;
+}
+
+export interface Dashboard {
+  /** Open this in a browser (includes ?token= when a token is set). */
+  url: string;
+  host: string;
+  port: number;
+  /** Names of the live runs fed from events$. */
+  liveRuns(): string[];
+  /** Resolves once every live event is appended to its events.jsonl. */
+  flushed(): Promise<void>;
+  /** Stops listening, ends open event streams and unsubscribes from events$. */
+  close(): Promise<void>;
+}
+
+async function requireDir(path: string, what: string): Promise<void> {
+  const st = await stat(path).catch(() => null);
+  if (!st?.isDirectory()) throw new Error(`${path}: ${what} not found or not a folder`);
+}
+
+/** Starts the dashboard's HTTP server; see README.md for routes and the event fields it reads. */
+export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+  const host = opts.host ?? '127.0.0.1';
+  checkBind(host, opts.token);
+  // A live run may be the first one: its runs folder is created; a replay needs an existing one.
+  if (opts.events$) await mkdir(opts.runsDir, { recursive: true });
+  await requireDir(opts.runsDir, 'runs folder');
+  if (opts.cacheDir) await requireDir(opts.cacheDir, 'scan cache');
+  const runs = new RunStore(opts.runsDir, opts.writeEventLog ?? true);
+  if (opts.events$) runs.attach(opts.events$, opts.liveRun);
+  const scans = opts.cacheDir ? new ScanStore(opts.cacheDir) : undefined;
+  const gradcams = scans ? new GradCamStore(runs, scans) : undefined;
+  const server = createServer(createHandler({ runs, scans, gradcams, host, token: opts.token }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(new Error(`dashboard: cannot listen on ${host}:${opts.port ?? 0}: ${err.message}`)),
+    );
+    server.listen(opts.port ?? 0, host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${port}/${opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''}`;
+  return {
+    url,
+    host,
+    port,
+    liveRuns: () => runs.liveNames(),
+    flushed: () => runs.flushed(),
+    close: async () => {
+      runs.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rotateInPlane } from '@ct3d/augment';
+import { readNifti, type Volume } from '@ct3d/io';
+import { PathRefused, resolveRelativeInside } from './paths.js';
+
+/** The fields of @ct3d/pipeline's CacheEntry that the dashboard shows. */
+export interface ScanInfo {
+  id: string;
+  file: string;
+  label: number;
+  className: string;
+  shape: [number, number, number];
+}
+
+/** Reads scans of an ingest cache (manifest.json + float32 .nii), keeping the last few volumes in memory. */
+export class ScanStore {
+  private readonly volumes = new Map<string, Promise<Volume>>();
+
+  constructor(
+    readonly cacheDir: string,
+    private readonly keep = 6,
+  ) {}
+
+  async list(): Promise<ScanInfo[]> {
+    const file = join(this.cacheDir, 'manifest.json');
+    let manifest: unknown;
+    try {
+      manifest = JSON.parse(await readFile(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`${file}: ${(err as Error).message}`);
+    }
+    const entries = (manifest as { entries?: unknown }).entries;
+    if (!Array.isArray(entries)) throw new Error(`${file}: no "entries" array`);
+    return entries.map((e: ScanInfo) => ({
+      id: String(e.id),
+      file: String(e.file),
+      label: Number(e.label),
+      className: String(e.className),
+      shape: e.shape,
+    }));
+  }
+
+  /** The volume of scan `id`, rotated in-plane by `degrees` (with @ct3d/augment) when non-zero. */
+  volume(id: string, degrees = 0): Promise<Volume> {
+    const key = `${id}@${degrees}`;
+    let v = this.volumes.get(key);
+    if (!v) {
+      // Bilinear (order 1) is the cheap preview; training may use cubic, so edges differ slightly.
+      v =
+        degrees === 0
+          ? this.load(id)
+          : this.volume(id, 0).then((raw) => rotateInPlane(raw, degrees, { order: 1 }));
+      v.catch(() => this.volumes.delete(key));
+      this.volumes.set(key, v);
+      if (this.volumes.size > this.keep) this.volumes.delete(this.volumes.keys().next().value!);
+    }
+    return v;
+  }
+
+  private async load(id: string): Promise<Volume> {
+    const entry = (await this.list()).find((e) => e.id === id);
+    if (!entry) throw new PathRefused(404, `no scan ${id} in the cache`);
+    return readNifti(await resolveRelativeInside(this.cacheDir, entry.file));
+  }
+}

@@ -1,0 +1,231 @@
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSeedModel, saveModel } from '@ct3d/model';
+import type { TrainEvent } from '@ct3d/train';
+import { Subject } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Dashboard, type DashboardEvent, type EventRecord, startDashboard } from './index.js';
+import { fakeRunStart, fakeStepEvents, writeTinyCache } from './test-helpers.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** A request with the path sent exactly as given (fetch would normalise `..` away). */
+function get(d: Dashboard, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: d.port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Reads SSE `id`s until `count` data events arrived, then drops the connection. */
+function sseIds(
+  d: Dashboard,
+  path: string,
+  count: number,
+  headers: Record<string, string> = {},
+): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: d.port, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+        const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+        if (ids.length >= count) {
+          req.destroy();
+          resolve(ids);
+        }
+      });
+    });
+    req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+let root: string;
+let dash: Dashboard | undefined;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ct3d-dash-'));
+  await mkdir(join(root, 'runs'));
+  await writeTinyCache(join(root, 'cache'));
+});
+afterEach(async () => {
+  await dash?.close();
+  dash = undefined;
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('event stream', () => {
+  it('catches up from Last-Event-ID, continues live, and writes events.jsonl that replays', async () => {
+    const events$ = new Subject<TrainEvent | EventRecord>();
+    dash = await startDashboard({ runsDir: join(root, 'runs'), events$, liveRun: 'r1' });
+    events$.next(fakeRunStart(2, 2));
+    for (let n = 1; n <= 2; n++) for (const e of fakeStepEvents(n, 2)) events$.next(e);
+    // ids so far: 0 runStart, 1 batch, 2 batch, 3 epochEnd, 4 checkpoint
+    const pending = sseIds(dash, '/api/runs/r1/events', 3, { 'last-event-id': '2' });
+    setTimeout(() => events$.next({ type: 'batchEnd', loss: 0.1 }), 50);
+    expect(await pending).toEqual([3, 4, 5]);
+    expect(await sseIds(dash, '/api/runs/r1/events?since=4', 1)).toEqual([5]);
+    events$.next({ type: 'runEnd', ms: 1 });
+    events$.complete();
+    await dash.flushed();
+    const lines = (await readFile(join(root, 'runs', 'r1', 'events.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(7);
+    await dash.close();
+
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    const runs = JSON.parse((await get(dash, '/api/runs')).body.toString());
+    expect(runs).toEqual([{ name: 'r1', live: false, source: 'events.jsonl', finished: true, events: 7 }]);
+    const log = JSON.parse((await get(dash, '/api/runs/r1/log')).body.toString());
+    expect(log.map((s: { event: DashboardEvent }) => s.event.type)).toEqual([
+      'runStart',
+      'batchEnd',
+      'batchEnd',
+      'epochEnd',
+      'checkpoint',
+      'batchEnd',
+      'runEnd',
+    ]);
+    const sse = await get(dash, '/api/runs/r1/events?since=5');
+    expect(sse.body.toString()).toMatch(/id: 6\ndata: \{"type":"runEnd","ms":1\}\n\nevent: end/);
+  });
+
+  it('replays a run that has only history.json and metrics.json', async () => {
+    const dir = join(root, 'runs', 'keras');
+    await mkdir(dir);
+    await writeFile(join(dir, 'history.json'), JSON.stringify({ loss: [0.7, 0.6], val_acc: [0.5, 0.75] }));
+    await writeFile(join(dir, 'metrics.json'), JSON.stringify({ auc: 0.8 }));
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    const log = JSON.parse((await get(dash, '/api/runs/keras/log')).body.toString());
+    expect(log.map((s: { event: DashboardEvent }) => s.event)).toEqual([
+      { type: 'runStart', epochs: 2, replayedFrom: 'history.json' },
+      { type: 'epochEnd', epoch: 1, logs: { loss: 0.7, val_acc: 0.5 } },
+      { type: 'epochEnd', epoch: 2, logs: { loss: 0.6, val_acc: 0.75 } },
+      { type: 'runEnd', metrics: { auc: 0.8 } },
+    ]);
+  });
+});
+
+describe('file serving refuses paths out of the given folders', () => {
+  beforeEach(async () => {
+    await mkdir(join(root, 'runs', 'a'));
+    await writeFile(join(root, 'runs', 'a', 'history.json'), '{"loss":[1]}');
+    await writeFile(join(root, 'secret.json'), '{"secret":true}');
+    await symlink(join(root, 'secret.json'), join(root, 'runs', 'a', 'link.json'));
+    await symlink(root, join(root, 'runs', 'escape'));
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
+  });
+
+  it('serves a file inside a run', async () => {
+    expect((await get(dash!, '/api/runs/a/files/history.json')).status).toBe(200);
+  });
+
+  it.each([
+    '/api/runs/a/files/../../secret.json',
+    '/api/runs/a/files/%2e%2e/%2e%2e/secret.json',
+    '/api/runs/a/files/..%2f..%2fsecret.json',
+    '/api/runs/a/files/%2E%2E%5C%2E%2E%5Csecret.json',
+    '/api/runs/../secret.json',
+    '/api/runs/%2e%2e/files/secret.json',
+    '/api/runs/a/files//etc/passwd',
+    '/api/runs/a/files/%2Fetc%2Fpasswd',
+    '/api/runs/a/files/link.json',
+    '/api/runs/escape/files/secret.json',
+    '/static/../../package.json',
+    '/vendor/%2e%2e/package.json',
+    '/api/scans/%2e%2e/slice',
+  ])('%s -> 403/404', async (path) => {
+    const res = await get(dash!, path);
+    expect([403, 404]).toContain(res.status);
+    expect(res.body.toString()).not.toContain('"secret":true');
+    expect(res.body.toString()).not.toContain('root:');
+  });
+
+  it('refuses a manifest entry whose file points out of the cache', async () => {
+    const manifest = JSON.parse(await readFile(join(root, 'cache', 'manifest.json'), 'utf8'));
+    manifest.entries.push({ ...manifest.entries[0], id: 'evil', file: '../secret.json' });
+    await writeFile(join(root, 'cache', 'manifest.json'), JSON.stringify(manifest));
+    expect((await get(dash!, '/api/scans/evil/slice')).status).toBe(403);
+  });
+});
+
+describe('binding and tokens', () => {
+  it('refuses a non-loopback bind without a token', async () => {
+    await expect(startDashboard({ runsDir: join(root, 'runs'), host: '0.0.0.0' })).rejects.toThrow(
+      /refusing to listen on 0\.0\.0\.0 without a token/,
+    );
+  });
+
+  it('with a token, requires it (query, bearer or cookie)', async () => {
+    const token = 'test-token-0123456789abcdef';
+    dash = await startDashboard({ runsDir: join(root, 'runs'), host: '0.0.0.0', token });
+    expect(dash.url).toContain(`?token=${token}`);
+    expect((await get(dash, '/api/runs')).status).toBe(401);
+    expect((await get(dash, '/api/runs?token=wrong-token-0123456789abc')).status).toBe(401);
+    const ok = await get(dash, `/?token=${token}`);
+    expect(ok.status).toBe(200);
+    const cookie = String(ok.headers['set-cookie']).split(';')[0];
+    expect((await get(dash, '/api/runs', { cookie })).status).toBe(200);
+    expect((await get(dash, '/api/runs', { authorization: `Bearer ${token}` })).status).toBe(200);
+  });
+
+  it('on loopback, rejects requests for another Host (DNS rebinding)', async () => {
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    expect((await get(dash, '/api/runs', { host: 'evil.example:80' })).status).toBe(403);
+    expect((await get(dash, '/api/runs', { host: `localhost:${dash.port}` })).status).toBe(200);
+  });
+});
+
+describe('scans', () => {
+  it('lists the cache and sends windowed slices with their size', async () => {
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
+    const scans = JSON.parse((await get(dash, '/api/scans')).body.toString());
+    expect(scans.map((s: { id: string }) => s.id)).toEqual(['normal-1', 'abnormal-1']);
+    const res = await get(dash, '/api/scans/normal-1/slice?axis=coronal&index=16&window=mediastinum');
+    expect(res.status).toBe(200);
+    expect([res.headers['x-width'], res.headers['x-height'], res.headers['x-count']]).toEqual([
+      '32',
+      '12',
+      '32',
+    ]);
+    expect(res.body.length).toBe(32 * 12);
+    expect(new Set(res.body).size).toBeGreaterThan(1);
+    const m = await get(dash, '/api/scans/abnormal-1/montage?rows=4&cols=10');
+    expect([m.headers['x-width'], m.headers['x-height'], m.body.length]).toEqual(['320', '128', 320 * 128]);
+    expect((await get(dash, '/api/scans/normal-1/slice?axis=axial&index=99')).status).toBe(400);
+    expect((await get(dash, '/api/scans/nope/slice')).status).toBe(404);
+  });
+
+  it('serves Grad-CAM slices of a scan under a run model, 404 without one', async () => {
+    await mkdir(join(root, 'runs', 'trained'));
+    await writeFile(join(root, 'runs', 'trained', 'history.json'), '{"loss":[1]}');
+    const model = buildSeedModel({ width: 32, height: 32, depth: 12, filters: [4], denseUnits: 4, seed: 1 });
+    await saveModel(model, join(root, 'runs', 'trained', 'best'));
+    await mkdir(join(root, 'runs', 'untrained'));
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
+    const res = await get(dash, '/api/runs/trained/gradcam/abnormal-1/slice?axis=axial&index=6');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-layer']).toBe('conv3d');
+    const p = Number(res.headers['x-probability']);
+    expect(p).toBeGreaterThan(0);
+    expect(p).toBeLessThan(1);
+    expect(res.body.length).toBe(32 * 32);
+    expect(Math.max(...res.body)).toBeGreaterThan(0);
+    const none = await get(dash, '/api/runs/untrained/gradcam/abnormal-1/slice');
+    expect(none.status).toBe(404);
+    expect(none.body.toString()).toMatch(/no best\/model.json or model\/model.json/);
+    expect((await get(dash, '/api/runs/trained/gradcam/%2e%2e/slice')).status).toBe(403);
+  });
+});

@@ -1,0 +1,204 @@
+import { createReadStream } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Volume } from '@ct3d/io';
+import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
+import { toJson } from './events.js';
+import type { GradCamStore } from './gradcam-store.js';
+import { decodeSegments, PathRefused, resolveInside } from './paths.js';
+import type { RunStore } from './runs.js';
+import type { ScanStore } from './scans.js';
+import {
+  AXES,
+  type Axis,
+  extractSlice,
+  montage,
+  type Slice,
+  sliceCount,
+  WINDOWS,
+  windowInCacheUnits,
+  windowToUint8,
+} from './slices.js';
+import { streamRun } from './sse.js';
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+};
+
+/** The page may load and connect only to this server: nothing leaves the machine. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export interface ServerContext {
+  runs: RunStore;
+  scans?: ScanStore;
+  gradcams?: GradCamStore;
+  host: string;
+  token?: string;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Uint8Array,
+  type: string,
+  extra = {},
+): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...extra });
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, value: unknown) => send(res, 200, toJson(value), TYPES['.json']);
+
+async function sendFile(res: ServerResponse, root: string, segments: string[]): Promise<void> {
+  const file = await resolveInside(root, segments);
+  const type = TYPES[extname(file).toLowerCase()];
+  if (!type) throw new HttpError(404, 'file type not served');
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type });
+  createReadStream(file).pipe(res);
+}
+
+function intParam(url: URL, name: string, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new HttpError(400, `${name} must be an integer`);
+  return n;
+}
+
+/** A grey image as bytes with its size and pixel aspect in headers; the page draws it on a canvas. */
+function sendGrey(res: ServerResponse, img: Slice, range: [number, number], extra = {}): void {
+  send(res, 200, windowToUint8(img.data, range), 'application/octet-stream', {
+    'x-width': img.width,
+    'x-height': img.height,
+    'x-pixel-aspect': img.pixelAspect,
+    ...extra,
+  });
+}
+
+/** The ?window= preset (default lung) as a range in cache units. */
+function windowParam(url: URL): [number, number] {
+  const win = url.searchParams.get('window') ?? 'lung';
+  if (!WINDOWS[win]) throw new HttpError(400, `unknown window ${win}`);
+  return windowInCacheUnits(win);
+}
+
+/** One slice of `vol` picked by ?axis=&index= (default: the middle one), mapped through `range`. */
+function sendSlice(res: ServerResponse, vol: Volume, url: URL, range: [number, number], extra = {}): void {
+  const axis = (url.searchParams.get('axis') ?? 'axial') as Axis;
+  if (!AXES.includes(axis)) throw new HttpError(400, `axis must be one of ${AXES.join(', ')}`);
+  const count = sliceCount(vol, axis);
+  const index = intParam(url, 'index', Math.floor(count / 2));
+  if (index < 0 || index >= count) throw new HttpError(400, `index must be 0..${count - 1}`);
+  sendGrey(res, extractSlice(vol, axis, index), range, { 'x-count': count, 'x-index': index, ...extra });
+}
+
+async function scanRoute(ctx: ServerContext, res: ServerResponse, url: URL, rest: string[]): Promise<void> {
+  if (!ctx.scans) throw new HttpError(404, 'no scan cache given');
+  if (rest.length === 0) return sendJson(res, await ctx.scans.list());
+  const [id, what] = decodeSegments(rest);
+  const degrees = intParam(url, 'rotate', 0);
+  if (Math.abs(degrees) > 180) throw new HttpError(400, 'rotate must be within ±180 degrees');
+  const vol = await ctx.scans.volume(id, degrees);
+  if (what === 'slice') return sendSlice(res, vol, url, windowParam(url));
+  if (what === 'montage') {
+    return sendGrey(res, montage(vol, intParam(url, 'rows', 4), intParam(url, 'cols', 10)), windowParam(url));
+  }
+  throw new HttpError(404, 'unknown scan view');
+}
+
+/** A Grad-CAM heatmap slice (0..255 = 0..1) of a scan under a run's model; the prediction rides in headers. */
+async function gradCamRoute(ctx: ServerContext, res: ServerResponse, url: URL, run: string, rest: string[]) {
+  if (!ctx.gradcams) throw new HttpError(404, 'no scan cache given');
+  const [scanId, what] = decodeSegments(rest);
+  if (what !== 'slice') throw new HttpError(404, 'unknown Grad-CAM view');
+  const r = await ctx.gradcams.get(run, scanId);
+  sendSlice(res, r.cam, url, [0, 1], { 'x-probability': r.probability, 'x-layer': r.layer });
+}
+
+async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, raw: string[]) {
+  const [head, ...rest] = raw;
+  if (raw.length === 0 || (raw.length === 1 && head === 'index.html')) {
+    return sendFile(res, PUBLIC_DIR, ['index.html']);
+  }
+  if (head === 'static') return sendFile(res, PUBLIC_DIR, decodeSegments(rest));
+  if (head === 'vendor') return sendFile(res, UPLOT_DIR, decodeSegments(rest));
+  if (head !== 'api') throw new HttpError(404, 'not found');
+  const [section, ...more] = rest;
+  if (section === 'info') {
+    return sendJson(res, { live: ctx.runs.liveNames(), scans: Boolean(ctx.scans), windows: WINDOWS });
+  }
+  if (section === 'scans') return scanRoute(ctx, res, url, more);
+  if (section !== 'runs') throw new HttpError(404, 'not found');
+  if (more.length === 0) return sendJson(res, await ctx.runs.list());
+  const [name, what, ...file] = more;
+  const [run] = decodeSegments([name]);
+  if (what === 'files') return sendFile(res, await ctx.runs.runDir(run), decodeSegments(file));
+  if (what === 'gradcam') return gradCamRoute(ctx, res, url, run, file);
+  const log = await ctx.runs.get(run);
+  if (what === 'events' && file.length === 0) return streamRun(req, res, url, log);
+  if (what === 'log' && file.length === 0) return sendJson(res, log.events);
+  throw new HttpError(404, 'not found');
+}
+
+/** The request handler: auth, raw-path splitting (before any `..` normalisation), routing, errors. */
+export function createHandler(ctx: ServerContext) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const rawUrl = req.url ?? '/';
+    const url = new URL(rawUrl, 'http://dashboard.invalid');
+    const auth = authorize(req, url, ctx.host, ctx.token);
+    if (auth !== 200) {
+      send(res, auth, auth === 401 ? 'token required\n' : 'bad Host\n', TYPES['.txt']);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'GET only\n', TYPES['.txt']);
+      return;
+    }
+    if (ctx.token && requestToken(req, url).fromQuery) {
+      res.setHeader(
+        'set-cookie',
+        `${TOKEN_COOKIE}=${encodeURIComponent(ctx.token)}; HttpOnly; SameSite=Strict; Path=/`,
+      );
+    }
+    const path = rawUrl.split(/[?#]/)[0];
+    const raw = path === '/' ? [] : path.slice(1).split('/');
+    route(ctx, req, res, url, raw).catch((err: unknown) => {
+      const status =
+        err instanceof PathRefused || err instanceof HttpError
+          ? err.status
+          : err instanceof RangeError
+            ? 400
+            : 500;
+      const message = err instanceof Error ? err.message : String(err);
+      if (res.headersSent) res.destroy();
+      else send(res, status, `${message}\n`, TYPES['.txt']);
+    });
+  };
+}

@@ -1,0 +1,152 @@
+// Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeNifti, identityAffine, type Volume } from '@ct3d/io';
+import type { BatchLike, TrainEvent } from '@ct3d/train';
+import { toChannelsLast } from './gradcam.js';
+
+/** A chest-like phantom in cache units (0..1 over -1000..400 HU): body ellipse, two dark lungs, a bright spine. */
+export function phantom([nx, ny, nz]: [number, number, number], lesion: boolean): Float32Array {
+  const v = new Float32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        // The chest narrows towards both ends of the scan, so coronal and sagittal views are not flat.
+        const taper = Math.sqrt(Math.max(0.05, 1 - ((k + 0.5) / nz - 0.5) ** 2 * 3));
+        const x = ((i + 0.5) / nx - 0.5) / taper;
+        const y = ((j + 0.5) / ny - 0.5) / taper;
+        let hu = -1000;
+        if ((x / 0.45) ** 2 + (y / 0.35) ** 2 < 1) hu = 40;
+        if (((Math.abs(x) - 0.2) / 0.15) ** 2 + (y / 0.25) ** 2 < 1) hu = -850;
+        if (lesion && ((x - 0.2) / 0.06) ** 2 + (y / 0.06) ** 2 < 1) hu = -300;
+        if ((x / 0.05) ** 2 + ((y + 0.25) / 0.05) ** 2 < 1) hu = 400;
+        v[i + nx * (j + ny * k)] = (hu + 1000) / 1400 - 0.02 * (k / nz);
+      }
+    }
+  }
+  return v;
+}
+
+export async function writeTinyCache(
+  dir: string,
+  shape: [number, number, number] = [32, 32, 12],
+): Promise<void> {
+  await mkdir(join(dir, 'scans'), { recursive: true });
+  const entries = [];
+  for (const [id, label] of [
+    ['normal-1', 0],
+    ['abnormal-1', 1],
+  ] as const) {
+    await writeFile(
+      join(dir, 'scans', `${id}.nii`),
+      encodeNifti({ data: phantom(shape, label === 1), shape, spacing: [1, 1, 1], affine: identityAffine() }),
+    );
+    entries.push({
+      id,
+      file: `scans/${id}.nii`,
+      source: `/data/${id}.nii.gz`,
+      label,
+      className: label ? 'CT-23' : 'CT-0',
+      shape,
+      sourceHash: 'test',
+    });
+  }
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ size: shape, entries, failed: [] }));
+}
+
+export function fakeRunStart(
+  epochs: number,
+  stepsPerEpoch: number,
+  runDir: string | null = null,
+): TrainEvent {
+  return {
+    type: 'runStart',
+    epochs,
+    stepsPerEpoch,
+    backend: 'cpu',
+    settings: { epochs, earlyStopping: { monitor: 'val_acc', patience: 4 } },
+    runDir,
+    time: new Date(0).toISOString(),
+  };
+}
+
+/** Synthetic @ct3d/train events of step `n` (1-based) of a run with `stepsPerEpoch` batches per epoch. */
+export function fakeStepEvents(n: number, stepsPerEpoch: number, epochs = 10): TrainEvent[] {
+  const epoch = Math.ceil(n / stepsPerEpoch);
+  const loss = 0.7 * Math.exp(-n / 20) + 0.05 * Math.sin(n);
+  const waitMs = 20 + 10 * Math.cos(n);
+  const computeMs = 300 + 5 * n;
+  const events: TrainEvent[] = [
+    {
+      type: 'batchEnd',
+      epoch,
+      step: ((n - 1) % stepsPerEpoch) + 1,
+      size: 2,
+      loss,
+      acc: Math.min(1, 0.5 + n / 60),
+      ms: waitMs + computeMs + 3,
+      waitMs,
+      computeMs,
+      queueDepth: n % 3,
+      lr: 1e-4 * 0.96 ** epoch,
+    },
+  ];
+  if (n % stepsPerEpoch === 0) {
+    const valAcc = 0.45 + epoch / 25 - (epoch % 3 === 0 ? 0.1 : 0);
+    events.push({
+      type: 'epochEnd',
+      epoch,
+      epochs,
+      steps: stepsPerEpoch,
+      loss,
+      acc: 0.5 + epoch / 20,
+      val_loss: loss + 0.1,
+      val_acc: valAcc,
+      val_auc: 0.5 + epoch / 30,
+      val_sensitivity: 0.5 + epoch / 40,
+      val_specificity: 0.4 + epoch / 30,
+      confusion: { tn: 3, fp: 2, fn: 1, tp: 4 },
+      ms: stepsPerEpoch * 330 + 200,
+      msPerStep: 330,
+      valMs: 200,
+      lr: 1e-4 * 0.96 ** epoch,
+    });
+    if (epoch % 3 !== 0) {
+      events.push({
+        type: 'checkpoint',
+        epoch,
+        path: '/tmp/run/best',
+        monitor: 'val_loss',
+        value: loss + 0.1,
+      });
+    }
+  }
+  return events;
+}
+
+/** An evaluation event as the CLI can emit from @ct3d/train's evaluate(): probabilities, labels, ids. */
+export const fakeEvaluation = {
+  type: 'evaluation',
+  ids: ['normal-1', 'normal-2', 'abnormal-1', 'abnormal-2', 'abnormal-3'],
+  labels: [0, 0, 1, 1, 1],
+  probabilities: [0.2, 0.6, 0.9, 0.4, 0.7],
+};
+
+/** Two batches of [normal, abnormal] phantoms (side^3) in the model's channels-last layout. */
+export function* phantomBatches(side: number): Generator<BatchLike> {
+  const n = side ** 3;
+  for (let b = 0; b < 2; b++) {
+    const x = new Float32Array(2 * n);
+    [false, true].forEach((lesion, k) => {
+      const shape: [number, number, number] = [side, side, side];
+      const v: Volume = { data: phantom(shape, lesion), shape, spacing: [1, 1, 1], affine: identityAffine() };
+      x.set(toChannelsLast(v), k * n);
+    });
+    yield {
+      x,
+      y: Float32Array.from([0, 1]),
+      shape: [2, side, side, side, 1],
+      ids: [`normal-${b}`, `abnormal-${b}`],
+    };
+  }
+}
