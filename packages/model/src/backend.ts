@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { errorText, verifyBackendGradients } from './backend-probe.js';
+import * as tf from './tf.js';
+
+export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/** The backend in use and why: for 'auto', every rejected candidate with its reason. */
+export interface BackendChoice {
+  name: string;
+  detail: string;
+}
+
+/** What one candidate reports when it is usable. */
+type Attempt = (auto: boolean) => Promise<string>;
+
+/** Optional native packages: never in package.json (their install downloads libtensorflow). */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+/** Imports a package that may be absent; the specifier is not a literal so bundlers and tsc leave it alone. */
+async function importOptional(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ specifier);
+}
+
+async function tryTensorflow(): Promise<string> {
+  const failures: string[] = [];
+  for (const pkg of NATIVE_PACKAGES) {
+    try {
+      await importOptional(pkg);
+    } catch (err) {
+      const missing = (err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
+      failures.push(missing ? `${pkg} not installed` : `${pkg} failed to load (${errorText(err)})`);
+      continue;
+    }
+    if (!tf.findBackendFactory('tensorflow')) {
+      failures.push(`${pkg} loaded but registered on another @tensorflow/tfjs-core instance`);
+      continue;
+    }
+    const error = await verifyBackendGradients('tensorflow');
+    return `${pkg} (libtensorflow), probe error ${error.toExponential(1)}`;
+  }
+  throw new Error(failures.join(', '));
+}
+
+async function tryWebGPU(auto: boolean): Promise<string> {
+  // Kernel modules load lazily: importing @ct3d/model must not pull in (or break on) an unused backend.
+  const { createWebGPU, registerWebGPUKernels } = await import('./kernels/webgpu/index.js');
+  const gpu = await createWebGPU();
+  if (gpu.software && auto) {
+    throw new Error(`adapter '${gpu.adapter}' is a software rasterizer, slower than wasm`);
+  }
+  // navigator.gpu exists only after createWebGPU(), and the backend package reads it when imported.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  registerWebGPUKernels();
+  const error = await verifyBackendGradients('webgpu');
+  const kind = gpu.software ? 'software adapter' : 'hardware adapter';
+  return `${gpu.adapter} (${kind}), probe error ${error.toExponential(1)}`;
+}
+
+/** Folder holding the tfjs wasm binaries, as a file path (Node reads them with fs). */
+function wasmBinaryFolder(): string {
+  const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+  return path.dirname(entry) + path.sep;
+}
+
+async function tryWasm(): Promise<string> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  try {
+    wasm.setWasmPaths(wasmBinaryFolder());
+  } catch {
+    // Already initialized by an earlier call: the binaries are loaded, the path no longer matters.
+  }
+  // The kernel module expects an initialized wasm backend (it wraps stock kernels whose setup has run).
+  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
+  // Stock tfjs wasm has a wrong Conv3DBackpropInputV2 and slow 3D kernels: never use it without ours.
+  try {
+    const { registerWasmKernels } = await import('./kernels/wasm/index.js');
+    registerWasmKernels();
+  } catch (err) {
+    await tf.setBackend('cpu');
+    throw new Error(`fast 3D kernels unavailable (${errorText(err)}); stock wasm 3D gradients are wrong`);
+  }
+  const error = await verifyBackendGradients('wasm');
+  return `tfjs-backend-wasm with fast 3D kernels, probe error ${error.toExponential(1)}`;
+}
+
+async function tryCpu(): Promise<string> {
+  if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') failed");
+  return 'pure-JS tfjs-backend-cpu (correct but slow)';
+}
+
+const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Attempt> = {
+  tensorflow: tryTensorflow,
+  webgpu: tryWebGPU,
+  wasm: tryWasm,
+  cpu: tryCpu,
+};
+
+/**
+ * Selects the tfjs backend. A named backend must work or this throws with the reason. 'auto' tries
+ * tensorflow (tfjs-node-gpu, tfjs-node), then webgpu on a hardware adapter, then wasm with the fast 3D
+ * kernels, then cpu; every non-cpu candidate must pass a forward+gradient probe against cpu, and each
+ * rejection is kept in `detail` so the choice can be logged.
+ */
+export async function initBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
+  if (!BACKEND_NAMES.includes(name)) {
+    throw new Error(`unknown backend '${String(name)}' (expected one of ${BACKEND_NAMES.join(', ')})`);
+  }
+  if (name !== 'auto') {
+    try {
+      const detail = await ATTEMPTS[name](false);
+      return { name, detail };
+    } catch (err) {
+      await tf.setBackend('cpu');
+      throw new Error(`backend '${name}' unavailable: ${errorText(err)}`);
+    }
+  }
+  const rejected: string[] = [];
+  for (const candidate of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
+    try {
+      const detail = await ATTEMPTS[candidate](true);
+      return { name: candidate, detail: [...rejected, `${candidate}: ${detail}`].join('; ') };
+    } catch (err) {
+      rejected.push(`${candidate}: ${errorText(err)}`);
+    }
+  }
+  throw new Error(`no tfjs backend could be initialized: ${rejected.join('; ')}`);
+}

@@ -1,0 +1,134 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import './layers/batch-normalization3d.js';
+import './layers/global-average-pooling3d.js';
+import * as tf from './tf.js';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+
+/** Writes a file atomically: a temp file beside it, then rename. */
+async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function weightBytes(data: tf.io.WeightData | undefined): Uint8Array {
+  if (data === undefined) return new Uint8Array(0);
+  const buffers = Array.isArray(data) ? data : [data];
+  return new Uint8Array(tf.io.concatenateArrayBuffers(buffers));
+}
+
+/** The tfjs "layers-model" model.json for the artifacts, with one weights file. */
+function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
+  const json: tf.io.ModelJSON = {
+    modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+  };
+  if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
+  if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
+  return json;
+}
+
+/**
+ * Saves a model in the tfjs layers format (dir/model.json + dir/weights.bin) without tfjs-node.
+ * Each file is written to a temp name and renamed; weights first so model.json never points at
+ * missing or partial weights.
+ */
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  opts: { includeOptimizer?: boolean } = {},
+): Promise<tf.io.SaveResult> {
+  await mkdir(dir, { recursive: true });
+  const handler = tf.io.withSaveHandler(async (artifacts) => {
+    const weights = weightBytes(artifacts.weightData);
+    await writeAtomic(path.join(dir, WEIGHTS_BIN), weights);
+    const json = JSON.stringify(modelJson(artifacts));
+    await writeAtomic(path.join(dir, MODEL_JSON), json);
+    return {
+      modelArtifactsInfo: {
+        dateSaved: new Date(),
+        modelTopologyType: 'JSON',
+        modelTopologyBytes: json.length,
+        weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+        weightDataBytes: weights.byteLength,
+      },
+    };
+  });
+  return model.save(handler, { includeOptimizer: opts.includeOptimizer ?? false });
+}
+
+async function readModelJson(file: string): Promise<tf.io.ModelJSON> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(
+      `${file}: ${code === 'ENOENT' ? 'no saved model here (missing model.json)' : String(err)}`,
+    );
+  }
+  try {
+    const json = JSON.parse(text) as tf.io.ModelJSON;
+    if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error('not a tfjs model.json');
+    return json;
+  } catch (err) {
+    throw new Error(`${file}: invalid model.json (${(err as Error).message})`);
+  }
+}
+
+/** Reads the weight files listed in the manifest and checks their total size. */
+async function readWeights(
+  dir: string,
+  json: tf.io.ModelJSON,
+): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
+  const specs = json.weightsManifest.flatMap((group) => group.weights);
+  const parts = await Promise.all(
+    json.weightsManifest.flatMap((group) =>
+      group.paths.map(async (p) => {
+        const file = path.join(dir, p);
+        try {
+          return await readFile(file);
+        } catch (err) {
+          throw new Error(`${file}: cannot read weights (${(err as { code?: string }).code ?? String(err)})`);
+        }
+      }),
+    ),
+  );
+  const bytes = parts.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  const data = tf.io.concatenateArrayBuffers(bytes);
+  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (specs.every((s) => s.dtype === 'float32' && !s.quantization) && data.byteLength !== expected) {
+    throw new Error(
+      `${path.join(dir, WEIGHTS_BIN)}: ${data.byteLength} bytes, model.json expects ${expected}`,
+    );
+  }
+  return [specs, data];
+}
+
+/** Loads a model written by saveModel (or any single-folder tfjs layers model) from `dir`. */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  const json = await readModelJson(path.join(dir, MODEL_JSON));
+  const [weightSpecs, weightData] = await readWeights(dir, json);
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    trainingConfig: json.trainingConfig,
+    userDefinedMetadata: json.userDefinedMetadata,
+    weightSpecs,
+    weightData,
+  };
+  return tf.loadLayersModel({ load: async () => artifacts });
+}
