@@ -126,7 +126,12 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
         epochs: info.settings.epochs,
         earlyStopping: { monitor: 'val_acc', patience: info.settings.patience },
         runDir: opts.runDir,
-        settings: { ...info.settings, backend: info.backend, size: info.size },
+        settings: {
+          ...info.settings,
+          backend: info.backend,
+          backendDetail: info.backendDetail,
+          size: info.size,
+        },
       }),
     ),
     finalize(() => {

@@ -80,9 +80,9 @@ export function logTraining(events$: Observable<TrainEvent>): void {
     next: (e) => {
       if (e.type === 'runStart') {
         steps = e.stepsPerEpoch ?? 0;
-        console.log(
-          `backend: ${e.backend}; ${e.epochs} epochs of ${steps} steps; run folder ${e.runDir ?? '-'}`,
-        );
+        const why = e.settings.backendDetail;
+        console.log(`backend: ${e.backend}${typeof why === 'string' ? ` (${why})` : ''}`);
+        console.log(`${e.epochs} epochs of ${steps} steps; run folder ${e.runDir ?? '-'}`);
       } else if (e.type === 'batchEnd') {
         if (e.step === 1) epochStart = performance.now() - e.ms;
         const bar = formatProgress({

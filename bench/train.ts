@@ -1,0 +1,233 @@
+// Training-step benchmark of the seed model (not a test): prints one JSON object a line, in the shape of
+// ../shared/bench/torch_step.py's, then runs that PyTorch peer on the same sizes and prints the ratio.
+//   pnpm bench:train [--backend wasm|cpu|...] [--size WxHxD]... [--batch 2] [--steps 3] [--threads 1|2]
+//                    [--no-peer] [--no-profile]
+// --model block (default): the seed with each Conv3D(relu)+MaxPool3D pair as one fused ConvBlock3D layer
+//   (bench/conv-block-model.ts); --model seed: buildSeedModel from @ct3d/model as is (OOMs at 128x128x64).
+// --no-fuse (with --model seed): keep the stock Conv3D layer call (conv, bias add, relu as three ops; OOMs the wasm heap at
+//   128x128x64 batch 2). Default: each Conv3D layer calls conv3dBiasRelu (same weights, one kept output).
+// --threads: conv kernels on 1 thread or split over 2 (worker thread with its own wasm instance; default).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BackendName, buildSeedModel, initBackend, tf } from '../packages/model/src/index.js';
+import { kernelProfile } from '../packages/model/src/kernels/wasm/conv3d-core.js';
+import { conv3dBiasRelu, getConvThreads, setConvThreads } from '../packages/model/src/kernels/wasm/index.js';
+import { buildFusedSeedModel } from './conv-block-model.js';
+
+interface Opts {
+  backend: BackendName;
+  sizes: [number, number, number][];
+  batch: number;
+  steps: number;
+  peer: boolean;
+  profile: boolean;
+  threads: 1 | 2;
+  fuse: boolean;
+  model: 'seed' | 'block';
+}
+
+function parseArgs(argv: string[]): Opts {
+  const o: Opts = {
+    backend: 'wasm',
+    sizes: [],
+    batch: 2,
+    steps: 3,
+    peer: true,
+    profile: true,
+    threads: 2,
+    fuse: true,
+    model: 'block',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench/train.ts: ${a} needs a value`);
+      return v;
+    };
+    if (a === '--backend') o.backend = next() as BackendName;
+    else if (a === '--size') {
+      const s = next().split('x').map(Number);
+      if (s.length !== 3 || s.some((v) => !Number.isInteger(v) || v < 1))
+        throw new Error(`bench/train.ts: --size wants WxHxD, got ${argv[i]}`);
+      o.sizes.push(s as [number, number, number]);
+    } else if (a === '--batch') o.batch = Number(next());
+    else if (a === '--steps') o.steps = Number(next());
+    else if (a === '--threads') o.threads = next() === '1' ? 1 : 2;
+    else if (a === '--no-peer') o.peer = false;
+    else if (a === '--no-fuse') o.fuse = false;
+    else if (a === '--model') o.model = next() === 'seed' ? 'seed' : 'block';
+    else if (a === '--no-profile') o.profile = false;
+    else throw new Error(`bench/train.ts: unknown option ${a}`);
+  }
+  if (o.sizes.length === 0)
+    o.sizes = [
+      [128, 128, 64],
+      [64, 64, 48],
+    ];
+  return o;
+}
+
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d;
+
+function wasmHeapMiB(): number | null {
+  const b = tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } };
+  return b.wasm ? round(b.wasm.HEAPU8.byteLength / 2 ** 20, 0) : null;
+}
+
+/** Per-kernel wall time of one training step (tf.profile), top entries by total ms. */
+async function profileStep(
+  step: () => Promise<tf.Scalar | tf.Scalar[] | number | number[]>,
+): Promise<Record<string, number>> {
+  const info = await tf.profile(step);
+  const byName = new Map<string, number>();
+  for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)]));
+}
+
+interface ConvLayerInternals {
+  kernel: { read(): tf.Tensor };
+  bias: { read(): tf.Tensor } | null;
+  activation: { getClassName(): string };
+  padding: string;
+  call: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor;
+}
+
+/** Routes every relu Conv3D layer of the seed through the fused op (same weights and semantics). */
+function fuseConvLayers(model: tf.LayersModel): number {
+  let n = 0;
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Conv3D') continue;
+    const l = layer as unknown as ConvLayerInternals;
+    if (l.activation.getClassName().toLowerCase() !== 'relu' || l.padding !== 'valid' || !l.bias) continue;
+    const bias = l.bias;
+    l.call = (inputs) =>
+      tf.tidy(() => {
+        const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor5D;
+        return conv3dBiasRelu(x, l.kernel.read() as tf.Tensor5D, bias.read() as tf.Tensor1D);
+      });
+    n++;
+  }
+  return n;
+}
+
+async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, number]) {
+  const model =
+    o.model === 'block'
+      ? buildFusedSeedModel(w, h, d)
+      : buildSeedModel({ width: w, height: h, depth: d, seed: 1 });
+  const fused = o.model === 'seed' && o.fuse ? fuseConvLayers(model) : 0;
+  model.compile({ optimizer: tf.train.adam(1e-4), loss: 'binaryCrossentropy' });
+  const x = tf.randomUniform([o.batch, w, h, d, 1]);
+  const y = tf.tensor2d(
+    Array.from({ length: o.batch }, (_, i) => i % 2),
+    [o.batch, 1],
+  );
+  const step = () => model.trainOnBatch(x, y);
+  await step(); // warm-up: kernel setup, XNNPACK operator creation, heap growth
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  kernelProfile.copyMs = 0;
+  kernelProfile.matMulMs = 0;
+  for (let s = 0; s < o.steps; s++) {
+    const t = performance.now();
+    await step();
+    times.push(performance.now() - t);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const convCopyMs = kernelProfile.copyMs / o.steps;
+  const convMatMulMs = kernelProfile.matMulMs / o.steps;
+  const ms = median(times);
+  const line = {
+    impl: `tfjs-${tf.getBackend()}`,
+    width: w,
+    height: h,
+    depth: d,
+    batch: o.batch,
+    ms_per_step: round(ms),
+    scans_per_s: round((o.batch / ms) * 1000, 3),
+    steps: o.steps,
+    step_ms: times.map((t) => round(t, 0)),
+    model: o.model === 'block' ? 'seed, fused ConvBlock3D layers' : 'buildSeedModel',
+    params: model.countParams(),
+    fused_conv_layers: fused,
+    conv_threads: o.backend === 'wasm' ? getConvThreads() : undefined,
+    // process CPU time (all threads) per step: with other load on the machine, wall time inflates but this does not.
+    cpu_ms_per_step: round((cpu.user + cpu.system) / 1000 / o.steps, 0),
+    backend_detail: detail,
+    conv_im2col_ms_per_step: round(convCopyMs, 0),
+    conv_matmul_ms_per_step: round(convMatMulMs, 0),
+    peak_rss_mib: round(process.resourceUsage().maxRSS / 1024, 0),
+    wasm_heap_mib: wasmHeapMiB(),
+    loadavg_1m: round(loadavg()[0], 2),
+    cores: availableParallelism(),
+    profile_ms: o.profile ? await profileStep(step) : undefined,
+  };
+  tf.dispose([x, y]);
+  model.dispose();
+  return line;
+}
+
+function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?: number; line: object } {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const script = resolve(root, '../shared/bench/torch_step.py');
+  if (!existsSync(script))
+    return { line: { peer: 'pytorch', skipped: `${script} not found (no ../shared)` } };
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const args = [script, '--size', `${w}`, `${h}`, `${d}`, '--batch', `${o.batch}`, '--threads', '2'];
+  const r = spawnSync(python, args, { encoding: 'utf8' });
+  const out = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !out.startsWith('{'))
+    return {
+      line: {
+        peer: 'pytorch',
+        skipped: `${python} ${args.join(' ')} failed: ${r.stderr.trim().split('\n').pop()}`,
+      },
+    };
+  const parsed = JSON.parse(out) as { ms_per_step: number };
+  return { ms_per_step: parsed.ms_per_step, line: parsed };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const { detail } = await initBackend(o.backend);
+  setConvThreads(o.threads);
+  for (const size of o.sizes) {
+    let ours: Awaited<ReturnType<typeof benchSize>>;
+    try {
+      ours = await benchSize(o, detail, size);
+    } catch (err) {
+      // e.g. the stock seed layers at 128x128x64: say so on the JSON line, go on with the next size
+      const [w, h, d] = size;
+      const error = String(err instanceof Error ? err.message : err).split('\n')[0];
+      console.log(
+        JSON.stringify({
+          impl: `tfjs-${tf.getBackend()}`,
+          width: w,
+          height: h,
+          depth: d,
+          batch: o.batch,
+          model: o.model,
+          error,
+        }),
+      );
+      continue;
+    }
+    console.log(JSON.stringify(ours));
+    if (!o.peer) continue;
+    const peer = torchPeer(o, size);
+    console.log(JSON.stringify(peer.line));
+    if (peer.ms_per_step) {
+      const [w, h, d] = size;
+      const ratio = round(ours.ms_per_step / peer.ms_per_step, 2);
+      console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.5 }));
+    }
+  }
+}
+
+await main();

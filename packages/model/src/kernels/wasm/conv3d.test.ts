@@ -1,0 +1,114 @@
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
+
+/** Forward, filter gradient and input gradient of a VALID stride-1 conv, as plain arrays. */
+function convAll(xs: Shape5, fs: Shape5, seed: number) {
+  const x = tf.tensor(
+    rand(
+      xs.reduce((a, b) => a * b),
+      seed,
+    ),
+    xs,
+  ) as tf.Tensor5D;
+  const w = tf.tensor(
+    rand(
+      fs.reduce((a, b) => a * b),
+      seed + 1,
+    ),
+    fs,
+  ) as tf.Tensor5D;
+  const y = tf.conv3d(x, w, 1, 'valid');
+  const dy = tf.tensor(rand(y.size, seed + 2), y.shape);
+  const f = (a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, 1, 'valid'), dy));
+  const [dx, dw] = tf.grads(f)([x, w]);
+  return { y: y.dataSync().slice(), dx: dx.dataSync().slice(), dw: dw.dataSync().slice() };
+}
+
+const cases: [Shape5, Shape5][] = [
+  [
+    [1, 5, 6, 7, 1],
+    [3, 3, 3, 1, 4],
+  ],
+  [
+    [2, 7, 5, 9, 3],
+    [3, 3, 3, 3, 5],
+  ],
+  [
+    [3, 6, 6, 5, 5],
+    [3, 2, 3, 5, 3],
+  ],
+  [
+    [2, 9, 8, 7, 8],
+    [3, 3, 3, 8, 16],
+  ],
+  [
+    [1, 4, 5, 6, 5],
+    [1, 1, 1, 5, 2],
+  ],
+  [
+    [2, 8, 7, 6, 3],
+    [2, 3, 1, 3, 1],
+  ],
+  [
+    [1, 11, 9, 13, 1],
+    [3, 3, 3, 1, 64],
+  ],
+];
+
+describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
+  beforeAll(useWasmWithFastKernels);
+
+  it.each(cases)('x %j filter %j: forward, filter and input gradients', async (xs, fs) => {
+    const { ref, got } = await onBoth(() => convAll(xs, fs, 7));
+    expect(relErr(got.y, ref.y)).toBeLessThan(1e-4);
+    expect(relErr(got.dw, ref.dw)).toBeLessThan(1e-4);
+    expect(relErr(got.dx, ref.dx)).toBeLessThan(1e-4);
+  });
+
+  it('falls back to a correct kernel for SAME padding and strides', async () => {
+    const { ref, got } = await onBoth(() => {
+      const x = tf.tensor(rand(2 * 6 * 5 * 7 * 3, 3), [2, 6, 5, 7, 3]) as tf.Tensor5D;
+      const w = tf.tensor(rand(3 * 3 * 3 * 3 * 4, 4), [3, 3, 3, 3, 4]) as tf.Tensor5D;
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, [1, 2, 1], 'same')));
+      return tf
+        .grads(f)([x, w])
+        .map((t) => t.dataSync().slice());
+    });
+    expect(relErr(got[0], ref[0])).toBeLessThan(1e-4);
+    expect(relErr(got[1], ref[1])).toBeLessThan(1e-4);
+  });
+
+  it('is right where the stock wasm Conv3DBackpropInputV2 is wrong', async () => {
+    const xs: Shape5 = [2, 7, 6, 5, 4];
+    const fs: Shape5 = [3, 3, 3, 4, 6];
+    const dyShape: Shape5 = [2, 5, 4, 3, 6];
+    const run = () => {
+      const dy = tf.tensor(rand(2 * 5 * 4 * 3 * 6, 11), dyShape);
+      const w = tf.tensor(rand(3 * 3 * 3 * 4 * 6, 12), fs);
+      const attrs = { strides: [1, 1, 1], pad: 'valid', inputShape: xs };
+      const dx = tf.engine().runKernel('Conv3DBackpropInputV2', { dy, filter: w }, attrs) as tf.Tensor;
+      return dx.dataSync().slice();
+    };
+    const { ref, got } = await onBoth(run);
+    expect(relErr(got, ref)).toBeLessThan(1e-4);
+    // Swap the stock kernel back in for one call: it must disagree (that is why ours exists).
+    const stock = stockKernels.get('Conv3DBackpropInputV2')!;
+    const ours = getKernel('Conv3DBackpropInputV2', 'wasm')!;
+    unregisterKernel('Conv3DBackpropInputV2', 'wasm');
+    registerKernel(stock);
+    try {
+      expect(relErr(run(), ref)).toBeGreaterThan(1e-2);
+    } finally {
+      unregisterKernel('Conv3DBackpropInputV2', 'wasm');
+      registerKernel(ours);
+    }
+  });
+});
+
+// Captured at import, before useWasmWithFastKernels replaces them.
+const stockKernels = new Map<string, KernelConfig>(
+  ['Conv3DBackpropInputV2'].map((n) => [n, getKernel(n, 'wasm') as KernelConfig]),
+);
