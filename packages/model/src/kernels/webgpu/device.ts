@@ -1,0 +1,71 @@
+// Creates Dawn's WebGPU (the `webgpu` npm package) in Node before tfjs-backend-webgpu is imported: that backend
+// registers itself only if navigator.gpu exists at import time.
+
+export interface WebGPUInfo {
+  adapter: string;
+  software: boolean;
+}
+
+const SOFTWARE_PATTERN = /llvmpipe|lavapipe|swiftshader|software|\bcpu\b/i;
+
+type DawnModule = { create(options: string[]): GPU; globals: object };
+
+/** Dawn options, e.g. CT3D_WEBGPU_FLAGS="enable-dawn-features=disable_robustness" (comma lists allowed). */
+function dawnOptions(): string[] {
+  const raw = process.env.CT3D_WEBGPU_FLAGS?.trim();
+  return raw ? raw.split(/\s+/) : [];
+}
+
+function installNavigator(gpu: GPU): void {
+  const g = globalThis as { navigator?: { gpu?: GPU } };
+  if (g.navigator === undefined) {
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu },
+      configurable: true,
+      writable: true,
+    });
+  } else if (g.navigator.gpu === undefined) {
+    Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  }
+}
+
+/** Describes an adapter in one line: vendor, device, description. */
+export function describeAdapter(info: GPUAdapterInfo): string {
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter(
+    (s) => typeof s === 'string' && s.length > 0,
+  );
+  return [...new Set(parts)].join(' / ') || 'unknown adapter';
+}
+
+let created: Promise<WebGPUInfo> | undefined;
+
+async function createOnce(): Promise<WebGPUInfo> {
+  const mod = (await import('webgpu')) as unknown as DawnModule;
+  Object.assign(globalThis, mod.globals);
+  const g = globalThis as { navigator?: { gpu?: GPU } };
+  const gpu = g.navigator?.gpu ?? mod.create(dawnOptions());
+  installNavigator(gpu);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) {
+    throw new Error(
+      'webgpu: no WebGPU adapter (Dawn found no Vulkan device; on a CPU-only machine install lavapipe: mesa-vulkan-drivers >= 23)',
+    );
+  }
+  const info = adapter.info;
+  const adapterName = describeAdapter(info);
+  const fallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software = fallback || info.architecture === 'software' || SOFTWARE_PATTERN.test(adapterName);
+  return { adapter: adapterName, software };
+}
+
+/**
+ * Makes navigator.gpu (Dawn) and the WebGPU globals exist, requests an adapter and describes it.
+ * Idempotent; throws a one-line error when no adapter exists.
+ */
+export function createWebGPU(): Promise<WebGPUInfo> {
+  created ??= createOnce().catch((err: unknown) => {
+    created = undefined;
+    throw err;
+  });
+  return created;
+}
