@@ -6,6 +6,7 @@ import { writeFileAtomic } from './atomic.js';
 import type { TrainEvent } from './events.js';
 import { fit } from './fit.js';
 import { RunRecorder } from './recorder.js';
+import { exponentialDecay } from './schedule.js';
 import { cacheBatchSources } from './sources.js';
 import { splitEntries } from './split.js';
 
@@ -34,6 +35,8 @@ export interface TrainFromCacheOptions {
   patience?: number;
   /** Random rotation of training scans (default true). */
   augment?: boolean;
+  /** Initial rate of the seed's ExponentialDecay(decay_steps 100000, rate 0.96, staircase); default 1e-4. */
+  learningRate?: number;
 }
 
 /** What a run folder needs to be understood later (predict, evaluate, reproduce). */
@@ -108,6 +111,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
         filters,
         patience: opts.patience ?? 15,
         augment: opts.augment ?? true,
+        learningRate: opts.learningRate ?? 1e-4,
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       node: process.version,
@@ -125,6 +129,12 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
         stepsPerEpoch: sources.stepsPerEpoch,
         epochs: info.settings.epochs,
         earlyStopping: { monitor: 'val_acc', patience: info.settings.patience },
+        learningRate: exponentialDecay({
+          initialLearningRate: info.settings.learningRate,
+          decaySteps: 100_000,
+          decayRate: 0.96,
+          staircase: true,
+        }),
         runDir: opts.runDir,
         settings: {
           ...info.settings,

@@ -20,7 +20,7 @@ export const train: Command = {
   summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
   usage:
     'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-    '[--seed 0] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
+    '[--seed 0] [--lr 1e-4] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
     '[--dashboard [--port P]]',
   async run(argv) {
     const { values } = parseCommand(argv, {
@@ -37,6 +37,7 @@ export const train: Command = {
       filters: { type: 'string' },
       'no-augment': { type: 'boolean' },
       dashboard: { type: 'boolean' },
+      lr: { type: 'string' },
       port: { type: 'string' },
     });
     const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
@@ -54,6 +55,7 @@ export const train: Command = {
       patience: parseIntOption(values.patience, '--patience', 15, 1),
       filters: values.filters ? parseFilters(values.filters) : undefined,
       augment: !values['no-augment'],
+      learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
     };
     const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
     const end = await runTraining(opts, live);

@@ -17,16 +17,16 @@ function lungPixel(a: Anatomy, k: number, rng: Rng): { x: number; y: number } | 
 }
 
 /**
- * 1-6 ground-glass blobs of varied size and density centred on real lung pixels. The first is always
+ * 2-7 ground-glass blobs of varied size and density centred on real lung pixels. The first two are always
  * clearly visible; later ones may be small and faint, so the classes are learnable but not trivial.
  */
 export function sampleOpacities(a: Anatomy, seed: number): Opacity[] {
   const rng = createRng(seed);
-  const count = 1 + rng.int(6);
+  const count = 2 + rng.int(6);
   const out: Opacity[] = [];
   for (let tries = 0; out.length < count && tries < 10 * count; tries++) {
-    const faint = out.length > 0 && rng.next() < 0.25;
-    const radiusMm = faint ? rng.uniform(6, 14) : rng.uniform(15, 45);
+    const faint = out.length > 1 && rng.next() < 0.25;
+    const radiusMm = faint ? rng.uniform(6, 14) : rng.uniform(20, 50);
     const k = Math.round(rng.uniform(0.2, 0.85) * (a.nz - 1));
     const at = lungPixel(a, k, rng);
     if (!at) continue;
@@ -37,7 +37,7 @@ export function sampleOpacities(a: Anatomy, seed: number): Opacity[] {
       rx: (radiusMm * rng.uniform(0.7, 1.3)) / a.pixelMm,
       ry: (radiusMm * rng.uniform(0.7, 1.3)) / a.pixelMm,
       rz: Math.max(a.sliceMm * 0.6, radiusMm * rng.uniform(0.6, 1.2)),
-      targetHU: faint ? rng.uniform(-760, -650) : rng.uniform(-700, -300),
+      targetHU: faint ? rng.uniform(-760, -650) : rng.uniform(-600, -250),
     });
   }
   return out;
