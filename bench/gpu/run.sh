@@ -4,7 +4,7 @@
 #   bash bench/gpu/run.sh --full     # also torch b2, GPU-time profile, per-op times, stock kernels, probes
 #   bash bench/gpu/run.sh --tiny     # here, on lavapipe: 48^3 ours (+ phases), no .gpu/enter.sh
 # Prints one JSON line per configuration; a failed or timed-out configuration prints an "error" line and the
-# script goes on. Default worst case 180 s (sum of per-configuration timeouts), typically about 2 minutes.
+# script goes on. Default worst case 140 s (sum of per-configuration timeouts), typically about 1 minute.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 tiny=0
@@ -47,6 +47,8 @@ if [ "$tiny" = 1 ]; then
   # smoke test on lavapipe: a whole step and the phase breakdown (stock/ops with --tiny --full)
   config ours-b1 300 node "$b/train_step.mjs" --kernels ours --batch 1 --size $size --steps 1
   config phases-ours-b1 300 node "$b/train_step.mjs" --phases --kernels ours --batch 1 --size $size --steps 1
+  # the same with tfjs's AdamOptimizer instead of the fused one (optimizer_issue before/after)
+  CT3D_ADAM=stock config phases-ours-stockadam-b1 300 node "$b/train_step.mjs" --phases --kernels ours --batch 1 --size $size --steps 1
   if [ "${2:-}" = "--full" ]; then
     config stock-b1 300 node "$b/train_step.mjs" --kernels stock --batch 1 --size $size --steps 1
     config ops-ours-b1 300 node "$b/train_step.mjs" --ops --kernels ours --batch 1 --size $size
@@ -57,16 +59,16 @@ fi
 
 size="128 128 64"
 norobust="enable-dawn-features=allow_unsafe_apis,disable_robustness"
-# Default run: < 180 s of timeouts in all (the device call has ~5 minutes including startup).
-config ours-b8 40 node "$b/train_step.mjs" --kernels ours --batch 8 --size $size --steps 5 --budget-s 12
+# Default run: 140 s of timeouts in all (the device call has ~5 minutes including startup).
+config ours-b8 30 node "$b/train_step.mjs" --kernels ours --batch 8 --size $size --steps 5 --budget-s 10
 CT3D_WEBGPU_FLAGS=$norobust \
-  config ours-norobust-b8 35 node "$b/train_step.mjs" --kernels ours --batch 8 --size $size --steps 5 --budget-s 10
+  config ours-norobust-b8 25 node "$b/train_step.mjs" --kernels ours --batch 8 --size $size --steps 5 --budget-s 8
 # where one step's wall time goes: per-phase times (issue-only and synced) and per-step Dawn call counts
-config phases-ours-b8 45 node "$b/train_step.mjs" --phases --kernels ours --batch 8 --size $size --steps 2
+config phases-ours-b8 35 node "$b/train_step.mjs" --phases --kernels ours --batch 8 --size $size --steps 2
 if [ -f "$b/torch_step.py" ]; then
-  config torch-b8 35 python3 "$b/torch_step.py" --device cuda --size $size --batch 8 --steps 10 --warmup 2
+  config torch-b8 30 python3 "$b/torch_step.py" --device cuda --size $size --batch 8 --steps 10 --warmup 2
 fi
-config ours-b2 25 node "$b/train_step.mjs" --kernels ours --batch 2 --size $size --steps 5 --budget-s 8
+config ours-b2 20 node "$b/train_step.mjs" --kernels ours --batch 2 --size $size --steps 5 --budget-s 6
 [ "$full" = 1 ] || exit 0
 
 # --full: the first run's extra configurations (about 4 more minutes)

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { conv3dBiasRelu } from './fused.js';
+import { FusedAdamOptimizer } from './fused_adam.js';
 
 /** Mean over the three spatial axes: [b, d1, d2, d3, c] -> [b, c]. */
 class GlobalAveragePooling3D extends tfl.layers.Layer {
@@ -116,7 +117,10 @@ export function buildBenchSeedModel(
   x = tfl.layers.dropout({ rate: 0.3 }).apply(x) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ units: 1, activation: 'sigmoid' }).apply(x) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: out });
-  model.compile({ optimizer: tf.train.adam(1e-4), loss: 'binaryCrossentropy' });
+  // ours: fused Adam (3 dispatches per variable, no scalar uploads); CT3D_ADAM=stock for tfjs's Adam (A/B).
+  const fusedAdam = fused && process.env.CT3D_ADAM !== 'stock';
+  const optimizer = fusedAdam ? new FusedAdamOptimizer(1e-4, 0.9, 0.999, 1e-7) : tf.train.adam(1e-4);
+  model.compile({ optimizer, loss: 'binaryCrossentropy' });
   return model;
 }
 

@@ -1,12 +1,15 @@
 // WebGPU (Dawn in Node) backend support: create the GPU before tfjs-backend-webgpu is imported, then replace
 // the stock 3D convolution and pooling kernels by our WGSL programs.
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { adamKernelConfig } from './adam.js';
 import { fusedKernelConfigs, registerFusedGradient } from './fused.js';
 import { broadcastKernelConfig, registerReductionGradients } from './grads.js';
 import { FAST_KERNELS, withFallback } from './kernels.js';
 
+export { ADAM_UPDATE, type AdamOutput, type AdamScalars, adamUpdate } from './adam.js';
 export { createWebGPU, describeAdapter, type WebGPUInfo } from './device.js';
 export { conv3dBiasRelu, conv3dBiasReluPool } from './fused.js';
+export { FusedAdamOptimizer } from './fused_adam.js';
 
 const stockKernels = new Map<string, ReturnType<typeof getKernel>>();
 
@@ -24,7 +27,7 @@ export function registerWebGPUKernels(): void {
     if (getKernel(fast.name, 'webgpu') !== undefined) unregisterKernel(fast.name, 'webgpu');
     registerKernel(withFallback(fast, stock?.kernelFunc));
   }
-  for (const config of [...fusedKernelConfigs(), broadcastKernelConfig()]) {
+  for (const config of [...fusedKernelConfigs(), broadcastKernelConfig(), adamKernelConfig()]) {
     if (getKernel(config.kernelName, 'webgpu') === undefined) registerKernel(config);
   }
   registerFusedGradient();

@@ -12,10 +12,20 @@ export interface GpuProgram {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
   getUserCode: () => string;
+  /** Extra uniform fields (WGSL struct members), filled per dispatch by runWebGPUProgram's 4th argument. */
+  uniforms?: string;
 }
 
+/** Per-dispatch uniform values, in the order of GpuProgram.uniforms. */
+export type ProgramUniforms = { type: 'float32' | 'int32'; data: number[] }[];
+
 export interface WebGPUBackendLike {
-  runWebGPUProgram(program: GpuProgram, inputs: TensorInfo[], outputDtype: DataType): TensorInfo;
+  runWebGPUProgram(
+    program: GpuProgram,
+    inputs: TensorInfo[],
+    outputDtype: DataType,
+    uniforms?: ProgramUniforms,
+  ): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
 }
 
@@ -33,6 +43,7 @@ export function makeProgram(opts: {
   groups: number;
   threads?: number;
   code: string;
+  uniforms?: string;
 }): GpuProgram {
   const threads = opts.threads ?? 256;
   return {
@@ -44,6 +55,7 @@ export function makeProgram(opts: {
     dispatchLayout: { x: [0] },
     dispatch: [Math.max(1, opts.groups), 1, 1],
     workgroupSize: [threads, 1, 1],
+    ...(opts.uniforms === undefined ? {} : { uniforms: opts.uniforms }),
     // The backend always binds its uniform buffer; touch it so that layout 'auto' keeps the binding.
     getUserCode: () =>
       opts.code.replace('fn main(index: i32) {', 'fn main(index: i32) {\n  _ = uniforms.NAN;'),
