@@ -2,6 +2,8 @@
 
 export { BACKEND_NAMES, type BackendChoice, type BackendName, initBackend } from './backend.js';
 export { verifyBackendGradients } from './backend-probe.js';
+// Adam whose update is one WGSL kernel per variable on WebGPU (plain tfjs Adam elsewhere); import-safe anywhere.
+export { FusedAdamOptimizer } from './kernels/webgpu/fused_adam.js';
 export { BatchNormalization3D, type BatchNormalization3DArgs } from './layers/batch-normalization3d.js';
 export {
   GlobalAveragePooling3D,

@@ -1,5 +1,5 @@
 import type { Volume } from '@ct3d/io';
-import { tf } from '@ct3d/model';
+import { FusedAdamOptimizer, tf } from '@ct3d/model';
 import { toChannelsLast } from '@ct3d/pipeline';
 
 /** A batch as the trainer needs it; @ct3d/pipeline's Batch is one. */
@@ -13,8 +13,11 @@ export interface BatchLike {
   queueDepth?: number;
 }
 
-/** Adam whose learning rate can be set before each step, to follow a schedule (tfjs has no schedules). */
-export class ScheduledAdam extends tf.AdamOptimizer {
+/**
+ * Adam whose learning rate can be set before each step, to follow a schedule (tfjs has no schedules). On
+ * WebGPU each variable's update is one fused kernel; elsewhere it is tfjs's own Adam.
+ */
+export class ScheduledAdam extends FusedAdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }

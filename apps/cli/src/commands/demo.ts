@@ -15,7 +15,7 @@ const DEMO = {
   scanSize: 192,
   slices: [30, 45] as [number, number],
   size: '64x64x48',
-  epochs: 12,
+  epochs: 10,
   // The seed's recipe; --lr and --batch let users try others.
   lr: 1e-4,
   batch: 2,
