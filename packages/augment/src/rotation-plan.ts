@@ -1,3 +1,4 @@
+import { mirrorIndex } from '@ct3d/preprocess';
 /**
  * Everything about scipy's `ndimage.rotate(v, angle, axes=(1, 0), reshape=False, mode='constant')`
  * that depends only on the in-plane shape, computed once and reused for every slice: for each output
@@ -42,21 +43,6 @@ export function cosSinDegrees(degrees: number): [number, number] {
   }
   const r = (degrees * Math.PI) / 180;
   return [Math.cos(r), Math.sin(r)];
-}
-
-/** scipy's mirror mapping of a tap index outside [0, len). */
-export function mirrorIndex(idx: number, len: number): number {
-  if (len <= 1) return 0;
-  const s2 = 2 * len - 2;
-  if (idx < 0) {
-    idx = s2 * Math.trunc(-idx / s2) + idx;
-    return idx <= 1 - len ? idx + s2 : -idx;
-  }
-  if (idx >= len) {
-    idx -= s2 * Math.trunc(idx / s2);
-    return idx >= len ? s2 - idx : idx;
-  }
-  return idx;
 }
 
 /** scipy's spline weights (ni_splines.c) for the order + 1 taps starting at floor(x) - order / 2. */

@@ -3,3 +3,4 @@ export { type HUWindow, normalizeHU, normalizeValue } from './normalize-hu.js';
 export { type ProcessOptions, processScan } from './process-scan.js';
 export { resizeTrilinear } from './resize-trilinear.js';
 export { rotate90 } from './rotate90.js';
+export { mirrorIndex } from './zoom-taps.js';

@@ -22,7 +22,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { pooledDims } from './block-core.js';
-import { geom, heapFor } from './conv3d.js';
+import { geom, heapFor, validConvGrads } from './conv3d.js';
 import { runSplit } from './threads.js';
 
 export const CONV_BLOCK = 'Ct3dConvBlock';
@@ -125,20 +125,8 @@ export const blockGradConfig: GradConfig = {
       { dy, arg },
       { poolSize: attrs?.poolSize as number, convShape },
     ) as Tensor;
-    const strides = [1, 1, 1];
     return {
-      x: () =>
-        engine().runKernel(
-          'Conv3DBackpropInputV2',
-          { dy: g, filter },
-          { strides, pad: 'valid', inputShape: x.shape },
-        ) as Tensor,
-      filter: () =>
-        engine().runKernel(
-          'Conv3DBackpropFilterV2',
-          { x, dy: g },
-          { strides, pad: 'valid', filterShape: filter.shape },
-        ) as Tensor,
+      ...validConvGrads(x, filter, g),
       bias: () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor,
     };
   },

@@ -1,5 +1,12 @@
 // Kernel functions for Conv3D and its two gradients on the 'wasm' backend.
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  engine,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type Tensor,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import type { ConvGeom } from './conv3d-core.js';
 import { runOnCpu } from './cpu-fallback.js';
 import { Heap, type WasmBackendLike } from './heap.js';
@@ -112,3 +119,26 @@ export const conv3DConfigs: KernelConfig[] = [
   config('Conv3DBackpropFilterV2', conv3DBackpropFilter),
   config('Conv3DBackpropInputV2', conv3DBackpropInput),
 ];
+
+/** Input and filter gradients of a VALID, stride-1 Conv3D given its output gradient `g` (for fused ops). */
+export function validConvGrads(
+  x: Tensor,
+  filter: Tensor,
+  g: Tensor,
+): { x: () => Tensor; filter: () => Tensor } {
+  const strides = [1, 1, 1];
+  return {
+    x: () =>
+      engine().runKernel(
+        'Conv3DBackpropInputV2',
+        { dy: g, filter },
+        { strides, pad: 'valid', inputShape: x.shape },
+      ) as Tensor,
+    filter: () =>
+      engine().runKernel(
+        'Conv3DBackpropFilterV2',
+        { x, dy: g },
+        { strides, pad: 'valid', filterShape: filter.shape },
+      ) as Tensor,
+  };
+}

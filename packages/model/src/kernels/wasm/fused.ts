@@ -21,7 +21,7 @@ import {
   type Tensor5D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { geom, heapFor } from './conv3d.js';
+import { geom, heapFor, validConvGrads } from './conv3d.js';
 import { RELU_GRAD } from './relu-grad.js';
 import { runSplit } from './threads.js';
 
@@ -78,20 +78,8 @@ export const fusedGradConfig: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
     const [x, filter, y] = saved;
     const g = maskWithOutput(dy as Tensor, y);
-    const strides = [1, 1, 1];
     return {
-      x: () =>
-        engine().runKernel(
-          'Conv3DBackpropInputV2',
-          { dy: g, filter },
-          { strides, pad: 'valid', inputShape: x.shape },
-        ) as Tensor,
-      filter: () =>
-        engine().runKernel(
-          'Conv3DBackpropFilterV2',
-          { x, dy: g },
-          { strides, pad: 'valid', filterShape: filter.shape },
-        ) as Tensor,
+      ...validConvGrads(x, filter, g),
       bias: () => sum(g, [0, 1, 2, 3]),
     };
   },
