@@ -27,6 +27,7 @@ function fakePool(delayMs: (task: LoadItemTask) => number) {
   const pool: WorkerPool = {
     threads: 2,
     ingestScan: () => Promise.reject(new Error('not used')),
+    utilization: () => 0,
     loadItem: async (task) => {
       stats.started++;
       stats.inFlight++;

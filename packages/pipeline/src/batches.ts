@@ -15,6 +15,8 @@ export interface Batch {
   waitMs: number;
   /** Batches ready (finished) in the queue when this one was taken, this one included. */
   queueDepth: number;
+  /** The worker pool's utilization (0..1) when this batch was taken. */
+  poolUtilization: number;
 }
 
 export interface EpochBatchesOptions {
@@ -32,7 +34,7 @@ export interface EpochBatchesOptions {
 }
 
 interface PendingBatch {
-  promise: Promise<Omit<Batch, 'waitMs' | 'queueDepth'>>;
+  promise: Promise<Omit<Batch, 'waitMs' | 'queueDepth' | 'poolUtilization'>>;
   ready: boolean;
 }
 
@@ -100,7 +102,7 @@ export async function* epochBatches(opts: EpochBatchesOptions): AsyncGenerator<B
       const pending = await queue.take();
       if (!pending) break;
       const batch = await pending.promise;
-      yield { ...batch, waitMs: performance.now() - t0, queueDepth };
+      yield { ...batch, waitMs: performance.now() - t0, queueDepth, poolUtilization: pool.utilization() };
     }
   } finally {
     queue.close(); // stops the producer; loads already submitted finish in the background
@@ -115,7 +117,10 @@ export function validationBatches(
   return epochBatches({ ...opts, shuffle: false, augment: false, seed: 0 });
 }
 
-function assembleBatch(items: CacheEntry[], xs: Float32Array[]): Omit<Batch, 'waitMs' | 'queueDepth'> {
+function assembleBatch(
+  items: CacheEntry[],
+  xs: Float32Array[],
+): Omit<Batch, 'waitMs' | 'queueDepth' | 'poolUtilization'> {
   const [w, h, d] = items[0].shape;
   const voxels = w * h * d;
   const x = new Float32Array(items.length * voxels);

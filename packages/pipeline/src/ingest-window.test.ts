@@ -48,6 +48,7 @@ function countingPool(threads: number) {
       };
     },
     loadItem: () => Promise.reject(new Error('not used')),
+    utilization: () => 0,
     close: async () => undefined,
   };
   return { pool, stats };

@@ -176,6 +176,9 @@ describe('epochBatches on real workers', { timeout: 30_000 }, () => {
       for (const [i, batch] of a.entries()) expect(batch.x).toEqual(b[i].x);
       expect(a.map((x) => x.shape[0])).toEqual([2, 2, 1]);
       expect(a[0].shape).toEqual([2, ...SIZE, 1]);
+      // The single worker has been busy loading: its utilization is reported with each batch.
+      expect(b.at(-1)?.poolUtilization).toBeGreaterThan(0);
+      expect(b.at(-1)?.poolUtilization).toBeLessThanOrEqual(1);
 
       // Without augmentation each item is exactly the cached volume, transposed.
       const plain = await gather(pool, false);

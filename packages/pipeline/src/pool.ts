@@ -12,6 +12,8 @@ export interface WorkerPool {
   ingestScan(task: IngestTask, signal?: AbortSignal): Promise<IngestResult>;
   /** Read a cached volume, optionally rotate it, and return it channels-last (buffer transferred). */
   loadItem(task: LoadItemTask, signal?: AbortSignal): Promise<Float32Array>;
+  /** Share of the threads' time spent running tasks since the pool started (0..1), for dashboards. */
+  utilization(): number;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
     threads,
     ingestScan: (task, signal) => piscina.run(task, { name: 'ingestScan', signal }),
     loadItem: (task, signal) => piscina.run(task, { name: 'loadItem', signal }),
+    utilization: () => piscina.utilization,
     close: () => {
       closed ??= piscina.close();
       return closed;

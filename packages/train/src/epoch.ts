@@ -97,6 +97,7 @@ export async function trainEpoch(
         waitMs: t1 - t0,
         computeMs,
         queueDepth: batch.queueDepth ?? 0,
+        ...(batch.poolUtilization !== undefined && { poolUtilization: batch.poolUtilization }),
         lr,
       });
       await yieldToEventLoop(); // lets unsubscribe, timers and servers run between steps

@@ -33,6 +33,8 @@ export interface BatchEndEvent {
   computeMs: number;
   /** Ready batches queued when this one was taken (from the source; 0 when it does not say). */
   queueDepth: number;
+  /** Worker pool utilization (0..1) from the batch source; absent when it does not say. */
+  poolUtilization?: number;
   /** Learning rate used by this step. */
   lr: number;
 }

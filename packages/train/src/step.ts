@@ -11,6 +11,8 @@ export interface BatchLike {
   shape: readonly number[];
   ids?: string[];
   queueDepth?: number;
+  /** Worker pool utilization (0..1) reported by the batch source, when it has one. */
+  poolUtilization?: number;
 }
 
 /**
