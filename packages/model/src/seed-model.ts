@@ -12,6 +12,8 @@ export interface SeedModelOptions {
   denseUnits?: number;
   /** Dropout rate before the output layer (default 0.3). */
   dropout?: number;
+  /** BatchNorm moving-average momentum (default 0.99, Keras). Short runs want less lag, e.g. 0.9 (PyTorch's). */
+  batchNormMomentum?: number;
   /** 1 (default): one sigmoid unit, the seed's binary head; > 1: softmax over that many classes. */
   outputUnits?: number;
   /** Seed for the weight initializers, for reproducible init (default: random). Dropout stays unseeded
@@ -85,7 +87,10 @@ export function buildSeedModel(opts: SeedModelOptions): tf.LayersModel {
     x = tf.layers
       .maxPooling3d({ name: `max_pooling3d${suffix(i)}`, poolSize: 2 })
       .apply(x) as tf.SymbolicTensor;
-    x = new BatchNormalization3D({ name: `batch_normalization${suffix(i)}` }).apply(x) as tf.SymbolicTensor;
+    x = new BatchNormalization3D({
+      name: `batch_normalization${suffix(i)}`,
+      momentum: opts.batchNormMomentum,
+    }).apply(x) as tf.SymbolicTensor;
   });
   x = new GlobalAveragePooling3D({ name: 'global_average_pooling3d' }).apply(x) as tf.SymbolicTensor;
   const hidden = tf.layers.dense({

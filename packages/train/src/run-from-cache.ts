@@ -37,6 +37,8 @@ export interface TrainFromCacheOptions {
   augment?: boolean;
   /** Initial rate of the seed's ExponentialDecay(decay_steps 100000, rate 0.96, staircase); default 1e-4. */
   learningRate?: number;
+  /** BatchNorm moving-average momentum (default 0.99, Keras). */
+  batchNormMomentum?: number;
 }
 
 /** What a run folder needs to be understood later (predict, evaluate, reproduce). */
@@ -81,7 +83,14 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
     const [width, height, depth] = manifest.size;
     const seed = opts.seed ?? 0;
     const filters = opts.filters ?? [64, 64, 128, 256];
-    const model = buildSeedModel({ width, height, depth, filters, seed });
+    const model = buildSeedModel({
+      width,
+      height,
+      depth,
+      filters,
+      seed,
+      batchNormMomentum: opts.batchNormMomentum,
+    });
     pool = createWorkerPool({ workers: opts.workers });
     const sources = cacheBatchSources({
       cacheDir: opts.cacheDir,
@@ -112,6 +121,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
         patience: opts.patience ?? 15,
         augment: opts.augment ?? true,
         learningRate: opts.learningRate ?? 1e-4,
+        batchNormMomentum: opts.batchNormMomentum ?? 0.99,
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       node: process.version,

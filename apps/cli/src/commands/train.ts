@@ -20,7 +20,7 @@ export const train: Command = {
   summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
   usage:
     'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-    '[--seed 0] [--lr 1e-4] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
+    '[--seed 0] [--lr 1e-4] [--bn-momentum 0.99] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
     '[--dashboard [--port P]]',
   async run(argv) {
     const { values } = parseCommand(argv, {
@@ -38,6 +38,7 @@ export const train: Command = {
       'no-augment': { type: 'boolean' },
       dashboard: { type: 'boolean' },
       lr: { type: 'string' },
+      'bn-momentum': { type: 'string' },
       port: { type: 'string' },
     });
     const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
@@ -56,6 +57,7 @@ export const train: Command = {
       filters: values.filters ? parseFilters(values.filters) : undefined,
       augment: !values['no-augment'],
       learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
+      batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
     };
     const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
     const end = await runTraining(opts, live);
