@@ -2,20 +2,24 @@
 // ../shared/bench/torch_step.py's, then runs that PyTorch peer on the same sizes and prints the ratio.
 //   pnpm bench:train [--backend wasm|cpu|...] [--size WxHxD]... [--batch 2] [--steps 3] [--threads 1|2]
 //                    [--no-peer] [--no-profile]
-// --model block (default): the seed with each Conv3D(relu)+MaxPool3D pair as one fused ConvBlock3D layer
-//   (bench/conv-block-model.ts); --model seed: buildSeedModel from @ct3d/model as is (OOMs at 128x128x64).
-// --no-fuse (with --model seed): keep the stock Conv3D layer call (conv, bias add, relu as three ops; OOMs the wasm heap at
-//   128x128x64 batch 2). Default: each Conv3D layer calls conv3dBiasRelu (same weights, one kept output).
+// --model seed (default): buildSeedModel from @ct3d/model, each Conv3D(relu)+MaxPool3D pair one fused
+//   ConvPool3D layer; --model stock: buildSeedModel({fused: false}), the stock tfjs Conv3D and MaxPooling3D
+//   layers (conv, bias add, relu, pool as separate ops; OOMs the wasm heap at 128x128x64 batch 2).
 // --threads: conv kernels on 1 thread or split over 2 (worker thread with its own wasm instance; default).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BackendName, buildSeedModel, initBackend, tf } from '../packages/model/src/index.js';
+import {
+  type BackendName,
+  buildSeedModel,
+  getConvThreads,
+  initBackend,
+  setConvThreads,
+  tf,
+} from '../packages/model/src/index.js';
 import { kernelProfile } from '../packages/model/src/kernels/wasm/conv3d-core.js';
-import { conv3dBiasRelu, getConvThreads, setConvThreads } from '../packages/model/src/kernels/wasm/index.js';
-import { buildFusedSeedModel } from './conv-block-model.js';
 
 interface Opts {
   backend: BackendName;
@@ -25,8 +29,7 @@ interface Opts {
   peer: boolean;
   profile: boolean;
   threads: 1 | 2;
-  fuse: boolean;
-  model: 'seed' | 'block';
+  model: 'seed' | 'stock';
 }
 
 function parseArgs(argv: string[]): Opts {
@@ -38,8 +41,7 @@ function parseArgs(argv: string[]): Opts {
     peer: true,
     profile: true,
     threads: 2,
-    fuse: true,
-    model: 'block',
+    model: 'seed',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -58,9 +60,12 @@ function parseArgs(argv: string[]): Opts {
     else if (a === '--steps') o.steps = Number(next());
     else if (a === '--threads') o.threads = next() === '1' ? 1 : 2;
     else if (a === '--no-peer') o.peer = false;
-    else if (a === '--no-fuse') o.fuse = false;
-    else if (a === '--model') o.model = next() === 'seed' ? 'seed' : 'block';
-    else if (a === '--no-profile') o.profile = false;
+    else if (a === '--model') {
+      const m = next();
+      if (m !== 'seed' && m !== 'stock')
+        throw new Error(`bench/train.ts: --model wants seed|stock, got ${m}`);
+      o.model = m;
+    } else if (a === '--no-profile') o.profile = false;
     else throw new Error(`bench/train.ts: unknown option ${a}`);
   }
   if (o.sizes.length === 0)
@@ -90,38 +95,8 @@ async function profileStep(
   return Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)]));
 }
 
-interface ConvLayerInternals {
-  kernel: { read(): tf.Tensor };
-  bias: { read(): tf.Tensor } | null;
-  activation: { getClassName(): string };
-  padding: string;
-  call: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor;
-}
-
-/** Routes every relu Conv3D layer of the seed through the fused op (same weights and semantics). */
-function fuseConvLayers(model: tf.LayersModel): number {
-  let n = 0;
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'Conv3D') continue;
-    const l = layer as unknown as ConvLayerInternals;
-    if (l.activation.getClassName().toLowerCase() !== 'relu' || l.padding !== 'valid' || !l.bias) continue;
-    const bias = l.bias;
-    l.call = (inputs) =>
-      tf.tidy(() => {
-        const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor5D;
-        return conv3dBiasRelu(x, l.kernel.read() as tf.Tensor5D, bias.read() as tf.Tensor1D);
-      });
-    n++;
-  }
-  return n;
-}
-
 async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, number]) {
-  const model =
-    o.model === 'block'
-      ? buildFusedSeedModel(w, h, d)
-      : buildSeedModel({ width: w, height: h, depth: d, seed: 1 });
-  const fused = o.model === 'seed' && o.fuse ? fuseConvLayers(model) : 0;
+  const model = buildSeedModel({ width: w, height: h, depth: d, seed: 1, fused: o.model === 'seed' });
   model.compile({ optimizer: tf.train.adam(1e-4), loss: 'binaryCrossentropy' });
   const x = tf.randomUniform([o.batch, w, h, d, 1]);
   const y = tf.tensor2d(
@@ -153,9 +128,8 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
     scans_per_s: round((o.batch / ms) * 1000, 3),
     steps: o.steps,
     step_ms: times.map((t) => round(t, 0)),
-    model: o.model === 'block' ? 'seed, fused ConvBlock3D layers' : 'buildSeedModel',
+    model: o.model === 'seed' ? 'buildSeedModel (fused ConvPool3D layers)' : 'buildSeedModel({fused: false})',
     params: model.countParams(),
-    fused_conv_layers: fused,
     conv_threads: o.backend === 'wasm' ? getConvThreads() : undefined,
     // process CPU time (all threads) per step: with other load on the machine, wall time inflates but this does not.
     cpu_ms_per_step: round((cpu.user + cpu.system) / 1000 / o.steps, 0),

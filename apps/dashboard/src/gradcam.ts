@@ -58,7 +58,7 @@ export function lastConvIndex(model: tf.LayersModel): number {
   const layers = model.layers;
   let idx = -1;
   layers.forEach((l, i) => {
-    if (l.getClassName() === 'Conv3D') idx = i;
+    if (['Conv3D', 'ConvPool3D'].includes(l.getClassName())) idx = i;
   });
   if (idx < 0) throw new Error(`Grad-CAM: model ${model.name} has no Conv3D layer`);
   for (let i = idx + 1; i < layers.length; i++) {

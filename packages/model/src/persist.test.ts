@@ -44,6 +44,7 @@ describe('saveModel / loadModel', () => {
     const classNames = topology.config.layers.map((l: { class_name: string }) => l.class_name);
     expect(classNames).toContain('BatchNormalization3D');
     expect(classNames).toContain('GlobalAveragePooling3D');
+    expect(classNames).toContain('ConvPool3D');
 
     const loaded = await loadModel(dir);
     const want = (model.predict(input()) as tf.Tensor).dataSync();
@@ -52,6 +53,17 @@ describe('saveModel / loadModel', () => {
     expect(formatSummary(loaded)).toBe(formatSummary(model));
     const names = (m: tf.LayersModel) => m.weights.map((w) => w.originalName);
     expect(names(loaded)).toEqual(names(model));
+  });
+
+  it('still loads models saved with the stock Conv3D and MaxPooling3D layers', async () => {
+    const model = buildSeedModel({ ...OPTS, fused: false });
+    const dir = path.join(root, 'stock-layers');
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.layers.map((l) => l.getClassName())).toContain('MaxPooling3D');
+    const want = (model.predict(input()) as tf.Tensor).dataSync();
+    expect(Array.from((loaded.predict(input()) as tf.Tensor).dataSync())).toEqual(Array.from(want));
+    expect(formatSummary(loaded)).toBe(formatSummary(buildSeedModel(OPTS)));
   });
 
   it('overwrites an existing save in place', async () => {

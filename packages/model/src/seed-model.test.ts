@@ -19,9 +19,25 @@ function pseudoRandom(n: number, seed: number): Float32Array {
 const TINY = { width: 12, height: 10, depth: 11, filters: [2, 3], denseUnits: 4, seed: 7 };
 
 describe('buildSeedModel', () => {
-  it('builds the seed layer sequence with Keras names', () => {
+  it('builds the seed layer sequence with Keras names, each conv+pool pair one fused layer', () => {
     const model = buildSeedModel(TINY);
     expect(model.name).toBe('3dcnn');
+    expect(model.layers.map((l) => `${l.name}:${l.getClassName()}`)).toEqual([
+      'input_layer:InputLayer',
+      'conv3d:ConvPool3D',
+      'batch_normalization:BatchNormalization3D',
+      'conv3d_1:ConvPool3D',
+      'batch_normalization_1:BatchNormalization3D',
+      'global_average_pooling3d:GlobalAveragePooling3D',
+      'dense:Dense',
+      'dropout:Dropout',
+      'dense_1:Dense',
+    ]);
+    expect(modelInputSize(model)).toEqual([12, 10, 11]);
+  });
+
+  it('builds the stock Conv3D and MaxPooling3D layers with fused: false', () => {
+    const model = buildSeedModel({ ...TINY, fused: false });
     expect(model.layers.map((l) => `${l.name}:${l.getClassName()}`)).toEqual([
       'input_layer:InputLayer',
       'conv3d:Conv3D',
@@ -67,11 +83,16 @@ describe('buildSeedModel', () => {
     expect(() => buildSeedModel({ ...TINY, filters: [2, 3], width: 10 })).not.toThrow();
   });
 
-  it('gives identical initial weights for the same seed', () => {
+  it('gives identical initial weights for the same seed, fused or not', () => {
     const a = buildSeedModel(TINY).getWeights();
     const b = buildSeedModel(TINY).getWeights();
+    const stock = buildSeedModel({ ...TINY, fused: false });
+    expect(stock.weights.map((w) => w.originalName)).toEqual(
+      buildSeedModel(TINY).weights.map((w) => w.originalName),
+    );
     a.forEach((w, i) => {
       expect(Array.from(w.dataSync())).toEqual(Array.from(b[i].dataSync()));
+      expect(Array.from(w.dataSync())).toEqual(Array.from(stock.getWeights()[i].dataSync()));
     });
   });
 

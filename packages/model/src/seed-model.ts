@@ -1,4 +1,5 @@
 import { BatchNormalization3D } from './layers/batch-normalization3d.js';
+import { ConvPool3D } from './layers/conv-pool3d.js';
 import { GlobalAveragePooling3D } from './layers/global-average-pooling3d.js';
 import * as tf from './tf.js';
 
@@ -19,6 +20,9 @@ export interface SeedModelOptions {
   /** Seed for the weight initializers, for reproducible init (default: random). Dropout stays unseeded
    * because a seeded tfjs Dropout draws the same mask every step. */
   seed?: number;
+  /** true (default): each Conv3D(relu) -> MaxPool3D pair is one ConvPool3D layer (one fused op, what fits
+   * the wasm heap at 128x128x64); false: the stock tfjs Conv3D and MaxPooling3D layers (same weights). */
+  fused?: boolean;
 }
 
 export const SEED_FILTERS: readonly number[] = [64, 64, 128, 256];
@@ -51,20 +55,49 @@ function checkSides(opts: SeedModelOptions, blocks: number): void {
   }
 }
 
+const seedFor = (seed: number | undefined, offset: number): number | undefined =>
+  seed === undefined ? undefined : seed + offset;
+
 function seeded(seed: number | undefined, offset: number): ReturnType<typeof tf.initializers.glorotUniform> {
-  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + offset });
+  const s = seedFor(seed, offset);
+  return tf.initializers.glorotUniform(s === undefined ? {} : { seed: s });
+}
+
+type Block = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
+interface BlockNames {
+  conv: string;
+  pool: string;
+}
+
+function convPoolBlock(names: BlockNames, filters: number, seed: number | undefined, i: number): Block {
+  const layer = new ConvPool3D({ name: names.conv, poolName: names.pool, filters, seed: seedFor(seed, i) });
+  return (x) => layer.apply(x) as tf.SymbolicTensor;
+}
+
+function stockConvPool(names: BlockNames, filters: number, seed: number | undefined, i: number): Block {
+  const conv = tf.layers.conv3d({
+    name: names.conv,
+    filters,
+    kernelSize: 3,
+    activation: 'relu',
+    kernelInitializer: seeded(seed, i),
+  });
+  const pool = tf.layers.maxPooling3d({ name: names.pool, poolSize: 2 });
+  return (x) => pool.apply(conv.apply(x)) as tf.SymbolicTensor;
 }
 
 /**
  * The seed 3D CNN of the Keras example ("3dcnn"): per filter count Conv3D(3, relu) -> MaxPool3D(2) ->
  * BatchNormalization, then GlobalAveragePooling3D, Dense(512, relu), Dropout(0.3), Dense(1, sigmoid).
- * Input [width, height, depth, 1]; uncompiled. Layer names follow Keras (conv3d, conv3d_1, ...).
+ * Input [width, height, depth, 1]; uncompiled. Layer names follow Keras (conv3d, conv3d_1, ...). Each
+ * Conv3D+MaxPool3D pair is one ConvPool3D layer unless `fused: false`; the summary shows Keras' rows.
  */
 export function buildSeedModel(opts: SeedModelOptions): tf.LayersModel {
   const filters = opts.filters ?? [...SEED_FILTERS];
   const denseUnits = opts.denseUnits ?? 512;
   const dropout = opts.dropout ?? 0.3;
   const outputUnits = opts.outputUnits ?? 1;
+  const fused = opts.fused ?? true;
   if (filters.length === 0 || filters.some((f) => !Number.isInteger(f) || f < 1)) {
     throw new Error(`buildSeedModel: filters must be positive integers, got [${filters.join(', ')}]`);
   }
@@ -76,17 +109,8 @@ export function buildSeedModel(opts: SeedModelOptions): tf.LayersModel {
   const inputs = tf.input({ shape: [opts.width, opts.height, opts.depth, 1], name: 'input_layer' });
   let x = inputs;
   filters.forEach((f, i) => {
-    const conv = tf.layers.conv3d({
-      name: `conv3d${suffix(i)}`,
-      filters: f,
-      kernelSize: 3,
-      activation: 'relu',
-      kernelInitializer: seeded(opts.seed, i),
-    });
-    x = conv.apply(x) as tf.SymbolicTensor;
-    x = tf.layers
-      .maxPooling3d({ name: `max_pooling3d${suffix(i)}`, poolSize: 2 })
-      .apply(x) as tf.SymbolicTensor;
+    const names = { conv: `conv3d${suffix(i)}`, pool: `max_pooling3d${suffix(i)}` };
+    x = (fused ? convPoolBlock(names, f, opts.seed, i) : stockConvPool(names, f, opts.seed, i))(x);
     x = new BatchNormalization3D({
       name: `batch_normalization${suffix(i)}`,
       momentum: opts.batchNormMomentum,

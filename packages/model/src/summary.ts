@@ -1,3 +1,4 @@
+import { ConvPool3D } from './layers/conv-pool3d.js';
 import type * as tf from './tf.js';
 
 /** Parameter counts of a model, as in the Keras summary footer. */
@@ -69,13 +70,24 @@ interface Row {
 }
 
 function layerRows(model: tf.LayersModel): Row[] {
-  return model.layers.map((layer) => {
-    const type = KERAS_TYPE_NAMES[layer.getClassName()] ?? layer.getClassName();
-    return {
-      name: `${layer.name} (${type})`,
-      shape: formatShape(layer.outputShape),
-      params: thousands(layer.countParams()),
-    };
+  return model.layers.flatMap((layer) => {
+    // A fused layer lists the Keras layers it stands for (ConvPool3D: Conv3D, then MaxPooling3D).
+    const parts =
+      layer instanceof ConvPool3D
+        ? layer.kerasRows()
+        : [
+            {
+              name: layer.name,
+              className: layer.getClassName(),
+              outputShape: layer.outputShape,
+              params: layer.countParams(),
+            },
+          ];
+    return parts.map((p) => ({
+      name: `${p.name} (${KERAS_TYPE_NAMES[p.className] ?? p.className})`,
+      shape: formatShape(p.outputShape),
+      params: thousands(p.params),
+    }));
   });
 }
 
