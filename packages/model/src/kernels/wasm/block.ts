@@ -23,17 +23,12 @@ import {
 } from '@tensorflow/tfjs-core';
 import { pooledDims } from './block-core.js';
 import { geom, heapFor, validConvGrads } from './conv3d.js';
+import type { KernelArgs } from './heap.js';
 import { runSplit } from './threads.js';
 
 export const CONV_BLOCK = 'Ct3dConvBlock';
 export const CONV_BLOCK_SCATTER = 'Ct3dConvBlockScatter';
 export const CONV_BLOCK_BIAS_GRAD = 'Ct3dConvBlockBiasGrad';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
 
 function blockForward({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const { x, filter, bias } = inputs;

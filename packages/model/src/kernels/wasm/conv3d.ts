@@ -9,14 +9,9 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { ConvGeom } from './conv3d-core.js';
 import { runOnCpu } from './cpu-fallback.js';
+import type { KernelArgs } from './heap.js';
 import { Heap, type WasmBackendLike } from './heap.js';
 import { runSplit } from './threads.js';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
 
 const heaps = new WeakMap<object, Heap>();
 export function heapFor(backend: unknown): Heap {

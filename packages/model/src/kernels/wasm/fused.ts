@@ -22,15 +22,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { geom, heapFor, validConvGrads } from './conv3d.js';
+import type { KernelArgs } from './heap.js';
 import { RELU_GRAD } from './relu-grad.js';
 import { runSplit } from './threads.js';
 
 export const CONV3D_BIAS_RELU = 'Ct3dConv3DBiasRelu';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-}
 
 function fusedKernel({ inputs, backend }: KernelArgs): TensorInfo {
   const { x, filter, bias } = inputs;

@@ -2,7 +2,7 @@
 // The backend keeps a C++ map from integer ids to (heap offset, size); its BatchMatMul export reads
 // operands by id. We register extra ids that point *into* our own buffers (views), so XNNPACK can read
 // and write chunks in place without any tf-op glue or extra copies.
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 type MatMulFn = (
   aId: number,
@@ -125,4 +125,11 @@ export class Heap {
     const bShape = new Uint8Array(new Int32Array([1, k, n]).buffer);
     this.matMulFn(aId, aShape, 3, bId, bShape, 3, 0, 0, outId);
   }
+}
+
+/** What tfjs passes a kernel function (KernelFunc's argument, with the backend left opaque). */
+export interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: NamedAttrMap;
 }

@@ -4,12 +4,7 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapFor } from './conv3d.js';
 import { runOnCpu } from './cpu-fallback.js';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
+import type { KernelArgs } from './heap.js';
 
 interface PoolGeom {
   n: number;

@@ -1,21 +1,9 @@
 // Sum and Mean over every axis but the last (per-channel reductions of NDHWC activations: conv bias and
 // BatchNorm gradients, BatchNorm moments). Stock wasm transposes the reduced axes innermost first, which
 // cost ~6 s a step at 64x64x48. Other reductions go to the stock wasm kernel (correct there).
-import {
-  getKernel,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
-  util,
-} from '@tensorflow/tfjs-core';
+import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { heapFor } from './conv3d.js';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-  attrs?: NamedAttrMap;
-}
+import type { KernelArgs } from './heap.js';
 
 /** True when `axis` covers exactly axes 0..rank-2 of a float32 tensor of rank >= 2. */
 function reducesAllButLast(x: TensorInfo, axis: unknown): boolean {

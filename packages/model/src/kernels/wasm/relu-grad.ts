@@ -15,13 +15,9 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { heapFor } from './conv3d.js';
+import type { KernelArgs } from './heap.js';
 
 export const RELU_GRAD = 'Ct3dReluGrad';
-
-interface KernelArgs {
-  inputs: Record<string, TensorInfo>;
-  backend: unknown;
-}
 
 function reluGradKernel({ inputs, backend }: KernelArgs): TensorInfo {
   const { dy, x } = inputs;
