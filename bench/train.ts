@@ -1,7 +1,9 @@
 // Training-step benchmark of the seed model (not a test): prints one JSON object a line, in the shape of
 // ../shared/bench/torch_step.py's, then runs that PyTorch peer on the same sizes and prints the ratio.
-//   pnpm bench:train [--backend wasm|cpu|...] [--size WxHxD]... [--batch 2] [--steps 3] [--threads 1|2]
+//   pnpm bench:train [--backend wasm|webgpu|cpu|...] [--size WxHxD]... [--batch 2] [--steps 3] [--threads 1|2]
 //                    [--no-peer] [--no-profile]
+// --backend webgpu: our WGSL kernels (fused conv+bias+relu, pooling, batch norm, Adam) through initBackend; every
+//   read is awaited (trainOnBatch awaits the loss), so a step's time includes its GPU work.
 // --model seed (default): buildSeedModel from @ct3d/model, each Conv3D(relu)+MaxPool3D pair one fused
 //   ConvPool3D layer; --model stock: buildSeedModel({fused: false}), the stock tfjs Conv3D and MaxPooling3D
 //   layers (conv, bias add, relu, pool as separate ops; OOMs the wasm heap at 128x128x64 batch 2).
@@ -14,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type BackendName,
   buildSeedModel,
+  FusedAdamOptimizer,
   getConvThreads,
   initBackend,
   setConvThreads,
@@ -90,14 +93,19 @@ async function profileStep(
 ): Promise<Record<string, number>> {
   const info = await tf.profile(step);
   const byName = new Map<string, number>();
-  for (const k of info.kernels) byName.set(k.name, (byName.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+  for (const k of info.kernels) {
+    // webgpu: a promise of the GPU time (timestamp queries), or {error} where the adapter has none
+    const ms = await k.kernelTimeMs;
+    if (typeof ms === 'number') byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
+  }
   const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
   return Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)]));
 }
 
 async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, number]) {
   const model = buildSeedModel({ width: w, height: h, depth: d, seed: 1, fused: o.model === 'seed' });
-  model.compile({ optimizer: tf.train.adam(1e-4), loss: 'binaryCrossentropy' });
+  // the trainer's optimizer (packages/train): one WGSL Adam program per variable on webgpu, tfjs Adam elsewhere
+  model.compile({ optimizer: new FusedAdamOptimizer(1e-4, 0.9, 0.999, 1e-7), loss: 'binaryCrossentropy' });
   const x = tf.randomUniform([o.batch, w, h, d, 1]);
   const y = tf.tensor2d(
     Array.from({ length: o.batch }, (_, i) => i % 2),
@@ -205,3 +213,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Dawn (webgpu) keeps the event loop alive once the results are printed
+if (tf.getBackend() === 'webgpu') process.exit(0);

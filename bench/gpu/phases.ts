@@ -4,9 +4,9 @@
 //    which waits for the GPU;
 //  - "synced": a tiny awaited read after each phase, so each figure is that phase's wall time, GPU included.
 // Plus per-step counts of what the backend asks of Dawn (buffers created, submits, uploads, dispatches).
-import { type buildBenchSeedModel, tf } from '../../packages/model/src/kernels/webgpu/bench_model.js';
+import { tf } from './seed_model.js';
 
-type LayersModel = ReturnType<typeof buildBenchSeedModel>;
+type LayersModel = tf.LayersModel;
 
 type Fn = (...args: unknown[]) => unknown;
 interface Counts {
@@ -45,8 +45,21 @@ function wrap(obj: Record<string, unknown>, name: string, count: (args: unknown[
   };
 }
 
+/** Starts a fresh count; the counters must be installed. */
+export function resetCounts(): void {
+  counts = zero();
+}
+
+/** What was counted since the last reset. */
+export function currentCounts(): Counts {
+  return counts;
+}
+
+let installed = false;
 /** Installs counters on the webgpu backend, its device and queue (once). */
 export function installCounters(): void {
+  if (installed) return;
+  installed = true;
   const backend = tf.backend() as unknown as Record<string, unknown>;
   const device = backend.device as Record<string, unknown>;
   const queue = backend.queue as Record<string, unknown>;

@@ -17,8 +17,10 @@ fi
 rm -rf "$out"
 mkdir -p "$out/node_modules/webgpu/dist/linux-x64"
 # One ESM bundle; webgpu stays external (native addon). createRequire lets bundled CJS require node builtins.
+# --ignore-annotations: keep packages/model/src/tf.ts's bare import of tfjs-backend-cpu (its package.json marks
+# that entry side-effect free, and tf.ts selects 'cpu' at import).
 node_modules/.bin/esbuild bench/gpu/train_step.ts --bundle --platform=node --format=esm --target=node20 \
-  --external:webgpu --outfile="$out/train_step.mjs" --log-level=warning \
+  --ignore-annotations --external:webgpu --outfile="$out/train_step.mjs" --log-level=warning \
   --banner:js="import { createRequire as __ct3dCreateRequire } from 'node:module'; const require = __ct3dCreateRequire(import.meta.url);"
 webgpu_dir=$(cd packages/model && node -e "console.log(require('node:path').dirname(require.resolve('webgpu/package.json')))" 2>/dev/null \
   || readlink -f packages/model/node_modules/webgpu)

@@ -3,6 +3,8 @@
 #   bash bench/gpu/run.sh            # 128x128x64: ours b8 (robustness on/off), phase breakdown, PyTorch b8, ours b2
 #   bash bench/gpu/run.sh --full     # also torch b2, GPU-time profile, per-op times, stock kernels, probes
 #   bash bench/gpu/run.sh --tiny     # here, on lavapipe: 48^3 ours (+ phases), no .gpu/enter.sh
+#   bash bench/gpu/run.sh --relative # here, on lavapipe: 48^3 batch 2, stock vs ours with plain-op BN vs ours
+#                                    #   (ms/step and Dawn dispatches per step; REL_SIZE="W H D" to change)
 # Prints one JSON line per configuration; a failed or timed-out configuration prints an "error" line and the
 # script goes on. Default worst case 140 s (sum of per-configuration timeouts), typically about 1 minute.
 set -uo pipefail
@@ -11,6 +13,8 @@ tiny=0
 full=0
 [ "${1:-}" = "--tiny" ] && tiny=1
 [ "${1:-}" = "--full" ] && full=1
+relative=0
+[ "${1:-}" = "--relative" ] && relative=1 && tiny=1
 b=.gpu-bench
 [ -f "$b/train_step.mjs" ] || { echo '{"error": ".gpu-bench/train_step.mjs missing: run bash bench/gpu/prepare.sh first"}'; exit 1; }
 if [ "$tiny" = 0 ]; then
@@ -41,6 +45,18 @@ config() {
     sed "s/^/# $label: WEBGPU ERROR: /" >&2
 }
 
+
+if [ "$relative" = 1 ]; then
+  # relative speed on lavapipe (CPU Vulkan; GPU speed is NOT measured here): one warm-up + 2 timed steps each
+  size=${REL_SIZE:-48 48 48}
+  # stock: one timed step (a stock step is minutes on lavapipe)
+  config rel-stock-b2 500 node "$b/train_step.mjs" --kernels stock --batch 2 --size $size --steps 1
+  CT3D_WEBGPU_BN=plain \
+    config rel-ours-plainbn-b2 400 node "$b/train_step.mjs" --kernels ours --batch 2 --size $size --steps 2 --budget-s 600
+  config rel-ours-b2 400 node "$b/train_step.mjs" --kernels ours --batch 2 --size $size --steps 2 --budget-s 600
+  rm -f "$dawn"
+  exit 0
+fi
 
 if [ "$tiny" = 1 ]; then
   size="48 48 48"

@@ -2,14 +2,15 @@
 // and times single kernels. Prints one JSON line per configuration (like ../shared/bench/torch_step.py).
 //   node train_step.mjs --kernels ours|stock --batch 2 --size 128 128 64 [--steps 5] [--budget-s 40]
 //   node train_step.mjs --ops --kernels ours|stock --batch 2 --size 128 128 64
-import { buildBenchSeedModel, tf } from '../../packages/model/src/kernels/webgpu/bench_model.js';
 import {
   createWebGPU,
   importWebGPUBackend,
   registerWebGPUKernels,
   restoreStockWebGPUKernels,
+  setWebGPUBatchNormEnabled,
 } from '../../packages/model/src/kernels/webgpu/index.js';
-import { phaseBreakdown } from './phases.js';
+import { currentCounts, installCounters, phaseBreakdown, resetCounts } from './phases.js';
+import { buildBenchModel, tf } from './seed_model.js';
 
 interface Opts {
   kernels: 'ours' | 'stock';
@@ -54,6 +55,9 @@ function parseArgs(argv: string[]): Opts {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
+const batchNormKind = (o: Opts) =>
+  o.kernels === 'stock' || process.env.CT3D_WEBGPU_BN === 'plain' ? 'plain ops' : 'ours';
+
 async function setup(o: Opts): Promise<string> {
   const info = await createWebGPU();
   await importWebGPUBackend();
@@ -66,7 +70,12 @@ async function setup(o: Opts): Promise<string> {
   }
   registerWebGPUKernels();
   if (o.kernels === 'stock') restoreStockWebGPUKernels();
-  console.error(`adapter: ${info.adapter} (software: ${info.software}); kernels: ${o.kernels}`);
+  // CT3D_WEBGPU_BN=plain: our other kernels, but the batch norm from plain tf ops (A/B of the BN kernels)
+  if (process.env.CT3D_WEBGPU_BN === 'plain') setWebGPUBatchNormEnabled(false);
+  const bn = batchNormKind(o);
+  console.error(
+    `adapter: ${info.adapter} (software: ${info.software}); kernels: ${o.kernels}; batch norm: ${bn}`,
+  );
   return info.adapter;
 }
 
@@ -83,17 +92,26 @@ function randomBatch(o: Opts) {
 /** Median ms of whole training steps (forward, backward, Adam), each ending in an awaited loss read. */
 async function trainSteps(o: Opts, adapter: string) {
   const [w, h, d] = o.size;
-  const model = buildBenchSeedModel(w, h, d, o.kernels === 'ours');
+  const model = buildBenchModel(w, h, d, o.kernels);
   const { x, y } = randomBatch(o);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   let loss = Number.NaN;
+  installCounters(); // Dawn calls of the last step (dispatches by program)
+  let counts = currentCounts();
   const start = performance.now();
   for (let i = 0; i < o.warmup + o.steps; i++) {
+    resetCounts();
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     loss = (await model.trainOnBatch(x, y)) as number;
     const ms = performance.now() - t;
-    if (i >= o.warmup) times.push(ms);
-    else console.error(`warmup step ${i}: ${round(ms)} ms`);
+    const cpu = process.cpuUsage(cpu0);
+    counts = currentCounts();
+    if (i >= o.warmup) {
+      times.push(ms);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    } else console.error(`warmup step ${i}: ${round(ms)} ms`);
     if ((performance.now() - start) / 1000 > o.budgetS && times.length > 0) break;
   }
   const ms = median(times);
@@ -110,8 +128,15 @@ async function trainSteps(o: Opts, adapter: string) {
       steps: times.length,
       ms_per_step: round(ms),
       scans_per_s: round((o.batch / ms) * 1000, 3),
+      // process CPU time of a step (median): on lavapipe the "GPU" runs on this process's threads, so this is
+      // the figure that survives other load on the machine; on a real GPU it is the host's share only
+      cpu_ms_per_step: round(median(cpuTimes)),
       loss: round(loss, 4),
       tensors: tf.memory().numTensors,
+      batch_norm: batchNormKind(o),
+      dispatches_per_step: counts.dispatches,
+      uploads_per_step: counts.uploads,
+      by_program: Object.fromEntries(Object.entries(counts.byProgram).sort((a, b) => b[1] - a[1])),
     }),
   );
 }
@@ -182,7 +207,7 @@ async function opTimes(o: Opts, adapter: string) {
 /** GPU time per kernel name over one training step (tf.profile; timestamp queries on WebGPU). */
 async function profileStep(o: Opts, adapter: string) {
   const [w, h, d] = o.size;
-  const model = buildBenchSeedModel(w, h, d, o.kernels === 'ours');
+  const model = buildBenchModel(w, h, d, o.kernels);
   const { x, y } = randomBatch(o);
   await model.trainOnBatch(x, y);
   const info = await tf.profile(async () => {
@@ -223,7 +248,7 @@ async function main() {
   else if (o.phases) {
     const [w, h, d] = o.size;
     const { x, y } = randomBatch(o);
-    const model = buildBenchSeedModel(w, h, d, o.kernels === 'ours');
+    const model = buildBenchModel(w, h, d, o.kernels);
     const info = { kernels: o.kernels, adapter, width: w, height: h, depth: d, batch: o.batch };
     await phaseBreakdown(model, x, y, o.steps, info);
   } else await trainSteps(o, adapter);

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildZip, startTestServer, tinyScanBytes } from '../../../packages/io/src/download/test-support.js';
+import { formatDownloadProgress } from './commands/download.js';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/ct3d.js', import.meta.url));
@@ -123,5 +125,172 @@ describe('ct3d CLI', () => {
     const missing = await ct3d('predict', join(dir, 'nope.nii.gz'), '--run', runDir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.nii.gz');
+  }, 180_000);
+});
+
+describe('download progress line', () => {
+  it('shows the bar, MB, the MB/s of this run and the ETA', () => {
+    // 100 MB on disk from an earlier run, 300 MB now, 10 s at 20 MB/s: 700 MB left -> 35 s.
+    expect(formatDownloadProgress('CT-0.zip', 300e6, 1000e6, 100e6, 10_000)).toBe(
+      'CT-0.zip [######..............] 300.0/1000.0 MB 20.0 MB/s ETA 35s',
+    );
+    expect(formatDownloadProgress('CT-1.zip', 5e6, undefined, 0, 1000)).toBe('CT-1.zip 5.0 MB 5.0 MB/s');
+  });
+});
+
+// Against a local mirror (no network): the seed set, where CT-0.zip's known size (1045162547) must
+// reject the small mirror copy while CT-23.zip (size unknown) downloads after a cut and extracts.
+describe('ct3d download', () => {
+  it('downloads from --base-url, resumes, extracts, fails a wrong size clearly, and re-runs cheaply', async () => {
+    const ct0 = buildZip([{ name: 'CT-0/study_0001.nii.gz', data: tinyScanBytes(1) }]);
+    const ct23 = buildZip([
+      { name: 'CT-23/study_0002.nii.gz', data: tinyScanBytes(2, true) },
+      { name: 'CT-23/study_0003.nii.gz', data: tinyScanBytes(3, true), deflate: true },
+    ]);
+    const server = await startTestServer({ 'CT-0.zip': ct0, 'CT-23.zip': ct23 });
+    const dir = await mkdtemp(join(tmpdir(), 'ct3d-cli-download-'));
+    try {
+      const out = join(dir, 'MosMedData');
+      server.behavior = { cutAfter: 3000, cutTimes: 1, only: 'CT-23.zip' };
+      const seed = await ct3d('download', '--out', out, '--base-url', server.baseUrl, '--set', 'seed');
+      expect(seed.code).toBe(1);
+      expect(seed.stderr).toContain(
+        `failed CT-0.zip: server reports ${ct0.length} bytes, expected 1045162547`,
+      );
+      expect(seed.stderr).toMatch(/CT-23\.zip: connection lost after \d+ bytes .*retry 1\/5/);
+      expect(seed.stderr).toMatch(/CT-23\.zip: \d+ bytes, sha256 [0-9a-f]{64} \(size verified/);
+      expect(seed.stderr).toContain('CT-23.zip: extracted 2 files');
+      expect(server.requests.some((r) => r.path === '/storage/CT-23.zip' && r.range)).toBe(true);
+
+      const again = await ct3d('download', '--out', out, '--base-url', server.baseUrl, '--files', 'CT-23');
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain('already downloaded');
+      expect(again.stderr).toContain('extracted 0 files (0.0 MB), 2 already there');
+      expect(again.stdout).toContain(`scans in ${out}: CT-23 2`);
+
+      const bad = await ct3d('download', '--out', out, '--set', 'everything');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('unknown set "everything"');
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+// Full-MosMedData class mappings: presets at ingest, a 3-class softmax run, evaluate and predict.
+describe('ct3d with class presets', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ct3d-cli-classes-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ingests MosMedData-style CT-0..CT-2 folders with class presets and trains/evaluates/predicts 3 classes', async () => {
+    const synth = join(dir, 'synth3');
+    const data = join(dir, 'data3');
+    expect(
+      (await ct3d('synth', synth, '--per-class', '3', '--size', '32', '--slices', '8:9', '--seed', '2')).code,
+    ).toBe(0);
+    await cp(join(synth, 'CT-0'), join(data, 'CT-0'), { recursive: true });
+    await cp(join(synth, 'CT-23'), join(data, 'CT-1'), { recursive: true });
+    await cp(join(synth, 'CT-23'), join(data, 'CT-2'), { recursive: true });
+
+    const binary = await ct3d(
+      'ingest',
+      data,
+      '--out',
+      join(dir, 'cache-bin'),
+      '--size',
+      '16x16x8',
+      '--workers',
+      '1',
+      '--classes',
+      'binary',
+    );
+    expect(binary.code, binary.stderr).toBe(0);
+    expect(binary.stderr).toContain(
+      'classes (binary): 0 = CT-0 [CT-0] 3 scans; 1 = CT-1..2 [CT-1, CT-2] 6 scans',
+    );
+    const binManifest = JSON.parse(await readFile(join(dir, 'cache-bin', 'manifest.json'), 'utf8'));
+    expect(new Set(binManifest.entries.map((e: { className: string }) => e.className))).toEqual(
+      new Set(['CT-0', 'CT-1..2']),
+    );
+
+    const cache = join(dir, 'cache3');
+    const runDir = join(dir, 'run3');
+    const ingest = await ct3d(
+      'ingest',
+      data,
+      '--out',
+      cache,
+      '--size',
+      '24x24x16',
+      '--workers',
+      '1',
+      '--classes',
+      'severity',
+    );
+    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(ingest.stderr).toContain(
+      'classes (severity): 0 = CT-0 [CT-0] 3 scans; 1 = CT-1 [CT-1] 3 scans; 2 = CT-2 [CT-2] 3 scans',
+    );
+
+    const train = await ct3d(
+      ...[
+        'train',
+        '--cache',
+        cache,
+        '--run',
+        runDir,
+        '--epochs',
+        '2',
+        '--filters',
+        '2,2',
+        '--backend',
+        'cpu',
+      ],
+      ...['--workers', '1', '--class-weight', 'balanced', '--sampling', 'balanced'],
+    );
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toContain(
+      'classes: 3 (softmax, sparse_categorical_crossentropy); class weights 1.0000, 1.0000, 1.0000; sampling balanced',
+    );
+    expect(train.stdout).toMatch(
+      /val_macro_f1: \S+ - val_recall_0: \S+ - val_recall_1: \S+ - val_recall_2: \S+\n/,
+    );
+    const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+    expect(run.classNames).toEqual(['CT-0', 'CT-1', 'CT-2']);
+    expect(run.classes).toMatchObject({
+      count: 3,
+      outputUnits: 3,
+      trainCounts: [2, 2, 2],
+      weights: [1, 1, 1],
+    });
+    const history = JSON.parse(await readFile(join(runDir, 'history.json'), 'utf8'));
+    expect(history.val_recall_2).toHaveLength(2);
+
+    const evaluation = await ct3d('evaluate', '--run', runDir, '--cache', cache, '--set', 'val');
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(evaluation.stdout).toContain('3 classes');
+    expect(evaluation.stdout).toMatch(/\n {2}2 CT-2 +\S+ +\S+ +\S+ +\S+ +1\n/);
+    expect(evaluation.stdout).toContain('confusion (rows: true class, columns: predicted class)');
+
+    const predict = await ct3d(
+      'predict',
+      join(data, 'CT-2', binManifest.entries.at(-1).source.split('/').at(-1)),
+      '--run',
+      runDir,
+    );
+    expect(predict.code, predict.stderr).toBe(0);
+    const lines = predict.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    lines.forEach((line, c) => {
+      expect(line).toMatch(
+        new RegExp(`^This model is \\d+\\.\\d\\d percent confident that CT scan is CT-${c}$`),
+      );
+    });
   }, 180_000);
 });

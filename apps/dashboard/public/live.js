@@ -7,6 +7,7 @@ import {
   epochFields,
   fmt,
   formatDuration,
+  matrixOf,
   num,
   predictionsOf,
   roc,
@@ -90,6 +91,22 @@ export function createLiveView() {
     trackEarlyStop(e);
     const c = confusionOf(e);
     if (c && !s.havePredictions) renderConfusion(c, `epoch ${s.epoch}`);
+    const m = matrixOf(e);
+    if (!c && m) renderMatrix(m, e.val_per_class, `epoch ${s.epoch}`);
+  }
+
+  /** A multi-class run's k x k confusion matrix, with each class's recall and the macro F1. */
+  function renderMatrix(m, perClass, when) {
+    const name = (i) => escapeHtml(perClass?.[i]?.name ?? String(i));
+    const head = m.map((_, j) => `<th>pred ${name(j)}</th>`).join('');
+    const rows = m
+      .map((row, i) => `<tr><th>true ${name(i)}</th>${row.map((n) => `<td>${n}</td>`).join('')}</tr>`)
+      .join('');
+    const recalls = Array.isArray(perClass)
+      ? ` · recall ${perClass.map((p, i) => `${name(i)} ${fmt(p?.recall, 3)}`).join(', ')}`
+      : '';
+    $('confusion').innerHTML = `<table class="cm"><tr><th></th>${head}</tr>${rows}</table>
+      <p>${escapeHtml(when)}${recalls}</p>`;
   }
 
   /** Best early-stopping monitor value so far, as Keras' EarlyStopping keeps it. */

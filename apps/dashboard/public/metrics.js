@@ -67,6 +67,13 @@ export function confusionOf(e) {
   return c && ['tn', 'fp', 'fn', 'tp'].every((k) => Number.isFinite(c[k])) ? c : null;
 }
 
+/** A multi-class epoch's k x k confusion matrix (rows true, columns predicted), when it carries one. */
+export function matrixOf(e) {
+  const m = e?.confusionMatrix;
+  const ok = Array.isArray(m) && m.length > 0 && m.every((r) => Array.isArray(r) && r.length === m.length);
+  return ok && m.flat().every((n) => Number.isFinite(n)) ? m : null;
+}
+
 /** Counts at `threshold` with Keras' rule p > threshold is class 1. */
 export function confusion(preds, threshold = 0.5) {
   const m = { tp: 0, fp: 0, tn: 0, fn: 0 };

@@ -16,6 +16,7 @@ async function fetchGrey(url) {
     count: h('x-count'),
     index: h('x-index'),
     probability: h('x-probability'),
+    classIndex: res.headers.get('x-class') === null ? 1 : h('x-class'),
     layer: res.headers.get('x-layer'),
   };
 }
@@ -126,7 +127,8 @@ function makeCamView(parent, axis, state) {
       slider.value = String(heat.index);
       index = heat.index;
       label.textContent = `${axis} ${heat.index + 1}/${heat.count}`;
-      $('cam-msg').textContent = `p(class 1) = ${heat.probability.toFixed(3)} · layer ${heat.layer}`;
+      $('cam-msg').textContent =
+        `p(class ${heat.classIndex}) = ${heat.probability.toFixed(3)} · layer ${heat.layer}`;
       $('cam-msg').classList.remove('error');
       canvas.dataset.rendered = String(Number(canvas.dataset.rendered ?? 0) + 1);
     } catch (err) {

@@ -4,8 +4,10 @@ import { tf } from '@ct3d/model';
 export interface GradCamResult {
   /** Heatmap in [0, 1] with the input's shape and voxel order (1 = strongest evidence). */
   cam: Volume;
-  /** The model's class-1 probability for the scan. */
+  /** The explained class's probability: class 1 for a sigmoid model, the predicted class for a softmax one. */
   probability: number;
+  /** The explained class (1 for a sigmoid model; the argmax class for a k-unit softmax model). */
+  classIndex: number;
   /** Name of the layer whose activations were weighted (the last Conv3D). */
   layer: string;
 }
@@ -72,7 +74,8 @@ export function lastConvIndex(model: tf.LayersModel): number {
 }
 
 /**
- * Grad-CAM (Selvaraju et al.) for the class-1 (abnormal) output of a binary 3D CNN: the last Conv3D's
+ * Grad-CAM (Selvaraju et al.) for the class-1 (abnormal) output of a binary 3D CNN, or the predicted class of
+ * a multi-class (softmax) one (the sum of a softmax is constant, so it has no gradient): the last Conv3D's
  * activations A_c weighted by the mean gradient of the output over each channel, ReLU, resized to the
  * scan and scaled to [0, 1].
  */
@@ -89,21 +92,27 @@ export function gradCam(model: tf.LayersModel, v: Volume): GradCamResult {
   const convModel = tf.model({ inputs: model.inputs, outputs: conv.output as tf.SymbolicTensor });
   const score = (t: tf.Tensor): tf.Tensor =>
     head.reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, t);
-  const { map, mapShape, probability } = tf.tidy(() => {
+  const units = model.outputs[0].shape.at(-1) ?? 1;
+  const { map, mapShape, probability, classIndex } = tf.tidy(() => {
     const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
     const acts = convModel.predict(x) as tf.Tensor;
-    const grads = tf.grad((a: tf.Tensor) => tf.sum(score(a)))(acts);
+    const probs = Array.from(score(acts).dataSync());
+    const target = units > 1 ? probs.indexOf(Math.max(...probs)) : 0;
+    const picked = (a: tf.Tensor): tf.Tensor =>
+      units > 1 ? tf.sum(tf.mul(score(a), tf.oneHot([target], units))) : tf.sum(score(a));
+    const grads = tf.grad(picked)(acts);
     const weights = tf.mean(grads, [0, 1, 2, 3]);
     const cam = tf.squeeze(tf.relu(tf.sum(tf.mul(acts, weights), -1)), [0]);
     return {
       map: cam.dataSync() as Float32Array,
       mapShape: cam.shape,
-      probability: score(acts).dataSync()[0],
+      probability: probs[target],
+      classIndex: units > 1 ? target : 1,
     };
   });
   const data = upsampleToVolume(map, mapShape, v.shape);
   let max = 0;
   for (const x of data) max = Math.max(max, x);
   if (max > 0) for (let i = 0; i < data.length; i++) data[i] /= max;
-  return { cam: { ...v, data }, probability, layer: conv.name };
+  return { cam: { ...v, data }, probability, classIndex, layer: conv.name };
 }

@@ -139,7 +139,11 @@ async function gradCamRoute(ctx: ServerContext, res: ServerResponse, url: URL, r
   const [scanId, what] = decodeSegments(rest);
   if (what !== 'slice') throw new HttpError(404, 'unknown Grad-CAM view');
   const r = await ctx.gradcams.get(run, scanId);
-  sendSlice(res, r.cam, url, [0, 1], { 'x-probability': r.probability, 'x-layer': r.layer });
+  sendSlice(res, r.cam, url, [0, 1], {
+    'x-probability': r.probability,
+    'x-class': r.classIndex,
+    'x-layer': r.layer,
+  });
 }
 
 async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, url: URL, raw: string[]) {

@@ -40,6 +40,32 @@ export function parseClassMap(spec: string): Record<string, number> {
   return map;
 }
 
+/**
+ * One name for the folders that share a label: the folder itself, "CT-1..4" for consecutive numbered
+ * folders with one prefix, else the folders joined with "+" ("CT-1+CT-23").
+ */
+export function mergedClassName(folders: readonly string[]): string {
+  if (folders.length === 1) return folders[0];
+  const parsed = folders.map((f) => /^(.*?)(\d+)$/.exec(f));
+  if (parsed.every((m) => m !== null)) {
+    const ms = (parsed as RegExpExecArray[]).sort((a, b) => Number(a[2]) - Number(b[2]));
+    const prefix = ms[0][1];
+    const consecutive = ms.every((m, i) => m[1] === prefix && Number(m[2]) === Number(ms[0][2]) + i);
+    if (consecutive) return `${prefix}${ms[0][2]}..${ms[ms.length - 1][2]}`;
+  }
+  return folders.join('+');
+}
+
+/** Label -> class name for a folder map (index = label; labels without folders get "class N"). */
+export function classNamesOf(classes: Readonly<Record<string, number>>): string[] {
+  const byLabel: string[][] = [];
+  for (const [folder, label] of Object.entries(classes)) {
+    byLabel[label] ??= [];
+    byLabel[label].push(folder);
+  }
+  return Array.from(byLabel, (folders, i) => (folders ? mergedClassName(folders) : `class ${i}`));
+}
+
 /** All files under dir (recursively), sorted by path for a stable order. */
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -74,20 +100,25 @@ async function checkClassFolder(
   throw new Error(`${folder}: class folder is not a directory (expected folders ${expected} under ${root})`);
 }
 
-/** Finds .nii/.nii.gz scans in one folder per class (recursively), labelled by the class map. */
+/**
+ * Finds .nii/.nii.gz scans in one folder per class (recursively), labelled by the class map. Each scan's
+ * className is its label's name: `classNames[label]` when given, else the folder, or a merged name when
+ * several folders share the label ("CT-1..4").
+ */
 export async function discoverScans(
   dir: string,
-  opts: { classes?: Record<string, number> } = {},
+  opts: { classes?: Record<string, number>; classNames?: readonly string[] } = {},
 ): Promise<ScanList> {
   const classes = opts.classes ?? DEFAULT_CLASSES;
   if (Object.keys(classes).length === 0) throw new Error('discoverScans: no classes given');
+  const names = opts.classNames ?? classNamesOf(classes);
   const scans: ScanEntry[] = [];
   const skipped: ScanList['skipped'] = [];
   for (const [className, label] of Object.entries(classes)) {
     const folder = join(dir, className);
     await checkClassFolder(dir, folder, classes);
     for (const path of await listFiles(folder)) {
-      if (NIFTI_NAME.test(path)) scans.push({ path, label, className });
+      if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
       else skipped.push({ path, reason: `not a NIfTI file (.nii or .nii.gz) in ${relative(dir, folder)}` });
     }
   }

@@ -1,5 +1,23 @@
 export { writeFileAtomic } from './atomic-write.js';
-export { DEFAULT_CLASSES, discoverScans, parseClassMap, type ScanEntry, type ScanList } from './discover.js';
+export {
+  applyClassPreset,
+  CLASS_PRESETS,
+  type ClassMapping,
+  type ClassPreset,
+  type ClassPresetName,
+  isClassPreset,
+  resolveClassMapping,
+} from './class-presets.js';
+export {
+  classNamesOf,
+  DEFAULT_CLASSES,
+  discoverScans,
+  mergedClassName,
+  parseClassMap,
+  type ScanEntry,
+  type ScanList,
+} from './discover.js';
+export * from './download/index.js';
 export { type DatatypeName, SUPPORTED_DATATYPES } from './nifti-datatypes.js';
 export { NiftiError } from './nifti-errors.js';
 export type { NiftiHeader } from './nifti-header.js';

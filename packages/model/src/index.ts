@@ -14,6 +14,12 @@ export {
 } from './layers/global-average-pooling3d.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './persist.js';
 export {
+  type InputBatch,
+  type PreciseBatchNormOptions,
+  type PreciseBatchNormResult,
+  recomputeBatchNormStatistics,
+} from './precise-batchnorm.js';
+export {
   blockOutputSide,
   buildSeedModel,
   minSideForBlocks,

@@ -31,6 +31,12 @@ export interface EpochBatchesOptions {
   prefetch?: number;
   /** Epoch number, mixed into the shuffle and augmentation seeds; default 0. */
   epoch?: number;
+  /**
+   * 'balanced' draws the epoch's entries.length items class by class in turn (each round of classes in a
+   * seeded random order), cycling through each class's shuffled scans: every class is drawn equally often
+   * (within one), minority scans repeat, majority scans are subsampled. Default: every entry once.
+   */
+  sampling?: 'balanced';
 }
 
 interface PendingBatch {
@@ -42,6 +48,30 @@ interface PendingBatch {
 export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
   return shuffle ? createRng(mixSeed(seed, epoch)).shuffle(order) : order;
+}
+
+/**
+ * A class-balanced epoch order of `labels.length` indices: classes taken in turn (a seeded permutation of
+ * the classes per round), each class cycling through its own seeded shuffle of its items.
+ */
+export function balancedOrder(labels: readonly number[], seed: number, epoch: number): number[] {
+  const rng = createRng(mixSeed(seed, epoch, 0x5a3));
+  const classes = [...new Set(labels)].sort((a, b) => a - b);
+  const members = classes.map((c) => labels.flatMap((l, i) => (l === c ? [i] : [])));
+  const cycles = members.map((m) => rng.shuffle([...m]));
+  const next = classes.map(() => 0);
+  const order: number[] = [];
+  while (order.length < labels.length) {
+    for (const c of rng.shuffle(classes.map((_, i) => i))) {
+      if (order.length === labels.length) break;
+      if (next[c] === cycles[c].length) {
+        cycles[c] = rng.shuffle([...members[c]]);
+        next[c] = 0;
+      }
+      order.push(cycles[c][next[c]++]);
+    }
+  }
+  return order;
 }
 
 /** The rotation seed of the item at `position` in the epoch: independent of worker scheduling. */
@@ -59,7 +89,14 @@ export async function* epochBatches(opts: EpochBatchesOptions): AsyncGenerator<B
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new Error(`epochBatches: bad batchSize ${batchSize}`);
   const epoch = opts.epoch ?? 0;
-  const order = epochOrder(entries.length, opts.shuffle, opts.seed, epoch);
+  const order =
+    opts.sampling === 'balanced'
+      ? balancedOrder(
+          entries.map((e) => e.label),
+          opts.seed,
+          epoch,
+        )
+      : epochOrder(entries.length, opts.shuffle, opts.seed, epoch);
   const queue = new BoundedQueue<PendingBatch>(opts.prefetch ?? 2);
 
   const startBatch = (first: number): PendingBatch => {

@@ -1,5 +1,6 @@
 export {
   type Batch,
+  balancedOrder,
   type EpochBatchesOptions,
   epochBatches,
   epochOrder,

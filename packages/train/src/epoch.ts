@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
 import type { TrainEvent } from './events.js';
+import { countCorrect } from './multiclass.js';
 import { batchSample, writeMontagePng } from './png/index.js';
 import type { LrSchedule } from './schedule.js';
 import { type BatchLike, type ScheduledAdam, trainStep } from './step.js';
@@ -28,14 +29,14 @@ function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T>
   return Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
 }
 
-function correctCount(probs: Float32Array, labels: Float32Array, threshold: number): number {
-  let n = 0;
-  for (let i = 0; i < labels.length; i++) if (probs[i] > threshold === labels[i] > 0.5) n++;
-  return n;
-}
-
 export interface RunState {
-  opts: { model: tf.LayersModel; train: BatchSource; runDir?: string; montage?: boolean };
+  opts: {
+    model: tf.LayersModel;
+    train: BatchSource;
+    runDir?: string;
+    montage?: boolean;
+    classWeights?: number[];
+  };
   optimizer: ScheduledAdam;
   schedule: LrSchedule;
   threshold: number;
@@ -76,12 +77,12 @@ export async function trainEpoch(
       lr = st.schedule(st.iteration);
       st.optimizer.setLearningRate(lr);
       const t2 = performance.now();
-      const { loss, probs } = await trainStep(st.opts.model, st.optimizer, batch);
+      const { loss, probs } = await trainStep(st.opts.model, st.optimizer, batch, st.opts);
       const computeMs = performance.now() - t2;
       st.iteration++;
       steps++;
       const size = batch.y.length;
-      const batchCorrect = correctCount(probs, batch.y, st.threshold);
+      const batchCorrect = countCorrect(probs, batch.y, st.threshold);
       samples += size;
       lossSum += loss * size;
       correct += batchCorrect;

@@ -1,23 +1,45 @@
 import type { tf } from '@ct3d/model';
 import { type BinaryMetrics, binaryMetrics } from './metrics.js';
+import { outputUnits } from './multiclass.js';
+import { argmax, type MulticlassMetrics, multiclassMetrics, toRows } from './multiclass-metrics.js';
 import { type BatchLike, predictBatch } from './step.js';
 
-export interface Evaluation extends BinaryMetrics {
+/** A sigmoid (binary) model's evaluation. */
+export interface BinaryEvaluation extends BinaryMetrics {
   /** Inference-mode probabilities of class 1, in batch order. */
   probabilities: number[];
   labels: number[];
   ids: string[];
 }
 
+/** A softmax (k-class) model's evaluation. */
+export interface MulticlassEvaluation extends MulticlassMetrics {
+  /** Inference-mode probabilities, one row of k per scan, in batch order. */
+  probabilities: number[][];
+  /** Argmax class of each scan. */
+  predicted: number[];
+  labels: number[];
+  ids: string[];
+}
+
+export type Evaluation = BinaryEvaluation | MulticlassEvaluation;
+
+export function isMulticlass(e: Evaluation): e is MulticlassEvaluation {
+  return 'perClass' in e;
+}
+
 /**
- * Runs the model in inference mode over all batches and scores it: mean binary cross-entropy, accuracy
- * at `threshold` (p > threshold is class 1), exact ROC AUC, sensitivity, specificity, confusion counts.
+ * Runs the model in inference mode over all batches and scores it. A sigmoid model: mean binary
+ * cross-entropy, accuracy at `threshold` (p > threshold is class 1), exact ROC AUC, sensitivity,
+ * specificity, confusion counts. A k-unit softmax model: categorical cross-entropy, argmax accuracy,
+ * k x k confusion, per-class precision/recall/F1/AUC and macro averages (see multiclassMetrics).
  */
 export async function evaluate(
   model: tf.LayersModel,
   batches: AsyncIterable<BatchLike> | Iterable<BatchLike>,
   opts: { threshold?: number } = {},
 ): Promise<Evaluation> {
+  const k = outputUnits(model);
   const probabilities: number[] = [];
   const labels: number[] = [];
   const ids: string[] = [];
@@ -27,5 +49,15 @@ export async function evaluate(
     labels.push(...batch.y);
     ids.push(...(batch.ids ?? Array.from(batch.y, () => '')));
   }
-  return { ...binaryMetrics(labels, probabilities, opts.threshold ?? 0.5), probabilities, labels, ids };
+  if (k === 1) {
+    return { ...binaryMetrics(labels, probabilities, opts.threshold ?? 0.5), probabilities, labels, ids };
+  }
+  const rows = toRows(probabilities, k);
+  return {
+    ...multiclassMetrics(labels, rows, k),
+    probabilities: rows,
+    predicted: rows.map(argmax),
+    labels,
+    ids,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Confusion } from './metrics.js';
+import type { ClassMetrics } from './multiclass-metrics.js';
 
 /** Keras-like history: metric name -> one value per epoch (acc, loss, val_acc, val_loss, val_auc, lr, ...). */
 export type History = Record<string, number[]>;
@@ -14,6 +15,15 @@ export interface RunStartEvent {
   runDir: string | null;
   /** ISO time the run started. */
   time: string;
+  /** Set when the run continues from a resume checkpoint: its last finished epoch and the history so far. */
+  resumed?: ResumedFrom;
+}
+
+export interface ResumedFrom {
+  epoch: number;
+  history: History;
+  /** The checkpoint epoch's epochEnd event. */
+  last: EpochEndEvent | null;
 }
 
 export interface BatchEndEvent {
@@ -57,6 +67,16 @@ export interface EpochEndEvent {
   confusion?: Confusion;
   /** Each validation scan's probability of class 1 (for ROC curves and per-scan views). */
   predictions?: { id: string; label: number; prob: number }[];
+  /** Multi-class (softmax head) only: macro averages over the k classes. val_auc is then the macro one-vs-rest AUC. */
+  val_macro_precision?: number;
+  val_macro_recall?: number;
+  val_macro_f1?: number;
+  /** Multi-class only: each class's validation metrics (index = label). */
+  val_per_class?: ClassMetricsRow[];
+  /** Multi-class only: k x k validation counts, row = true class, column = predicted (argmax) class. */
+  confusionMatrix?: number[][];
+  /** Multi-class only: each validation scan's class probabilities and argmax class. */
+  classPredictions?: { id: string; label: number; pred: number; probs: number[] }[];
   /** Whole epoch, validation included. */
   ms: number;
   /** Training time per step, the first (warm-up) step excluded when there are several. */
@@ -65,6 +85,11 @@ export interface EpochEndEvent {
   valMs: number;
   /** Learning rate of the epoch's last step. */
   lr: number;
+}
+
+/** One class's validation metrics in an epoch, with the class's name. */
+export interface ClassMetricsRow extends ClassMetrics {
+  name: string;
 }
 
 export interface CheckpointEvent {
@@ -119,8 +144,14 @@ export const HISTORY_KEYS = [
   'val_auc',
   'val_sensitivity',
   'val_specificity',
+  'val_macro_precision',
+  'val_macro_recall',
+  'val_macro_f1',
   'lr',
 ] as const;
+
+/** Per-class metrics that go into history.json as `<key>_<label>` (val_recall_0, val_f1_2, ...). */
+export const PER_CLASS_HISTORY_KEYS = ['precision', 'recall', 'f1', 'auc'] as const;
 
 /** Appends an epoch's numbers to a history (only the keys the event has). */
 export function appendHistory(history: History, e: EpochEndEvent): History {
@@ -129,6 +160,12 @@ export function appendHistory(history: History, e: EpochEndEvent): History {
     if (value === undefined) continue;
     history[key] ??= [];
     history[key].push(value);
+  }
+  for (const [c, m] of (e.val_per_class ?? []).entries()) {
+    for (const key of PER_CLASS_HISTORY_KEYS) {
+      history[`val_${key}_${c}`] ??= [];
+      history[`val_${key}_${c}`].push(m[key]);
+    }
   }
   return history;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { saveModel, tf } from '@ct3d/model';
+import { recomputeBatchNormStatistics, saveModel, tf } from '@ct3d/model';
 import { filter, lastValueFrom, Observable } from 'rxjs';
 import {
   BestCheckpoint,
@@ -24,11 +24,14 @@ import {
   type RunEndEvent,
   type TrainEvent,
 } from './events.js';
+import { lossName, outputUnits } from './multiclass.js';
+import { type FitResumeOptions, restoreTraining, resumedInfo, saveResumePoint } from './resume.js';
 import { constantLr, type LrSchedule, seedLrSchedule } from './schedule.js';
 import { createAdam } from './step.js';
+import { validationFields } from './validation-fields.js';
 
 export interface FitOptions {
-  /** A tfjs LayersModel with one sigmoid output (e.g. buildSeedModel); trained in place. */
+  /** A tfjs LayersModel with one sigmoid output, or a k-unit softmax (multi-class); trained in place. */
   model: tf.LayersModel;
   train: BatchSource;
   validation?: BatchSource;
@@ -50,19 +53,35 @@ export interface FitOptions {
   threshold?: number;
   /** Extra settings echoed in runStart (data split, seeds, sizes, ...). */
   settings?: Record<string, unknown>;
+  /** Loss weight per class (index = label), e.g. balancedClassWeights; default every sample weighs 1. */
+  classWeights?: number[];
+  /** Class names (index = label) for the per-class metrics of a softmax model. */
+  classNames?: string[];
+  /**
+   * After each epoch, before validation, replace the BatchNorm moving statistics with the population
+   * statistics over these batches (precise BatchNorm; e.g. the training scans unaugmented). Off by default
+   * (the seed keeps Keras' moving averages).
+   */
+  preciseBatchNorm?: { source: BatchSource; maxBatches?: number };
   /** Saves a model folder atomically; default @ct3d/model saveModel. */
   save?: (model: tf.LayersModel, dir: string) => Promise<unknown>;
+  /** Resume checkpoints (resume.ts): continue from `from`, write one into `dir` after every epoch. */
+  resume?: FitResumeOptions;
 }
 
 function resolveSettings(opts: FitOptions, schedule: LrSchedule, epochs: number): Record<string, unknown> {
   return {
     epochs,
-    loss: 'binary_crossentropy',
+    loss: lossName(outputUnits(opts.model)),
     optimizer: { name: 'Adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
     learningRate: schedule.config ?? 'custom schedule',
     earlyStopping: opts.earlyStopping ?? null,
     checkpoint: opts.checkpoint ?? null,
     threshold: opts.threshold ?? 0.5,
+    ...(opts.classWeights && { classWeights: opts.classWeights }),
+    preciseBatchNorm: opts.preciseBatchNorm
+      ? { maxBatches: opts.preciseBatchNorm.maxBatches ?? 'all' }
+      : false,
     ...opts.settings,
   };
 }
@@ -92,6 +111,11 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
     iteration: 0,
   };
   const tRun = performance.now();
+  const parts = { model: opts.model, optimizer: st.optimizer, stopper, best, epochs, runDir };
+  const past = await restoreTraining(opts.resume?.from, parts).catch((err: unknown) => {
+    st.optimizer.dispose();
+    throw err;
+  });
   emit({
     type: 'runStart',
     epochs,
@@ -100,18 +124,24 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
     settings: resolveSettings(opts, schedule, epochs),
     runDir,
     time: new Date().toISOString(),
+    ...resumedInfo(past),
   });
-  const history: History = {};
-  let bestEvent: EpochEndEvent | null = null;
-  let bestPath: string | null = null;
-  let stoppedEarly = false;
-  let epochsRun = 0;
+  const history: History = past.history;
+  let bestEvent: EpochEndEvent | null = past.bestEvent;
+  let bestPath: string | null = past.bestPath;
+  let stoppedEarly = past.stoppedEarly;
+  let epochsRun = past.epoch;
+  st.iteration = past.iteration;
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = past.epoch + 1; epoch <= epochs && !stoppedEarly; epoch++) {
       const tEpoch = performance.now();
       const tr = await trainEpoch(st, epoch, emit, control);
       if (control.stopped) return;
       const tVal = performance.now();
+      if (opts.preciseBatchNorm) {
+        const { source, maxBatches } = opts.preciseBatchNorm;
+        await recomputeBatchNormStatistics(opts.model, source(epoch), { maxBatches });
+      }
       const val = opts.validation
         ? await evaluate(opts.model, opts.validation(epoch), { threshold: st.threshold })
         : null;
@@ -123,15 +153,7 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
         steps: tr.steps,
         acc: tr.acc,
         loss: tr.loss,
-        ...(val && {
-          val_acc: val.acc,
-          val_loss: val.loss,
-          val_auc: val.auc,
-          val_sensitivity: val.sensitivity,
-          val_specificity: val.specificity,
-          confusion: val.confusion,
-          predictions: val.ids.map((id, i) => ({ id, label: val.labels[i], prob: val.probabilities[i] })),
-        }),
+        ...(val && validationFields(val, opts.classNames)),
         ms: performance.now() - tEpoch,
         msPerStep: tr.msPerStep,
         valMs: performance.now() - tVal,
@@ -166,8 +188,10 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
           monitor: stopper.monitor,
           best: stopper.best,
         });
-        break;
       }
+      const point = { st, epoch, history, stopper, best, bestEvent, bestPath, last: e, stoppedEarly };
+      await saveResumePoint(opts.resume, point);
+      if (stoppedEarly) break;
       if (control.stopped) return;
     }
     const modelPath = runDir ? join(runDir, 'model') : null;

@@ -10,6 +10,9 @@ export interface EpochLineInput {
   val_acc?: number;
   val_loss?: number;
   val_auc?: number;
+  /** Multi-class runs: the macro F1 and each class's recall (sensitivity) join the line. */
+  val_macro_f1?: number;
+  val_per_class?: readonly { recall: number }[];
 }
 
 /** Python's "%.4e": two-digit signed exponent (1.2340e-04). */
@@ -51,6 +54,8 @@ export function formatEpochLine(e: EpochLineInput): string {
     ['val_acc', e.val_acc],
     ['val_loss', e.val_loss],
     ['val_auc', e.val_auc],
+    ['val_macro_f1', e.val_macro_f1],
+    ...(e.val_per_class ?? []).map((m, c): [string, number] => [`val_recall_${c}`, m.recall]),
   ];
   for (const [name, value] of metrics)
     if (value !== undefined) parts.push(`${name}: ${formatMetricValue(value)}`);
@@ -66,7 +71,14 @@ export function formatPrediction(
   classNames: readonly [string, string] = ['normal', 'abnormal'],
 ): string {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`formatPrediction: probability must be in [0, 1], got ${p}`);
-  const scores = [1 - p, p];
+  return formatPredictions([1 - p, p], classNames);
+}
+
+/** The seed's sentence for each class of a softmax output: "This model is 12.34 percent confident that CT scan is CT-1". */
+export function formatPredictions(scores: readonly number[], classNames: readonly string[]): string {
+  if (scores.length !== classNames.length) {
+    throw new RangeError(`formatPredictions: ${scores.length} scores but ${classNames.length} class names`);
+  }
   return scores
     .map(
       (score, i) =>

@@ -10,17 +10,32 @@ export {
   type MonitorMode,
   resolveMode,
 } from './callbacks.js';
+export {
+  type ClassSetup,
+  type ClassWeightOption,
+  classSetup,
+} from './class-setup.js';
 export type { BatchSource } from './epoch.js';
-export { type Evaluation, evaluate } from './evaluate.js';
+export {
+  type BinaryEvaluation,
+  type Evaluation,
+  evaluate,
+  isMulticlass,
+  type MulticlassEvaluation,
+} from './evaluate.js';
+export { EVENTS_FILE, trimEventLog } from './event-log.js';
 export {
   appendHistory,
   type BatchEndEvent,
   type CheckpointEvent,
+  type ClassMetricsRow,
   type EarlyStopEvent,
   type EpochEndEvent,
   epochLogs,
   HISTORY_KEYS,
   type History,
+  PER_CLASS_HISTORY_KEYS,
+  type ResumedFrom,
   type RunEndEvent,
   type RunStartEvent,
   type TrainEvent,
@@ -31,6 +46,7 @@ export {
   formatEpochLine,
   formatMetricValue,
   formatPrediction,
+  formatPredictions,
   formatStepTime,
 } from './format.js';
 export {
@@ -42,6 +58,24 @@ export {
   confusionMatrix,
   rocAuc,
 } from './metrics.js';
+export {
+  balancedClassWeights,
+  categoricalCrossEntropyTensor,
+  countCorrect,
+  headUnits,
+  lossName,
+  outputUnits,
+  sampleWeights,
+  weightedBinaryCrossEntropyTensor,
+} from './multiclass.js';
+export {
+  argmax,
+  type ClassMetrics,
+  categoricalCrossEntropy,
+  type MulticlassMetrics,
+  multiclassMetrics,
+  toRows,
+} from './multiclass-metrics.js';
 export {
   batchSample,
   type CurvesOptions,
@@ -61,6 +95,23 @@ export {
   RunRecorder,
 } from './recorder.js';
 export {
+  type FitResumeOptions,
+  loadResumeCheckpoint,
+  RESUME_DIR,
+  type ResumeCheckpoint,
+  type ResumeState,
+  restoreTraining,
+  saveResumePoint,
+} from './resume.js';
+export {
+  type GivenFlag,
+  prepareRunFolder,
+  type RecordedRun,
+  readRunInfo,
+  recordedOptions,
+  resumeOptions,
+} from './resume-run.js';
+export {
   type EvaluationSet,
   evaluateRun,
   type LoadedRun,
@@ -75,6 +126,13 @@ export {
   type TrainFromCacheOptions,
   trainFromCache,
 } from './run-from-cache.js';
+export {
+  manifestHash,
+  type ReproducibilityRecord,
+  type ResumeRecord,
+  RNG_NOTES,
+  reproducibilityRecord,
+} from './run-record.js';
 export {
   constantLr,
   type ExponentialDecayOptions,
@@ -93,13 +151,17 @@ export {
 } from './split.js';
 export {
   type BatchLike,
+  batchLossTensor,
   binaryCrossEntropyTensor,
   createAdam,
   modelInputShape,
   predictBatch,
+  predictProbabilities,
   predictProbability,
   ScheduledAdam,
+  type StepOptions,
   type StepResult,
   trainStep,
 } from './step.js';
 export { type SyntheticBatchesOptions, syntheticBatches } from './synthetic.js';
+export { type ValidationFields, validationFields } from './validation-fields.js';

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import { writeFileAtomic } from './atomic.js';
+import { EVENTS_FILE, trimEventLog } from './event-log.js';
 import {
   appendHistory,
   type EarlyStopEvent,
   type EpochEndEvent,
   type History,
+  type ResumedFrom,
   type RunEndEvent,
   type RunStartEvent,
   type TrainEvent,
@@ -44,7 +46,9 @@ export function metricsDocument(
           best: earlyStop.best,
         }
       : null,
-    confusionMatrixLayout: 'rows: true class [0, 1]; columns: predicted class [0, 1]',
+    confusionMatrixLayout: (end.best ?? last)?.val_per_class
+      ? 'rows: true class [0..k-1]; columns: predicted (argmax) class [0..k-1]'
+      : 'rows: true class [0, 1]; columns: predicted class [0, 1]',
     modelPath: end.modelPath,
     bestPath: end.bestPath,
     backend: start?.backend ?? null,
@@ -101,6 +105,7 @@ export class RunRecorder {
     switch (e.type) {
       case 'runStart':
         this.start = e;
+        if (e.resumed) this.continueFrom(e.resumed);
         break;
       case 'epochEnd': {
         this.last = e;
@@ -128,6 +133,18 @@ export class RunRecorder {
     if (this.failure) throw this.failure;
   }
 
+  /** A resumed run: history.json (and events.jsonl) go back to the checkpoint's epoch, then grow again. */
+  private continueFrom(resumed: ResumedFrom): void {
+    for (const key of Object.keys(this.history)) delete this.history[key];
+    Object.assign(this.history, structuredClone(resumed.history));
+    this.last = resumed.last;
+    const snapshot = structuredClone(this.history);
+    this.enqueue(() => this.writeHistory(snapshot));
+    // Queued before this runStart's own line is appended (record() flushes after the switch).
+    if (this.opts.eventsJsonl)
+      this.enqueue(() => trimEventLog(join(this.runDir, EVENTS_FILE), resumed.epoch));
+  }
+
   private async writeHistory(history: History): Promise<void> {
     await writeFileAtomic(join(this.runDir, HISTORY_FILE), json(history));
     await writeCurvesPng(join(this.runDir, CURVES_FILE), history, this.opts.curves);
@@ -137,7 +154,7 @@ export class RunRecorder {
     if (this.events.length === 0) return;
     const text = `${this.events.join('\n')}\n`;
     this.events = [];
-    const path = join(this.runDir, 'events.jsonl');
+    const path = join(this.runDir, EVENTS_FILE);
     this.enqueue(async () => {
       const { appendFile, mkdir } = await import('node:fs/promises');
       await mkdir(this.runDir, { recursive: true });

@@ -5,9 +5,10 @@ import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
 import { type Evaluation, evaluate } from './evaluate.js';
-import { formatPrediction } from './format.js';
+import { formatPrediction, formatPredictions } from './format.js';
+import { outputUnits } from './multiclass.js';
 import { RUN_FILE, type RunInfo } from './run-from-cache.js';
-import { modelInputShape, predictProbability } from './step.js';
+import { modelInputShape, predictProbabilities } from './step.js';
 
 export interface LoadedRun {
   model: tf.LayersModel;
@@ -37,10 +38,15 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
 
 export interface ScanPrediction {
   scan: string;
-  /** Probability of class 1 (abnormal). */
+  /** Probability of class 1 (abnormal) for the seed's sigmoid head; of the predicted class for a softmax head. */
   probability: number;
-  classNames: [string, string];
-  /** The seed's two sentences. */
+  /** Every class's probability (index = label). */
+  probabilities: number[];
+  /** The most probable class. */
+  predicted: number;
+  /** ['normal', 'abnormal'] for the sigmoid head (the seed); run.json's class names for a softmax head. */
+  classNames: string[];
+  /** The seed's sentences, one per class. */
   text: string;
 }
 
@@ -48,9 +54,33 @@ export interface ScanPrediction {
 export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
   const size = modelInputShape(run.model);
   const volume = processScan(await readNifti(scanPath), { size });
-  const probability = await predictProbability(run.model, volume);
-  const classNames: [string, string] = ['normal', 'abnormal'];
-  return { scan: scanPath, probability, classNames, text: formatPrediction(probability, classNames) };
+  const probabilities = await predictProbabilities(run.model, volume);
+  const predicted = probabilities.indexOf(Math.max(...probabilities));
+  if (probabilities.length === 2 && outputUnits(run.model) === 1) {
+    const classNames: [string, string] = ['normal', 'abnormal'];
+    const probability = probabilities[1];
+    return {
+      scan: scanPath,
+      probability,
+      probabilities,
+      predicted,
+      classNames,
+      text: formatPrediction(probability, classNames),
+    };
+  }
+  const known = run.info?.classNames ?? [];
+  const classNames = probabilities.map((_, c) =>
+    known.length === probabilities.length ? known[c] : `class ${c}`,
+  );
+  const text = formatPredictions(probabilities, classNames);
+  return {
+    scan: scanPath,
+    probability: probabilities[predicted],
+    probabilities,
+    predicted,
+    classNames,
+    text,
+  };
 }
 
 export type EvaluationSet = 'all' | 'val' | 'train';

@@ -3,9 +3,12 @@ import { buildSeedModel, initBackend } from '@ct3d/model';
 import { type CacheManifest, createWorkerPool, loadCache, type WorkerPool } from '@ct3d/pipeline';
 import { defer, finalize, type Observable, share, switchMap } from 'rxjs';
 import { writeFileAtomic } from './atomic.js';
+import { type ClassSetup, type ClassWeightOption, classSetup } from './class-setup.js';
 import type { TrainEvent } from './events.js';
 import { fit } from './fit.js';
 import { RunRecorder } from './recorder.js';
+import { prepareRunFolder } from './resume-run.js';
+import type { ReproducibilityRecord } from './run-record.js';
 import { exponentialDecay } from './schedule.js';
 import { cacheBatchSources } from './sources.js';
 import { splitEntries } from './split.js';
@@ -39,6 +42,14 @@ export interface TrainFromCacheOptions {
   learningRate?: number;
   /** BatchNorm moving-average momentum (default 0.99, Keras). */
   batchNormMomentum?: number;
+  /** Per-class loss weights: 'balanced' (n / (k * n_c) over the training split) or one weight per class. */
+  classWeight?: ClassWeightOption;
+  /** 'balanced': training batches draw every class equally often (default 'shuffle': each scan once an epoch). */
+  sampling?: 'shuffle' | 'balanced';
+  /** Recompute BatchNorm statistics over the unaugmented training scans after each epoch (default false). */
+  preciseBatchNorm?: boolean;
+  /** Continue the run in runDir from its last resume checkpoint (options: resumeOptions(runDir)). */
+  resume?: boolean;
 }
 
 /** What a run folder needs to be understood later (predict, evaluate, reproduce). */
@@ -48,12 +59,18 @@ export interface RunInfo {
   classNames: string[];
   backend: string;
   backendDetail: string;
-  settings: Required<Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters'>> & {
+  settings: Required<
+    Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume'>
+  > & {
     splitSeed: number | null;
     workers: number;
     filters: number[];
   };
   split: { train: string[]; val: string[] };
+  /** Class count, head, per-class counts, loss weights and sampling (absent in runs from before multi-class). */
+  classes?: ClassSetup;
+  /** Versions, seeds, RNG notes, data manifest hash, platform, resumes (absent in runs from before it). */
+  reproduce?: ReproducibilityRecord;
   node: string;
   startedAt: string;
 }
@@ -79,6 +96,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
       splitSeed: opts.splitSeed,
     });
     if (split.val.length === 0) throw new Error(`${opts.cacheDir}: too few scans for a validation split`);
+    const classes = classSetup(opts.cacheDir, split, classNamesOf(manifest), opts);
     const backend = await initBackend(opts.backend ?? 'auto');
     const [width, height, depth] = manifest.size;
     const seed = opts.seed ?? 0;
@@ -89,6 +107,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
       depth,
       filters,
       seed,
+      outputUnits: classes.outputUnits,
       batchNormMomentum: opts.batchNormMomentum,
     });
     pool = createWorkerPool({ workers: opts.workers });
@@ -100,11 +119,13 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
       batchSize: opts.batchSize ?? 2,
       seed,
       augment: opts.augment ?? true,
+      ...(classes.sampling === 'balanced' && { sampling: 'balanced' as const }),
     });
     const info: RunInfo = {
       cacheDir: resolve(opts.cacheDir),
       size: manifest.size,
       classNames: classNamesOf(manifest),
+      classes,
       backend: backend.name,
       backendDetail: backend.detail,
       settings: {
@@ -122,16 +143,18 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
         augment: opts.augment ?? true,
         learningRate: opts.learningRate ?? 1e-4,
         batchNormMomentum: opts.batchNormMomentum ?? 0.99,
+        preciseBatchNorm: opts.preciseBatchNorm ?? false,
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       node: process.version,
       startedAt: new Date().toISOString(),
     };
-    await writeFileAtomic(join(opts.runDir, RUN_FILE), `${JSON.stringify(info, null, 2)}\n`);
-    return { model, sources, info };
+    const folder = await prepareRunFolder(opts, manifest, info);
+    await writeFileAtomic(join(opts.runDir, RUN_FILE), `${JSON.stringify(folder.info, null, 2)}\n`);
+    return { model, sources, info, classes, resume: folder.resume };
   };
   return defer(setup).pipe(
-    switchMap(({ model, sources, info }) =>
+    switchMap(({ model, sources, info, classes, resume }) =>
       fit({
         model,
         train: sources.train,
@@ -146,11 +169,18 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
           staircase: true,
         }),
         runDir: opts.runDir,
+        resume,
+        ...(classes.weights && { classWeights: classes.weights }),
+        classNames: classes.names,
+        ...(info.settings.preciseBatchNorm && { preciseBatchNorm: { source: sources.trainUnaugmented } }),
         settings: {
           ...info.settings,
           backend: info.backend,
           backendDetail: info.backendDetail,
           size: info.size,
+          classes: classes.count,
+          classWeight: classes.classWeight,
+          sampling: classes.sampling,
         },
       }),
     ),

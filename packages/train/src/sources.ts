@@ -14,11 +14,15 @@ export interface CacheSourcesOptions {
   augment?: boolean;
   /** Batches prepared ahead by the workers (default 2, the seed's prefetch(2)). */
   prefetch?: number;
+  /** 'balanced': training batches draw every class equally often (see @ct3d/pipeline balancedOrder). */
+  sampling?: 'balanced';
 }
 
 export interface CacheSources {
   train: BatchSource;
   validation: BatchSource;
+  /** The training scans in order and unaugmented (e.g. for precise BatchNorm statistics). */
+  trainUnaugmented: BatchSource;
   stepsPerEpoch: number;
 }
 
@@ -29,6 +33,14 @@ export interface CacheSources {
 export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
   const batchSize = opts.batchSize ?? 2;
   if (opts.train.length === 0) throw new Error(`${opts.cacheDir}: no training scans in the split`);
+  const inOrder = (entries: CacheEntry[]) =>
+    validationBatches({
+      cacheDir: opts.cacheDir,
+      entries,
+      batchSize,
+      pool: opts.pool,
+      prefetch: opts.prefetch,
+    });
   return {
     train: (epoch) =>
       epochBatches({
@@ -41,15 +53,10 @@ export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
         pool: opts.pool,
         prefetch: opts.prefetch,
         epoch,
+        sampling: opts.sampling,
       }),
-    validation: () =>
-      validationBatches({
-        cacheDir: opts.cacheDir,
-        entries: opts.val,
-        batchSize,
-        pool: opts.pool,
-        prefetch: opts.prefetch,
-      }),
+    validation: () => inOrder(opts.val),
+    trainUnaugmented: () => inOrder(opts.train),
     stepsPerEpoch: Math.ceil(opts.train.length / batchSize),
   };
 }

@@ -1,12 +1,17 @@
 import type { Volume } from '@ct3d/io';
 import { FusedAdamOptimizer, tf } from '@ct3d/model';
 import { toChannelsLast } from '@ct3d/pipeline';
+import {
+  categoricalCrossEntropyTensor,
+  sampleWeights,
+  weightedBinaryCrossEntropyTensor,
+} from './multiclass.js';
 
 /** A batch as the trainer needs it; @ct3d/pipeline's Batch is one. */
 export interface BatchLike {
   /** [b, w, h, d, 1] channels-last, depth fastest. */
   x: Float32Array;
-  /** One label per sample (0 or 1). */
+  /** One label per sample: 0 or 1 for the sigmoid head, the class index 0..k-1 for a softmax head. */
   y: Float32Array;
   shape: readonly number[];
   ids?: string[];
@@ -70,8 +75,25 @@ function singleOutput(out: tf.Tensor | tf.Tensor[] | tf.SymbolicTensor | tf.Symb
 
 export interface StepResult {
   loss: number;
-  /** Per-sample training-mode probabilities, for the accuracy. */
+  /** Training-mode probabilities for the accuracy: one per sample (sigmoid) or k per sample, row-major (softmax). */
   probs: Float32Array;
+}
+
+export interface StepOptions {
+  /** Loss weight of each class (index = label), applied per sample; absent = every sample weighs 1. */
+  classWeights?: readonly number[];
+}
+
+/**
+ * The training loss of a batch: the seed's binary cross-entropy for a one-unit sigmoid output, sparse
+ * categorical cross-entropy for a k-unit softmax output; class weights scale each sample's term.
+ */
+export function batchLossTensor(labels: tf.Tensor, probs: tf.Tensor, weights: tf.Tensor | null): tf.Scalar {
+  const units = probs.shape[probs.shape.length - 1];
+  if (units !== 1) return categoricalCrossEntropyTensor(labels, probs, weights ?? undefined);
+  return weights
+    ? weightedBinaryCrossEntropyTensor(labels, probs, weights)
+    : binaryCrossEntropyTensor(labels, probs);
 }
 
 /**
@@ -83,8 +105,10 @@ export async function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   batch: BatchLike,
+  opts: StepOptions = {},
 ): Promise<StepResult> {
   const { xs, ys } = inputTensors(batch);
+  const ws = opts.classWeights ? tf.tensor1d(sampleWeights(batch.y, opts.classWeights)) : null;
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let probs: tf.Tensor | null = null;
   let lossT: tf.Scalar | null = null;
@@ -93,7 +117,7 @@ export async function trainStep(
       () => {
         const p = singleOutput(model.apply(xs, { training: true }));
         probs = tf.keep(tf.reshape(p, [-1]));
-        return binaryCrossEntropyTensor(ys, p);
+        return batchLossTensor(ys, p, ws);
       },
       true,
       vars,
@@ -103,11 +127,11 @@ export async function trainStep(
     const [loss, p] = await Promise.all([lossT.data(), kept.data()]);
     return { loss: loss[0], probs: p as Float32Array };
   } finally {
-    tf.dispose([xs, ys, ...(lossT ? [lossT] : []), ...(probs ? [probs] : [])]);
+    tf.dispose([xs, ys, ...(ws ? [ws] : []), ...(lossT ? [lossT] : []), ...(probs ? [probs] : [])]);
   }
 }
 
-/** Inference-mode probabilities of class 1 for every sample of a batch. */
+/** Inference-mode probabilities: of class 1 per sample (sigmoid), or k per sample row-major (softmax). */
 export async function predictBatch(model: tf.LayersModel, batch: BatchLike): Promise<Float32Array> {
   const { xs, ys } = inputTensors(batch);
   const probs = tf.tidy(() => tf.reshape(singleOutput(model.apply(xs, { training: false })), [-1]));
@@ -128,25 +152,42 @@ export function modelInputShape(model: tf.LayersModel): [number, number, number]
   return [w, h, d];
 }
 
-/**
- * Probability (sigmoid output) that one scan is class 1. `x` is a Volume (NIfTI order, converted here) or
- * channels-last voxels already in the model's [w, h, d] layout.
- */
-export async function predictProbability(model: tf.LayersModel, x: Float32Array | Volume): Promise<number> {
+/** One scan as channels-last model input: a Volume (NIfTI order, converted here) or voxels already laid out. */
+function scanInput(model: tf.LayersModel, x: Float32Array | Volume, caller: string): BatchLike {
   const [w, h, d] = modelInputShape(model);
   let data: Float32Array;
   if (x instanceof Float32Array) data = x;
   else {
     if (x.shape.join() !== [w, h, d].join()) {
-      throw new Error(
-        `predictProbability: scan shape [${x.shape.join(', ')}] but the model takes [${w}, ${h}, ${d}]`,
-      );
+      throw new Error(`${caller}: scan shape [${x.shape.join(', ')}] but the model takes [${w}, ${h}, ${d}]`);
     }
     data = toChannelsLast(x);
   }
   if (data.length !== w * h * d) {
-    throw new Error(`predictProbability: ${data.length} voxels but the model takes ${w}x${h}x${d}`);
+    throw new Error(`${caller}: ${data.length} voxels but the model takes ${w}x${h}x${d}`);
   }
-  const [p] = await predictBatch(model, { x: data, y: new Float32Array(1), shape: [1, w, h, d, 1] });
-  return p;
+  return { x: data, y: new Float32Array(1), shape: [1, w, h, d, 1] };
+}
+
+/**
+ * Probability (sigmoid output) that one scan is class 1. `x` is a Volume (NIfTI order, converted here) or
+ * channels-last voxels already in the model's [w, h, d] layout.
+ */
+export async function predictProbability(model: tf.LayersModel, x: Float32Array | Volume): Promise<number> {
+  const p = await predictBatch(model, scanInput(model, x, 'predictProbability'));
+  if (p.length !== 1) {
+    throw new Error(
+      `predictProbability: the model has a ${p.length}-class softmax head; use predictProbabilities`,
+    );
+  }
+  return p[0];
+}
+
+/** Every class's probability for one scan: [1 - p, p] for the sigmoid head, the k softmax outputs otherwise. */
+export async function predictProbabilities(
+  model: tf.LayersModel,
+  x: Float32Array | Volume,
+): Promise<number[]> {
+  const p = await predictBatch(model, scanInput(model, x, 'predictProbabilities'));
+  return p.length === 1 ? [1 - p[0], p[0]] : Array.from(p);
 }

@@ -1,4 +1,10 @@
-import { discoverScans, parseClassMap } from '@ct3d/io';
+import {
+  CLASS_PRESETS,
+  type ClassMapping,
+  discoverScans,
+  resolveClassMapping,
+  type ScanEntry,
+} from '@ct3d/io';
 import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
 import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
@@ -9,7 +15,11 @@ export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
   usage:
-    'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] [--classes CT-0=0,CT-23=1] [--json]',
+    'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
+    '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--json]\n' +
+    Object.entries(CLASS_PRESETS)
+      .map(([name, p]) => `  --classes ${name}: ${p.description}`)
+      .join('\n'),
   async run(argv) {
     const { values, positionals } = parseCommand(argv, {
       out: { type: 'string' },
@@ -24,7 +34,7 @@ export const ingestCommand: Command = {
       cacheDir: requireString(values.out, '--out <cache-dir>'),
       size: values.size ? parseSize(values.size) : [128, 128, 64],
       workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
-      classes: values.classes ? parseClassMap(values.classes) : undefined,
+      mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
       json: Boolean(values.json),
     });
     return done.failed.length > 0 ? 1 : 0;
@@ -36,7 +46,8 @@ export interface IngestRun {
   cacheDir: string;
   size: [number, number, number];
   workers?: number;
-  classes?: Record<string, number>;
+  /** Class mapping (a preset or an explicit map, see resolveClassMapping); default the seed's CT-0/CT-23. */
+  mapping?: ClassMapping;
   json?: boolean;
 }
 
@@ -44,7 +55,8 @@ type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
 
 /** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
 export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
-  const found = await discoverScans(opts.dataDir, { classes: opts.classes });
+  const found = await discoverScans(opts.dataDir, opts.mapping ?? {});
+  if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
   for (const s of found.skipped) console.error(`skipped ${s.path}: ${s.reason}`);
   const progress = createProgress();
   let started = performance.now();
@@ -84,4 +96,14 @@ export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
   }
   if (opts.json) console.log(JSON.stringify({ ...done, skippedFiles: found.skipped }));
   return done;
+}
+
+/** "classes (binary): 0 = CT-0 [CT-0] 254 scans; 1 = CT-1..4 [CT-1, CT-2, CT-3, CT-4] 856 scans". */
+export function describeMapping(mapping: ClassMapping, scans: ScanEntry[]): string {
+  const parts = mapping.classNames.map((name, label) => {
+    const folders = Object.keys(mapping.classes).filter((f) => mapping.classes[f] === label);
+    const n = scans.filter((s) => s.label === label).length;
+    return `${label} = ${name} [${folders.join(', ')}] ${n} scan${n === 1 ? '' : 's'}`;
+  });
+  return `classes (${mapping.preset ?? 'explicit map'}): ${parts.join('; ')}`;
 }

@@ -4,7 +4,8 @@ import type { Command } from '../command.js';
 
 export const predict: Command = {
   name: 'predict',
-  summary: "Preprocess one scan like ingest and print the seed's two confidence sentences",
+  summary:
+    "Preprocess one scan like ingest and print the seed's confidence sentences (two, or one per class of a multi-class run)",
   usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--json]',
   async run(argv) {
     const { values, positionals } = parseCommand(argv, {
@@ -16,7 +17,14 @@ export const predict: Command = {
     const p = await predictScanFile(run, scan);
     if (values.json) {
       console.log(
-        JSON.stringify({ scan, probability: p.probability, classNames: p.classNames, model: run.modelDir }),
+        JSON.stringify({
+          scan,
+          probability: p.probability,
+          probabilities: p.probabilities,
+          predicted: p.predicted,
+          classNames: p.classNames,
+          model: run.modelDir,
+        }),
       );
     } else {
       console.log(p.text);

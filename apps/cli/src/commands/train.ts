@@ -3,7 +3,9 @@ import { startDashboard } from '@ct3d/dashboard';
 import { formatProgress } from '@ct3d/pipeline';
 import {
   formatEpochLine,
+  type GivenFlag,
   recordRun,
+  resumeOptions,
   type TrainEvent,
   type TrainFromCacheOptions,
   trainFromCache,
@@ -13,6 +15,7 @@ import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageEr
 import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
 import { parseBackend } from './backend-option.js';
+import { describeClasses, parseClassOptions } from './class-options.js';
 import { untilInterrupted } from './dashboard.js';
 
 export const train: Command = {
@@ -20,12 +23,14 @@ export const train: Command = {
   summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
   usage:
     'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-    '[--seed 0] [--lr 1e-4] [--bn-momentum 0.99] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
-    '[--dashboard [--port P]]',
+    '[--seed 0] [--lr 1e-4] [--bn-momentum 0.99] [--precise-bn] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
+    '[--class-weight balanced|W0,W1,...] [--sampling balanced] [--dashboard [--port P]]\n' +
+    '       ct3d train --resume <run> [--cache <dir>] [--workers N] [--dashboard [--port P]]',
   async run(argv) {
     const { values } = parseCommand(argv, {
       cache: { type: 'string' },
       run: { type: 'string' },
+      resume: { type: 'string' },
       epochs: { type: 'string' },
       batch: { type: 'string' },
       backend: { type: 'string' },
@@ -36,16 +41,19 @@ export const train: Command = {
       patience: { type: 'string' },
       filters: { type: 'string' },
       'no-augment': { type: 'boolean' },
+      'class-weight': { type: 'string' },
+      sampling: { type: 'string' },
       dashboard: { type: 'boolean' },
       lr: { type: 'string' },
       'bn-momentum': { type: 'string' },
+      'precise-bn': { type: 'boolean' },
       port: { type: 'string' },
     });
     const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
     if (valFraction <= 0 || valFraction >= 1) throw new UsageError('--val-fraction must be between 0 and 1');
     const opts: TrainFromCacheOptions = {
-      cacheDir: requireString(values.cache, '--cache <dir>'),
-      runDir: requireString(values.run, '--run <dir>'),
+      cacheDir: values.resume ? (values.cache ?? '') : requireString(values.cache, '--cache <dir>'),
+      runDir: values.resume ?? requireString(values.run, '--run <dir>'),
       epochs: parseIntOption(values.epochs, '--epochs', 100, 1),
       batchSize: parseIntOption(values.batch, '--batch', 2, 1),
       backend: parseBackend(values.backend),
@@ -56,11 +64,16 @@ export const train: Command = {
       patience: parseIntOption(values.patience, '--patience', 15, 1),
       filters: values.filters ? parseFilters(values.filters) : undefined,
       augment: !values['no-augment'],
+      ...parseClassOptions(values['class-weight'], values.sampling),
       learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
       batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
+      preciseBatchNorm: values['precise-bn'] === true,
     };
     const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
-    const end = await runTraining(opts, live);
+    const end = await runTraining(
+      values.resume ? await resumeFromFlags(values.resume, values, opts) : opts,
+      live,
+    );
     return end ? 0 : 1;
   },
 };
@@ -87,6 +100,10 @@ export function logTraining(events$: Observable<TrainEvent>): void {
         const why = e.settings.backendDetail;
         console.log(`backend: ${e.backend}${typeof why === 'string' ? ` (${why})` : ''}`);
         console.log(`${e.epochs} epochs of ${steps} steps; run folder ${e.runDir ?? '-'}`);
+        if (e.resumed)
+          console.log(`resuming after epoch ${e.resumed.epoch} (weights, optimizer, history restored)`);
+        const classLine = describeClasses(e.settings);
+        if (classLine) console.log(classLine);
       } else if (e.type === 'batchEnd') {
         if (e.step === 1) epochStart = performance.now() - e.ms;
         const bar = formatProgress({
@@ -156,10 +173,51 @@ export async function runTraining(
     console.log(
       `best epoch ${end.bestEpoch}` +
         (best?.val_acc !== undefined
-          ? `: val_acc ${best.val_acc.toFixed(4)} val_auc ${best.val_auc?.toFixed(4)}`
+          ? `: val_acc ${best.val_acc.toFixed(4)} val_auc ${best.val_auc?.toFixed(4)}` +
+            (best.val_macro_f1 !== undefined ? ` val_macro_f1 ${best.val_macro_f1.toFixed(4)}` : '')
           : '') +
         `\nrun folder: ${opts.runDir} (history.json, metrics.json, curves.png, montage.png, best/, model/)`,
     );
   }
   return end;
+}
+
+/** Flags --resume accepts only with the run's recorded value, and the option each sets. */
+const RESUME_CHECKED: Record<string, keyof TrainFromCacheOptions> = {
+  epochs: 'epochs',
+  batch: 'batchSize',
+  backend: 'backend',
+  seed: 'seed',
+  'val-fraction': 'valFraction',
+  'split-seed': 'splitSeed',
+  patience: 'patience',
+  filters: 'filters',
+  'no-augment': 'augment',
+  'class-weight': 'classWeight',
+  sampling: 'sampling',
+  lr: 'learningRate',
+  'bn-momentum': 'batchNormMomentum',
+  'precise-bn': 'preciseBatchNorm',
+};
+/** Flags that do not change results: free with --resume. */
+const RESUME_FREE = new Set(['resume', 'run', 'cache', 'workers', 'dashboard', 'port']);
+
+/** `--resume <run>`: the run's recorded options; other given flags must equal them. */
+async function resumeFromFlags(
+  runDir: string,
+  values: Record<string, string | boolean | undefined>,
+  parsed: TrainFromCacheOptions,
+): Promise<TrainFromCacheOptions> {
+  if (typeof values.run === 'string' && resolve(values.run) !== resolve(runDir)) {
+    throw new UsageError('--run and --resume name different run folders');
+  }
+  const given: GivenFlag[] = [];
+  for (const [flag, value] of Object.entries(values)) {
+    if (value === undefined || RESUME_FREE.has(flag)) continue;
+    const key = RESUME_CHECKED[flag];
+    if (!key) throw new UsageError(`--${flag} cannot be used with --resume`);
+    given.push({ flag: `--${flag}`, key, value: parsed[key] });
+  }
+  const cacheDir = typeof values.cache === 'string' ? values.cache : undefined;
+  return resumeOptions(runDir, given, { cacheDir, workers: parsed.workers });
 }

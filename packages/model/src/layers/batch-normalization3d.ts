@@ -1,3 +1,9 @@
+import {
+  batchNormInference,
+  batchNormTraining,
+  movingAverageFromMoments,
+  useWebGPUBatchNorm,
+} from '../kernels/webgpu/batchnorm.js';
 import * as tf from '../tf.js';
 import { singleShape } from './global-average-pooling3d.js';
 import { type CallKwargs, defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
@@ -15,7 +21,8 @@ export interface BatchNormalization3DArgs extends LayerArgs {
  * Keras BatchNormalization for rank-5 channels-last input (tfjs-layers' own layer throws on rank 5).
  * Training: normalizes with the batch mean/biased variance and updates the moving statistics
  * (moving = moving * momentum + batch * (1 - momentum)), like Keras. Inference: uses the moving statistics.
- * Built from plain tf ops so the gradient comes from autodiff on every backend.
+ * Built from plain tf ops so the gradient comes from autodiff on every backend; on 'webgpu' (with our kernels
+ * registered) the same math runs as our WGSL batch-norm kernels with a fused gradient instead.
  */
 export class BatchNormalization3D extends tf.layers.Layer {
   static className = 'BatchNormalization3D';
@@ -60,8 +67,10 @@ export class BatchNormalization3D extends tf.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (x.rank !== 5) throw new Error(`${this.name}: expected a rank-5 input, got rank ${x.rank}`);
     const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
+    const training = kwargs?.training === true;
+    if (useWebGPUBatchNorm(x)) return this.callWebGPU(x, training);
     return tf.tidy(() => {
-      if (kwargs?.training !== true) {
+      if (!training) {
         const [mean, variance] = [movingMean.read(), movingVariance.read()];
         return normalizeChannels(x, mean, variance, gamma.read(), beta.read(), this.epsilon);
       }
@@ -70,6 +79,29 @@ export class BatchNormalization3D extends tf.layers.Layer {
       updateMovingAverage(movingVariance, variance, this.momentum);
       return normalizeChannels(x, mean, variance, gamma.read(), beta.read(), this.epsilon);
     });
+  }
+
+  /** The WebGPU kernels: moments + normalize, gradient as one custom op; moving stats from the same moments. */
+  private callWebGPU(x: tf.Tensor, training: boolean): tf.Tensor {
+    const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
+    if (!training) {
+      const [mean, variance] = [movingMean.read(), movingVariance.read()];
+      return batchNormInference(x, mean, variance, gamma.read(), beta.read(), this.epsilon);
+    }
+    const { y, moments } = batchNormTraining(x, gamma.read(), beta.read(), this.epsilon);
+    try {
+      for (const [variable, row] of [
+        [movingMean, 0],
+        [movingVariance, 1],
+      ] as const) {
+        tf.tidy(() => {
+          variable.write(movingAverageFromMoments(variable.read(), moments, row, this.momentum));
+        });
+      }
+    } finally {
+      moments.dispose();
+    }
+    return y;
   }
 
   override getConfig(): LayerConfig {

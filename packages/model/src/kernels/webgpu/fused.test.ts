@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConvPool3D } from '../../layers/conv-pool3d.js';
 import { conv3dBiasRelu, conv3dBiasReluPool } from './index.js';
 import { compareBackends, type Inputs, randomArray, setupWebGPU, tf } from './testing.js';
 
@@ -74,5 +75,20 @@ suite('conv3dBiasRelu on webgpu equals relu(conv3d + bias) on cpu', { timeout: 1
       )(t.f),
     );
     expect(grad.rel).toBeLessThan(TOL);
+  });
+
+  it("ConvPool3D (buildSeedModel's layer) runs the fused conv kernel and our pooling on webgpu", async () => {
+    await tf.setBackend('webgpu');
+    const layer = new ConvPool3D({ filters: 8, seed: 3 });
+    const x = tf.tensor(randomArray(2 * 8 * 7 * 9 * 4, 35), [2, 8, 7, 9, 4]);
+    const info = await tf.profile(async () => {
+      const y = layer.apply(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+    });
+    expect(info.kernelNames).toContain('Ct3dConv3DBiasRelu');
+    expect(info.kernelNames).toContain('MaxPool3D');
+    expect(info.kernelNames).not.toContain('Conv3D');
+    x.dispose();
   });
 });

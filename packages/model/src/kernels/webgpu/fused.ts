@@ -8,6 +8,7 @@ import {
   registerGradient,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { ourOpsEnabled } from './enabled.js';
 import { type ConvGeom, convForwardProgram, reduceSplitsProgram } from './gemm.js';
 import { forwardTile } from './kernels.js';
 import { makeProgram, product, u, type WebGPUBackendLike, WG_INDEX } from './program.js';
@@ -159,7 +160,7 @@ export function registerFusedGradient(): void {
  * backend is 'webgpu' and the kernels are registered; the plain tfjs ops on any other backend.
  */
 export function conv3dBiasRelu(x: tf.Tensor5D, filter: tf.Tensor5D, bias: tf.Tensor1D): tf.Tensor5D {
-  if (tf.getBackend() === 'webgpu' && gradientRegistered && x.dtype === 'float32') {
+  if (tf.getBackend() === 'webgpu' && gradientRegistered && ourOpsEnabled() && x.dtype === 'float32') {
     return tf.engine().runKernel(FUSED_CONV, { x, filter, bias }) as tf.Tensor5D;
   }
   return tf.tidy(() =>

@@ -2,11 +2,20 @@
 // the stock 3D convolution and pooling kernels by our WGSL programs.
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { adamKernelConfig } from './adam.js';
+import { batchNormKernelConfigs } from './batchnorm.js';
+import { setOurOpsEnabled } from './enabled.js';
 import { fusedKernelConfigs, registerFusedGradient } from './fused.js';
 import { broadcastKernelConfig, registerReductionGradients } from './grads.js';
 import { FAST_KERNELS, withFallback } from './kernels.js';
 
 export { ADAM_UPDATE, type AdamOutput, type AdamScalars, adamUpdate } from './adam.js';
+export {
+  batchNormInference,
+  batchNormTraining,
+  movingAverageFromMoments,
+  setWebGPUBatchNormEnabled,
+  useWebGPUBatchNorm,
+} from './batchnorm.js';
 export { createWebGPU, describeAdapter, type WebGPUInfo } from './device.js';
 export { conv3dBiasRelu, conv3dBiasReluPool } from './fused.js';
 export { FusedAdamOptimizer } from './fused_adam.js';
@@ -27,15 +36,23 @@ export function registerWebGPUKernels(): void {
     if (getKernel(fast.name, 'webgpu') !== undefined) unregisterKernel(fast.name, 'webgpu');
     registerKernel(withFallback(fast, stock?.kernelFunc));
   }
-  for (const config of [...fusedKernelConfigs(), broadcastKernelConfig(), adamKernelConfig()]) {
+  const custom = [
+    ...fusedKernelConfigs(),
+    ...batchNormKernelConfigs(),
+    broadcastKernelConfig(),
+    adamKernelConfig(),
+  ];
+  for (const config of custom) {
     if (getKernel(config.kernelName, 'webgpu') === undefined) registerKernel(config);
   }
   registerFusedGradient();
   registerReductionGradients();
+  setOurOpsEnabled(true);
 }
 
-/** Puts the stock tfjs kernels back (for A/B benchmarks). */
+/** Puts the stock tfjs kernels back and turns our fused conv / batch norm ops off (for A/B benchmarks). */
 export function restoreStockWebGPUKernels(): void {
+  setOurOpsEnabled(false);
   for (const [name, stock] of stockKernels) {
     if (getKernel(name, 'webgpu') !== undefined) unregisterKernel(name, 'webgpu');
     if (stock !== undefined) registerKernel(stock);

@@ -1,0 +1,121 @@
+// The tensors of a resume checkpoint: model weights and Adam's state, saved and restored exactly.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tf } from '@ct3d/model';
+import {
+  decodeFloat32,
+  encodeTensors,
+  OPTIMIZER_FILE,
+  readModelWeights,
+  type TensorSpec,
+} from './resume-files.js';
+import type { ScheduledAdam } from './step.js';
+
+/** Adam's state in state.json; the moments themselves (m of every weight, then v) are in optimizer.bin. */
+export interface AdamRecord {
+  iterations: number;
+  /** beta1^t and beta2^t as the optimizer held them (null when stale). */
+  accBeta1: number | null;
+  accBeta2: number | null;
+  weights: TensorSpec[];
+}
+
+/** tfjs Adam keeps beta^t in private variables; restoring them keeps resumed steps bit-identical. */
+interface AdamInternals {
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+  beta1?: number;
+  beta2?: number;
+  /** FusedAdamOptimizer: beta^t not kept current by its fused WebGPU steps. */
+  accStale?: boolean;
+}
+
+async function scalarOf(v: tf.Variable | undefined): Promise<number | null> {
+  return v ? (await v.data())[0] : null;
+}
+
+function checkShapes(
+  file: string,
+  what: string,
+  specs: TensorSpec[],
+  expected: readonly (readonly (number | null)[])[],
+): void {
+  if (specs.length !== expected.length)
+    throw new Error(`${file}: ${specs.length} ${what} tensors, the model has ${expected.length}`);
+  specs.forEach((s, i) => {
+    if (s.shape.join() !== expected[i].join())
+      throw new Error(`${file}: ${what} ${s.name} is [${s.shape}], the model's is [${expected[i]}]`);
+  });
+}
+
+/** Loads a checkpoint's weights into `model` (same architecture; checked by shape). */
+export async function restoreModelWeights(model: tf.LayersModel, dir: string): Promise<void> {
+  const { specs, values } = await readModelWeights(dir);
+  checkShapes(
+    join(dir, 'model.json'),
+    'weight',
+    specs,
+    model.weights.map((w) => w.shape),
+  );
+  const tensors = values.map((v, i) => tf.tensor(v, specs[i].shape, 'float32'));
+  try {
+    model.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
+/** Loads a checkpoint's Adam state (moments, step count, beta^t) into a fresh optimizer. */
+export async function restoreOptimizer(
+  optimizer: ScheduledAdam,
+  model: tf.LayersModel,
+  dir: string,
+  saved: AdamRecord,
+): Promise<void> {
+  const { weights, iterations, accBeta1, accBeta2 } = saved;
+  const file = join(dir, OPTIMIZER_FILE);
+  const values = decodeFloat32(await readFile(file), weights, file);
+  if (weights.length > 0) {
+    const shapes = model.trainableWeights.map((w) => w.shape);
+    checkShapes(file, 'Adam moment', weights, [...shapes, ...shapes]);
+  }
+  const named = [
+    { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
+    ...values.map((v, i) => ({ name: weights[i].name, tensor: tf.tensor(v, weights[i].shape, 'float32') })),
+  ];
+  try {
+    await optimizer.setWeights(named);
+  } finally {
+    tf.dispose(named.map((n) => n.tensor));
+  }
+  const adam = optimizer as unknown as AdamInternals;
+  const t = iterations + 1;
+  // setWeights derives beta^t with pow; the trainer's values came from repeated float32 products. Keep the
+  // saved ones when they are plausible (a fused WebGPU step leaves them stale, and pow is right then).
+  for (const [v, saved, beta] of [
+    [adam.accBeta1, accBeta1, adam.beta1],
+    [adam.accBeta2, accBeta2, adam.beta2],
+  ] as const) {
+    if (v && saved !== null && beta !== undefined && Math.abs(saved - beta ** t) <= 1e-4 * beta ** t) {
+      tf.tidy(() => v.assign(tf.scalar(saved)));
+    }
+  }
+}
+
+/** Adam's moments as optimizer.bin bytes plus their record. */
+export async function adamSnapshot(
+  optimizer: ScheduledAdam,
+): Promise<{ record: AdamRecord; bytes: Uint8Array }> {
+  const [iter, ...moments] = await optimizer.getWeights();
+  const { specs, bytes } = await encodeTensors(moments);
+  const iterations = (await iter.tensor.data())[0];
+  iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
+  const adam = optimizer as unknown as AdamInternals;
+  const record: AdamRecord = {
+    iterations,
+    accBeta1: adam.accStale ? null : await scalarOf(adam.accBeta1),
+    accBeta2: adam.accStale ? null : await scalarOf(adam.accBeta2),
+    weights: specs,
+  };
+  return { record, bytes };
+}

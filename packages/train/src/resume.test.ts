@@ -1,0 +1,208 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSeedModel, initBackend, tf } from '@ct3d/model';
+import { share } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BestCheckpoint, EarlyStopping } from './callbacks.js';
+import type { EpochEndEvent, RunEndEvent, TrainEvent } from './events.js';
+import { type FitOptions, fit, fitToEnd } from './fit.js';
+import { RunRecorder } from './recorder.js';
+import { loadResumeCheckpoint, RESUME_DIR, restoreTraining, saveResumePoint } from './resume.js';
+import { constantLr } from './schedule.js';
+import { createAdam, trainStep } from './step.js';
+import { syntheticBatches } from './synthetic.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'ct3d-train-resume-'));
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+// Dropout 0: tfjs Dropout is unseeded, everything else in a run is deterministic on the cpu backend.
+const tinyModel = (seed = 1) =>
+  buildSeedModel({ width: 8, height: 8, depth: 8, filters: [4], denseUnits: 8, dropout: 0, seed });
+
+const values = (ts: tf.Tensor[]): number[][] => ts.map((t) => Array.from(t.dataSync()));
+
+describe('resume checkpoint', () => {
+  it('restores weights (BatchNorm statistics included), Adam state and trackers exactly', async () => {
+    const model = tinyModel();
+    const optimizer = createAdam(1e-2);
+    for await (const b of syntheticBatches({ count: 6, seed: 3 })(1)) await trainStep(model, optimizer, b);
+    const stopper = new EarlyStopping({ monitor: 'loss', patience: 5 });
+    const best = new BestCheckpoint({ monitor: 'loss' });
+    for (const [epoch, loss] of [
+      [1, 0.7],
+      [2, 0.6],
+      [3, 0.65],
+    ]) {
+      stopper.update(epoch, { loss });
+      best.update(epoch, { loss });
+    }
+    const last = { type: 'epochEnd', epoch: 3, loss: 0.65 } as EpochEndEvent;
+    const st = { opts: { model }, optimizer, schedule: constantLr(1e-2), epochs: 10, iteration: 3 };
+    const point = {
+      st,
+      epoch: 3,
+      history: { loss: [0.7, 0.6, 0.65] },
+      stopper,
+      best,
+      last,
+      stoppedEarly: false,
+    };
+    const ckptDir = join(dir, 'unit');
+    const tensorsBefore = tf.memory().numTensors;
+    await saveResumePoint(
+      { dir: ckptDir, meta: { data: 'x' } },
+      { ...point, bestEvent: null, bestPath: null },
+    );
+
+    const from = await loadResumeCheckpoint(ckptDir);
+    expect(from?.state).toMatchObject({ epoch: 3, iteration: 3, meta: { data: 'x' }, stoppedEarly: false });
+    const model2 = tinyModel(99);
+    const optimizer2 = createAdam(1e-2);
+    const stopper2 = new EarlyStopping({ monitor: 'loss', patience: 5 });
+    const best2 = new BestCheckpoint({ monitor: 'loss' });
+    const parts = { model: model2, optimizer: optimizer2, stopper: stopper2, best: best2, epochs: 10 };
+    const restored = await restoreTraining(from, parts);
+
+    expect(restored).toMatchObject({ epoch: 3, iteration: 3, history: { loss: [0.7, 0.6, 0.65] } });
+    // BatchNorm moving statistics moved away from their initial 0 / 1 and are restored too.
+    const names = model.weights.map((w) => w.originalName);
+    expect(names.some((n) => n.includes('moving_mean'))).toBe(true);
+    expect(values(model2.getWeights())).toEqual(values(model.getWeights()));
+    const [iter, ...moments] = await optimizer.getWeights();
+    const [iter2, ...moments2] = await optimizer2.getWeights();
+    expect(moments).toHaveLength(2 * model.trainableWeights.length);
+    expect(iter2.tensor.dataSync()[0]).toBe(iter.tensor.dataSync()[0]);
+    expect(values(moments2.map((m) => m.tensor))).toEqual(values(moments.map((m) => m.tensor)));
+    type Acc = { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    const [a, b] = [optimizer, optimizer2] as unknown as Acc[];
+    expect(b.accBeta1.dataSync()[0]).toBe(a.accBeta1.dataSync()[0]);
+    expect(b.accBeta2.dataSync()[0]).toBe(a.accBeta2.dataSync()[0]);
+    expect({ ...stopper2 }).toEqual({ ...stopper });
+    expect({ ...best2 }).toEqual({ ...best });
+    tf.dispose([iter.tensor, iter2.tensor]);
+    optimizer2.dispose();
+    model2.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore); // save and restore leak no tensors
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it("falls back to pow(beta, t + 1) when a fused WebGPU step left Adam's beta^t stale", async () => {
+    const model = tinyModel();
+    const optimizer = createAdam(1e-2);
+    for await (const b of syntheticBatches({ count: 4, seed: 3 })(1)) await trainStep(model, optimizer, b);
+    (optimizer as unknown as { accStale: boolean }).accStale = true;
+    const st = { opts: { model }, optimizer, schedule: constantLr(1e-2), epochs: 2, iteration: 2 };
+    const last = { type: 'epochEnd', epoch: 1 } as EpochEndEvent;
+    const common = { history: {}, stopper: null, best: null, bestEvent: null, bestPath: null };
+    const ckptDir = join(dir, 'stale');
+    await saveResumePoint({ dir: ckptDir }, { ...common, st, epoch: 1, last, stoppedEarly: false });
+    const from = await loadResumeCheckpoint(ckptDir);
+    expect(from?.state.optimizer).toMatchObject({ iterations: 2, accBeta1: null, accBeta2: null });
+    const optimizer2 = createAdam(1e-2);
+    const parts = { model: tinyModel(), optimizer: optimizer2, stopper: null, best: null, epochs: 2 };
+    await restoreTraining(from, parts);
+    const acc = optimizer2 as unknown as { accBeta1: tf.Variable };
+    expect(acc.accBeta1.dataSync()[0]).toBeCloseTo(0.9 ** 3, 6);
+  });
+
+  it('refuses a checkpoint of another architecture with a clear error', async () => {
+    const from = await loadResumeCheckpoint(join(dir, 'unit'));
+    const other = buildSeedModel({ width: 8, height: 8, depth: 8, filters: [2], denseUnits: 8, seed: 1 });
+    const parts = { model: other, optimizer: createAdam(1e-2), stopper: null, best: null, epochs: 10 };
+    await expect(restoreTraining(from, parts)).rejects.toThrow(
+      /model\.json: weight .+ is \[.+\], the model's is/,
+    );
+  });
+});
+
+const fitOptions = (runDir: string): FitOptions => ({
+  model: tinyModel(),
+  train: syntheticBatches({ count: 12, seed: 1 }),
+  validation: syntheticBatches({ count: 8, seed: 2, shuffle: false }),
+  epochs: 4,
+  stepsPerEpoch: 6,
+  learningRate: 1e-2,
+  earlyStopping: { monitor: 'val_acc', patience: 10 },
+  runDir,
+  montage: false,
+});
+
+async function recordedRun(opts: FitOptions): Promise<RunEndEvent> {
+  const events$ = fit(opts).pipe(share());
+  const recorder = new RunRecorder(opts.runDir ?? '', { eventsJsonl: true });
+  recorder.attach(events$);
+  const end = await fitToEnd(events$);
+  await recorder.done();
+  return end;
+}
+
+describe('fit with resume', () => {
+  it('stopped after epoch 2 and resumed to 4 equals an uninterrupted run, each epoch once', async () => {
+    const whole = await recordedRun(fitOptions(join(dir, 'whole')));
+
+    // The interrupted run: its subscriber goes away once epoch 3 has started (a crash mid-epoch).
+    const runDir = join(dir, 'split');
+    const resumeDir = join(runDir, RESUME_DIR);
+    const first = new RunRecorder(runDir, { eventsJsonl: true });
+    await new Promise<void>((resolve, reject) => {
+      const sub = fit({ ...fitOptions(runDir), resume: { dir: resumeDir } }).subscribe({
+        next: (e: TrainEvent) => {
+          first.record(e);
+          if (e.type === 'batchEnd' && e.epoch === 3) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        error: reject,
+      });
+    });
+    await first.done();
+    expect(await readdir(resumeDir)).toEqual(['epoch-0002']);
+    expect(JSON.parse(await readFile(join(runDir, 'history.json'), 'utf8')).loss).toHaveLength(2);
+
+    // A write torn by kill -9 leaves a temp folder: ignored, and cleaned up by the next checkpoint.
+    const torn = join(resumeDir, '.tmp-epoch-0003-1234-1');
+    await mkdir(join(torn, 'model'), { recursive: true });
+    await writeFile(join(torn, 'state.json'), '{"format": "ct3d-res');
+    const from = await loadResumeCheckpoint(resumeDir);
+    expect(from?.state.epoch).toBe(2);
+
+    const end = await recordedRun({ ...fitOptions(runDir), resume: { from, dir: resumeDir } });
+    expect(end.epochsRun).toBe(4);
+    expect(end.history).toEqual(whole.history);
+    expect(end.bestEpoch).toBe(whole.bestEpoch);
+    expect(end.best?.val_loss).toBe(whole.best?.val_loss);
+    const history = JSON.parse(await readFile(join(runDir, 'history.json'), 'utf8'));
+    expect(history).toEqual(JSON.parse(await readFile(join(dir, 'whole', 'history.json'), 'utf8')));
+
+    const events = (await readFile(join(runDir, 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TrainEvent);
+    expect(events.filter((e) => e.type === 'epochEnd').map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
+    const steps = events.flatMap((e) => (e.type === 'batchEnd' ? [`${e.epoch}.${e.step}`] : []));
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(steps).toHaveLength(24);
+    const starts = events.filter((e) => e.type === 'runStart');
+    expect(starts.map((e) => e.type === 'runStart' && e.resumed?.epoch)).toEqual([undefined, 2]);
+    expect(await readdir(resumeDir)).toEqual(['epoch-0004']);
+  }, 60_000);
+
+  it('carries early stopping over: a run stopped by it stays stopped when resumed', async () => {
+    const runDir = join(dir, 'early');
+    const resumeDir = join(runDir, RESUME_DIR);
+    const opts = { ...fitOptions(runDir), earlyStopping: { monitor: 'val_acc', patience: 1, minDelta: 2 } };
+    const first = await recordedRun({ ...opts, resume: { dir: resumeDir } });
+    expect(first).toMatchObject({ stoppedEarly: true, epochsRun: 2 });
+    const from = await loadResumeCheckpoint(resumeDir);
+    expect(from?.state).toMatchObject({ epoch: 2, stoppedEarly: true });
+    const again = await recordedRun({ ...opts, resume: { from, dir: resumeDir } });
+    expect(again).toMatchObject({ stoppedEarly: true, epochsRun: 2, bestEpoch: first.bestEpoch });
+    expect(again.history).toEqual(first.history);
+  }, 60_000);
+});

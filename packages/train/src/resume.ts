@@ -1,0 +1,214 @@
+// Resume checkpoints for fit: after every finished epoch the whole training state (weights with BatchNorm
+// moving statistics, Adam moments and step count, schedule position, EarlyStopping / BestCheckpoint trackers,
+// history, best epoch) is saved; fit({resume: {from}}) continues after that epoch.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { tf } from '@ct3d/model';
+import type { BestCheckpoint, EarlyStopping } from './callbacks.js';
+import type { EarlyStopEvent, EpochEndEvent, History, ResumedFrom } from './events.js';
+import { fromJson, newestCheckpointDir, STATE_FILE, writeCheckpoint } from './resume-files.js';
+import { type AdamRecord, adamSnapshot, restoreModelWeights, restoreOptimizer } from './resume-weights.js';
+import type { LrSchedule } from './schedule.js';
+import type { ScheduledAdam } from './step.js';
+
+export const RESUME_DIR = 'resume';
+
+/** Shuffling and augmentation are functions of (seed, epoch): see RNG_NOTES in run-record.ts. */
+export const RESUME_RNG_NOTE =
+  'no RNG state is saved: shuffle and augmentation seeds are derived from (seed, epoch), so the next epoch ' +
+  'number restores them; Dropout is unseeded';
+
+export interface ResumeState {
+  format: 'ct3d-resume';
+  version: 1;
+  /** Last finished epoch (1-based): training continues at epoch + 1. */
+  epoch: number;
+  epochs: number;
+  /** Optimizer steps taken so far = the learning-rate schedule's position. */
+  iteration: number;
+  /** The rate the next step uses (schedule(iteration)). */
+  nextLearningRate: number;
+  history: History;
+  earlyStopping: {
+    monitor: string;
+    best: number;
+    bestEpoch: number;
+    wait: number;
+    stoppedEpoch: number;
+  } | null;
+  bestCheckpoint: { monitor: string; best: number; bestEpoch: number } | null;
+  bestEvent: EpochEndEvent | null;
+  bestPath: string | null;
+  last: EpochEndEvent | null;
+  stoppedEarly: boolean;
+  rng: string;
+  optimizer: AdamRecord;
+  /** Caller's extras (e.g. the data manifest hash). */
+  meta: Record<string, unknown>;
+  savedAt: string;
+}
+
+export interface ResumeCheckpoint {
+  /** The checkpoint folder (model/, optimizer.bin, best/, state.json). */
+  dir: string;
+  state: ResumeState;
+}
+
+export interface FitResumeOptions {
+  /** A checkpoint (loadResumeCheckpoint): fit restores it and continues at its epoch + 1. */
+  from?: ResumeCheckpoint | null;
+  /** Folder that gets a resume checkpoint after every finished epoch (e.g. <run>/resume). */
+  dir?: string;
+  /** Extra JSON kept in every checkpoint's state.json. */
+  meta?: Record<string, unknown>;
+}
+
+/** The newest complete checkpoint under `dir` (e.g. <run>/resume), or null when no epoch has finished. */
+export async function loadResumeCheckpoint(dir: string): Promise<ResumeCheckpoint | null> {
+  const found = await newestCheckpointDir(dir);
+  if (!found) return null;
+  const file = join(found, STATE_FILE);
+  const state = fromJson(await readFile(file, 'utf8')) as ResumeState;
+  if (state?.format !== 'ct3d-resume' || state.version !== 1)
+    throw new Error(`${file}: not a ct3d resume state`);
+  return { dir: found, state };
+}
+
+/** What fit's loop needs to continue a run; the empty run when there is nothing to resume. */
+export interface RestoredRun {
+  epoch: number;
+  iteration: number;
+  history: History;
+  bestEvent: EpochEndEvent | null;
+  bestPath: string | null;
+  stoppedEarly: boolean;
+  last: EpochEndEvent | null;
+  earlyStop: EarlyStopEvent | null;
+}
+
+export interface TrainingParts {
+  model: tf.LayersModel;
+  optimizer: ScheduledAdam;
+  stopper: EarlyStopping | null;
+  best: BestCheckpoint | null;
+  epochs: number;
+  /** This run's folder: best/ is reported there even if the run folder was moved since the checkpoint. */
+  runDir?: string | null;
+}
+
+function restoreTrackers(parts: TrainingParts, s: ResumeState, file: string): void {
+  for (const [tracker, saved, name] of [
+    [parts.stopper, s.earlyStopping, 'EarlyStopping'],
+    [parts.best, s.bestCheckpoint, 'BestCheckpoint'],
+  ] as const) {
+    if (!tracker || !saved) continue;
+    if (tracker.monitor !== saved.monitor)
+      throw new Error(`${file}: ${name} monitored ${saved.monitor}, this run monitors ${tracker.monitor}`);
+    Object.assign(tracker, { ...saved, monitor: tracker.monitor });
+  }
+}
+
+/** Restores model, optimizer and trackers from `from`; returns where fit's loop continues. */
+export async function restoreTraining(
+  from: ResumeCheckpoint | null | undefined,
+  parts: TrainingParts,
+): Promise<RestoredRun> {
+  if (!from) {
+    const none = { epoch: 0, iteration: 0, history: {}, bestEvent: null, bestPath: null, last: null };
+    return { ...none, stoppedEarly: false, earlyStop: null };
+  }
+  const s = from.state;
+  const file = join(from.dir, STATE_FILE);
+  if (s.epoch > parts.epochs)
+    throw new Error(`${file}: epoch ${s.epoch} is past this run's ${parts.epochs} epochs`);
+  await restoreModelWeights(parts.model, join(from.dir, 'model'));
+  await restoreOptimizer(parts.optimizer, parts.model, from.dir, s.optimizer);
+  restoreTrackers(parts, s, file);
+  const es = s.earlyStopping;
+  return {
+    epoch: s.epoch,
+    iteration: s.iteration,
+    history: structuredClone(s.history),
+    bestEvent: s.bestEvent,
+    bestPath: s.bestPath && parts.runDir ? join(parts.runDir, 'best') : s.bestPath,
+    stoppedEarly: s.stoppedEarly,
+    last: s.last,
+    earlyStop:
+      s.stoppedEarly && es
+        ? {
+            type: 'earlyStop',
+            epoch: es.stoppedEpoch,
+            bestEpoch: es.bestEpoch,
+            monitor: es.monitor,
+            best: es.best,
+          }
+        : null,
+  };
+}
+
+/** The state of fit's loop after an epoch, as handed to saveResumePoint. */
+export interface ResumePoint {
+  st: {
+    opts: { model: tf.LayersModel };
+    optimizer: ScheduledAdam;
+    schedule: LrSchedule;
+    epochs: number;
+    iteration: number;
+  };
+  epoch: number;
+  history: History;
+  stopper: EarlyStopping | null;
+  best: BestCheckpoint | null;
+  bestEvent: EpochEndEvent | null;
+  bestPath: string | null;
+  last: EpochEndEvent;
+  stoppedEarly: boolean;
+}
+
+/** Writes the resume checkpoint of a finished epoch when `resume.dir` is set; returns its folder. */
+export async function saveResumePoint(
+  resume: FitResumeOptions | undefined,
+  p: ResumePoint,
+): Promise<string | null> {
+  if (!resume?.dir) return null;
+  const { optimizer, schedule, iteration } = p.st;
+  const adam = await adamSnapshot(optimizer);
+  const es = p.stopper;
+  const state: ResumeState = {
+    format: 'ct3d-resume',
+    version: 1,
+    epoch: p.epoch,
+    epochs: p.st.epochs,
+    iteration,
+    nextLearningRate: schedule(iteration),
+    history: p.history,
+    earlyStopping: es && {
+      monitor: es.monitor,
+      best: es.best,
+      bestEpoch: es.bestEpoch,
+      wait: es.wait,
+      stoppedEpoch: es.stoppedEpoch,
+    },
+    bestCheckpoint: p.best && { monitor: p.best.monitor, best: p.best.best, bestEpoch: p.best.bestEpoch },
+    bestEvent: p.bestEvent,
+    bestPath: p.bestPath,
+    last: p.last,
+    stoppedEarly: p.stoppedEarly,
+    rng: RESUME_RNG_NOTE,
+    optimizer: adam.record,
+    meta: resume.meta ?? {},
+    savedAt: new Date().toISOString(),
+  };
+  return writeCheckpoint(resume.dir, p.epoch, {
+    model: p.st.opts.model,
+    optimizerBytes: adam.bytes,
+    bestDir: p.bestPath,
+    state,
+  });
+}
+
+/** runStart's `resumed` field (a copy: fit keeps appending to its own history). */
+export function resumedInfo(past: RestoredRun): { resumed?: ResumedFrom } {
+  if (past.epoch === 0) return {};
+  return { resumed: { epoch: past.epoch, history: structuredClone(past.history), last: past.last } };
+}
