@@ -70,6 +70,14 @@ describe('recomputeBatchNormStatistics', () => {
     expect(var1?.some((v) => v !== 1)).toBe(true);
   });
 
+  it('leaves no tensor behind', async () => {
+    const model = tinyModel();
+    await recomputeBatchNormStatistics(model, batches(1)); // builds what is built once
+    const before = tf.memory().numTensors;
+    await recomputeBatchNormStatistics(model, batches(3));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('honours maxBatches and changes nothing when no batch comes', async () => {
     const model = tinyModel();
     const untouched = bnLayers(model).map(weightsOf);

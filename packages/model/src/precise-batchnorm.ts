@@ -26,14 +26,17 @@ interface ChannelSums {
   rows: number;
 }
 
-function addSums(acc: ChannelSums | undefined, x: tf.Tensor): ChannelSums {
-  const channels = x.shape[x.rank - 1];
-  const rows = tf.reshape(x, [-1, channels]);
-  const next = {
+/** Per-channel sum and sum of squares of a channels-last tensor. */
+function channelSums(x: tf.Tensor): ChannelSums {
+  const rows = tf.reshape(x, [-1, x.shape[x.rank - 1]]);
+  return {
     sum: tf.sum(rows, 0) as tf.Tensor1D,
     sumSquares: tf.sum(tf.square(rows), 0) as tf.Tensor1D,
     rows: rows.shape[0],
   };
+}
+
+function addSums(acc: ChannelSums | undefined, next: ChannelSums): ChannelSums {
   if (!acc) return next;
   const merged = {
     sum: tf.add(acc.sum, next.sum) as tf.Tensor1D,
@@ -69,15 +72,16 @@ export async function recomputeBatchNormStatistics(
   try {
     for await (const batch of batches) {
       if (opts.maxBatches !== undefined && count >= opts.maxBatches) break;
-      const xs = tf.tensor(batch.x, [...batch.shape]);
-      const outs = probe.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
-      const list = Array.isArray(outs) ? outs : [outs];
-      list.forEach((o, i) => {
-        sums[i] = addSums(sums[i], o);
+      // tidy: applying a model to tensors keeps every intermediate activation otherwise.
+      const batchSums = tf.tidy(() => {
+        const outs = probe.apply(tf.tensor(batch.x, [...batch.shape]), { training: true });
+        return (Array.isArray(outs) ? outs : [outs]).map((o) => channelSums(o as tf.Tensor));
       });
-      // Waits for the backend so that big batches do not queue up (async backends).
-      await list[0]?.data();
-      tf.dispose([xs, ...list]);
+      // Waits for the backend so that batches do not queue up (async backends).
+      await batchSums[0]?.sum.data();
+      batchSums.forEach((b, i) => {
+        sums[i] = addSums(sums[i], b);
+      });
       count++;
     }
     layers.forEach((layer, i) => {
