@@ -17,18 +17,18 @@ function lungPixel(a: Anatomy, k: number, rng: Rng): { x: number; y: number } | 
 }
 
 /**
- * 4-9 ground-glass blobs of varied size and density centred on real lung pixels. The first three are always
- * large; later ones may be small and faint. Together they raise about 1.5-5% of the lung voxels by more than
+ * 5-10 ground-glass blobs of varied size and density centred on real lung pixels. The first four are always
+ * large; later ones may be small and faint. Together they raise about 3-6.5% of the lung voxels by more than
  * 100 HU (12 seeds at 128x128x36), far less than MosMedData's CT-2/CT-3 (25-75% involvement), so the classes
  * are learnable at 64x64x48 but not trivial.
  */
 export function sampleOpacities(a: Anatomy, seed: number): Opacity[] {
   const rng = createRng(seed);
-  const count = 4 + rng.int(6);
+  const count = 5 + rng.int(6);
   const out: Opacity[] = [];
   for (let tries = 0; out.length < count && tries < 10 * count; tries++) {
-    const faint = out.length > 2 && rng.next() < 0.25;
-    const radiusMm = faint ? rng.uniform(6, 14) : rng.uniform(25, 55);
+    const faint = out.length > 3 && rng.next() < 0.25;
+    const radiusMm = faint ? rng.uniform(6, 14) : rng.uniform(35, 65);
     const k = Math.round(rng.uniform(0.2, 0.85) * (a.nz - 1));
     const at = lungPixel(a, k, rng);
     if (!at) continue;
