@@ -73,14 +73,17 @@ export async function recomputeBatchNormStatistics(
     for await (const batch of batches) {
       if (opts.maxBatches !== undefined && count >= opts.maxBatches) break;
       // tidy: applying a model to tensors keeps every intermediate activation otherwise.
-      const batchSums = tf.tidy(() => {
+      let rows: number[] = [];
+      const batchSums: tf.Tensor1D[][] = tf.tidy(() => {
         const outs = probe.apply(tf.tensor(batch.x, [...batch.shape]), { training: true });
-        return (Array.isArray(outs) ? outs : [outs]).map((o) => channelSums(o as tf.Tensor));
+        const parts = (Array.isArray(outs) ? outs : [outs]).map((o) => channelSums(o as tf.Tensor));
+        rows = parts.map((p) => p.rows);
+        return parts.map((p) => [p.sum, p.sumSquares]);
       });
       // Waits for the backend so that batches do not queue up (async backends).
-      await batchSums[0]?.sum.data();
-      batchSums.forEach((b, i) => {
-        sums[i] = addSums(sums[i], b);
+      await batchSums[0]?.[0]?.data();
+      batchSums.forEach(([sum, sumSquares], i) => {
+        if (sum && sumSquares) sums[i] = addSums(sums[i], { sum, sumSquares, rows: rows[i] ?? 0 });
       });
       count++;
     }
