@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { readNifti, type Volume } from '@ct3d/io';
+import { readNifti, type Volume, writeFileAtomic } from '@ct3d/io';
 import type { Shape3 } from './tasks.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -75,12 +75,9 @@ export async function loadCache(cacheDir: string): Promise<CacheManifest> {
   return { ...parsed, failed: parsed.failed ?? [] };
 }
 
-/** Atomic: write a temp file in the same dir, then rename over the manifest. */
+/** Atomic (io's temp file + rename over the manifest). */
 export async function writeManifest(cacheDir: string, manifest: CacheManifest): Promise<void> {
-  const path = join(cacheDir, MANIFEST_FILE);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(manifest, null, 1)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(join(cacheDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
 }
 
 export async function readCachedVolume(cacheDir: string, entry: CacheEntry): Promise<Volume> {

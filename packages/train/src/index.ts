@@ -66,7 +66,6 @@ export {
   lossName,
   outputUnits,
   sampleWeights,
-  weightedBinaryCrossEntropyTensor,
 } from './multiclass.js';
 export {
   argmax,

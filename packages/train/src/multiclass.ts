@@ -1,5 +1,5 @@
 import { tf } from '@ct3d/model';
-import { argmax } from './multiclass-metrics.js';
+import { argmax, toRows } from './multiclass-metrics.js';
 
 const EPSILON = 1e-7;
 
@@ -73,20 +73,6 @@ export function categoricalCrossEntropyTensor(
   });
 }
 
-/** Binary cross-entropy with per-sample weights, averaged over the batch (Keras with class_weight). */
-export function weightedBinaryCrossEntropyTensor(
-  labels: tf.Tensor,
-  probs: tf.Tensor,
-  weights: tf.Tensor,
-): tf.Scalar {
-  return tf.tidy(() => {
-    const p = tf.clipByValue(tf.reshape(probs, [-1]), EPSILON, 1 - EPSILON);
-    const y = tf.reshape(labels, [-1]);
-    const ll = tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p))));
-    return tf.neg(tf.mean(tf.mul(ll, tf.reshape(weights, [-1])))) as tf.Scalar;
-  });
-}
-
 /**
  * Correct predictions in a batch: `probs` holds one sigmoid probability per sample (p > threshold is
  * class 1, Keras binary accuracy) or k softmax probabilities per sample, row-major (argmax).
@@ -101,7 +87,6 @@ export function countCorrect(probs: ArrayLike<number>, labels: ArrayLike<number>
   const k = probs.length / n;
   if (!Number.isInteger(k))
     throw new RangeError(`countCorrect: ${probs.length} probabilities for ${n} labels`);
-  const flat = Array.from(probs);
-  for (let i = 0; i < n; i++) if (argmax(flat.slice(i * k, (i + 1) * k)) === labels[i]) correct++;
+  for (const [i, row] of toRows(probs, k).entries()) if (argmax(row) === labels[i]) correct++;
   return correct;
 }

@@ -1,11 +1,7 @@
 import type { Volume } from '@ct3d/io';
 import { FusedAdamOptimizer, tf } from '@ct3d/model';
 import { toChannelsLast } from '@ct3d/pipeline';
-import {
-  categoricalCrossEntropyTensor,
-  sampleWeights,
-  weightedBinaryCrossEntropyTensor,
-} from './multiclass.js';
+import { categoricalCrossEntropyTensor, sampleWeights } from './multiclass.js';
 
 /** A batch as the trainer needs it; @ct3d/pipeline's Batch is one. */
 export interface BatchLike {
@@ -41,12 +37,20 @@ export function createAdam(learningRate: number): ScheduledAdam {
 
 const EPSILON = 1e-7;
 
-/** Mean binary cross-entropy of probabilities (clipped like Keras), as a scalar tensor. */
-export function binaryCrossEntropyTensor(labels: tf.Tensor, probs: tf.Tensor): tf.Scalar {
+/**
+ * Mean binary cross-entropy of probabilities (clipped like Keras), as a scalar tensor. With per-sample
+ * `weights` each sample's term is scaled before the mean (Keras with class_weight).
+ */
+export function binaryCrossEntropyTensor(
+  labels: tf.Tensor,
+  probs: tf.Tensor,
+  weights?: tf.Tensor,
+): tf.Scalar {
   return tf.tidy(() => {
     const p = tf.clipByValue(probs, EPSILON, 1 - EPSILON);
     const ll = tf.add(tf.mul(labels, tf.log(p)), tf.mul(tf.sub(1, labels), tf.log(tf.sub(1, p))));
-    return tf.neg(tf.mean(ll)) as tf.Scalar;
+    const terms = weights ? tf.mul(tf.reshape(ll, [-1]), tf.reshape(weights, [-1])) : ll;
+    return tf.neg(tf.mean(terms)) as tf.Scalar;
   });
 }
 
@@ -90,10 +94,8 @@ export interface StepOptions {
  */
 export function batchLossTensor(labels: tf.Tensor, probs: tf.Tensor, weights: tf.Tensor | null): tf.Scalar {
   const units = probs.shape[probs.shape.length - 1];
-  if (units !== 1) return categoricalCrossEntropyTensor(labels, probs, weights ?? undefined);
-  return weights
-    ? weightedBinaryCrossEntropyTensor(labels, probs, weights)
-    : binaryCrossEntropyTensor(labels, probs);
+  const loss = units === 1 ? binaryCrossEntropyTensor : categoricalCrossEntropyTensor;
+  return loss(labels, probs, weights ?? undefined);
 }
 
 /**
