@@ -1,33 +1,14 @@
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip, startTestServer, tinyScanBytes } from '../../../packages/io/src/download/test-support.js';
 import { formatDownloadProgress } from './commands/download.js';
+import { type CliResult, runNode } from './test-support.js';
 
-const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin/ct3d.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ct3d(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, CI: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const ct3d = (...args: string[]): Promise<CliResult> => runNode([bin, ...args], { ...process.env, CI: '1' });
 
 // The user's path end to end at a tiny size: synth -> ingest (one bad file) -> train -> evaluate -> predict.
 describe('ct3d CLI', () => {

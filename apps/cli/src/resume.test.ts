@@ -1,12 +1,12 @@
 // `ct3d train` killed with SIGKILL during epoch 2, then `ct3d train --resume`: every epoch exactly once.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, runNode } from './test-support.js';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 // bin/ct3d.js runs tsx in a child process; the CLI runs in-process here so SIGKILL hits the trainer itself.
@@ -16,21 +16,7 @@ const tsxLoader = pathToFileURL(
 const nodeArgs = (args: string[]): string[] => ['--import', tsxLoader, main, ...args];
 const env = { ...process.env, CI: '1' };
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ct3d(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, nodeArgs(args), { env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const ct3d = (...args: string[]): Promise<CliResult> => runNode(nodeArgs(args), env);
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(
