@@ -1,14 +1,13 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip, startTestServer, tinyScanBytes } from '../../../packages/io/src/download/test-support.js';
 import { formatDownloadProgress } from './commands/download.js';
-import { type CliResult, runNode } from './test-support.js';
+import { type CliResult, ct3dNodeArgs, runNode } from './test-support.js';
 
-const bin = fileURLToPath(new URL('../bin/ct3d.js', import.meta.url));
-const ct3d = (...args: string[]): Promise<CliResult> => runNode([bin, ...args], { ...process.env, CI: '1' });
+const ct3d = (...args: string[]): Promise<CliResult> =>
+  runNode(ct3dNodeArgs(args), { ...process.env, CI: '1' });
 
 // The user's path end to end at a tiny size: synth -> ingest (one bad file) -> train -> evaluate -> predict.
 describe('ct3d CLI', () => {

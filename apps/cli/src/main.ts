@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { commands } from './commands/index.js';
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load()).run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`ct3d ${name}: ${e.message}\nUsage: ${command.usage}`);

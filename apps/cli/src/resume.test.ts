@@ -1,19 +1,13 @@
 // `ct3d train` killed with SIGKILL during epoch 2, then `ct3d train --resume`: every epoch exactly once.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runNode } from './test-support.js';
+import { type CliResult, ct3dNodeArgs, runNode } from './test-support.js';
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-// bin/ct3d.js runs tsx in a child process; the CLI runs in-process here so SIGKILL hits the trainer itself.
-const tsxLoader = pathToFileURL(
-  join(dirname(createRequire(import.meta.url).resolve('tsx/cli')), 'loader.mjs'),
-).href;
-const nodeArgs = (args: string[]): string[] => ['--import', tsxLoader, main, ...args];
+// The CLI runs in the node process itself (no wrapper process), so SIGKILL hits the trainer.
+const nodeArgs = ct3dNodeArgs;
 const env = { ...process.env, CI: '1' };
 
 const ct3d = (...args: string[]): Promise<CliResult> => runNode(nodeArgs(args), env);

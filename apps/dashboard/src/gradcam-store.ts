@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel, type tf } from '@ct3d/model';
-import { type GradCamResult, gradCam } from './gradcam.js';
+import type { tf } from '@ct3d/model';
+import type { GradCamResult } from './gradcam.js';
 import { PathRefused } from './paths.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
@@ -44,6 +44,7 @@ export class GradCamStore {
   private async compute(run: string, scanId: string): Promise<GradCamResult & { modelDir: string }> {
     const { model, dir } = await this.model(run);
     const volume = await this.scans.volume(scanId);
+    const { gradCam } = await import('./gradcam.js');
     return { ...gradCam(model, volume), modelDir: dir };
   }
 
@@ -52,6 +53,8 @@ export class GradCamStore {
     if (!m) {
       m = (async () => {
         const dir = await runModelDir(await this.runs.runDir(run));
+        // tfjs loads on the first heat map only: serving and replaying runs never needs it.
+        const { loadModel } = await import('@ct3d/model');
         return { model: await loadModel(dir), dir };
       })();
       m.catch(() => this.models.delete(run));

@@ -1,4 +1,4 @@
-import { identityAffine, type Volume } from '@ct3d/io';
+import { identityAffine, type Volume } from '@ct3d/core';
 import { buildSeedModel, tf } from '@ct3d/model';
 import { describe, expect, it } from 'vitest';
 import { gradCam, lastConvIndex, toChannelsLast, upsampleToVolume } from './gradcam.js';

@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
 import { tf } from '@ct3d/model';
 
 export interface GradCamResult {

@@ -18,8 +18,6 @@ export {
   RunLog,
   type StoredEvent,
 } from './events.js';
-export { type GradCamResult, gradCam, lastConvIndex, toChannelsLast } from './gradcam.js';
-export { runModelDir } from './gradcam-store.js';
 export type { RunSummary } from './runs.js';
 export type { ScanInfo } from './scans.js';
 export { type Axis, extractSlice, montage, WINDOWS, windowInCacheUnits, windowToUint8 } from './slices.js';

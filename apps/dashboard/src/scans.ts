@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rotateInPlane } from '@ct3d/augment';
-import { readNifti, type Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
+import { readNifti } from '@ct3d/io/node';
 import { PathRefused, resolveRelativeInside } from './paths.js';
 
 /** The fields of @ct3d/pipeline's CacheEntry that the dashboard shows. */

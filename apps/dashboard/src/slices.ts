@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
 
 export type Axis = 'axial' | 'coronal' | 'sagittal';
 export const AXES: readonly Axis[] = ['axial', 'coronal', 'sagittal'];

@@ -1,7 +1,8 @@
 // Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeNifti, identityAffine, type Volume } from '@ct3d/io';
+import { identityAffine, type Volume } from '@ct3d/core';
+import { encodeNifti } from '@ct3d/io';
 import type { BatchLike, TrainEvent } from '@ct3d/train';
 import { toChannelsLast } from './gradcam.js';
 

@@ -1,4 +1,4 @@
-import { createRng } from '@ct3d/io';
+import { createRng } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { randomUnit } from '../test/golden.js';
 import { type PickRng, ROTATION_ANGLES, randomRotation, rotateInPlane } from './index.js';

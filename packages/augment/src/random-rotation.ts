@@ -1,4 +1,4 @@
-import type { Rng, Volume } from '@ct3d/io';
+import type { Rng, Volume } from '@ct3d/core';
 import { type RotateOptions, rotateInPlane } from './rotate-in-plane.js';
 
 /** The seed's augmentation angles (degrees): `random.choice([-20, -10, -5, 5, 10, 20])`. */

@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
 import { splineFilterPlane } from '@ct3d/preprocess';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
 

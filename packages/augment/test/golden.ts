@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { identityAffine, type Volume } from '@ct3d/io';
+import { identityAffine, type Volume } from '@ct3d/core';
 
 /** Test fixtures copied from the scipy golden set (see fixtures/manifest.json). */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLASS_PRESETS, classNamesOf, discoverScans, mergedClassName, resolveClassMapping } from './index.js';
+import {
+  CLASS_PRESETS,
+  classNamesOf,
+  discoverScans,
+  mergedClassName,
+  resolveClassMapping,
+} from './dataset.js';
 
 let root = '';
 let partial = '';

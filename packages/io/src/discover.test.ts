@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSES, discoverScans, parseClassMap } from './index.js';
+import { DEFAULT_CLASSES, discoverScans, parseClassMap } from './dataset.js';
 
 let root = '';
 beforeAll(async () => {

@@ -1,36 +1,14 @@
-export { writeFileAtomic } from './atomic-write.js';
-export {
-  applyClassPreset,
-  CLASS_PRESETS,
-  type ClassMapping,
-  type ClassPreset,
-  type ClassPresetName,
-  isClassPreset,
-  resolveClassMapping,
-} from './class-presets.js';
-export {
-  classNamesOf,
-  DEFAULT_CLASSES,
-  discoverScans,
-  mergedClassName,
-  parseClassMap,
-  type ScanEntry,
-  type ScanList,
-} from './discover.js';
-export * from './download/index.js';
+// @ct3d/io: NIfTI-1/2 decoding and encoding of bytes in memory. No Node APIs: it runs in a browser too.
+// Files: '@ct3d/io/node'. MosMedData folders and class maps: '@ct3d/io/dataset'. Download: '@ct3d/io/download'.
+// Synthetic chest CTs: '@ct3d/io/synthetic'.
 export { type DatatypeName, SUPPORTED_DATATYPES } from './nifti-datatypes.js';
-export { NiftiError } from './nifti-errors.js';
-export type { NiftiHeader } from './nifti-header.js';
 export {
   DEFAULT_MAX_BYTES,
   decodeNifti,
   describeNonFinite,
   type NiftiVolume,
   type ReadNiftiOptions,
-  readNifti,
-} from './nifti-read.js';
-export { encodeNifti, type WriteNiftiOptions, writeNifti } from './nifti-write.js';
-export { createRng, mixSeed, type Rng } from './rng.js';
-export { type SynthesizeOptions, synthesizeChestCT } from './synthetic.js';
-export { type SyntheticDatasetOptions, writeSyntheticDataset } from './synthetic-dataset.js';
-export { identityAffine, type Volume, voxelCount } from './volume.js';
+} from './nifti-decode.js';
+export { encodeNifti, type WriteNiftiOptions } from './nifti-encode.js';
+export { NiftiError } from './nifti-errors.js';
+export type { NiftiHeader } from './nifti-header.js';

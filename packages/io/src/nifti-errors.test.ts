@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNifti } from '../test/nifti-builders.js';
-import { decodeNifti, NiftiError, readNifti } from './index.js';
+import { decodeNifti, NiftiError } from './index.js';
+import { readNifti } from './node.js';
 
 /** A valid little-endian int16 8x4x2 NIfTI-1, to be damaged by each case. */
 function validNifti(): Uint8Array {

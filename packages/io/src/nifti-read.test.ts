@@ -3,7 +3,8 @@ import * as nifti from 'nifti-reader-js';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixturePath, GOLDEN, REAL_CT, readF32Fixture, readFixture } from '../test/fixtures.js';
 import { qformAffine } from './affine.js';
-import { decodeNifti, readNifti } from './index.js';
+import { decodeNifti } from './index.js';
+import { readNifti } from './node.js';
 
 function range(data: Float32Array): [number, number] {
   let min = Infinity;

@@ -1,10 +1,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Volume } from '@ct3d/core';
 import * as nifti from 'nifti-reader-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qformAffine } from './affine.js';
-import { NiftiError, readNifti, type Volume, writeNifti } from './index.js';
+import { NiftiError } from './index.js';
+import { readNifti, writeNifti } from './node.js';
 
 let dir = '';
 beforeAll(async () => {

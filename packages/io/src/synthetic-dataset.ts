@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRng, mixSeed } from '@ct3d/core';
 import { writeNifti } from './nifti-write.js';
-import { createRng, mixSeed } from './rng.js';
 import { synthesizeChestCT } from './synthetic.js';
 
 export interface SyntheticDatasetOptions {

@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverScans, readNifti, synthesizeChestCT, writeSyntheticDataset } from './index.js';
+import { discoverScans } from './dataset.js';
+import { readNifti } from './node.js';
+import { synthesizeChestCT, writeSyntheticDataset } from './synthetic/index.js';
 
 const SMALL = { size: 64, slices: 8 };
 

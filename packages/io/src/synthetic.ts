@@ -1,8 +1,8 @@
-import { createRng, mixSeed } from './rng.js';
+import type { Volume } from '@ct3d/core';
+import { createRng, mixSeed } from '@ct3d/core';
 import { sampleAnatomy } from './synthetic/anatomy.js';
 import { sampleOpacities } from './synthetic/opacities.js';
 import { renderSlice } from './synthetic/render-slice.js';
-import type { Volume } from './volume.js';
 
 export interface SynthesizeOptions {
   /** In-plane size (width = height), e.g. 512 like MosMedData. */

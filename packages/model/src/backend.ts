@@ -1,15 +1,20 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { errorText, verifyBackendGradients } from './backend-probe.js';
+import { errorText, quietCpuBanner, verifyBackendGradients } from './backend-probe.js';
 import * as tf from './tf.js';
 
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
-/** The backend in use and why: for 'auto', every rejected candidate with its reason. */
+/** The backend in use and why. */
 export interface BackendChoice {
   name: string;
+  /** What was chosen, e.g. 'tfjs-backend-wasm with fast 3D kernels, probe error 1.2e-7'. */
   detail: string;
+  /** For 'auto': each faster candidate that was not used, with its reason ('webgpu: no WebGPU adapter'). */
+  rejected: string[];
+  /** Set when 'auto' ended on the slow pure-JS cpu backend: what to tell the user (also printed once). */
+  warning?: string;
 }
 
 /** What one candidate reports when it is usable. */
@@ -44,6 +49,13 @@ async function tryTensorflow(): Promise<string> {
 }
 
 async function tryWebGPU(auto: boolean): Promise<string> {
+  if (auto) {
+    // Look first from a child process: a software adapter is rejected without loading Dawn here.
+    const { probeAdapterIsolated } = await import('./kernels/webgpu/adapter-probe.js');
+    const probed = await probeAdapterIsolated();
+    if (probed.software)
+      throw new Error(`adapter '${probed.adapter}' is a software rasterizer, slower than wasm`);
+  }
   // Kernel modules load lazily: importing @ct3d/model must not pull in (or break on) an unused backend.
   const { createWebGPU, registerWebGPUKernels } = await import('./kernels/webgpu/index.js');
   const gpu = await createWebGPU();
@@ -78,7 +90,7 @@ async function tryWasm(): Promise<string> {
     const { registerWasmKernels } = await import('./kernels/wasm/index.js');
     registerWasmKernels();
   } catch (err) {
-    await tf.setBackend('cpu');
+    await tryCpu();
     throw new Error(`fast 3D kernels unavailable (${errorText(err)}); stock wasm 3D gradients are wrong`);
   }
   const error = await verifyBackendGradients('wasm');
@@ -87,7 +99,20 @@ async function tryWasm(): Promise<string> {
 
 async function tryCpu(): Promise<string> {
   if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') failed");
+  quietCpuBanner();
   return 'pure-JS tfjs-backend-cpu (correct but slow)';
+}
+
+let warnedSlow = false;
+
+/** The warning for an 'auto' choice that ended on cpu, printed once per process on stderr. */
+function slowFallbackWarning(rejected: string[]): string {
+  const text = `ct3d: no fast tfjs backend could be used, training runs on pure-JS cpu (tens of times slower): ${rejected.join('; ')}`;
+  if (!warnedSlow) {
+    warnedSlow = true;
+    console.warn(text);
+  }
+  return text;
 }
 
 const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Attempt> = {
@@ -100,8 +125,8 @@ const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Attempt> = {
 /**
  * Selects the tfjs backend. A named backend must work or this throws with the reason. 'auto' tries
  * tensorflow (tfjs-node-gpu, tfjs-node), then webgpu on a hardware adapter, then wasm with the fast 3D
- * kernels, then cpu; every non-cpu candidate must pass a forward+gradient probe against cpu, and each
- * rejection is kept in `detail` so the choice can be logged.
+ * kernels, then cpu; every non-cpu candidate must pass a forward+gradient probe against cpu. Rejected
+ * candidates print nothing: their reasons are in `rejected`. Ending on cpu warns once on stderr.
  */
 export async function initBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
   if (!BACKEND_NAMES.includes(name)) {
@@ -110,9 +135,9 @@ export async function initBackend(name: BackendName = 'auto'): Promise<BackendCh
   if (name !== 'auto') {
     try {
       const detail = await ATTEMPTS[name](false);
-      return { name, detail };
+      return { name, detail, rejected: [] };
     } catch (err) {
-      await tf.setBackend('cpu');
+      await tryCpu();
       throw new Error(`backend '${name}' unavailable: ${errorText(err)}`);
     }
   }
@@ -120,7 +145,8 @@ export async function initBackend(name: BackendName = 'auto'): Promise<BackendCh
   for (const candidate of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
       const detail = await ATTEMPTS[candidate](true);
-      return { name: candidate, detail: [...rejected, `${candidate}: ${detail}`].join('; ') };
+      if (candidate !== 'cpu') return { name: candidate, detail, rejected };
+      return { name: candidate, detail, rejected, warning: slowFallbackWarning(rejected) };
     } catch (err) {
       rejected.push(`${candidate}: ${errorText(err)}`);
     }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createRng, mixSeed } from '@ct3d/io';
+import { createRng, mixSeed } from '@ct3d/core';
 import { BoundedQueue } from './bounded-queue.js';
 import type { CacheEntry } from './cache.js';
 import type { WorkerPool } from './pool.js';

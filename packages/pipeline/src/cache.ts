@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { readNifti, type Volume, writeFileAtomic } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
+import { readNifti, writeFileAtomic } from '@ct3d/io/node';
 import type { Shape3 } from './tasks.js';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -1,4 +1,4 @@
-import { identityAffine } from '@ct3d/io';
+import { identityAffine } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { toChannelsLast } from './layout.js';
 

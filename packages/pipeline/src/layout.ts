@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
 
 /**
  * Transposes a Volume (NIfTI order, i fastest) into the model's [w][h][d] layout with depth fastest

@@ -1,4 +1,5 @@
-import { decodeNifti, type Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
+import { decodeNifti } from '@ct3d/io';
 import { processScan } from '@ct3d/preprocess';
 import type { Shape3 } from './tasks.js';
 

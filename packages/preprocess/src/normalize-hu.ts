@@ -1,5 +1,4 @@
-import type { Volume } from '@ct3d/io';
-import { assertVolume } from './affine.js';
+import { assertVolume, type Volume } from '@ct3d/core';
 
 export interface HUWindow {
   /** HU mapped to 0 (default -1000, air). */

@@ -1,5 +1,4 @@
-import type { Volume } from '@ct3d/io';
-import { assertVolume, matmul4 } from './affine.js';
+import { assertVolume, matmul4, type Volume } from '@ct3d/core';
 import { type HUWindow, normalizeHU, resolveWindow } from './normalize-hu.js';
 import { resizeTrilinear, zoomAffine, zoomSpacing } from './resize-trilinear.js';
 import { rotate90, rotate90Mapping } from './rotate90.js';

@@ -1,5 +1,4 @@
-import type { Volume } from '@ct3d/io';
-import { assertVolume, matmul4 } from './affine.js';
+import { assertVolume, matmul4, type Volume } from '@ct3d/core';
 import { cubicTaps, splineFilterPlane } from './cubic-spline.js';
 
 /**

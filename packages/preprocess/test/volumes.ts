@@ -1,4 +1,4 @@
-import { identityAffine, type Volume } from '@ct3d/io';
+import { identityAffine, type Volume } from '@ct3d/core';
 import { readF32 } from './golden.js';
 import { decodeFixtureNifti } from './nifti.js';
 

@@ -1,4 +1,4 @@
-import { createRng } from '@ct3d/io';
+import { createRng } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { binaryCrossEntropy, binaryMetrics, confusionCounts, confusionMatrix, rocAuc } from './metrics.js';
 

@@ -1,7 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, synthesizeChestCT, writeNifti } from '@ct3d/io';
+import { createRng } from '@ct3d/core';
+import { writeNifti } from '@ct3d/io/node';
+import { synthesizeChestCT } from '@ct3d/io/synthetic';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import { share, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

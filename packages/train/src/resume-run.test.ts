@@ -1,7 +1,8 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverScans, writeSyntheticDataset } from '@ct3d/io';
+import { discoverScans } from '@ct3d/io/dataset';
+import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { createWorkerPool, ingest } from '@ct3d/pipeline';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readNifti } from '@ct3d/io';
+import { readNifti } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';

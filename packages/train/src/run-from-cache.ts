@@ -59,6 +59,8 @@ export interface RunInfo {
   classNames: string[];
   backend: string;
   backendDetail: string;
+  /** Faster backends that 'auto' could not use, with their reasons. */
+  backendRejected: string[];
   settings: Required<
     Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume'>
   > & {
@@ -128,6 +130,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
       classes,
       backend: backend.name,
       backendDetail: backend.detail,
+      backendRejected: backend.rejected,
       settings: {
         cacheDir: opts.cacheDir,
         runDir: opts.runDir,
@@ -177,6 +180,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
           ...info.settings,
           backend: info.backend,
           backendDetail: info.backendDetail,
+          backendRejected: info.backendRejected,
           size: info.size,
           classes: classes.count,
           classWeight: classes.classWeight,

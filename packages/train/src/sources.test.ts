@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverScans, writeSyntheticDataset } from '@ct3d/io';
+import { discoverScans } from '@ct3d/io/dataset';
+import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
 import { lastValueFrom, toArray } from 'rxjs';

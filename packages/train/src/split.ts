@@ -1,4 +1,4 @@
-import { createRng } from '@ct3d/io';
+import { createRng } from '@ct3d/core';
 
 /** Anything with a binary/integer label; `source`, `id` or `path` give the sort key when present. */
 export interface Labeled {

@@ -1,4 +1,4 @@
-import { synthesizeChestCT } from '@ct3d/io';
+import { synthesizeChestCT } from '@ct3d/io/synthetic';
 import { buildSeedModel, initBackend, type tf } from '@ct3d/model';
 import { toChannelsLast } from '@ct3d/pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';

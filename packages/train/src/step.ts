@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/io';
+import type { Volume } from '@ct3d/core';
 import { FusedAdamOptimizer, tf } from '@ct3d/model';
 import { toChannelsLast } from '@ct3d/pipeline';
 import { categoricalCrossEntropyTensor, sampleWeights } from './multiclass.js';

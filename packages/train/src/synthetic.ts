@@ -1,4 +1,4 @@
-import { createRng } from '@ct3d/io';
+import { createRng } from '@ct3d/core';
 import type { BatchSource } from './epoch.js';
 import type { BatchLike } from './step.js';
 

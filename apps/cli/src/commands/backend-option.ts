@@ -1,4 +1,4 @@
-import { BACKEND_NAMES, type BackendName } from '@ct3d/model';
+import { BACKEND_NAMES, type BackendChoice, type BackendName, initBackend } from '@ct3d/model';
 import { UsageError } from '../args.js';
 
 export function parseBackend(text: string | undefined): BackendName {
@@ -7,4 +7,9 @@ export function parseBackend(text: string | undefined): BackendName {
     throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${text}"`);
   }
   return text as BackendName;
+}
+
+/** Sets up the backend named by --backend (default auto) for commands that run a trained model. */
+export function initBackendOption(text: string | undefined): Promise<BackendChoice> {
+  return initBackend(parseBackend(text));
 }

@@ -1,33 +1,26 @@
 import { startDashboard } from '@ct3d/dashboard';
 import { parseCommand, parseIntOption, requireString } from '../args.js';
-import type { Command } from '../command.js';
 
-export const dashboard: Command = {
-  name: 'dashboard',
-  summary:
-    'Serve the dashboard for the runs in a folder (replays; live runs come from `ct3d train --dashboard`)',
-  usage: 'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token T]',
-  async run(argv) {
-    const { values } = parseCommand(argv, {
-      runs: { type: 'string' },
-      cache: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-    });
-    const server = await startDashboard({
-      runsDir: requireString(values.runs, '--runs <dir>'),
-      cacheDir: values.cache,
-      port: parseIntOption(values.port, '--port', 0),
-      host: values.host,
-      token: values.token,
-    });
-    console.log(`dashboard: ${server.url} (Ctrl-C to stop)`);
-    await untilInterrupted();
-    await server.close();
-    return 0;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    runs: { type: 'string' },
+    cache: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+  });
+  const server = await startDashboard({
+    runsDir: requireString(values.runs, '--runs <dir>'),
+    cacheDir: values.cache,
+    port: parseIntOption(values.port, '--port', 0),
+    host: values.host,
+    token: values.token,
+  });
+  console.log(`dashboard: ${server.url} (Ctrl-C to stop)`);
+  await untilInterrupted();
+  await server.close();
+  return 0;
+}
 
 /** Resolves on Ctrl-C or SIGTERM. */
 export function untilInterrupted(): Promise<void> {

@@ -1,62 +1,48 @@
 import { join } from 'node:path';
-import { writeSyntheticDataset } from '@ct3d/io';
+import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { loadCache } from '@ct3d/pipeline';
 import { evaluateRun, loadRun, predictScanFile } from '@ct3d/train';
 import { parseCommand, parseIntOption, parseNumberOption, parseSize } from '../args.js';
-import type { Command } from '../command.js';
 import { parseBackend } from './backend-option.js';
+import { DEMO } from './demo-settings.js';
 import { formatEvaluation } from './evaluate.js';
 import { runIngest } from './ingest.js';
 import { runTraining } from './train.js';
 
-/** Demo defaults: sized to finish in about 10 minutes on a 2-core CPU. */
-const DEMO = {
-  perClass: 30,
-  scanSize: 192,
-  slices: [30, 45] as [number, number],
-  size: '64x64x48',
-  epochs: 10,
-  // The seed's recipe; --lr and --batch let users try others.
-  lr: 1e-4,
-  batch: 2,
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    out: { type: 'string' },
+    'per-class': { type: 'string' },
+    epochs: { type: 'string' },
+    size: { type: 'string' },
+    backend: { type: 'string' },
+    seed: { type: 'string' },
+    lr: { type: 'string' },
+    batch: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
+  const out = values.out ?? 'demo-out';
+  const seed = parseIntOption(values.seed, '--seed', 0);
+  const perClass = parseIntOption(values['per-class'], '--per-class', DEMO.perClass, 2);
+  const size = parseSize(values.size ?? DEMO.size);
+  const t0 = performance.now();
+  const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)}s`;
 
-export const demo: Command = {
-  name: 'demo',
-  summary: 'Synthetic CTs -> ingest -> train the seed model at 64x64x48 -> evaluate, all on this machine',
-  usage: `ct3d demo [--out demo-out] [--per-class ${DEMO.perClass}] [--epochs ${DEMO.epochs}] [--size ${DEMO.size}] [--backend auto] [--seed 0] [--lr ${DEMO.lr}] [--batch ${DEMO.batch}]`,
-  async run(argv) {
-    const { values } = parseCommand(argv, {
-      out: { type: 'string' },
-      'per-class': { type: 'string' },
-      epochs: { type: 'string' },
-      size: { type: 'string' },
-      backend: { type: 'string' },
-      seed: { type: 'string' },
-      lr: { type: 'string' },
-      batch: { type: 'string' },
-    });
-    const out = values.out ?? 'demo-out';
-    const seed = parseIntOption(values.seed, '--seed', 0);
-    const perClass = parseIntOption(values['per-class'], '--per-class', DEMO.perClass, 2);
-    const size = parseSize(values.size ?? DEMO.size);
-    const t0 = performance.now();
-    const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)}s`;
+  const dataDir = join(out, 'data');
+  console.log(
+    `[1/4] synthesizing ${2 * perClass} chest CTs (${DEMO.scanSize}x${DEMO.scanSize}) into ${dataDir}`,
+  );
+  await writeSyntheticDataset(dataDir, { perClass, size: DEMO.scanSize, slices: DEMO.slices, seed });
 
-    const dataDir = join(out, 'data');
-    console.log(
-      `[1/4] synthesizing ${2 * perClass} chest CTs (${DEMO.scanSize}x${DEMO.scanSize}) into ${dataDir}`,
-    );
-    await writeSyntheticDataset(dataDir, { perClass, size: DEMO.scanSize, slices: DEMO.slices, seed });
+  const cacheDir = join(out, 'cache');
+  console.log(`[2/4] ingesting into ${cacheDir} at ${size.join('x')} (${elapsed()})`);
+  const ingested = await runIngest({ dataDir, cacheDir, size });
+  if (ingested.failed.length > 0) return 1;
 
-    const cacheDir = join(out, 'cache');
-    console.log(`[2/4] ingesting into ${cacheDir} at ${size.join('x')} (${elapsed()})`);
-    const ingested = await runIngest({ dataDir, cacheDir, size });
-    if (ingested.failed.length > 0) return 1;
-
-    const runDir = join(out, 'run');
-    console.log(`[3/4] training the seed model into ${runDir} (${elapsed()})`);
-    const end = await runTraining({
+  const runDir = join(out, 'run');
+  console.log(`[3/4] training the seed model into ${runDir} (${elapsed()})`);
+  const end = await runTraining(
+    {
       cacheDir,
       runDir,
       epochs: parseIntOption(values.epochs, '--epochs', DEMO.epochs, 1),
@@ -68,22 +54,22 @@ export const demo: Command = {
       // batch statistics leave inference-mode predictions collapsed to one class after a short run, so the
       // demo recomputes the statistics over the training scans after each epoch (precise BatchNorm).
       preciseBatchNorm: true,
-    });
-    if (!end) return 1;
+    },
+    undefined,
+    { verbose: values.verbose === true },
+  );
+  if (!end) return 1;
 
-    console.log(`[4/4] evaluating the best checkpoint on the validation split (${elapsed()})`);
-    const run = await loadRun(runDir);
-    const val = await evaluateRun(run, cacheDir, { set: 'val' });
-    console.log(formatEvaluation(val, 'val', run.modelDir));
-    const example = (await loadCache(cacheDir)).entries.find((e) => e.id === val.ids[0]);
-    if (example) {
-      console.log(`ct3d predict ${example.source} --run ${runDir}`);
-      console.log((await predictScanFile(run, example.source)).text);
-    }
-    console.log(`curves:  ${join(runDir, 'curves.png')}\nmontage: ${join(runDir, 'montage.png')}`);
-    console.log(
-      `demo finished in ${elapsed()}: val_acc ${val.acc.toFixed(4)}, val_auc ${val.auc.toFixed(4)}`,
-    );
-    return 0;
-  },
-};
+  console.log(`[4/4] evaluating the best checkpoint on the validation split (${elapsed()})`);
+  const run = await loadRun(runDir);
+  const val = await evaluateRun(run, cacheDir, { set: 'val' });
+  console.log(formatEvaluation(val, 'val', run.modelDir));
+  const example = (await loadCache(cacheDir)).entries.find((e) => e.id === val.ids[0]);
+  if (example) {
+    console.log(`ct3d predict ${example.source} --run ${runDir}`);
+    console.log((await predictScanFile(run, example.source)).text);
+  }
+  console.log(`curves:  ${join(runDir, 'curves.png')}\nmontage: ${join(runDir, 'montage.png')}`);
+  console.log(`demo finished in ${elapsed()}: val_acc ${val.acc.toFixed(4)}, val_auc ${val.auc.toFixed(4)}`);
+  return 0;
+}

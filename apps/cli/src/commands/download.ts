@@ -1,70 +1,62 @@
+import { discoverScans } from '@ct3d/io/dataset';
 import {
   type DatasetFile,
   datasetFileUrl,
-  discoverScans,
   type FetchDatasetResult,
   type FetchEvent,
   fetchDataset,
   MOSMEDDATA_BASE_URL,
   MOSMEDDATA_FILES,
   selectDatasetFiles,
-} from '@ct3d/io';
+} from '@ct3d/io/download';
 import { formatDuration, formatProgress } from '@ct3d/pipeline';
 import { parseCommand, parseIntOption, requireString, UsageError } from '../args.js';
-import type { Command } from '../command.js';
 import { createProgress, type ProgressSink } from '../progress.js';
 
-export const downloadCommand: Command = {
-  name: 'download',
-  summary: 'Download MosMedData zips (resumable, size-checked) and extract them into class folders',
-  usage:
-    'ct3d download --out <dir> [--set seed|full] [--files CT-0,CT-1] [--base-url URL] [--retries N] ' +
-    '[--download-only] [--list] [--json]',
-  async run(argv) {
-    const { values } = parseCommand(argv, {
-      out: { type: 'string' },
-      set: { type: 'string' },
-      files: { type: 'string' },
-      'base-url': { type: 'string' },
-      retries: { type: 'string' },
-      'download-only': { type: 'boolean' },
-      list: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    const baseUrl = values['base-url'] ?? MOSMEDDATA_BASE_URL;
-    if (!/^https?:\/\//.test(baseUrl))
-      throw new UsageError(`--base-url must be an http(s) URL, got "${baseUrl}"`);
-    if (values.list) {
-      console.log(formatList(baseUrl));
-      return 0;
-    }
-    if (values.set !== undefined && values.files !== undefined) {
-      throw new UsageError('give --set or --files, not both');
-    }
-    let files: DatasetFile[];
-    try {
-      files = selectDatasetFiles({ set: values.set, files: values.files });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    const outDir = requireString(values.out, '--out <dir>');
-    console.error(
-      `downloading ${files.map((f) => f.name).join(', ')} from ${baseUrl} into ${outDir}/downloads ` +
-        '(interrupted downloads resume when re-run)',
-    );
-    const result = await fetchDataset({
-      outDir,
-      files,
-      baseUrl,
-      extract: !values['download-only'],
-      retries: parseIntOption(values.retries, '--retries', 5),
-      onEvent: reporter(createProgress()),
-    });
-    await printSummary(result, Boolean(values['download-only']));
-    if (values.json) console.log(JSON.stringify(result));
-    return result.ok ? 0 : 1;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    out: { type: 'string' },
+    set: { type: 'string' },
+    files: { type: 'string' },
+    'base-url': { type: 'string' },
+    retries: { type: 'string' },
+    'download-only': { type: 'boolean' },
+    list: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const baseUrl = values['base-url'] ?? MOSMEDDATA_BASE_URL;
+  if (!/^https?:\/\//.test(baseUrl))
+    throw new UsageError(`--base-url must be an http(s) URL, got "${baseUrl}"`);
+  if (values.list) {
+    console.log(formatList(baseUrl));
+    return 0;
+  }
+  if (values.set !== undefined && values.files !== undefined) {
+    throw new UsageError('give --set or --files, not both');
+  }
+  let files: DatasetFile[];
+  try {
+    files = selectDatasetFiles({ set: values.set, files: values.files });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const outDir = requireString(values.out, '--out <dir>');
+  console.error(
+    `downloading ${files.map((f) => f.name).join(', ')} from ${baseUrl} into ${outDir}/downloads ` +
+      '(interrupted downloads resume when re-run)',
+  );
+  const result = await fetchDataset({
+    outDir,
+    files,
+    baseUrl,
+    extract: !values['download-only'],
+    retries: parseIntOption(values.retries, '--retries', 5),
+    onEvent: reporter(createProgress()),
+  });
+  await printSummary(result, Boolean(values['download-only']));
+  if (values.json) console.log(JSON.stringify(result));
+  return result.ok ? 0 : 1;
+}
 
 function formatList(baseUrl: string): string {
   return MOSMEDDATA_FILES.map((f) => {

@@ -7,34 +7,29 @@ import {
   type MulticlassEvaluation,
 } from '@ct3d/train';
 import { parseCommand, requireString, UsageError } from '../args.js';
-import type { Command } from '../command.js';
+import { initBackendOption } from './backend-option.js';
 
-export const evaluateCommand: Command = {
-  name: 'evaluate',
-  summary:
-    "Score a run's best model on a cache: loss, accuracy, AUC, sensitivity, specificity, confusion " +
-    '(multi-class: per-class precision/recall/F1/AUC, macro averages, k x k confusion)',
-  usage: 'ct3d evaluate --run <dir> --cache <dir> [--set all|val|train] [--json]',
-  async run(argv) {
-    const { values } = parseCommand(argv, {
-      run: { type: 'string' },
-      cache: { type: 'string' },
-      set: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const set = (values.set ?? 'all') as EvaluationSet;
-    if (!['all', 'val', 'train'].includes(set))
-      throw new UsageError(`--set must be all, val or train, got "${set}"`);
-    const run = await loadRun(requireString(values.run, '--run <dir>'));
-    const result = await evaluateRun(run, requireString(values.cache, '--cache <dir>'), { set });
-    console.log(
-      values.json
-        ? JSON.stringify(summarize(result, set))
-        : formatEvaluation(result, set, run.modelDir, run.info?.classNames),
-    );
-    return 0;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    run: { type: 'string' },
+    cache: { type: 'string' },
+    set: { type: 'string' },
+    json: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  await initBackendOption(values.backend);
+  const set = (values.set ?? 'all') as EvaluationSet;
+  if (!['all', 'val', 'train'].includes(set))
+    throw new UsageError(`--set must be all, val or train, got "${set}"`);
+  const run = await loadRun(requireString(values.run, '--run <dir>'));
+  const result = await evaluateRun(run, requireString(values.cache, '--cache <dir>'), { set });
+  console.log(
+    values.json
+      ? JSON.stringify(summarize(result, set))
+      : formatEvaluation(result, set, run.modelDir, run.info?.classNames),
+  );
+  return 0;
+}
 
 export function summarize(r: Evaluation, set: string) {
   if (isMulticlass(r)) {

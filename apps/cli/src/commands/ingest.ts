@@ -1,45 +1,28 @@
-import {
-  CLASS_PRESETS,
-  type ClassMapping,
-  discoverScans,
-  resolveClassMapping,
-  type ScanEntry,
-} from '@ct3d/io';
+import { type ClassMapping, discoverScans, resolveClassMapping, type ScanEntry } from '@ct3d/io/dataset';
 import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
 import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
-import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
 
-export const ingestCommand: Command = {
-  name: 'ingest',
-  summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
-  usage:
-    'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
-    '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--json]\n' +
-    Object.entries(CLASS_PRESETS)
-      .map(([name, p]) => `  --classes ${name}: ${p.description}`)
-      .join('\n'),
-  async run(argv) {
-    const { values, positionals } = parseCommand(argv, {
-      out: { type: 'string' },
-      size: { type: 'string' },
-      workers: { type: 'string' },
-      classes: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const dataDir = requireString(positionals[0], '<data-dir>');
-    const done = await runIngest({
-      dataDir,
-      cacheDir: requireString(values.out, '--out <cache-dir>'),
-      size: values.size ? parseSize(values.size) : [128, 128, 64],
-      workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
-      mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
-      json: Boolean(values.json),
-    });
-    return done.failed.length > 0 ? 1 : 0;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, {
+    out: { type: 'string' },
+    size: { type: 'string' },
+    workers: { type: 'string' },
+    classes: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const dataDir = requireString(positionals[0], '<data-dir>');
+  const done = await runIngest({
+    dataDir,
+    cacheDir: requireString(values.out, '--out <cache-dir>'),
+    size: values.size ? parseSize(values.size) : [128, 128, 64],
+    workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
+    mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
+    json: Boolean(values.json),
+  });
+  return done.failed.length > 0 ? 1 : 0;
+}
 
 export interface IngestRun {
   dataDir: string;

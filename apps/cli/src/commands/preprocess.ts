@@ -1,23 +1,17 @@
-import { readNifti, writeNifti } from '@ct3d/io';
+import { readNifti, writeNifti } from '@ct3d/io/node';
 import { processScan } from '@ct3d/preprocess';
 import { parseCommand, parseSize, requireString } from '../args.js';
-import type { Command } from '../command.js';
 
-export const preprocess: Command = {
-  name: 'preprocess',
-  summary: "Apply the seed's process_scan (HU window, rotate 90, trilinear resize) to one scan",
-  usage: 'ct3d preprocess <in.nii[.gz]> <out.nii.gz> [--size 128x128x64]',
-  async run(argv) {
-    const { values, positionals } = parseCommand(argv, { size: { type: 'string' } });
-    const input = requireString(positionals[0], 'input scan');
-    const output = requireString(positionals[1], 'output path');
-    const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
-    const volume = await readNifti(input);
-    if (volume.nonFinite > 0) {
-      console.error(`${input}: ${volume.nonFinite} NaN/Inf voxels replaced by the window minimum`);
-    }
-    await writeNifti(processScan(volume, { size }), output, { datatype: 'float32' });
-    console.log(`${input} -> ${output} (${size.join('x')}, float32)`);
-    return 0;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(argv, { size: { type: 'string' } });
+  const input = requireString(positionals[0], 'input scan');
+  const output = requireString(positionals[1], 'output path');
+  const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
+  const volume = await readNifti(input);
+  if (volume.nonFinite > 0) {
+    console.error(`${input}: ${volume.nonFinite} NaN/Inf voxels replaced by the window minimum`);
+  }
+  await writeNifti(processScan(volume, { size }), output, { datatype: 'float32' });
+  console.log(`${input} -> ${output} (${size.join('x')}, float32)`);
+  return 0;
+}

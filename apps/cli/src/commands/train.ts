@@ -12,71 +12,63 @@ import {
 } from '@ct3d/train';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageError } from '../args.js';
-import type { Command } from '../command.js';
 import { createProgress } from '../progress.js';
 import { parseBackend } from './backend-option.js';
 import { describeClasses, parseClassOptions } from './class-options.js';
 import { untilInterrupted } from './dashboard.js';
 
-export const train: Command = {
-  name: 'train',
-  summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
-  usage:
-    'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-    '[--seed 0] [--lr 1e-4] [--bn-momentum 0.99] [--precise-bn] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
-    '[--class-weight balanced|W0,W1,...] [--sampling balanced] [--dashboard [--port P]]\n' +
-    '       ct3d train --resume <run> [--cache <dir>] [--workers N] [--dashboard [--port P]]',
-  async run(argv) {
-    const { values } = parseCommand(argv, {
-      cache: { type: 'string' },
-      run: { type: 'string' },
-      resume: { type: 'string' },
-      epochs: { type: 'string' },
-      batch: { type: 'string' },
-      backend: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      'val-fraction': { type: 'string' },
-      'split-seed': { type: 'string' },
-      patience: { type: 'string' },
-      filters: { type: 'string' },
-      'no-augment': { type: 'boolean' },
-      'class-weight': { type: 'string' },
-      sampling: { type: 'string' },
-      dashboard: { type: 'boolean' },
-      lr: { type: 'string' },
-      'bn-momentum': { type: 'string' },
-      'precise-bn': { type: 'boolean' },
-      port: { type: 'string' },
-    });
-    const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
-    if (valFraction <= 0 || valFraction >= 1) throw new UsageError('--val-fraction must be between 0 and 1');
-    const opts: TrainFromCacheOptions = {
-      cacheDir: values.resume ? (values.cache ?? '') : requireString(values.cache, '--cache <dir>'),
-      runDir: values.resume ?? requireString(values.run, '--run <dir>'),
-      epochs: parseIntOption(values.epochs, '--epochs', 100, 1),
-      batchSize: parseIntOption(values.batch, '--batch', 2, 1),
-      backend: parseBackend(values.backend),
-      seed: parseIntOption(values.seed, '--seed', 0),
-      workers: values.workers ? parseIntOption(values.workers, '--workers', 1, 1) : undefined,
-      valFraction,
-      splitSeed: values['split-seed'] ? parseIntOption(values['split-seed'], '--split-seed', 0) : undefined,
-      patience: parseIntOption(values.patience, '--patience', 15, 1),
-      filters: values.filters ? parseFilters(values.filters) : undefined,
-      augment: !values['no-augment'],
-      ...parseClassOptions(values['class-weight'], values.sampling),
-      learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
-      batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
-      preciseBatchNorm: values['precise-bn'] === true,
-    };
-    const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
-    const end = await runTraining(
-      values.resume ? await resumeFromFlags(values.resume, values, opts) : opts,
-      live,
-    );
-    return end ? 0 : 1;
-  },
-};
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    cache: { type: 'string' },
+    run: { type: 'string' },
+    resume: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    backend: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    'val-fraction': { type: 'string' },
+    'split-seed': { type: 'string' },
+    patience: { type: 'string' },
+    filters: { type: 'string' },
+    'no-augment': { type: 'boolean' },
+    'class-weight': { type: 'string' },
+    sampling: { type: 'string' },
+    dashboard: { type: 'boolean' },
+    lr: { type: 'string' },
+    'bn-momentum': { type: 'string' },
+    'precise-bn': { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    port: { type: 'string' },
+  });
+  const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
+  if (valFraction <= 0 || valFraction >= 1) throw new UsageError('--val-fraction must be between 0 and 1');
+  const opts: TrainFromCacheOptions = {
+    cacheDir: values.resume ? (values.cache ?? '') : requireString(values.cache, '--cache <dir>'),
+    runDir: values.resume ?? requireString(values.run, '--run <dir>'),
+    epochs: parseIntOption(values.epochs, '--epochs', 100, 1),
+    batchSize: parseIntOption(values.batch, '--batch', 2, 1),
+    backend: parseBackend(values.backend),
+    seed: parseIntOption(values.seed, '--seed', 0),
+    workers: values.workers ? parseIntOption(values.workers, '--workers', 1, 1) : undefined,
+    valFraction,
+    splitSeed: values['split-seed'] ? parseIntOption(values['split-seed'], '--split-seed', 0) : undefined,
+    patience: parseIntOption(values.patience, '--patience', 15, 1),
+    filters: values.filters ? parseFilters(values.filters) : undefined,
+    augment: !values['no-augment'],
+    ...parseClassOptions(values['class-weight'], values.sampling),
+    learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
+    batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
+    preciseBatchNorm: values['precise-bn'] === true,
+  };
+  const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
+  const end = await runTraining(
+    values.resume ? await resumeFromFlags(values.resume, values, opts) : opts,
+    live,
+    { verbose: values.verbose === true },
+  );
+  return end ? 0 : 1;
+}
 
 function parseFilters(text: string): number[] {
   const filters = text.split(',').map(Number);
@@ -88,8 +80,13 @@ function parseFilters(text: string): number[] {
 
 type RunEnd = Extract<TrainEvent, { type: 'runEnd' }>;
 
+export interface LogOptions {
+  /** Also print why faster backends were not used. */
+  verbose?: boolean;
+}
+
 /** Prints a run's stream as the seed's verbose=2 log plus a progress bar inside each epoch. */
-export function logTraining(events$: Observable<TrainEvent>): void {
+export function logTraining(events$: Observable<TrainEvent>, opts: LogOptions = {}): void {
   const progress = createProgress();
   let epochStart = performance.now();
   let steps = 0;
@@ -99,6 +96,10 @@ export function logTraining(events$: Observable<TrainEvent>): void {
         steps = e.stepsPerEpoch ?? 0;
         const why = e.settings.backendDetail;
         console.log(`backend: ${e.backend}${typeof why === 'string' ? ` (${why})` : ''}`);
+        const rejected = e.settings.backendRejected;
+        if (opts.verbose && Array.isArray(rejected) && rejected.length > 0) {
+          console.log(`not used: ${rejected.join('; ')}`);
+        }
         console.log(`${e.epochs} epochs of ${steps} steps; run folder ${e.runDir ?? '-'}`);
         if (e.resumed)
           console.log(`resuming after epoch ${e.resumed.epoch} (weights, optimizer, history restored)`);
@@ -139,10 +140,11 @@ export function logTraining(events$: Observable<TrainEvent>): void {
 export async function runTraining(
   opts: TrainFromCacheOptions,
   live?: { port: number },
+  log: LogOptions = {},
 ): Promise<RunEnd | undefined> {
   const events$ = trainFromCache(opts);
   const recorder = recordRun(opts.runDir, events$);
-  logTraining(events$);
+  logTraining(events$, log);
   const board = live
     ? await startDashboard({
         runsDir: dirname(resolve(opts.runDir)),

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deflateRawSync, gzipSync } from 'node:zlib';
-import { encodeNifti } from '../nifti-write.js';
+import { encodeNifti } from '../nifti-encode.js';
 import { synthesizeChestCT } from '../synthetic.js';
 import { crc32Update } from './crc32.js';
 

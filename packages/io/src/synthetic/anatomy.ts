@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../rng.js';
+import { createRng, type Rng } from '@ct3d/core';
 import { growVesselTrees, type VesselSegment } from './vessels.js';
 
 /** HU values of the tissues drawn (before noise). */

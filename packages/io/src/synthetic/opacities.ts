@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../rng.js';
+import { createRng, type Rng } from '@ct3d/core';
 import type { Anatomy, Opacity } from './anatomy.js';
 import { renderSlice } from './render-slice.js';
 

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.js';
+import type { Rng } from '@ct3d/core';
 import type { Anatomy } from './anatomy.js';
 
 /** A straight vessel piece: x, y in pixels, z in mm, radius in pixels, brightness in HU. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
-import { writeNifti } from '@ct3d/io';
+import { writeNifti } from '@ct3d/io/node';
 import { describeError, processBytes } from '../scan-work.js';
 import type { IngestResult, IngestTask } from '../tasks.js';
 

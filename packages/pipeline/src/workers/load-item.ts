@@ -1,5 +1,6 @@
 import { randomRotation } from '@ct3d/augment';
-import { createRng, readNifti } from '@ct3d/io';
+import { createRng } from '@ct3d/core';
+import { readNifti } from '@ct3d/io/node';
 import { move } from 'piscina';
 import { toChannelsLast } from '../layout.js';
 import type { LoadItemTask } from '../tasks.js';

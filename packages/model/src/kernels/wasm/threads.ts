@@ -46,16 +46,25 @@ function waitFor(w: ConvWorker, index: number, what: string): void {
   }
 }
 
-function startWorker(): ConvWorker {
-  // The worker is TypeScript: load it through tsx's ESM API (the repo runs TS without a build step).
+/**
+ * The worker's source: the built `conv-worker.js` beside this file, or, when running from the TypeScript
+ * sources in this repository, `conv-worker.ts` loaded through tsx's ESM API (a dev dependency).
+ */
+function workerImport(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = JSON.stringify(new URL(`./conv-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href);
+  if (!fromSource) return `import(${entry})`;
   const tsxApi = createRequire(import.meta.url)
     .resolve('tsx/esm/api')
     .replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./conv-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((m) => { m.register(); return import(${entry}); })`;
+}
+
+function startWorker(): ConvWorker {
+  // A failed import is reported through the shared error buffer: the main thread is blocked in Atomics.wait.
   const code = [
     "const { workerData } = require('node:worker_threads');",
-    `import(${JSON.stringify(pathToFileURL(tsxApi).href)})`,
-    `.then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
+    workerImport(),
     '.catch((e) => { const v = new Uint8Array(workerData.errSab); v.set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, 4000));',
     'const c = new Int32Array(workerData.ctrlSab); Atomics.store(c, 1, 2); Atomics.notify(c, 1); });',
   ].join('\n');

@@ -11,7 +11,7 @@ const SOFTWARE_PATTERN = /llvmpipe|lavapipe|swiftshader|software|\bcpu\b/i;
 type DawnModule = { create(options: string[]): GPU; globals: object };
 
 /** Dawn options, e.g. CT3D_WEBGPU_FLAGS="enable-dawn-features=disable_robustness" (comma lists allowed). */
-function dawnOptions(): string[] {
+export function dawnOptions(): string[] {
   const raw = process.env.CT3D_WEBGPU_FLAGS?.trim();
   return raw ? raw.split(/\s+/) : [];
 }
@@ -51,9 +51,15 @@ async function createOnce(): Promise<WebGPUInfo> {
       'webgpu: no WebGPU adapter (Dawn found no Vulkan device; on a CPU-only machine install lavapipe: mesa-vulkan-drivers >= 23)',
     );
   }
-  const info = adapter.info;
+  return classifyAdapter(
+    adapter.info,
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+  );
+}
+
+/** Names an adapter and tells whether it is a software rasterizer (slower than the wasm kernels). */
+export function classifyAdapter(info: GPUAdapterInfo, fallback: boolean): WebGPUInfo {
   const adapterName = describeAdapter(info);
-  const fallback = (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
   const software = fallback || info.architecture === 'software' || SOFTWARE_PATTERN.test(adapterName);
   return { adapter: adapterName, software };
 }

@@ -1,0 +1,4 @@
+// @ct3d/io/synthetic: MosMedData-like synthetic chest CTs. synthesizeChestCT is pure (browser too);
+// writeSyntheticDataset writes class folders of .nii.gz files (Node).
+export { type SynthesizeOptions, synthesizeChestCT } from '../synthetic.js';
+export { type SyntheticDatasetOptions, writeSyntheticDataset } from '../synthetic-dataset.js';

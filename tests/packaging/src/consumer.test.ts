@@ -1,0 +1,65 @@
+// The packages as a user's own Node project uses them: installed from their tarballs, run with plain node.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { preprocessBytes } from '../consumer/preprocess-bytes.mjs';
+import { runJson, runNode } from './run-node.js';
+
+const { dir } = inject('consumer');
+
+describe('packed packages in an empty project (plain node)', () => {
+  beforeAll(async () => {
+    await runJson(dir, ['make-scan.mjs', 'scan.nii.gz']);
+  });
+
+  it('reads and preprocesses a NIfTI file exactly as the workspace sources do', async () => {
+    const got = await runJson<ReturnType<typeof preprocessBytes>>(dir, [
+      'node-preprocess.mjs',
+      'scan.nii.gz',
+    ]);
+    const want = preprocessBytes(new Uint8Array(await readFile(join(dir, 'scan.nii.gz'))));
+    expect(got.sourceShape).toEqual([64, 64, 18]);
+    expect(got.shape).toEqual([24, 20, 12]);
+    expect(got.processed).toEqual(want.processed);
+    expect(got.rotated).toEqual(want.rotated);
+  });
+
+  it('ingests a folder through the worker pool (built .js workers, no tsx)', async () => {
+    const r = await runJson<{ scans: number; ingested: number; failed: unknown[]; entries: number }>(dir, [
+      'ingest-folder.mjs',
+      'data',
+      'cache',
+    ]);
+    expect(r).toEqual({ scans: 6, ingested: 6, failed: [], entries: 6 });
+  });
+
+  it("initBackend('auto') picks wasm silently, trains a step, and a saved model reloads equal", async () => {
+    const r = await runNode(dir, ['train-step.mjs', 'model']);
+    expect(r.code, r.stderr).toBe(0);
+    // No warning, no Dawn message from probing the (software) WebGPU adapter, no tfjs banner.
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout.trim()) as { backend: string; loss: number; maxDiff: number };
+    expect(out.backend).toBe('wasm');
+    expect(Number.isFinite(out.loss)).toBe(true);
+    expect(out.maxDiff).toBe(0);
+  });
+
+  it('ships only built code: no test files, test helpers or vitest in any dist', async () => {
+    const root = join(dir, 'node_modules', '@ct3d');
+    const files: string[] = [];
+    for (const pkg of await readdir(root)) {
+      for (const e of await readdir(join(root, pkg), { recursive: true, withFileTypes: true })) {
+        if (e.isFile()) files.push(join(e.parentPath, e.name));
+      }
+    }
+    expect(files.length).toBeGreaterThan(100);
+    expect(
+      files.filter((f) => /\.test\.|[/\\]test-[^/\\]*$|[/\\]testing\.|\.ts$/.test(f) && !f.endsWith('.d.ts')),
+    ).toEqual([]);
+    const withVitest: string[] = [];
+    for (const f of files.filter((f) => f.endsWith('.js'))) {
+      if ((await readFile(f, 'utf8')).includes("from 'vitest'")) withVitest.push(f);
+    }
+    expect(withVitest).toEqual([]);
+  });
+});

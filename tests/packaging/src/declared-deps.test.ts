@@ -1,0 +1,64 @@
+// Each package declares exactly what it imports: run-time imports in `dependencies`, test-only ones in
+// `devDependencies`, nothing unused; only dist ships, with no test helper in it.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PUBLISHED, REPO } from './consumer-project.js';
+
+const TEST_FILE = /\.test\.ts$|(^|\/)test-[^/]*(\/|$)|(^|\/)testing\.ts$/;
+/** Packages a package may declare without importing them: types-only packages, tools run by scripts. */
+const TOOLS = new Set(['tsx', 'vitest', 'typescript', 'esbuild', 'playwright-core']);
+
+async function sourceFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await sourceFiles(path)));
+    else if (/\.(ts|js|mjs)$/.test(e.name)) out.push(path);
+  }
+  return out;
+}
+
+/** Bare package names the files import or resolve (static and dynamic imports, `require.resolve`). */
+async function importedPackages(files: string[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    const specifiers =
+      /(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+'([^'.][^']*)'|(?:import|resolve)\('([^'.][^']*)'\)/g;
+    for (const m of text.matchAll(specifiers)) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith('node:')) continue;
+      names.add(
+        spec
+          .split('/')
+          .slice(0, spec.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
+    }
+  }
+  return names;
+}
+
+describe('declared dependencies', () => {
+  for (const folder of PUBLISHED) {
+    it(`${folder}: dependencies = run-time imports; devDependencies cover the tests`, async () => {
+      const root = join(REPO, folder);
+      const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+      const all = await sourceFiles(join(root, 'src'));
+      const runtime = all.filter((f) => !TEST_FILE.test(relative(root, f)));
+      const used = await importedPackages(runtime);
+      // tsx loads the TypeScript workers only when running from this repository's sources: a dev dependency.
+      used.delete('tsx');
+      // tsx loads the TypeScript workers only when running from this repository's sources: a dev dependency.
+      used.delete('tsx');
+      const deps = Object.keys(pkg.dependencies ?? {});
+      // '@tensorflow/tfjs-node(-gpu)' are optional: loaded by a computed specifier, never declared.
+      expect(deps.sort()).toEqual([...used].sort());
+      const testUsed = await importedPackages(all.filter((f) => TEST_FILE.test(relative(root, f))));
+      const declared = new Set([...deps, ...Object.keys(pkg.devDependencies ?? {}), ...TOOLS]);
+      expect([...testUsed].filter((n) => !declared.has(n) && n !== pkg.name)).toEqual([]);
+      expect(pkg.files).toEqual(folder === 'apps/dashboard' ? ['dist', 'public'] : ['dist']);
+    });
+  }
+});
