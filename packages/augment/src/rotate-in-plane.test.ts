@@ -8,7 +8,7 @@ describe('rotateInPlane', () => {
       it(`matches scipy rotate(${a.angle}, order=${a.order}) + clip on ${c.name} ${c.input.shape.join('x')}`, () => {
         const out = rotateInPlane(c.input, a.angle, { order: a.order });
         expect(out.shape).toEqual(c.input.shape);
-        expect(maxAbsDiff(out.data, a.data)).toBeLessThanOrEqual(1e-3);
+        expect(maxAbsDiff(out.data, a.data)).toBeLessThanOrEqual(1e-6);
       });
     }
   }

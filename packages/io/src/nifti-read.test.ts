@@ -69,13 +69,13 @@ describe('readNifti on a real chest CT (LungPET-CT-Dx A0002, as MosMedData lays 
 
 describe('golden inputs (nibabel get_fdata, then the seed HU window -1000..400 -> 0..1)', () => {
   for (const g of GOLDEN) {
-    it(`${g.input} decodes to the golden normalised volume within 1e-4`, async () => {
+    it(`${g.input} decodes to the golden normalised volume within 1e-6`, async () => {
       const vol = await readNifti(fixturePath(g.input));
       expect(vol.shape).toEqual(g.shape);
       expect(vol.datatype).toBe(g.datatype);
       const golden = readF32Fixture(`${g.name}.normalized.f32`);
       expect(vol.data.length).toBe(golden.length);
-      expect(maxAbsDiff(normalizeLikeSeed(vol.data), golden)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(normalizeLikeSeed(vol.data), golden)).toBeLessThanOrEqual(1e-6);
     });
   }
 

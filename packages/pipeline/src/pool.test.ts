@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerPool, workerExecArgv } from './pool.js';
+import { createWorkerPool } from './pool.js';
 
 const standIn = new URL('./test-support/stand-in-worker.ts', import.meta.url);
 
@@ -19,13 +19,6 @@ describe('createWorkerPool', () => {
     } finally {
       await pool.close();
     }
-  });
-
-  it('uses the tsx loader only for TypeScript worker files', () => {
-    expect(workerExecArgv('/a/worker.js')).toEqual([]);
-    const args = workerExecArgv('/a/worker.ts');
-    expect(args[0]).toBe('--import');
-    expect(decodeURIComponent(args[1])).toMatch(/^data:text\/javascript,.*tsx.*register\(\)/);
   });
 
   it('rejects a bad worker count', () => {

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { siblingModule, workerExecArgv } from '@ct3d/core/node';
 import { Piscina } from 'piscina';
 import type { IngestResult, IngestTask, LoadItemTask } from './tasks.js';
 
@@ -26,42 +24,18 @@ export interface WorkerPoolOptions {
   idleTimeout?: number;
 }
 
-const here = import.meta.url;
-
-/**
- * Node flags a worker needs to run `file`. TypeScript workers register tsx's ESM hooks first: on Node 20
- * `--import tsx` is a no-op inside worker threads (tsx only self-registers on the main thread there), so the
- * worker imports tsx's `esm/api` and calls `register()` itself. tsx is resolved from this package.
- */
-export function workerExecArgv(file: string): string[] {
-  if (!/\.[mc]?ts$/.test(file)) return [];
-  const require = createRequire(here);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = require(pkgPath) as { exports: Record<string, { import?: { default?: string } }> };
-  const api = pkg.exports['./esm/api']?.import?.default;
-  if (!api) throw new Error(`${pkgPath}: no "./esm/api" import export; cannot run TypeScript workers`);
-  const apiUrl = pathToFileURL(join(dirname(pkgPath), api)).href;
-  const code = `import{register}from${JSON.stringify(apiUrl)};register();`;
-  return ['--import', `data:text/javascript,${encodeURIComponent(code)}`];
-}
-
-function defaultWorkerFile(): string {
-  const ext = extname(fileURLToPath(here)) || '.js';
-  return new URL(`./workers/entry${ext}`, here).href;
-}
-
 export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
   const threads = opts.workers ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`createWorkerPool: workers must be an integer >= 1, got ${opts.workers}`);
   }
-  const filename = opts.filename ? String(opts.filename) : defaultWorkerFile();
+  const filename = String(opts.filename ?? siblingModule(import.meta.url, 'workers/entry'));
   const piscina = new Piscina({
     filename,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: opts.idleTimeout ?? Number.POSITIVE_INFINITY,
-    execArgv: workerExecArgv(filename.startsWith('file:') ? fileURLToPath(filename) : filename),
+    execArgv: workerExecArgv(filename),
   });
   // A worker that dies (e.g. its module fails to load) also rejects the task it was running, which is where
   // callers see the error; without a listener Piscina's 'error' event would crash the process instead.

@@ -1,6 +1,7 @@
 // Parity (max abs diff vs the scipy golden fixtures) and single-core speed of processScan.
 // Run: cd packages/preprocess && npx tsx bench/report.ts [--runs 10]
 
+import { timeRuns } from '@ct3d/test-support';
 import { normalizeHU, processScan, resizeTrilinear, rotate90 } from '../src/index.js';
 import { goldenCases, maxAbsDiff, readF32 } from '../test/golden.js';
 import { f32Volume, goldenInput, randomHU } from '../test/volumes.js';
@@ -22,20 +23,7 @@ for (const c of goldenCases()) {
 }
 
 const scan = randomHU([512, 512, 40], 1, -1024, 1500);
-const time = (f: () => unknown) => {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    f();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  const med = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1].toFixed(1);
-  return `wall median ${med(wall)} ms (min ${Math.min(...wall).toFixed(1)}), cpu median ${med(cpu)} ms`;
-};
+const time = (f: () => unknown) => timeRuns(runs, f);
 const fusedDiff = maxAbsDiff(
   processScan(scan).data,
   resizeTrilinear(rotate90(normalizeHU(scan)), [128, 128, 64]).data,

@@ -2,10 +2,9 @@
 // takes the last floor(n/2) samples of each conv call while the main thread does the rest. Kernels are
 // synchronous, so the main thread blocks on Atomics.wait for the worker (never the other way round).
 
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { siblingModule, workerPreload } from '@ct3d/core/node';
 import { blockForwardInto } from './block-core.js';
 import { type ConvJobKind, jobSizes } from './conv-job.js';
 import { type ConvGeom, convFilterGrad, convForwardInto, convInputGradInto } from './conv3d-core.js';
@@ -46,25 +45,16 @@ function waitFor(w: ConvWorker, index: number, what: string): void {
   }
 }
 
-/**
- * The worker's source: the built `conv-worker.js` beside this file, or, when running from the TypeScript
- * sources in this repository, `conv-worker.ts` loaded through tsx's ESM API (a dev dependency).
- */
-function workerImport(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = JSON.stringify(new URL(`./conv-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href);
-  if (!fromSource) return `import(${entry})`;
-  const tsxApi = createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/\.cjs$/, '.mjs');
-  return `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((m) => { m.register(); return import(${entry}); })`;
-}
-
 function startWorker(): ConvWorker {
+  const entry = siblingModule(import.meta.url, 'conv-worker').href;
+  const preload = workerPreload(entry);
+  const load = preload
+    ? `import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry)}))`
+    : `import(${JSON.stringify(entry)})`;
   // A failed import is reported through the shared error buffer: the main thread is blocked in Atomics.wait.
   const code = [
     "const { workerData } = require('node:worker_threads');",
-    workerImport(),
+    load,
     '.catch((e) => { const v = new Uint8Array(workerData.errSab); v.set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, 4000));',
     'const c = new Int32Array(workerData.ctrlSab); Atomics.store(c, 1, 2); Atomics.notify(c, 1); });',
   ].join('\n');
