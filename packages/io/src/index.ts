@@ -30,6 +30,7 @@ export {
   readNifti,
 } from './nifti-read.js';
 export { encodeNifti, type WriteNiftiOptions, writeNifti } from './nifti-write.js';
+export { printable } from './printable.js';
 export { createRng, mixSeed, type Rng } from './rng.js';
 export { type SynthesizeOptions, synthesizeChestCT } from './synthetic.js';
 export { type SyntheticDatasetOptions, writeSyntheticDataset } from './synthetic-dataset.js';
