@@ -22,12 +22,15 @@ export { type DatatypeName, SUPPORTED_DATATYPES } from './nifti-datatypes.js';
 export { NiftiError } from './nifti-errors.js';
 export type { NiftiHeader } from './nifti-header.js';
 export {
+  claimedNiftiSize,
   DEFAULT_MAX_BYTES,
   decodeNifti,
   describeNonFinite,
+  MIN_SCAN_EXTENT,
   type NiftiVolume,
   type ReadNiftiOptions,
   readNifti,
+  readRegularFile,
 } from './nifti-read.js';
 export { encodeNifti, type WriteNiftiOptions, writeNifti } from './nifti-write.js';
 export { printable } from './printable.js';
