@@ -54,7 +54,7 @@ describe('files that are not regular files', () => {
 });
 
 describe('memory bounded by the size the header claims, before inflating', () => {
-  it('reads the claimed size from the first KiB of a gzip', () => {
+  it('reads the claimed size from the first 4 KiB of a gzip', () => {
     expect(claimedNiftiSize(gzipSync(int16([8, 4, 2])))).toEqual({ bytes: 352 + 64 * 2, voxels: 64 });
     expect(claimedNiftiSize(gzipSync(claiming([1024, 1024, 500])))?.bytes).toBe(352 + 1024 * 1024 * 500 * 2);
     expect(claimedNiftiSize(gzipSync(new Uint8Array(4096)))).toBeUndefined();

@@ -30,8 +30,8 @@ export interface ReadNiftiOptions {
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 /** Fewest voxels per axis of a CT scan worth resizing to a training volume: less is a 2D image or a stub. */
 export const MIN_SCAN_EXTENT = 4;
-/** Compressed bytes inflated to read a gzip's NIfTI header (at most ~1 MiB of output even for a bomb). */
-const HEAD_INPUT_BYTES = 1024;
+/** Compressed bytes inflated to read a gzip's NIfTI header (at most ~4 MiB of output even for a bomb). */
+const HEAD_INPUT_BYTES = 4096;
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -57,7 +57,7 @@ function gunzip(bytes: Uint8Array, file: string, maxBytes: number, claimed?: num
 }
 
 /**
- * The size of the uncompressed NIfTI whose start is `head` (plain, or gzip: only its first KiB is inflated),
+ * The size of the uncompressed NIfTI whose start is `head` (plain, or gzip: only its first 4 KiB are inflated),
  * as its header claims: `bytes` = vox_offset + voxels x bytes per voxel. Undefined when the header cannot be
  * read from `head`. Lets a reader bound memory by the output's size before it decompresses anything.
  */
