@@ -171,8 +171,12 @@ describe('MemoryBudget', () => {
     const budget = new MemoryBudget(100);
     const order: string[] = [];
     const a = await budget.acquire(60);
-    const b = budget.acquire(50).then((release) => (order.push('b'), release));
-    const c = budget.acquire(10).then((release) => (order.push('c'), release));
+    const granted = (name: string) => (release: () => void) => {
+      order.push(name);
+      return release;
+    };
+    const b = budget.acquire(50).then(granted('b'));
+    const c = budget.acquire(10).then(granted('c'));
     await new Promise((r) => setTimeout(r, 5));
     expect(order).toEqual([]);
     expect(budget.used).toBe(60);
