@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readNifti } from '@ct3d/io';
+import { MIN_SCAN_EXTENT, readNifti } from '@ct3d/io';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
@@ -53,7 +53,8 @@ export interface ScanPrediction {
 /** Preprocesses one scan as ingest does (size from the model) and predicts it: the seed's last cell. */
 export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
   const size = modelInputShape(run.model);
-  const volume = processScan(await readNifti(scanPath), { size });
+  // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
+  const volume = processScan(await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT }), { size });
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   if (probabilities.length === 2 && outputUnits(run.model) === 1) {
