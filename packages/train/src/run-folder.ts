@@ -1,4 +1,4 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIN_SCAN_EXTENT, readNifti } from '@ct3d/io';
 import { loadModel, type tf } from '@ct3d/model';
@@ -6,6 +6,7 @@ import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { formatPrediction, formatPredictions } from './format.js';
+import { readJsonFile } from './json-file.js';
 import { outputUnits } from './multiclass.js';
 import { RUN_FILE, type RunInfo } from './run-from-cache.js';
 import { modelInputShape, predictProbabilities } from './step.js';
@@ -32,7 +33,7 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
   if (found.length === 0)
     throw new Error(`${runDir}: no trained model (neither best/ nor model/ holds model.json)`);
   const infoPath = join(runDir, RUN_FILE);
-  const info = (await exists(infoPath)) ? (JSON.parse(await readFile(infoPath, 'utf8')) as RunInfo) : null;
+  const info = (await exists(infoPath)) ? ((await readJsonFile(infoPath)) as RunInfo) : null;
   return { model: await loadModel(found[0]), modelDir: found[0], info };
 }
 
