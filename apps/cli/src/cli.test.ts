@@ -174,9 +174,15 @@ describe('ct3d with class presets', () => {
     expect(
       (await ct3d('synth', synth, '--per-class', '3', '--size', '32', '--slices', '8:9', '--seed', '2')).code,
     ).toBe(0);
+    // CT-2 gets scans of its own: copies of CT-1's bytes would be refused as duplicates across classes.
+    const synthB = join(dir, 'synth3b');
+    expect(
+      (await ct3d('synth', synthB, '--per-class', '3', '--size', '32', '--slices', '8:9', '--seed', '3'))
+        .code,
+    ).toBe(0);
     await cp(join(synth, 'CT-0'), join(data, 'CT-0'), { recursive: true });
     await cp(join(synth, 'CT-23'), join(data, 'CT-1'), { recursive: true });
-    await cp(join(synth, 'CT-23'), join(data, 'CT-2'), { recursive: true });
+    await cp(join(synthB, 'CT-23'), join(data, 'CT-2'), { recursive: true });
 
     const binary = await ct3d(
       'ingest',

@@ -31,6 +31,15 @@ function sameToken(given: string, expected: string): boolean {
 
 export const TOKEN_COOKIE = 'ct3d_dashboard_token';
 
+/** A cookie value percent-decoded; malformed encoding is kept as sent (it then simply fails to match). */
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** The token a request carries: ?token=, Authorization: Bearer, or the cookie set on first visit. */
 export function requestToken(req: IncomingMessage, url: URL): { token?: string; fromQuery: boolean } {
   const q = url.searchParams.get('token');
@@ -39,7 +48,7 @@ export function requestToken(req: IncomingMessage, url: URL): { token?: string; 
   if (auth?.startsWith('Bearer ')) return { token: auth.slice(7), fromQuery: false };
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return { token: decodeURIComponent(v.join('=')), fromQuery: false };
+    if (k === TOKEN_COOKIE) return { token: decodeCookie(v.join('=')), fromQuery: false };
   }
   return { fromQuery: false };
 }

@@ -42,9 +42,11 @@ export class RunLog {
   ) {}
 
   append(event: DashboardEvent): StoredEvent {
+    // Serialised first: an event JSON cannot hold (a BigInt, a cycle) throws here, before it is stored.
+    const line = `${toJson(event)}\n`;
     const stored = { id: this.events.length, event };
     this.events.push(stored);
-    if (this.jsonlPath) this.persist(`${toJson(event)}\n`);
+    if (this.jsonlPath) this.persist(line);
     for (const l of this.listeners) l(stored);
     return stored;
   }

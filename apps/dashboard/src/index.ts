@@ -78,6 +78,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     );
     server.listen(opts.port ?? 0, host, resolve);
   });
+  // Once listening, a server error (e.g. EMFILE on accept) is reported, never thrown into a training run.
+  server.on('error', (err) => console.error(`dashboard: server error: ${err.message}`));
   const port = (server.address() as AddressInfo).port;
   const shown = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shown}:${port}/${opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''}`;

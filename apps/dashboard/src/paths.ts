@@ -1,10 +1,9 @@
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, sep } from 'node:path';
+import { isAbsolute } from 'node:path';
 
 /** A request for a path the dashboard refuses to serve; `status` is the HTTP code to answer with. */
 export class PathRefused extends Error {
   constructor(
-    readonly status: 403 | 404,
+    readonly status: 403 | 404 | 413,
     readonly reason: string,
   ) {
     super(reason);
@@ -34,26 +33,8 @@ export function decodeSegments(rawSegments: readonly string[]): string[] {
   });
 }
 
-/**
- * Resolves `segments` under `root` and returns the real path of an existing regular file, refusing
- * (403) when the real path — after following symlinks — lies outside the real root.
- */
-export async function resolveInside(root: string, segments: readonly string[]): Promise<string> {
-  const realRoot = await realpath(root);
-  let real: string;
-  try {
-    real = await realpath(join(realRoot, ...segments));
-  } catch {
-    throw new PathRefused(404, 'not found');
-  }
-  if (!real.startsWith(realRoot + sep)) throw new PathRefused(403, 'outside the served folder');
-  const st = await stat(real);
-  if (!st.isFile()) throw new PathRefused(404, 'not a file');
-  return real;
-}
-
-/** Same check for a relative path stored in a file we trust less than our own code (e.g. a manifest). */
-export async function resolveRelativeInside(root: string, relative: string): Promise<string> {
+/** The checked segments of a relative path stored in a file we trust less than our own code (a manifest). */
+export function relativeSegments(relative: string): string[] {
   if (isAbsolute(relative)) throw new PathRefused(403, 'absolute path');
-  return resolveInside(root, decodeSegments(relative.split(/[/\\]/).map(encodeURIComponent)));
+  return decodeSegments(relative.split(/[/\\]/).map(encodeURIComponent));
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import type { Observable, Subscription } from 'rxjs';
 import {
@@ -9,6 +9,8 @@ import {
   parseEventsJsonl,
   RunLog,
 } from './events.js';
+import { READ_LIMITS, readGuardedTextIfPresent } from './guarded-read.js';
+import { HttpError } from './http-error.js';
 import { decodeSegments, PathRefused } from './paths.js';
 
 export interface RunSummary {
@@ -20,20 +22,20 @@ export interface RunSummary {
   events: number;
 }
 
-async function readJson(path: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
+/** A run file's text parsed by `parse`; a parse failure is a 500 naming the run and file, not the disk path. */
+function parseRunFile<T>(
+  run: string,
+  file: string,
+  text: string,
+  parse: (text: string, name: string) => T,
+): T {
+  const name = `run ${run}: ${file}`;
   try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${path}: not valid JSON`);
+    return parse(text, name);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new HttpError(500, message.startsWith(name) ? message : `${name}: not valid JSON`);
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** The live run (if any) plus the finished runs found as sub-folders of `runsDir`. */
@@ -44,6 +46,8 @@ export class RunStore {
   constructor(
     readonly runsDir: string,
     private readonly writeEventLog: boolean,
+    /** Where a fault of the live feed is reported (one line); the trainer's stream never sees it. */
+    private readonly logLine: (line: string) => void = (line) => console.error(line),
   ) {}
 
   /**
@@ -64,21 +68,32 @@ export class RunStore {
       return log;
     };
     if (name) ensure();
+    // A throw inside an RxJS subscriber is rethrown asynchronously and would end the training process:
+    // whatever goes wrong here (an event that cannot be serialised, a bad run name) is logged, not thrown.
+    const safely = (what: string, body: () => void) => {
+      try {
+        body();
+      } catch (err) {
+        this.logLine(`dashboard: live run event (${what}) dropped: ${(err as Error).message}`);
+      }
+    };
     this.subscriptions.push(
       events$.subscribe({
-        next: (e) => {
-          if (isEvent(e)) ensure(e).append(e);
-        },
-        error: (err: unknown) => {
-          const l = ensure();
-          const failure: EventRecord = {
-            type: 'error',
-            message: err instanceof Error ? err.message : String(err),
-          };
-          l.append(failure);
-          l.finish();
-        },
-        complete: () => ensure().finish(),
+        next: (e) =>
+          safely(isEvent(e) ? e.type : 'not an event', () => {
+            if (isEvent(e)) ensure(e).append(e);
+          }),
+        error: (err: unknown) =>
+          safely('error', () => {
+            const l = ensure();
+            const failure: EventRecord = {
+              type: 'error',
+              message: err instanceof Error ? err.message : String(err),
+            };
+            l.append(failure);
+            l.finish();
+          }),
+        complete: () => safely('complete', () => ensure().finish()),
       }),
     );
   }
@@ -110,7 +125,7 @@ export class RunStore {
   async runDir(name: string): Promise<string> {
     decodeSegments([encodeURIComponent(name)]);
     const root = await realpath(this.runsDir);
-    const dir = await realpath(join(root, name)).catch(() => {
+    const dir = await realpath(join(root, name)).catch((): never => {
       throw new PathRefused(404, `no run ${name}`);
     });
     if (!dir.startsWith(root + sep)) throw new PathRefused(403, 'run outside the runs folder');
@@ -128,23 +143,29 @@ export class RunStore {
 
   private async loadFinished(name: string): Promise<{ log: RunLog; source: RunSummary['source'] }> {
     const dir = await this.runDir(name);
+    // Through the guarded read: a symlinked events.jsonl pointing out of the run folder is refused.
+    const read = (file: string) => readGuardedTextIfPresent(dir, [file], READ_LIMITS.json);
     let events: EventRecord[];
     let source: RunSummary['source'];
-    if (await exists(join(dir, 'events.jsonl'))) {
-      const file = join(dir, 'events.jsonl');
-      events = parseEventsJsonl(await readFile(file, 'utf8'), file);
+    const jsonl = await read('events.jsonl');
+    const historyText = jsonl === undefined ? await read('history.json') : undefined;
+    if (jsonl !== undefined) {
+      events = parseRunFile(name, 'events.jsonl', jsonl, parseEventsJsonl);
       source = 'events.jsonl';
-    } else if (await exists(join(dir, 'history.json'))) {
-      const history = await readJson(join(dir, 'history.json'));
+    } else if (historyText !== undefined) {
+      const history = parseRunFile(name, 'history.json', historyText, (t): unknown => JSON.parse(t));
       if (typeof history !== 'object' || history === null || Array.isArray(history)) {
-        throw new Error(`${join(dir, 'history.json')}: expected an object of metric arrays`);
+        throw new HttpError(500, `run ${name}: history.json: expected an object of metric arrays`);
       }
-      const metricsFile = join(dir, 'metrics.json');
-      const metrics = (await exists(metricsFile)) ? await readJson(metricsFile) : undefined;
+      const metricsText = await read('metrics.json');
+      const metrics =
+        metricsText === undefined
+          ? undefined
+          : parseRunFile(name, 'metrics.json', metricsText, (t): unknown => JSON.parse(t));
       events = eventsFromHistory(history as Record<string, unknown>, metrics);
       source = 'history.json';
     } else {
-      throw new PathRefused(404, `${dir}: neither events.jsonl nor history.json`);
+      throw new PathRefused(404, `run ${name}: neither events.jsonl nor history.json`);
     }
     const log = new RunLog(name, false);
     for (const e of events) log.append(e);

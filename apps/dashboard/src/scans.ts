@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { rotateInPlane } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
-import { readNifti } from '@ct3d/io/node';
-import { PathRefused, resolveRelativeInside } from './paths.js';
+import { decodeNifti } from '@ct3d/io';
+import { READ_LIMITS, readGuarded } from './guarded-read.js';
+import { HttpError } from './http-error.js';
+import { PathRefused, relativeSegments } from './paths.js';
 
 /** The fields of @ct3d/pipeline's CacheEntry that the dashboard shows. */
 export interface ScanInfo {
@@ -24,21 +24,21 @@ export class ScanStore {
   ) {}
 
   async list(): Promise<ScanInfo[]> {
-    const file = join(this.cacheDir, 'manifest.json');
+    const bytes = await readGuarded(this.cacheDir, ['manifest.json'], READ_LIMITS.json);
     let manifest: unknown;
     try {
-      manifest = JSON.parse(await readFile(file, 'utf8'));
+      manifest = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
-      throw new Error(`${file}: ${(err as Error).message}`);
+      throw new HttpError(500, `cache manifest.json: ${(err as Error).message}`);
     }
-    const entries = (manifest as { entries?: unknown }).entries;
-    if (!Array.isArray(entries)) throw new Error(`${file}: no "entries" array`);
+    const entries = (manifest as { entries?: unknown } | null)?.entries;
+    if (!Array.isArray(entries)) throw new HttpError(500, 'cache manifest.json: no "entries" array');
     return entries.map((e: ScanInfo) => ({
-      id: String(e.id),
-      file: String(e.file),
-      label: Number(e.label),
-      className: String(e.className),
-      shape: e.shape,
+      id: String(e?.id),
+      file: String(e?.file),
+      label: Number(e?.label),
+      className: String(e?.className),
+      shape: e?.shape,
     }));
   }
 
@@ -62,6 +62,12 @@ export class ScanStore {
   private async load(id: string): Promise<Volume> {
     const entry = (await this.list()).find((e) => e.id === id);
     if (!entry) throw new PathRefused(404, `no scan ${id} in the cache`);
-    return readNifti(await resolveRelativeInside(this.cacheDir, entry.file));
+    const segments = relativeSegments(entry.file);
+    const bytes = await readGuarded(this.cacheDir, segments, READ_LIMITS.scan);
+    try {
+      return decodeNifti(bytes, { name: segments.join('/'), maxBytes: READ_LIMITS.scan });
+    } catch (err) {
+      throw new HttpError(500, `cache ${(err as Error).message}`);
+    }
   }
 }

@@ -1,13 +1,15 @@
-import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Volume } from '@ct3d/core';
+import { printable } from '@ct3d/io';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
 import { toJson } from './events.js';
 import type { GradCamStore } from './gradcam-store.js';
-import { decodeSegments, PathRefused, resolveInside } from './paths.js';
+import { openGuarded, READ_LIMITS, streamGuarded } from './guarded-read.js';
+import { HttpError } from './http-error.js';
+import { decodeSegments, PathRefused } from './paths.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
 import {
@@ -52,16 +54,17 @@ export interface ServerContext {
   gradcams?: GradCamStore;
   host: string;
   token?: string;
+  /** Where server faults (5xx) are reported, one line each; default stderr. */
+  log?: (line: string) => void;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Bounds of the numeric query parameters: a request cannot make the server build a huge answer. */
+export const PARAM_LIMITS = {
+  /** Montage tiles per side (the seed's montage is 4 x 10). */
+  tiles: 16,
+  /** Pixels of one montage (64 slices of 128 x 128 = 1 Mi). */
+  montagePixels: 4 * 1024 ** 2,
+} as const;
 
 function send(
   res: ServerResponse,
@@ -76,19 +79,25 @@ function send(
 
 const sendJson = (res: ServerResponse, value: unknown) => send(res, 200, toJson(value), TYPES['.json']);
 
+/** A file under `root` through the guarded read (real path inside, regular file, size bound), streamed. */
 async function sendFile(res: ServerResponse, root: string, segments: string[]): Promise<void> {
-  const file = await resolveInside(root, segments);
-  const type = TYPES[extname(file).toLowerCase()];
+  const type = TYPES[extname(segments.at(-1) ?? '').toLowerCase()];
   if (!type) throw new HttpError(404, 'file type not served');
-  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type });
-  createReadStream(file).pipe(res);
+  const file = await openGuarded(root, segments, READ_LIMITS.served);
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': file.size });
+  const stream = streamGuarded(file);
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy());
+  stream.pipe(res);
 }
 
-function intParam(url: URL, name: string, fallback: number): number {
+/** An integer query parameter within [min, max]; plain decimal digits only (no 1e3, 0x10 or spaces). */
+function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
+  if (!/^-?\d{1,9}$/.test(raw)) throw new HttpError(400, `${name} must be an integer`);
   const n = Number(raw);
-  if (!Number.isInteger(n)) throw new HttpError(400, `${name} must be an integer`);
+  if (n < min || n > max) throw new HttpError(400, `${name} must be ${min}..${max}`);
   return n;
 }
 
@@ -105,7 +114,7 @@ function sendGrey(res: ServerResponse, img: Slice, range: [number, number], extr
 /** The ?window= preset (default lung) as a range in cache units. */
 function windowParam(url: URL): [number, number] {
   const win = url.searchParams.get('window') ?? 'lung';
-  if (!WINDOWS[win]) throw new HttpError(400, `unknown window ${win}`);
+  if (!Object.hasOwn(WINDOWS, win)) throw new HttpError(400, `unknown window ${JSON.stringify(win)}`);
   return windowInCacheUnits(win);
 }
 
@@ -114,8 +123,7 @@ function sendSlice(res: ServerResponse, vol: Volume, url: URL, range: [number, n
   const axis = (url.searchParams.get('axis') ?? 'axial') as Axis;
   if (!AXES.includes(axis)) throw new HttpError(400, `axis must be one of ${AXES.join(', ')}`);
   const count = sliceCount(vol, axis);
-  const index = intParam(url, 'index', Math.floor(count / 2));
-  if (index < 0 || index >= count) throw new HttpError(400, `index must be 0..${count - 1}`);
+  const index = intParam(url, 'index', Math.floor(count / 2), 0, count - 1);
   sendGrey(res, extractSlice(vol, axis, index), range, { 'x-count': count, 'x-index': index, ...extra });
 }
 
@@ -123,14 +131,20 @@ async function scanRoute(ctx: ServerContext, res: ServerResponse, url: URL, rest
   if (!ctx.scans) throw new HttpError(404, 'no scan cache given');
   if (rest.length === 0) return sendJson(res, await ctx.scans.list());
   const [id, what] = decodeSegments(rest);
-  const degrees = intParam(url, 'rotate', 0);
-  if (Math.abs(degrees) > 180) throw new HttpError(400, 'rotate must be within ±180 degrees');
+  if (what !== 'slice' && what !== 'montage') throw new HttpError(404, 'unknown scan view');
+  const degrees = intParam(url, 'rotate', 0, -180, 180);
+  const rows = intParam(url, 'rows', 4, 1, PARAM_LIMITS.tiles);
+  const cols = intParam(url, 'cols', 10, 1, PARAM_LIMITS.tiles);
+  const range = windowParam(url);
   const vol = await ctx.scans.volume(id, degrees);
-  if (what === 'slice') return sendSlice(res, vol, url, windowParam(url));
-  if (what === 'montage') {
-    return sendGrey(res, montage(vol, intParam(url, 'rows', 4), intParam(url, 'cols', 10)), windowParam(url));
+  if (what === 'slice') return sendSlice(res, vol, url, range);
+  if (rows * cols * vol.shape[0] * vol.shape[1] > PARAM_LIMITS.montagePixels) {
+    throw new HttpError(
+      400,
+      `rows x cols too large: at most ${PARAM_LIMITS.montagePixels} pixels per montage`,
+    );
   }
-  throw new HttpError(404, 'unknown scan view');
+  return sendGrey(res, montage(vol, rows, cols), range);
 }
 
 /** A Grad-CAM heatmap slice (0..255 = 0..1) of a scan under a run's model; the prediction rides in headers. */
@@ -171,38 +185,66 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   throw new HttpError(404, 'not found');
 }
 
-/** The request handler: auth, raw-path splitting (before any `..` normalisation), routing, errors. */
+/** The status and client message of anything a route threw; unknown errors are a 500 that names nothing. */
+function describeFailure(err: unknown): { status: number; message: string; known: boolean } {
+  if (err instanceof PathRefused || err instanceof HttpError) {
+    return { status: err.status, message: err.message, known: true };
+  }
+  if (err instanceof RangeError) return { status: 400, message: err.message, known: true };
+  return { status: 500, message: 'internal error (details in the server log)', known: false };
+}
+
+async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const rawUrl = req.url ?? '/';
+  // Only origin-form targets ("/path?query"); anything else, or a target the URL parser rejects, is a 400.
+  if (!rawUrl.startsWith('/')) throw new HttpError(400, 'bad request target');
+  let url: URL;
+  try {
+    url = new URL(rawUrl, 'http://dashboard.invalid');
+  } catch {
+    throw new HttpError(400, 'bad request target');
+  }
+  const auth = authorize(req, url, ctx.host, ctx.token);
+  if (auth !== 200) {
+    send(res, auth, auth === 401 ? 'token required\n' : 'bad Host\n', TYPES['.txt']);
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, 'GET only\n', TYPES['.txt']);
+    return;
+  }
+  if (ctx.token && requestToken(req, url).fromQuery) {
+    res.setHeader(
+      'set-cookie',
+      `${TOKEN_COOKIE}=${encodeURIComponent(ctx.token)}; HttpOnly; SameSite=Strict; Path=/`,
+    );
+  }
+  const path = rawUrl.split(/[?#]/)[0];
+  const raw = path === '/' ? [] : path.slice(1).split('/');
+  await route(ctx, req, res, url, raw);
+}
+
+/**
+ * The request handler: parse, auth, raw-path splitting (before any `..` normalisation), routing. The one
+ * place errors end: whatever a request makes any step throw becomes a 4xx/5xx answer (5xx also logged as one
+ * line); nothing escapes to the server, so a request cannot end the process (or the training run it serves).
+ */
 export function createHandler(ctx: ServerContext) {
+  const log = ctx.log ?? ((line: string) => console.error(line));
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const rawUrl = req.url ?? '/';
-    const url = new URL(rawUrl, 'http://dashboard.invalid');
-    const auth = authorize(req, url, ctx.host, ctx.token);
-    if (auth !== 200) {
-      send(res, auth, auth === 401 ? 'token required\n' : 'bad Host\n', TYPES['.txt']);
-      return;
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, 'GET only\n', TYPES['.txt']);
-      return;
-    }
-    if (ctx.token && requestToken(req, url).fromQuery) {
-      res.setHeader(
-        'set-cookie',
-        `${TOKEN_COOKIE}=${encodeURIComponent(ctx.token)}; HttpOnly; SameSite=Strict; Path=/`,
-      );
-    }
-    const path = rawUrl.split(/[?#]/)[0];
-    const raw = path === '/' ? [] : path.slice(1).split('/');
-    route(ctx, req, res, url, raw).catch((err: unknown) => {
-      const status =
-        err instanceof PathRefused || err instanceof HttpError
-          ? err.status
-          : err instanceof RangeError
-            ? 400
-            : 500;
-      const message = err instanceof Error ? err.message : String(err);
-      if (res.headersSent) res.destroy();
-      else send(res, status, `${message}\n`, TYPES['.txt']);
-    });
+    const answer = (err: unknown) => {
+      const { status, message, known } = describeFailure(err);
+      if (!known || status >= 500) {
+        const detail = err instanceof Error ? err.message : String(err);
+        log(`dashboard: ${printable(`${req.method} ${req.url} -> ${status}: ${detail}`)}`);
+      }
+      try {
+        if (res.headersSent) res.destroy();
+        else send(res, status, `${printable(message)}\n`, TYPES['.txt']);
+      } catch {
+        res.destroy();
+      }
+    };
+    handle(ctx, req, res).catch(answer);
   };
 }

@@ -75,3 +75,35 @@ describe('parseClassMap', () => {
     expect(() => parseClassMap('CT-0=0,CT-0=1')).toThrow(/twice/);
   });
 });
+
+describe('discoverScans with links that repeat what is there', () => {
+  it('follows a folder link once: a loop or a second link is skipped with its reason, not walked again', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'ct3d-io-loop-'));
+    try {
+      for (const f of ['CT-0/a.nii.gz', 'CT-0/sub/b.nii.gz', 'CT-23/c.nii.gz', 'CT-23/d.nii.gz']) {
+        await mkdir(join(data, f, '..'), { recursive: true });
+        await writeFile(join(data, f), 'x');
+      }
+      await symlink('.', join(data, 'CT-0', 'loop'));
+      await symlink(join(data, 'CT-0', 'sub'), join(data, 'CT-0', 'sub-again'));
+      await symlink(join(data, 'CT-23', 'c.nii.gz'), join(data, 'CT-23', 'z-copy.nii.gz'));
+      const { scans, skipped } = await discoverScans(data);
+      expect(scans.map((s) => s.path.slice(data.length + 1))).toEqual([
+        'CT-0/a.nii.gz',
+        'CT-0/sub/b.nii.gz',
+        'CT-23/c.nii.gz',
+        'CT-23/d.nii.gz',
+      ]);
+      expect(skipped.map((s) => [s.path.slice(data.length + 1), s.reason.replaceAll(data, '')])).toEqual([
+        ['CT-0/loop', 'symlink loop or second link to the folder /CT-0, already listed'],
+        [
+          'CT-0/sub-again',
+          'second link to the folder /CT-0/sub, already listed'.replace('second', 'symlink loop or second'),
+        ],
+        ['CT-23/z-copy.nii.gz', 'second link to the file /CT-23/c.nii.gz, already listed'],
+      ]);
+    } finally {
+      await rm(data, { recursive: true, force: true });
+    }
+  });
+});

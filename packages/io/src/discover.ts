@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
 export interface ScanEntry {
@@ -66,10 +66,22 @@ export function classNamesOf(classes: Readonly<Record<string, number>>): string[
   return Array.from(byLabel, (folders, i) => (folders ? mergedClassName(folders) : `class ${i}`));
 }
 
-/** All files under dir (recursively), sorted by path for a stable order. */
-async function listFiles(dir: string): Promise<string[]> {
+/** What one class folder's walk has met, by real path: a folder or file reached twice is listed once. */
+interface Walk {
+  dirs: Map<string, string>;
+  files: Map<string, string>;
+  skipped: ScanList['skipped'];
+}
+
+/**
+ * All files under dir (recursively), sorted by path for a stable order. Symlinked folders are followed once:
+ * a loop (`ln -s . loop`) or a second link to a folder already walked, and a second link to a file already
+ * listed, go to `skipped` (their copies would leak into both training and validation).
+ */
+async function listFiles(dir: string, walk: Walk): Promise<string[]> {
+  walk.dirs.set(await realpath(dir), dir);
   const entries = await readdir(dir, { withFileTypes: true });
-  const files: string[] = [];
+  const found: { path: string; isDir: boolean }[] = [];
   for (const entry of entries) {
     const full = join(dir, entry.name);
     // A broken symlink counts as a file: it ends up in `skipped` or fails to read, never silently vanishes.
@@ -79,9 +91,21 @@ async function listFiles(dir: string): Promise<string[]> {
         (s) => s.isDirectory(),
         () => false,
       ));
-    const isDir = entry.isDirectory() || linkToDir;
-    if (isDir) files.push(...(await listFiles(full)));
-    else files.push(full);
+    found.push({ path: full, isDir: entry.isDirectory() || linkToDir });
+  }
+  const files: string[] = [];
+  for (const { path, isDir } of found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const real = await realpath(path).catch(() => path);
+    const seen = isDir ? walk.dirs.get(real) : walk.files.get(real);
+    if (seen !== undefined) {
+      const what = isDir ? 'symlink loop or second link to the folder' : 'second link to the file';
+      walk.skipped.push({ path, reason: `${what} ${seen}, already listed` });
+    } else if (isDir) {
+      files.push(...(await listFiles(path, walk)));
+    } else {
+      walk.files.set(real, path);
+      files.push(path);
+    }
   }
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -117,7 +141,8 @@ export async function discoverScans(
   for (const [className, label] of Object.entries(classes)) {
     const folder = join(dir, className);
     await checkClassFolder(dir, folder, classes);
-    for (const path of await listFiles(folder)) {
+    const walk: Walk = { dirs: new Map(), files: new Map(), skipped };
+    for (const path of await listFiles(folder, walk)) {
       if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
       else skipped.push({ path, reason: `not a NIfTI file (.nii or .nii.gz) in ${relative(dir, folder)}` });
     }

@@ -3,12 +3,15 @@
 // Synthetic chest CTs: '@ct3d/io/synthetic'.
 export { type DatatypeName, SUPPORTED_DATATYPES } from './nifti-datatypes.js';
 export {
+  claimedNiftiSize,
   DEFAULT_MAX_BYTES,
   decodeNifti,
   describeNonFinite,
+  MIN_SCAN_EXTENT,
   type NiftiVolume,
   type ReadNiftiOptions,
 } from './nifti-decode.js';
 export { encodeNifti, type WriteNiftiOptions } from './nifti-encode.js';
 export { NiftiError } from './nifti-errors.js';
 export type { NiftiHeader } from './nifti-header.js';
+export { printable } from './printable.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Volume } from '@ct3d/core';
 import { readNifti, writeFileAtomic } from '@ct3d/io/node';
@@ -19,6 +19,8 @@ export interface CacheEntry {
   shape: Shape3;
   /** sha256 of the source file's bytes. */
   sourceHash: string;
+  /** sha256 of the cache file's bytes (absent in caches written before it was recorded). */
+  fileHash?: string;
   /** Hash of (size, preprocessing version) the file was made with. */
   settingsHash?: string;
   /** Cheap change check done before any hashing. */
@@ -76,9 +78,18 @@ export async function loadCache(cacheDir: string): Promise<CacheManifest> {
   return { ...parsed, failed: parsed.failed ?? [] };
 }
 
-/** Atomic (io's temp file + rename over the manifest). */
+/** Atomic (io's temp file + rename over the manifest); a failure (ENOSPC, EACCES) names the manifest. */
 export async function writeManifest(cacheDir: string, manifest: CacheManifest): Promise<void> {
-  await writeFileAtomic(join(cacheDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
+  const path = join(cacheDir, MANIFEST_FILE);
+  try {
+    await writeFileAtomic(path, `${JSON.stringify(manifest, null, 1)}\n`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOSPC' ? 'ENOSPC: disk full' : (code ?? (err as Error).message);
+    throw new Error(`${path}: cannot write the cache manifest (${why}); the previous one is kept`, {
+      cause: err,
+    });
+  }
 }
 
 export async function readCachedVolume(cacheDir: string, entry: CacheEntry): Promise<Volume> {
@@ -90,6 +101,30 @@ export async function readCachedVolume(cacheDir: string, entry: CacheEntry): Pro
     );
   }
   return volume;
+}
+
+/** Bytes of a float32 cache file of `shape`: the 352-byte NIfTI-1 header, then the voxels. */
+export function cacheFileBytes(shape: Shape3): number {
+  return 352 + 4 * shape[0] * shape[1] * shape[2];
+}
+
+/**
+ * Why the cache file of `entry` cannot be reused as it is (truncated, resized, or bytes that are not the ones
+ * written: checked against the recorded hash), or undefined when it is intact.
+ */
+export async function cachedFileProblem(cacheDir: string, entry: CacheEntry): Promise<string | undefined> {
+  const file = join(cacheDir, entry.file);
+  const st = await stat(file).catch(() => undefined);
+  if (!st?.isFile()) return 'cache file missing';
+  const expected = cacheFileBytes(entry.shape);
+  if (st.size !== expected) return `cache file has ${st.size} bytes, ${expected} expected (truncated?)`;
+  if (entry.fileHash === undefined) return undefined;
+  const hash = createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+  return hash === entry.fileHash
+    ? undefined
+    : 'cache file bytes differ from the ones written (hash mismatch)';
 }
 
 /** Temp files are what a killed run leaves behind (an interrupted write never got renamed): remove them. */

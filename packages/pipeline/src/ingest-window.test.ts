@@ -29,7 +29,7 @@ function countingPool(threads: number) {
   const stats = { inFlight: 0, maxInFlight: 0, aborted: 0, calls: 0 };
   const pool: WorkerPool = {
     threads,
-    ingestScan: async (_task: IngestTask, signal?: AbortSignal) => {
+    ingestScan: async (task: IngestTask, signal?: AbortSignal) => {
       stats.calls++;
       stats.inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
@@ -39,7 +39,8 @@ function countingPool(threads: number) {
       const stages = { read: 0, hash: 0, decode: 0, preprocess: 0, write: 0 };
       return {
         kind: 'written',
-        sourceHash: 'h',
+        // One hash per source: equal hashes would be refused as duplicate scans.
+        sourceHash: `h-${task.source}`,
         shape: [2, 2, 2],
         sourceShape: [4, 4, 4],
         nonFinite: 0,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { identityAffine } from '@ct3d/core';
 import { discoverScans } from '@ct3d/io/dataset';
 import { readNifti, writeNifti } from '@ct3d/io/node';
-import { writeSyntheticDataset } from '@ct3d/io/synthetic';
+import { synthesizeChestCT, writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Batch, epochBatches } from './batches.js';
@@ -109,15 +109,19 @@ describe('ingest', { timeout: 30_000 }, () => {
     const touched = first.entries[0].source;
     await utimes(touched, new Date(), new Date(Date.now() + 5000));
     const changed = first.entries[1].source;
-    const other = await readFile(first.entries[2].source);
-    await writeFile(changed, other);
+    // New bytes of its own (a copy of another scan would be refused as a duplicate).
+    await writeNifti(synthesizeChestCT({ size: 32, slices: 8, abnormal: false, seed: 99 }), changed);
     const third = await run(cacheDir);
     expect(doneOf(third)).toMatchObject({ ingested: 1, skipped: 4 });
     const byPath = new Map(ofType(third, 'scanDone').map((e) => [e.path, e]));
     expect(byPath.get(touched)?.cached).toBe(true);
     expect(byPath.get(changed)?.cached).toBe(false);
     const updated = await loadCache(cacheDir);
-    expect(updated.entries[1].sourceHash).toBe(first.entries[2].sourceHash);
+    const newHash = createHash('sha256')
+      .update(await readFile(changed))
+      .digest('hex');
+    expect(updated.entries[1].sourceHash).toBe(newHash);
+    expect(newHash).not.toBe(first.entries[1].sourceHash);
   });
 
   it('resumes after a killed run: stale temp files are removed, missing outputs redone', async () => {

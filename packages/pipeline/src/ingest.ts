@@ -1,9 +1,18 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { catchError, concat, defer, finalize, from, map, mergeMap, Observable, of, switchMap } from 'rxjs';
-import { type CacheEntry, loadCache, removeStaleTemps, scanId, settingsHash } from './cache.js';
+import {
+  type CacheEntry,
+  cachedFileProblem,
+  loadCache,
+  removeStaleTemps,
+  scanId,
+  settingsHash,
+} from './cache.js';
 import { ManifestStore } from './manifest-store.js';
+import { defaultMemoryBudget, MemoryBudget } from './memory-budget.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
+import { planScanMemory } from './scan-memory.js';
 import { describeError } from './scan-work.js';
 import type { IngestResult, Shape3, StageTimes } from './tasks.js';
 
@@ -22,6 +31,11 @@ export interface IngestOptions {
   pool?: WorkerPool;
   /** Scans in flight at once (read, decoded or queued); default 2 x threads. Bounds memory. */
   concurrency?: number;
+  /**
+   * Bytes the scans being decoded may need together, from what their headers claim (default: a third of
+   * the machine's memory, at most 8 GiB). A scan that alone needs more is refused before it is read.
+   */
+  memoryBudget?: number;
 }
 
 export type FailedScan = { path: string; reason: string };
@@ -69,10 +83,16 @@ interface PlannedScan {
   sourceSize: number;
   sourceMtimeMs: number;
   previous?: CacheEntry;
+  /** Memory reserved while the scan is decoded, and the largest image the worker may inflate. */
+  memory: number;
+  maxBytes?: number;
+  /** Why the cached file was not reused (it is rewritten). */
+  repair?: string;
 }
 
 interface Plan {
   store: ManifestStore;
+  budget: MemoryBudget;
   removedTemps: string[];
   cached: CacheEntry[];
   unreadable: FailedScan[];
@@ -112,7 +132,8 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
     size,
     scans.map((s) => s.path),
   );
-  const plan: Plan = { store, removedTemps, cached: [], unreadable: [], todo: [] };
+  const budget = new MemoryBudget(opts.memoryBudget ?? defaultMemoryBudget());
+  const plan: Plan = { store, budget, removedTemps, cached: [], unreadable: [], todo: [] };
   for (const scan of scans) {
     const id = scanId(scan.path);
     const file = `${id}.nii`;
@@ -121,11 +142,26 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
       plan.unreadable.push({ path: scan.path, reason: `cannot read: ${st}` });
       continue;
     }
+    // A FIFO would hang the worker's read, a link to /dev/zero would never end it.
+    if (!st.isFile()) {
+      plan.unreadable.push({
+        path: scan.path,
+        reason: `not a regular file (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`,
+      });
+      continue;
+    }
     const prev = byPath.get(resolve(scan.path));
     const reusable = prev && prev.settingsHash === settings && prev.file === file;
     const sameStat = reusable && prev.sourceSize === st.size && prev.sourceMtimeMs === st.mtimeMs;
-    if (sameStat && (await stat(join(cacheDir, file)).catch(() => undefined))) {
+    // What is skipped is verified first: a truncated or altered cache file is rewritten, not trusted.
+    const repair = reusable ? await cachedFileProblem(cacheDir, prev) : undefined;
+    if (sameStat && repair === undefined) {
       plan.cached.push({ ...prev, label: scan.label, className: scan.className });
+      continue;
+    }
+    const memory = await planScanMemory(scan.path, st.size, budget.total);
+    if ('refused' in memory) {
+      plan.unreadable.push({ path: scan.path, reason: memory.refused });
       continue;
     }
     plan.todo.push({
@@ -134,7 +170,9 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
       file,
       sourceSize: st.size,
       sourceMtimeMs: st.mtimeMs,
-      previous: reusable ? prev : undefined,
+      previous: reusable && repair === undefined ? prev : undefined,
+      ...memory,
+      ...(repair !== undefined ? { repair } : {}),
     });
   }
   return plan;
@@ -170,17 +208,22 @@ function runPlan(
   const processed = from(plan.todo).pipe(
     mergeMap(
       (item) =>
-        runTask((signal) =>
-          pool.ingestScan(
-            {
-              source: item.scan.path,
-              cacheFile: resolve(opts.cacheDir, item.file),
-              size: opts.size,
-              knownHash: item.previous?.sourceHash,
-            },
-            signal,
+        // The scan's memory is reserved before its bytes are read, so scans in flight stay within budget.
+        from(plan.budget.acquire(item.memory)).pipe(
+          switchMap((release) =>
+            runTask((signal) =>
+              pool.ingestScan(
+                {
+                  source: item.scan.path,
+                  cacheFile: resolve(opts.cacheDir, item.file),
+                  size: opts.size,
+                  knownHash: item.previous?.sourceHash,
+                  maxBytes: item.maxBytes,
+                },
+                signal,
+              ),
+            ).pipe(finalize(release)),
           ),
-        ).pipe(
           catchError((e: unknown) =>
             of<IngestResult>({ kind: 'failed', reason: `worker: ${describeError(e)}`, ms: 0 }),
           ),
@@ -196,13 +239,16 @@ function runPlan(
             else skipped++;
             warnings += entry.warnings?.length ?? 0;
             const stages = result.kind === 'written' ? result.stages : undefined;
-            return scanDoneEvent(entry, result.ms, result.kind !== 'written', ++done, total, stages);
+            const event = scanDoneEvent(entry, result.ms, result.kind !== 'written', ++done, total, stages);
+            if (item.repair === undefined || event.type !== 'scanDone') return event;
+            return { ...event, warnings: [...event.warnings, `cache file rewritten: ${item.repair}`] };
           }),
         ),
       concurrency,
     ),
   );
   const finished = defer(async (): Promise<IngestEvent> => {
+    plan.store.refuseDuplicates();
     await plan.store.flush();
     const wallMs = performance.now() - started;
     return {
@@ -250,6 +296,7 @@ function entryFor(item: PlannedScan, result: IngestResult, size: Shape3): CacheE
     ...base,
     shape: result.shape,
     sourceHash: result.sourceHash,
+    fileHash: result.fileHash,
     sourceShape: result.sourceShape,
     ...(warnings.length > 0 ? { warnings } : {}),
   };

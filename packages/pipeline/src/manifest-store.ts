@@ -34,6 +34,35 @@ export class ManifestStore {
     this.schedule();
   }
 
+  /**
+   * Refuses entries whose source bytes (sha256) are the same: copies under two labels cannot both be right,
+   * so all of them fail; copies under one label keep the first (in input order) and fail the others, since
+   * they would leak into both training and validation. Returns how many were refused.
+   */
+  refuseDuplicates(): number {
+    const byHash = new Map<string, CacheEntry[]>();
+    for (const p of this.order) {
+      const e = this.#entries.get(resolve(p));
+      if (e) byHash.set(e.sourceHash, [...(byHash.get(e.sourceHash) ?? []), e]);
+    }
+    let refused = 0;
+    for (const group of byHash.values()) {
+      if (group.length < 2) continue;
+      const [first, ...rest] = group;
+      const labels = new Set(group.map((e) => e.label));
+      for (const e of labels.size > 1 ? group : rest) {
+        const other = e === first ? group[1] : first;
+        const reason =
+          labels.size > 1
+            ? `same bytes as ${other.source} (class ${other.className}): one scan cannot be both ${e.className} and ${other.className}`
+            : `same bytes as ${other.source}: a copy would leak into both training and validation`;
+        this.recordFailure(e.source, reason);
+        refused++;
+      }
+    }
+    return refused;
+  }
+
   failures(): { path: string; reason: string }[] {
     return this.order.flatMap((p) => {
       const reason = this.#failed.get(resolve(p));

@@ -1,5 +1,5 @@
 import type { Volume } from '@ct3d/core';
-import { decodeNifti } from '@ct3d/io';
+import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { processScan } from '@ct3d/preprocess';
 import type { Shape3 } from './tasks.js';
 
@@ -7,6 +7,8 @@ export interface ScanSettings {
   size: Shape3;
   /** File name for error messages. */
   name?: string;
+  /** Largest uncompressed image accepted (io's default when absent). */
+  maxBytes?: number;
 }
 
 export interface ProcessedScan {
@@ -18,10 +20,14 @@ export interface ProcessedScan {
   preprocessMs: number;
 }
 
-/** The per-scan work, pure: NIfTI bytes -> the seed's preprocessed volume. */
+/**
+ * The per-scan work, pure: NIfTI bytes -> the seed's preprocessed volume. A 2D image or a volume thinner than
+ * MIN_SCAN_EXTENT along an axis is refused: resized to the training size it would only be noise.
+ */
 export function processBytes(bytes: Uint8Array, settings: ScanSettings): ProcessedScan {
   const t0 = performance.now();
-  const source = decodeNifti(bytes, { name: settings.name });
+  const { name, maxBytes } = settings;
+  const source = decodeNifti(bytes, { name, maxBytes, minExtent: MIN_SCAN_EXTENT });
   const t1 = performance.now();
   const volume = processScan(source, { size: settings.size });
   const t2 = performance.now();

@@ -18,12 +18,16 @@ export interface IngestTask {
   size: Shape3;
   /** sha256 from the manifest: when the file's stat changed but its bytes did not, skip the decode. */
   knownHash?: string;
+  /** Largest uncompressed image accepted (the size its header claims, checked by the planner). */
+  maxBytes?: number;
 }
 
 export type IngestResult =
   | {
       kind: 'written';
       sourceHash: string;
+      /** sha256 of the cache file written, checked before a later run skips the scan as cached. */
+      fileHash?: string;
       shape: Shape3;
       sourceShape: Shape3;
       nonFinite: number;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
 import type { TrainEvent } from './events.js';
 import { countCorrect } from './multiclass.js';
+import { checkStepLoss } from './non-finite.js';
 import { batchSample, writeMontagePng } from './png/index.js';
 import type { LrSchedule } from './schedule.js';
 import { type BatchLike, type ScheduledAdam, trainStep } from './step.js';
@@ -78,6 +79,7 @@ export async function trainEpoch(
       st.optimizer.setLearningRate(lr);
       const t2 = performance.now();
       const { loss, probs } = await trainStep(st.opts.model, st.optimizer, batch, st.opts);
+      checkStepLoss(loss, epoch, steps + 1, batch.ids);
       const computeMs = performance.now() - t2;
       st.iteration++;
       steps++;

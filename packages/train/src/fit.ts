@@ -25,6 +25,7 @@ import {
   type TrainEvent,
 } from './events.js';
 import { lossName, outputUnits } from './multiclass.js';
+import { checkValidationLoss, checkWeights } from './non-finite.js';
 import { type FitResumeOptions, restoreTraining, resumedInfo, saveResumePoint } from './resume.js';
 import { constantLr, type LrSchedule, seedLrSchedule } from './schedule.js';
 import { createAdam } from './step.js';
@@ -116,6 +117,15 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
     st.optimizer.dispose();
     throw err;
   });
+  // A checkpoint of NaN weights would train into an all-NaN model: refuse it before the first step.
+  if (opts.resume?.from) {
+    await checkWeights(opts.model, `in the resumed checkpoint ${opts.resume.from.dir}`).catch(
+      (err: unknown) => {
+        st.optimizer.dispose();
+        throw err;
+      },
+    );
+  }
   emit({
     type: 'runStart',
     epochs,
@@ -137,6 +147,8 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
       const tEpoch = performance.now();
       const tr = await trainEpoch(st, epoch, emit, control);
       if (control.stopped) return;
+      // Before anything of this epoch is saved: the last step may have left NaN weights behind a finite loss.
+      await checkWeights(opts.model, `after epoch ${epoch} step ${tr.steps}`);
       const tVal = performance.now();
       if (opts.preciseBatchNorm) {
         const { source, maxBatches } = opts.preciseBatchNorm;
@@ -146,6 +158,7 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
         ? await evaluate(opts.model, opts.validation(epoch), { threshold: st.threshold })
         : null;
       if (control.stopped) return;
+      if (val) checkValidationLoss(val.loss, epoch, val.probabilities, val.ids);
       const e: EpochEndEvent = {
         type: 'epochEnd',
         epoch,

@@ -54,11 +54,13 @@ export function confusionMatrix(c: Confusion): number[][] {
 
 /**
  * Exact ROC AUC: the probability that a random positive scores above a random negative, ties counting
- * one half. Computed from mid-ranks in O(n log n). NaN when either class is missing.
+ * one half. Computed from mid-ranks in O(n log n). NaN when either class is missing or any score is NaN.
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   const n = labels.length;
   if (scores.length !== n) throw new RangeError(`rocAuc: ${n} labels but ${scores.length} scores`);
+  // NaN has no rank: sorted with it, a model of NaN weights could score a "perfect" 1.0.
+  for (let i = 0; i < n; i++) if (Number.isNaN(scores[i])) return Number.NaN;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let rankSumPos = 0;
   let nPos = 0;
@@ -91,6 +93,11 @@ export function binaryMetrics(
   for (let i = 0; i < n; i++) lossSum += binaryCrossEntropy(labels[i], probs[i]);
   const confusion = confusionCounts(labels, probs, threshold);
   const { tn, fp, fn, tp } = confusion;
+  // A NaN probability is no prediction: the counts would score it as class 0, so the rates are NaN.
+  if (Array.from(probs).some(Number.isNaN)) {
+    const nan = Number.NaN;
+    return { loss: nan, acc: nan, auc: nan, sensitivity: nan, specificity: nan, confusion, n };
+  }
   return {
     loss: n > 0 ? lossSum / n : Number.NaN,
     acc: n > 0 ? (tp + tn) / n : Number.NaN,

@@ -118,7 +118,8 @@ export function multiclassMetrics(
   return {
     classes: k,
     loss: n > 0 ? lossSum / n : Number.NaN,
-    acc: n > 0 ? correct / n : Number.NaN,
+    // A NaN row has no argmax: accuracy over it would count a guess of class 0.
+    acc: n > 0 && !probs.some((row) => Array.from(row).some(Number.isNaN)) ? correct / n : Number.NaN,
     auc: mean(aucs),
     macro: {
       precision: mean(perClass.map((m) => m.precision)),

@@ -4,6 +4,7 @@
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_JSON, saveModel, type tf, WEIGHTS_BIN } from '@ct3d/model';
+import { parseJsonOf, readJsonFile } from './json-file.js';
 
 export const STATE_FILE = 'state.json';
 export const OPTIMIZER_FILE = 'optimizer.bin';
@@ -22,8 +23,8 @@ export function toJson(value: unknown): string {
   return `${JSON.stringify(value, encode, 2)}\n`;
 }
 
-export function fromJson(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) => {
+export function fromJson(text: string, file = '<json>'): unknown {
+  return parseJsonOf(text, file, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);
       const n = (v as { $number?: unknown }).$number;
@@ -69,7 +70,7 @@ export async function readModelWeights(
   dir: string,
 ): Promise<{ specs: TensorSpec[]; values: Float32Array[] }> {
   const jsonPath = join(dir, MODEL_JSON);
-  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
+  const json = (await readJsonFile(jsonPath)) as tf.io.ModelJSON;
   const entries = json.weightsManifest.flatMap((g) => g.weights);
   for (const e of entries) {
     if (e.dtype !== 'float32' || e.quantization)

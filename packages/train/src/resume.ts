@@ -68,7 +68,7 @@ export async function loadResumeCheckpoint(dir: string): Promise<ResumeCheckpoin
   const found = await newestCheckpointDir(dir);
   if (!found) return null;
   const file = join(found, STATE_FILE);
-  const state = fromJson(await readFile(file, 'utf8')) as ResumeState;
+  const state = fromJson(await readFile(file, 'utf8'), file) as ResumeState;
   if (state?.format !== 'ct3d-resume' || state.version !== 1)
     throw new Error(`${file}: not a ct3d resume state`);
   return { dir: found, state };

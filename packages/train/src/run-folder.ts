@@ -1,11 +1,13 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readNifti } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
 import { type Evaluation, evaluate } from './evaluate.js';
 import { formatPrediction, formatPredictions } from './format.js';
+import { readJsonFile } from './json-file.js';
 import { outputUnits } from './multiclass.js';
 import { RUN_FILE, type RunInfo } from './run-from-cache.js';
 import { modelInputShape, predictProbabilities } from './step.js';
@@ -32,7 +34,7 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
   if (found.length === 0)
     throw new Error(`${runDir}: no trained model (neither best/ nor model/ holds model.json)`);
   const infoPath = join(runDir, RUN_FILE);
-  const info = (await exists(infoPath)) ? (JSON.parse(await readFile(infoPath, 'utf8')) as RunInfo) : null;
+  const info = (await exists(infoPath)) ? ((await readJsonFile(infoPath)) as RunInfo) : null;
   return { model: await loadModel(found[0]), modelDir: found[0], info };
 }
 
@@ -53,7 +55,8 @@ export interface ScanPrediction {
 /** Preprocesses one scan as ingest does (size from the model) and predicts it: the seed's last cell. */
 export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
   const size = modelInputShape(run.model);
-  const volume = processScan(await readNifti(scanPath), { size });
+  // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
+  const volume = processScan(await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT }), { size });
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   if (probabilities.length === 2 && outputUnits(run.model) === 1) {

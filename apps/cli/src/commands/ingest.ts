@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/io';
 import { type ClassMapping, discoverScans, resolveClassMapping, type ScanEntry } from '@ct3d/io/dataset';
 import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
@@ -40,7 +41,7 @@ type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
 export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
   const found = await discoverScans(opts.dataDir, opts.mapping ?? {});
   if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
-  for (const s of found.skipped) console.error(`skipped ${s.path}: ${s.reason}`);
+  for (const s of found.skipped) console.error(`skipped ${printable(s.path)}: ${printable(s.reason)}`);
   const progress = createProgress();
   let started = performance.now();
   let total = 0;
@@ -49,11 +50,14 @@ export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
     if (e.type === 'start') {
       started = performance.now();
       total = e.total;
-      for (const t of e.removedTemps) console.error(`removed unfinished file from an earlier run: ${t}`);
+      for (const t of e.removedTemps) {
+        console.error(`removed unfinished file from an earlier run: ${printable(t)}`);
+      }
     } else if (e.type === 'scanDone') {
-      for (const w of e.warnings) console.error(`${e.path}: ${w}`);
+      for (const w of e.warnings) console.error(`${printable(e.path)}: ${printable(w)}`);
     } else if (e.type === 'scanFailed') {
-      console.error(`failed ${e.path}: ${e.reason}`);
+      // Names are escaped: a newline or terminal code in a file name cannot split the line or forge output.
+      console.error(`failed ${printable(e.path)}: ${printable(e.reason)}`);
     } else if (e.type === 'done') {
       done = e;
       return;
@@ -75,7 +79,7 @@ export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
   );
   if (done.failed.length > 0) {
     console.error(`${done.failed.length} scan(s) failed:`);
-    for (const f of done.failed) console.error(`  ${f.path}: ${f.reason}`);
+    for (const f of done.failed) console.error(`  ${printable(f.path)}: ${printable(f.reason)}`);
   }
   if (opts.json) console.log(JSON.stringify({ ...done, skippedFiles: found.skipped }));
   return done;

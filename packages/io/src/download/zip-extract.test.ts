@@ -149,3 +149,37 @@ describe('extractZip', () => {
     expect((await stat(zipPath)).size).toBe(16);
   });
 });
+
+describe('extractZip with entries that are not what they seem', () => {
+  it('a second entry of the same name is refused, the first is kept (the last no longer silently wins)', async () => {
+    const z = await withZip([
+      { name: 'CT-0/study_0001.nii.gz', data: scans[0] },
+      { name: 'CT-0/study_0001.nii.gz', data: scans[1] },
+      { name: 'study_0001.nii.gz', data: scans[2] },
+    ]);
+    const result = await extractZip({ zipPath: z.zipPath, outDir: z.outDir, folder: 'CT-0' });
+    const target = join(z.outDir, 'CT-0', 'study_0001.nii.gz');
+    expect(result.extracted).toEqual([target]);
+    expect(result.failed).toEqual([
+      {
+        entry: 'CT-0/study_0001.nii.gz',
+        reason: 'duplicate of the earlier entry CT-0/study_0001.nii.gz (same output path, refused)',
+      },
+      {
+        entry: 'study_0001.nii.gz',
+        reason: 'duplicate of the earlier entry CT-0/study_0001.nii.gz (same output path, refused)',
+      },
+    ]);
+    expect(Buffer.compare(await readFile(target), Buffer.from(scans[0]))).toBe(0);
+  });
+
+  it('an unreadable zip says to delete it, naming its path (a rerun would skip its download)', async () => {
+    const dir = join(root, 'unreadable');
+    await mkdir(dir, { recursive: true });
+    const zipPath = join(dir, 'CT-23.zip');
+    await writeFile(zipPath, new Uint8Array(4096).fill(0x41));
+    await expect(extractZip({ zipPath, outDir: join(dir, 'out') })).rejects.toThrow(
+      new RegExp(`^CT-23\\.zip: not a readable zip \\(.+\\); delete ${zipPath} to download it again$`),
+    );
+  });
+});

@@ -137,7 +137,10 @@ export async function extractZip(opts: ExtractZipOptions): Promise<ExtractResult
   try {
     zip = await openPromise(opts.zipPath, { lazyEntries: true, decodeStrings: false });
   } catch (e) {
-    throw new Error(`${zipName}: not a readable zip (${(e as Error).message})`);
+    // The download step skips a zip whose size matches, so without this hint every rerun fails the same way.
+    throw new Error(
+      `${zipName}: not a readable zip (${(e as Error).message}); delete ${opts.zipPath} to download it again`,
+    );
   }
   const result: ExtractResult = {
     zip: opts.zipPath,
@@ -152,6 +155,8 @@ export async function extractZip(opts: ExtractZipOptions): Promise<ExtractResult
   const root = await realpath(opts.outDir);
   let done = 0;
   const report = (o: EntryOutcome) => opts.onEntry?.(o, ++done, zip.entryCount);
+  // Output paths already claimed by an entry of this zip: a second entry of the same name is refused.
+  const claimed = new Map<string, string>();
   try {
     for await (const entry of zip.eachEntry()) {
       // decodeStrings: false keeps yauzl from aborting the whole zip on one bad name; we judge each name.
@@ -169,6 +174,7 @@ export async function extractZip(opts: ExtractZipOptions): Promise<ExtractResult
         opts.folder,
         maxRatio,
         maxTotalBytes - result.bytes,
+        claimed,
       );
       if (outcome.status === 'extracted') {
         result.extracted.push(outcome.path!);
@@ -195,6 +201,7 @@ async function extractEntry(
   folder: string | undefined,
   maxRatio: number,
   budget: number,
+  claimed: Map<string, string>,
 ): Promise<EntryOutcome> {
   const failed = (reason: string): EntryOutcome => ({ entry: name, status: 'failed', bytes: 0, reason });
   const refused = refusal(entry, name, maxRatio);
@@ -202,6 +209,11 @@ async function extractEntry(
   if (name.endsWith('/') || isArchiveLitter(name)) return { entry: name, status: 'ignored', bytes: 0 };
   const target = resolve(root, entryTargetPath(name, folder));
   if (!isInside(root, target) || target === root) return failed('path leaves the output folder (refused)');
+  // Two entries of one name: the last would silently replace the first; the first is kept, this one refused.
+  const first = claimed.get(target);
+  if (first !== undefined)
+    return failed(`duplicate of the earlier entry ${first} (same output path, refused)`);
+  claimed.set(target, name);
   if ((await sizeOf(target)) === entry.uncompressedSize) {
     return { entry: name, status: 'present', path: target, bytes: 0 };
   }

@@ -1,24 +1,32 @@
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
-import { writeNifti } from '@ct3d/io/node';
+import { access } from 'node:fs/promises';
+import { encodeNifti } from '@ct3d/io';
+import { readRegularFile, writeFileAtomic } from '@ct3d/io/node';
 import { describeError, processBytes } from '../scan-work.js';
 import type { IngestResult, IngestTask } from '../tasks.js';
 
-/** Thin worker wrapper: read, hash, decode + processScan, write the cache file. Bad scans become results. */
+/**
+ * Thin worker wrapper: read (a regular file only, within the size bounds), hash, decode + processScan, write
+ * the cache file (atomic) and its hash. Bad scans become results.
+ */
 export async function ingestScan(task: IngestTask): Promise<IngestResult> {
   const t0 = performance.now();
   const ms = () => performance.now() - t0;
   try {
-    const bytes = new Uint8Array(await readFile(task.source));
+    const bytes = await readRegularFile(task.source, { name: task.source, maxBytes: task.maxBytes });
     const tRead = ms();
     const sourceHash = createHash('sha256').update(bytes).digest('hex');
     const tHash = ms();
     if (task.knownHash === sourceHash && (await exists(task.cacheFile))) {
       return { kind: 'unchanged', sourceHash, ms: ms() };
     }
-    const done = processBytes(bytes, { size: task.size, name: task.source });
+    const done = processBytes(bytes, { size: task.size, name: task.source, maxBytes: task.maxBytes });
     const tWrite = ms();
-    await writeNifti(done.volume, task.cacheFile, { datatype: 'float32' });
+    const encoded = encodeNifti(done.volume, { datatype: 'float32' }, task.cacheFile);
+    const fileHash = createHash('sha256').update(encoded).digest('hex');
+    await writeFileAtomic(task.cacheFile, encoded).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`cannot write ${task.cacheFile} (${err.code ?? err.message})`);
+    });
     const total = ms();
     const stages = {
       read: tRead,
@@ -28,7 +36,8 @@ export async function ingestScan(task: IngestTask): Promise<IngestResult> {
       write: total - tWrite,
     };
     const { volume, sourceShape, nonFinite } = done;
-    return { kind: 'written', sourceHash, shape: volume.shape, sourceShape, nonFinite, ms: total, stages };
+    const shape = volume.shape;
+    return { kind: 'written', sourceHash, fileHash, shape, sourceShape, nonFinite, ms: total, stages };
   } catch (error) {
     return { kind: 'failed', reason: describeError(error), ms: ms() };
   }

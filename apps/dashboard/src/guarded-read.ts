@@ -1,0 +1,104 @@
+import { constants, type ReadStream } from 'node:fs';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { PathRefused } from './paths.js';
+
+/** Size bounds per kind of file the dashboard reads: a stray huge file is refused, not loaded. */
+export const READ_LIMITS = {
+  /** events.jsonl, history.json, metrics.json, manifest.json. */
+  json: 64 * 1024 ** 2,
+  /** A cached float32 scan (the seed's 128x128x64 is 4 MiB). */
+  scan: 512 * 1024 ** 2,
+  /** Page assets and run files (PNGs, CSVs) streamed as they are. */
+  served: 64 * 1024 ** 2,
+} as const;
+
+/** An open regular file that lies (after symlinks) inside its root; `name` is root-relative, for messages. */
+export interface GuardedFile {
+  handle: FileHandle;
+  size: number;
+  name: string;
+}
+
+/**
+ * The one way the dashboard opens a file: `segments` (already decoded and checked by decodeSegments) under
+ * `root`; the real path must lie inside the real root, be a regular file (no FIFO or device: opened
+ * non-blocking, checked on the open descriptor) and hold at most `maxBytes`. Errors are PathRefused whose
+ * messages name the file relative to the root, never its absolute path.
+ */
+export async function openGuarded(
+  root: string,
+  segments: readonly string[],
+  maxBytes: number,
+): Promise<GuardedFile> {
+  const name = segments.join('/');
+  const realRoot = await realpath(root).catch(() => {
+    throw new PathRefused(404, `${name}: folder not found`);
+  });
+  let real: string;
+  try {
+    real = await realpath(join(realRoot, ...segments));
+  } catch {
+    throw new PathRefused(404, `${name}: not found`);
+  }
+  if (!real.startsWith(realRoot + sep)) throw new PathRefused(403, `${name}: outside the served folder`);
+  let handle: FileHandle;
+  try {
+    // O_NOFOLLOW: a symlink swapped in after realpath is refused; O_NONBLOCK: a FIFO cannot hang the open.
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    throw new PathRefused(404, `${name}: cannot open`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new PathRefused(404, `${name}: not a regular file`);
+    if (st.size > maxBytes) {
+      throw new PathRefused(413, `${name}: ${st.size} bytes is over the limit of ${maxBytes}`);
+    }
+    return { handle, size: st.size, name };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** The bytes of a guarded file (see openGuarded); reads no more than the size checked on open. */
+export async function readGuarded(
+  root: string,
+  segments: readonly string[],
+  maxBytes: number,
+): Promise<Buffer> {
+  const file = await openGuarded(root, segments, maxBytes);
+  try {
+    const buf = Buffer.alloc(file.size);
+    let at = 0;
+    while (at < file.size) {
+      const { bytesRead } = await file.handle.read(buf, at, file.size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    await file.handle.close();
+  }
+}
+
+/** A guarded file as text, or undefined when it does not exist (other refusals still throw). */
+export async function readGuardedTextIfPresent(
+  root: string,
+  segments: readonly string[],
+  maxBytes: number,
+): Promise<string | undefined> {
+  try {
+    return (await readGuarded(root, segments, maxBytes)).toString('utf8');
+  } catch (err) {
+    if (err instanceof PathRefused && err.status === 404 && err.reason.endsWith(': not found'))
+      return undefined;
+    throw err;
+  }
+}
+
+/** A stream of a guarded file's first `size` bytes; it closes the descriptor when done. */
+export function streamGuarded(file: GuardedFile): ReadStream {
+  return file.handle.createReadStream({ start: 0, end: Math.max(0, file.size - 1), autoClose: true });
+}

@@ -1,0 +1,159 @@
+// One test per request class a probe found crashing or leaking: each must get a 4xx/5xx answer, and the
+// server must still answer afterwards.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Subject } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Dashboard, type DashboardEvent, startDashboard } from './index.js';
+import { rawGet, rawRequest } from './raw-http.js';
+import { PARAM_LIMITS } from './server.js';
+import { writeTinyCache } from './test-helpers.js';
+
+let root: string;
+let dash: Dashboard | undefined;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ct3d-harden-'));
+  await mkdir(join(root, 'runs', 'ok'), { recursive: true });
+  await writeFile(join(root, 'runs', 'ok', 'events.jsonl'), '{"type":"runStart"}\n');
+  await writeTinyCache(join(root, 'cache'));
+});
+afterEach(async () => {
+  await dash?.close();
+  dash = undefined;
+  await rm(root, { recursive: true, force: true });
+});
+
+async function stillAnswers(d: Dashboard): Promise<void> {
+  expect((await rawRequest(d.port, rawGet('/api/runs/ok/log'))).status).toBe(200);
+}
+
+describe('requests that crashed or leaked', () => {
+  it.each([
+    ['http://x:99999/', 400],
+    ['http://[::1/', 400],
+    ['//', 400],
+    ['*', 400],
+    ['http://127.0.0.1/api/runs', 400],
+    ['/%', 404],
+    ['/api/runs/%E0%A4%A/log', 403],
+  ])('request target %s -> %i, not a crash', async (target, status) => {
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    const reply = await rawRequest(dash.port, rawGet(target));
+    expect(reply.status).toBe(status);
+    await stillAnswers(dash);
+  });
+
+  it('a malformed percent-encoded token cookie is a 401, not a crash', async () => {
+    const token = 'test-token-0123456789abcdef';
+    dash = await startDashboard({ runsDir: join(root, 'runs'), host: '0.0.0.0', token });
+    for (const cookie of ['%E0%A4%A', '%', '%zz', '%C0%AF%']) {
+      const reply = await rawRequest(
+        dash.port,
+        rawGet('/api/runs', ['Host: 127.0.0.1', `Cookie: ct3d_dashboard_token=${cookie}`]),
+      );
+      expect(reply.status).toBe(401);
+    }
+    const ok = await rawRequest(
+      dash.port,
+      rawGet('/api/runs', ['Host: x', `Authorization: Bearer ${token}`]),
+    );
+    expect(ok.status).toBe(200);
+  });
+
+  it('run files symlinked out of the runs folder are not read', async () => {
+    await writeFile(join(root, 'canary.json'), '{"type":"canary-7f3a"}\n');
+    await writeFile(join(root, 'canary-history.json'), '{"canary-7f3a":[1]}');
+    await mkdir(join(root, 'runs', 'linked'));
+    await symlink(join(root, 'canary.json'), join(root, 'runs', 'linked', 'events.jsonl'));
+    await mkdir(join(root, 'runs', 'linked-history'));
+    await symlink(join(root, 'canary-history.json'), join(root, 'runs', 'linked-history', 'history.json'));
+    await writeFile(join(root, 'runs', 'ok', 'history.json'), '{"loss":[1]}');
+    await symlink(join(root, 'canary-history.json'), join(root, 'runs', 'ok', 'metrics.json'));
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    for (const target of [
+      '/api/runs',
+      '/api/runs/linked/log',
+      '/api/runs/linked-history/log',
+      '/api/runs/linked/events',
+      '/api/runs/linked/files/events.jsonl',
+    ]) {
+      const reply = await rawRequest(dash.port, rawGet(target));
+      expect(reply.text).not.toContain('canary-7f3a');
+    }
+    expect((await rawRequest(dash.port, rawGet('/api/runs/linked/log'))).status).toBe(403);
+  });
+
+  it('a FIFO or a device link in a run folder is refused at once (no hang, no endless read)', async () => {
+    execFileSync('mkfifo', [join(root, 'runs', 'ok', 'pipe.json')]);
+    await symlink('/dev/zero', join(root, 'runs', 'ok', 'zero.json'));
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    expect((await rawRequest(dash.port, rawGet('/api/runs/ok/files/pipe.json'), 3000)).status).toBe(404);
+    expect((await rawRequest(dash.port, rawGet('/api/runs/ok/files/zero.json'), 3000)).status).toBe(403);
+  });
+
+  it('numeric parameters are bounded: a huge montage is refused, the limit itself is served', async () => {
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
+    const big = await rawRequest(dash.port, rawGet('/api/scans/normal-1/montage?rows=300&cols=300'));
+    expect(big.status).toBe(400);
+    expect(big.text.length).toBeLessThan(1000);
+    for (const q of ['montage?rows=0', 'montage?cols=-1', 'montage?rows=1e1', 'montage?rows=0x10']) {
+      expect((await rawRequest(dash.port, rawGet(`/api/scans/normal-1/${q}`))).status).toBe(400);
+    }
+    for (const q of ['rotate=181', 'index=99999999999', 'index=12', 'index=-1', 'window=constructor']) {
+      expect((await rawRequest(dash.port, rawGet(`/api/scans/normal-1/slice?${q}`))).status).toBe(400);
+    }
+    const n = PARAM_LIMITS.tiles;
+    const max = await rawRequest(dash.port, rawGet(`/api/scans/normal-1/montage?rows=${n}&cols=${n}`));
+    expect(max.status).toBe(200);
+    expect(max.text).toMatch(new RegExp(`x-width: ${n * 32}\\r\\n`));
+  });
+
+  it('a malformed run folder answers 500 naming the run and file, never the path on disk', async () => {
+    await mkdir(join(root, 'runs', 'broken'));
+    await writeFile(join(root, 'runs', 'broken', 'history.json'), 'garbage{');
+    await mkdir(join(root, 'runs', 'torn'));
+    await writeFile(join(root, 'runs', 'torn', 'events.jsonl'), 'not json\n{"type":"x"}\n');
+    await writeFile(join(root, 'cache', 'scans', 'normal-1.nii'), 'short');
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
+    const cases: [string, RegExp][] = [
+      ['/api/runs/broken/log', /run broken: history\.json: not valid JSON/],
+      ['/api/runs/torn/log', /run torn: events\.jsonl: line 1 is not JSON/],
+      ['/api/scans/normal-1/slice', /scans\/normal-1\.nii: truncated/],
+      ['/api/runs/nothing-here/log', /no run nothing-here/],
+    ];
+    for (const [target, message] of cases) {
+      const reply = await rawRequest(dash.port, rawGet(target));
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.text).toMatch(message);
+      expect(reply.text).not.toContain(root);
+    }
+    await stillAnswers(dash);
+  });
+
+  it('a live event the dashboard cannot store is dropped with a log line; the run goes on', async () => {
+    const events$ = new Subject<DashboardEvent>();
+    dash = await startDashboard({ runsDir: join(root, 'runs'), events$, liveRun: 'live' });
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => logged.push(line);
+    try {
+      events$.next({ type: 'runStart' });
+      events$.next({ type: 'batchEnd', loss: 10n } as DashboardEvent);
+      const cyclic: { type: string; self?: unknown } = { type: 'epochEnd' };
+      cyclic.self = cyclic;
+      events$.next(cyclic);
+      events$.next({ type: 'runEnd' });
+      events$.complete();
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      console.error = original;
+    }
+    await dash.flushed();
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toMatch(/^dashboard: live run event \(batchEnd\) dropped: .*BigInt/);
+    const log = await rawRequest(dash.port, rawGet('/api/runs/live/log'));
+    expect(log.text).toMatch(/"runStart".*"runEnd"/);
+  });
+});
