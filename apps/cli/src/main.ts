@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { printable } from '@ct3d/core';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { commands } from './commands/index.js';
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    console.error(`ct3d: unknown command "${name}"\n\n${help(commands)}`);
+    console.error(`ct3d: unknown command "${printable(name)}"\n\n${help(commands)}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -33,11 +34,12 @@ async function main(argv: string[]): Promise<number> {
     return await (await command.load()).run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`ct3d ${name}: ${e.message}\nUsage: ${command.usage}`);
+      console.error(`ct3d ${name}: ${printable(e.message)}\nUsage: ${command.usage}`);
       return 2;
     }
     const err = e as Error;
-    console.error(`ct3d ${name}: ${err.message}`);
+    // Messages name user files: escaped, a file name cannot split the line or forge output.
+    console.error(`ct3d ${name}: ${printable(err.message)}`);
     if (process.env.CT3D_DEBUG) console.error(err.stack);
     return 1;
   }

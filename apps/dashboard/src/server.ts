@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Volume } from '@ct3d/core';
-import { printable } from '@ct3d/io';
+import { printable } from '@ct3d/core';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
 import { toJson } from './events.js';
 import type { GradCamStore } from './gradcam-store.js';

@@ -14,4 +14,3 @@ export {
 export { encodeNifti, type WriteNiftiOptions } from './nifti-encode.js';
 export { NiftiError } from './nifti-errors.js';
 export type { NiftiHeader } from './nifti-header.js';
-export { printable } from './printable.js';

@@ -1,4 +1,4 @@
-import { printable } from '@ct3d/io';
+import { printable } from '@ct3d/core';
 import { type ClassMapping, discoverScans, resolveClassMapping, type ScanEntry } from '@ct3d/io/dataset';
 import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
