@@ -102,7 +102,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     const real$ = fit({ model: tiny, train: batches, validation: batches, epochs: 3, runDir: realDir }).pipe(
       share(),
     );
-    const recorder = new RunRecorder(realDir, { eventsJsonl: true });
+    const recorder = new RunRecorder(realDir);
     recorder.attach(real$);
     await lastValueFrom(real$);
     await recorder.done();
@@ -162,6 +162,8 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     expect(await points('#chart-step-loss')).toBe(step);
     const after = await whileTraining(() => waitForPoints('#chart-step-loss', step + 3));
     expect(after).toBeGreaterThan(before);
+    // Every pushed step arrives (a loaded machine may take a while), and none twice.
+    await waitForPoints('#chart-step-loss', step);
     await page.waitForTimeout(100);
     expect(await points('#chart-step-loss')).toBe(step);
   });

@@ -1,4 +1,3 @@
-import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -27,26 +26,22 @@ export function toJson(value: unknown): string {
   );
 }
 
-/** The in-memory event log of one run; optionally mirrored to an events.jsonl file as it grows. */
+/** The in-memory event log of one run (events.jsonl on disk is written by the trainer's RunRecorder). */
 export class RunLog {
   readonly events: StoredEvent[] = [];
   done = false;
   private readonly listeners = new Set<Listener>();
-  private writes: Promise<void> = Promise.resolve();
-  private writeError: Error | null = null;
 
   constructor(
     readonly name: string,
     readonly live: boolean,
-    private readonly jsonlPath?: string,
   ) {}
 
   append(event: DashboardEvent): StoredEvent {
     // Serialised first: an event JSON cannot hold (a BigInt, a cycle) throws here, before it is stored.
-    const line = `${toJson(event)}\n`;
+    toJson(event);
     const stored = { id: this.events.length, event };
     this.events.push(stored);
-    if (this.jsonlPath) this.persist(line);
     for (const l of this.listeners) l(stored);
     return stored;
   }
@@ -66,25 +61,6 @@ export class RunLog {
     }
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Resolves when all events.jsonl appends are on disk; rejects with the first write failure. */
-  async flushed(): Promise<void> {
-    await this.writes;
-    if (this.writeError) throw this.writeError;
-  }
-
-  private persist(line: string): void {
-    const path = this.jsonlPath!;
-    this.writes = this.writes.then(async () => {
-      if (this.writeError) return;
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await appendFile(path, line);
-      } catch (err) {
-        this.writeError = new Error(`${path}: cannot append event (${(err as Error).message})`);
-      }
-    });
   }
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, type Rng } from '@ct3d/core';
 import { buildSeedModel } from '@ct3d/model';
-import { fit } from '@ct3d/train';
+import { fit, RunRecorder } from '@ct3d/train';
 import { lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
@@ -120,6 +120,8 @@ it('survives 300 malformed requests while a live run trains to the end', async (
     runDir,
   }).pipe(share());
   const logged: string[] = [];
+  const recorder = new RunRecorder(runDir);
+  recorder.attach(events$);
   const live = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache'), events$ });
   boards.push(live);
   const guarded = await startDashboard({ runsDir: join(root, 'runs'), host: '0.0.0.0', token: TOKEN });
@@ -153,7 +155,7 @@ it('survives 300 malformed requests while a live run trains to the end', async (
   }
   const last = await finished;
   expect(last.type).toBe('runEnd');
-  await live.flushed();
+  await recorder.done();
   const types = (await readFile(join(runDir, 'events.jsonl'), 'utf8'))
     .trim()
     .split('\n')

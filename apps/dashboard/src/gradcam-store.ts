@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
+import { MODEL_DIRS } from '@ct3d/train/run-folder';
 import type { GradCamResult } from './gradcam.js';
 import { openGuarded, READ_LIMITS, readGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
@@ -9,7 +10,7 @@ import type { ScanStore } from './scans.js';
 
 /** The model folder of a run: best/ (the best checkpoint) when saved, else model/ (the final weights). */
 export async function runModelDir(runDir: string): Promise<string> {
-  for (const name of ['best', 'model']) {
+  for (const name of MODEL_DIRS) {
     const found = await openGuarded(runDir, [name, 'model.json'], READ_LIMITS.json).catch(() => null);
     await found?.handle.close();
     if (found) return join(runDir, name);

@@ -31,8 +31,6 @@ export interface DashboardOptions {
   events$?: Observable<DashboardEvent>;
   /** Name of the live run (its folder under runsDir); default: basename of runStart's `runDir`. */
   liveRun?: string;
-  /** Append live events to `<runsDir>/<run>/events.jsonl` so the run replays later (default true). */
-  writeEventLog?: boolean;
   /** Default 127.0.0.1. Any non-loopback host requires `token`. */
   host?: string;
   /** Default 0 (an ephemeral port). */
@@ -48,8 +46,6 @@ export interface Dashboard {
   port: number;
   /** Names of the live runs fed from events$. */
   liveRuns(): string[];
-  /** Resolves once every live event is appended to its events.jsonl. */
-  flushed(): Promise<void>;
   /** Stops listening, ends open event streams and unsubscribes from events$. */
   close(): Promise<void>;
 }
@@ -67,7 +63,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   if (opts.events$) await mkdir(opts.runsDir, { recursive: true });
   await requireDir(opts.runsDir, 'runs folder');
   if (opts.cacheDir) await requireDir(opts.cacheDir, 'scan cache');
-  const runs = new RunStore(opts.runsDir, opts.writeEventLog ?? true);
+  const runs = new RunStore(opts.runsDir);
   if (opts.events$) runs.attach(opts.events$, opts.liveRun);
   const scans = opts.cacheDir ? new ScanStore(opts.cacheDir) : undefined;
   const gradcams = scans ? new GradCamStore(runs, scans) : undefined;
@@ -88,7 +84,6 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     host,
     port,
     liveRuns: () => runs.liveNames(),
-    flushed: () => runs.flushed(),
     close: async () => {
       runs.close();
       server.closeAllConnections();

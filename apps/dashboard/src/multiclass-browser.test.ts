@@ -54,7 +54,7 @@ describe.skipIf(!haveChromium)('dashboard with a multi-class run', { timeout: 30
       runDir,
       classNames: ['CT-0', 'CT-1', 'CT-2..4'],
     }).pipe(share());
-    const recorder = new RunRecorder(runDir, { eventsJsonl: true });
+    const recorder = new RunRecorder(runDir);
     recorder.attach(run$);
     await lastValueFrom(run$);
     await recorder.done();

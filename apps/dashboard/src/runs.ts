@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
+import { RUN_FILES } from '@ct3d/train/run-folder';
 import type { Observable, Subscription } from 'rxjs';
 import {
   type DashboardEvent,
@@ -45,14 +46,14 @@ export class RunStore {
 
   constructor(
     readonly runsDir: string,
-    private readonly writeEventLog: boolean,
     /** Where a fault of the live feed is reported (one line); the trainer's stream never sees it. */
     private readonly logLine: (line: string) => void = (line) => console.error(line),
   ) {}
 
   /**
    * Feeds a live event stream into a new run. The run is named `name`, else after the basename of the
-   * first event's `runDir`, else `live-<time>`; its events are appended to `<runsDir>/<name>/events.jsonl`.
+   * first event's `runDir`, else `live-<time>`. Its events stay in memory: the trainer's RunRecorder writes
+   * events.jsonl.
    */
   attach(events$: Observable<DashboardEvent>, name?: string): void {
     let log: RunLog | undefined;
@@ -62,8 +63,7 @@ export class RunStore {
       let runName = name ?? fromDir ?? `live-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       decodeSegments([encodeURIComponent(runName)]);
       while (this.liveRuns.has(runName)) runName += '+';
-      const jsonl = this.writeEventLog ? join(this.runsDir, runName, 'events.jsonl') : undefined;
-      log = new RunLog(runName, true, jsonl);
+      log = new RunLog(runName, true);
       this.liveRuns.set(runName, log);
       return log;
     };
@@ -133,10 +133,6 @@ export class RunStore {
     return dir;
   }
 
-  async flushed(): Promise<void> {
-    await Promise.all([...this.liveRuns.values()].map((l) => l.flushed()));
-  }
-
   close(): void {
     for (const s of this.subscriptions) s.unsubscribe();
   }
@@ -147,21 +143,21 @@ export class RunStore {
     const read = (file: string) => readGuardedTextIfPresent(dir, [file], READ_LIMITS.json);
     let events: EventRecord[];
     let source: RunSummary['source'];
-    const jsonl = await read('events.jsonl');
-    const historyText = jsonl === undefined ? await read('history.json') : undefined;
+    const jsonl = await read(RUN_FILES.events);
+    const historyText = jsonl === undefined ? await read(RUN_FILES.history) : undefined;
     if (jsonl !== undefined) {
-      events = parseRunFile(name, 'events.jsonl', jsonl, parseEventsJsonl);
+      events = parseRunFile(name, RUN_FILES.events, jsonl, parseEventsJsonl);
       source = 'events.jsonl';
     } else if (historyText !== undefined) {
-      const history = parseRunFile(name, 'history.json', historyText, (t): unknown => JSON.parse(t));
+      const history = parseRunFile(name, RUN_FILES.history, historyText, (t): unknown => JSON.parse(t));
       if (typeof history !== 'object' || history === null || Array.isArray(history)) {
         throw new HttpError(500, `run ${name}: history.json: expected an object of metric arrays`);
       }
-      const metricsText = await read('metrics.json');
+      const metricsText = await read(RUN_FILES.metrics);
       const metrics =
         metricsText === undefined
           ? undefined
-          : parseRunFile(name, 'metrics.json', metricsText, (t): unknown => JSON.parse(t));
+          : parseRunFile(name, RUN_FILES.metrics, metricsText, (t): unknown => JSON.parse(t));
       events = eventsFromHistory(history as Record<string, unknown>, metrics);
       source = 'history.json';
     } else {

@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel, saveModel } from '@ct3d/model';
-import type { TrainEvent } from '@ct3d/train';
-import { Subject } from 'rxjs';
+import { RunRecorder, type TrainEvent } from '@ct3d/train';
+import { type Observable, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Dashboard, type DashboardEvent, type EventRecord, startDashboard } from './index.js';
 import { fakeRunStart, fakeStepEvents, writeTinyCache } from './test-helpers.js';
@@ -68,8 +68,10 @@ afterEach(async () => {
 });
 
 describe('event stream', () => {
-  it('catches up from Last-Event-ID, continues live, and writes events.jsonl that replays', async () => {
+  it('catches up from Last-Event-ID, continues live, and replays the events.jsonl the recorder wrote', async () => {
     const events$ = new Subject<TrainEvent | EventRecord>();
+    const recorder = new RunRecorder(join(root, 'runs', 'r1'));
+    recorder.attach(events$ as Observable<TrainEvent>);
     dash = await startDashboard({ runsDir: join(root, 'runs'), events$, liveRun: 'r1' });
     events$.next(fakeRunStart(2, 2));
     for (let n = 1; n <= 2; n++) for (const e of fakeStepEvents(n, 2)) events$.next(e);
@@ -80,7 +82,7 @@ describe('event stream', () => {
     expect(await sseIds(dash, '/api/runs/r1/events?since=4', 1)).toEqual([5]);
     events$.next({ type: 'runEnd', ms: 1 });
     events$.complete();
-    await dash.flushed();
+    await recorder.done();
     const lines = (await readFile(join(root, 'runs', 'r1', 'events.jsonl'), 'utf8')).trim().split('\n');
     expect(lines).toHaveLength(7);
     await dash.close();

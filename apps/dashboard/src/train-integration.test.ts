@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel } from '@ct3d/model';
-import { fit } from '@ct3d/train';
+import { fit, RunRecorder } from '@ct3d/train';
 import { lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
@@ -56,9 +56,11 @@ it('logs a real fit() run, replays it, and explains its best model with Grad-CAM
     stepsPerEpoch: 2,
     runDir,
   }).pipe(share());
+  const recorder = new RunRecorder(runDir);
+  recorder.attach(events$);
   dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache'), events$ });
   await lastValueFrom(events$);
-  await dash.flushed();
+  await recorder.done();
   expect(dash.liveRuns()).toEqual(['fit-1']);
   const types = (await readFile(join(runDir, 'events.jsonl'), 'utf8'))
     .trim()

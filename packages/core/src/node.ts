@@ -1,2 +1,3 @@
-// @ct3d/core/node: Node-only helpers shared by the packages that start worker threads.
+// @ct3d/core/node: Node-only helpers shared by the packages: atomic writes, worker thread start-up.
 export { siblingModule, workerExecArgv, workerPreload } from './worker-files.js';
+export { writeFileAtomic } from './write-atomic.js';

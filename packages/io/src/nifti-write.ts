@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Volume } from '@ct3d/core';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@ct3d/core/node';
 import { encodeNifti, type WriteNiftiOptions } from './nifti-encode.js';
 import { NiftiError } from './nifti-errors.js';
 

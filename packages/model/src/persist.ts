@@ -1,23 +1,12 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@ct3d/core/node';
 import './layers/batch-normalization3d.js';
 import './layers/global-average-pooling3d.js';
 import * as tf from './tf.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-
-/** Writes a file atomically: a temp file beside it, then rename. */
-async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 function weightBytes(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
@@ -52,9 +41,9 @@ export async function saveModel(
   await mkdir(dir, { recursive: true });
   const handler = tf.io.withSaveHandler(async (artifacts) => {
     const weights = weightBytes(artifacts.weightData);
-    await writeAtomic(path.join(dir, WEIGHTS_BIN), weights);
+    await writeFileAtomic(path.join(dir, WEIGHTS_BIN), weights);
     const json = JSON.stringify(modelJson(artifacts));
-    await writeAtomic(path.join(dir, MODEL_JSON), json);
+    await writeFileAtomic(path.join(dir, MODEL_JSON), json);
     return {
       modelArtifactsInfo: {
         dateSaved: new Date(),

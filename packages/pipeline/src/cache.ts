@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Volume } from '@ct3d/core';
-import { readNifti, writeFileAtomic } from '@ct3d/io/node';
+import { writeFileAtomic } from '@ct3d/core/node';
+import { readNifti } from '@ct3d/io/node';
 import type { Shape3 } from './tasks.js';
 
 export const MANIFEST_FILE = 'manifest.json';

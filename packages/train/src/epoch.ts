@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
 import type { TrainEvent } from './events.js';
 import { countCorrect } from './multiclass.js';
 import { checkStepLoss } from './non-finite.js';
-import { batchSample, writeMontagePng } from './png/index.js';
+import { batchSample, type MontageScan } from './png/index.js';
 import type { LrSchedule } from './schedule.js';
 import { type BatchLike, type ScheduledAdam, trainStep } from './step.js';
 
@@ -34,10 +33,10 @@ export interface RunState {
   opts: {
     model: tf.LayersModel;
     train: BatchSource;
-    runDir?: string;
-    montage?: boolean;
     classWeights?: number[];
   };
+  /** Keeps the first training sample (the run folder's montage), or null. */
+  saveSample: ((scan: MontageScan) => Promise<void>) | null;
   optimizer: ScheduledAdam;
   schedule: LrSchedule;
   threshold: number;
@@ -72,9 +71,7 @@ export async function trainEpoch(
       if (control.stopped) break;
       const batch = next.value;
       const t1 = performance.now();
-      if (epoch === 1 && steps === 0 && st.opts.runDir && st.opts.montage !== false) {
-        await writeMontagePng(join(st.opts.runDir, 'montage.png'), batchSample(batch, 0));
-      }
+      if (epoch === 1 && steps === 0 && st.saveSample) await st.saveSample(batchSample(batch, 0));
       lr = st.schedule(st.iteration);
       st.optimizer.setLearningRate(lr);
       const t2 = performance.now();

@@ -9,7 +9,7 @@ import { evaluate } from './evaluate.js';
 import type { EpochEndEvent, TrainEvent } from './events.js';
 import { fit, fitToEnd } from './fit.js';
 import { formatEpochLine } from './format.js';
-import { RunRecorder } from './recorder.js';
+import { RunRecorder } from './run-folder/recorder.js';
 import type { BatchLike } from './step.js';
 import { syntheticBatches } from './synthetic.js';
 
@@ -43,7 +43,7 @@ describe('fit end to end', () => {
       runDir,
       settings: { data: 'synthetic' },
     }).pipe(share());
-    const recorder = new RunRecorder(runDir, { eventsJsonl: true });
+    const recorder = new RunRecorder(runDir);
     recorder.attach(events$);
     const all = events$.pipe(toArray());
     const [events, end] = await Promise.all([

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { recomputeBatchNormStatistics, saveModel, tf } from '@ct3d/model';
+import { recomputeBatchNormStatistics, tf } from '@ct3d/model';
 import { filter, lastValueFrom, Observable } from 'rxjs';
 import {
   BestCheckpoint,
@@ -27,6 +26,7 @@ import {
 import { lossName, outputUnits } from './multiclass.js';
 import { checkValidationLoss, checkWeights } from './non-finite.js';
 import { type FitResumeOptions, restoreTraining, resumedInfo, saveResumePoint } from './resume.js';
+import { RunFolderStore } from './run-folder/store.js';
 import { constantLr, type LrSchedule, seedLrSchedule } from './schedule.js';
 import { createAdam } from './step.js';
 import { validationFields } from './validation-fields.js';
@@ -46,7 +46,10 @@ export interface FitOptions {
   earlyStopping?: EarlyStoppingOptions | false;
   /** Best-model tracking (save_best_only); default monitor 'val_loss' ('loss' without validation). */
   checkpoint?: BestCheckpointOptions | false;
-  /** Run folder: best/ (best checkpoint), model/ (final model) and montage.png are written here. */
+  /**
+   * Run folder: the best checkpoint, the final model, the montage and (resume.save) resume checkpoints are
+   * saved there by its RunFolderStore (layout: run-folder/layout.ts). The event files are RunRecorder's.
+   */
   runDir?: string;
   /** Write montage.png of the first training sample (default true when runDir is set). */
   montage?: boolean;
@@ -64,8 +67,6 @@ export interface FitOptions {
    * (the seed keeps Keras' moving averages).
    */
   preciseBatchNorm?: { source: BatchSource; maxBatches?: number };
-  /** Saves a model folder atomically; default @ct3d/model saveModel. */
-  save?: (model: tf.LayersModel, dir: string) => Promise<unknown>;
   /** Resume checkpoints (resume.ts): continue from `from`, write one into `dir` after every epoch. */
   resume?: FitResumeOptions;
 }
@@ -101,8 +102,8 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
   for (const m of [stopper?.monitor, best?.monitor]) {
     if (m?.startsWith('val_') && !hasVal) throw new Error(`fit: monitoring "${m}" needs a validation source`);
   }
-  const save = opts.save ?? saveModel;
   const runDir = opts.runDir ?? null;
+  const store = runDir ? new RunFolderStore(runDir) : null;
   const st: RunState = {
     opts,
     optimizer: createAdam(schedule(0)),
@@ -110,6 +111,7 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
     threshold: opts.threshold ?? 0.5,
     epochs,
     iteration: 0,
+    saveSample: store && opts.montage !== false ? (scan) => store.saveSample(scan) : null,
   };
   const tRun = performance.now();
   const parts = { model: opts.model, optimizer: st.optimizer, stopper, best, epochs, runDir };
@@ -178,9 +180,8 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
       const logs = epochLogs(e);
       if (best?.update(epoch, logs)) {
         bestEvent = e;
-        if (runDir) {
-          bestPath = join(runDir, 'best');
-          await save(opts.model, bestPath);
+        if (store) {
+          bestPath = await store.saveBest(opts.model);
           const value = best.best;
           emit({
             type: 'checkpoint',
@@ -203,12 +204,11 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
         });
       }
       const point = { st, epoch, history, stopper, best, bestEvent, bestPath, last: e, stoppedEarly };
-      await saveResumePoint(opts.resume, point);
+      await saveResumePoint(opts.resume, point, store);
       if (stoppedEarly) break;
       if (control.stopped) return;
     }
-    const modelPath = runDir ? join(runDir, 'model') : null;
-    if (modelPath) await save(opts.model, modelPath);
+    const modelPath = store ? await store.saveFinal(opts.model) : null;
     const end: RunEndEvent = {
       type: 'runEnd',
       bestEpoch: best?.bestEpoch ?? epochsRun,

@@ -34,9 +34,8 @@ export { type FitOptions, fit, fitToEnd } from './fit.js';
 export { formatEpochLine, formatPrediction, formatPredictions } from './format.js';
 export { type BinaryMetrics, binaryMetrics, rocAuc } from './metrics.js';
 export { type MulticlassMetrics, multiclassMetrics } from './multiclass-metrics.js';
-export { RunRecorder } from './recorder.js';
 export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
-export { type GivenFlag, resumeOptions } from './resume-run.js';
+export { MODEL_DIRS, RUN_FILES, type RunPaths, runPaths } from './run-folder/layout.js';
 export {
   type EvaluationSet,
   evaluateRun,
@@ -44,8 +43,11 @@ export {
   loadRun,
   predictScanFile,
   type ScanPrediction,
-} from './run-folder.js';
-export { type RunInfo, recordRun, type TrainFromCacheOptions, trainFromCache } from './run-from-cache.js';
+} from './run-folder/load-run.js';
+export { RunRecorder } from './run-folder/recorder.js';
+export { type GivenFlag, resumeOptions } from './run-folder/resume-run.js';
+export { type RunInfo, readRunInfo } from './run-folder/run-info.js';
+export { type TrainFromCacheOptions, type TrainingRun, trainFromCache } from './run-from-cache.js';
 export { constantLr, exponentialDecay, type LrSchedule, seedLrSchedule } from './schedule.js';
 export { type CacheSources, type CacheSourcesOptions, cacheBatchSources } from './sources.js';
 export { kFoldSplits, type Split, type SplitOptions, splitEntries } from './split.js';

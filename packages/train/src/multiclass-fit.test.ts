@@ -13,8 +13,8 @@ import type { EpochEndEvent, TrainEvent } from './events.js';
 import { fit, fitToEnd } from './fit.js';
 import { formatEpochLine } from './format.js';
 import { categoricalCrossEntropy, toRows } from './multiclass-metrics.js';
-import { RunRecorder } from './recorder.js';
-import { loadRun, predictScanFile } from './run-folder.js';
+import { loadRun, predictScanFile } from './run-folder/load-run.js';
+import { RunRecorder } from './run-folder/recorder.js';
 import { type BatchLike, createAdam, trainStep } from './step.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'ct3d-train-multiclass-'));

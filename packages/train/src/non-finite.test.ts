@@ -13,6 +13,7 @@ import { binaryMetrics, rocAuc } from './metrics.js';
 import { multiclassMetrics } from './multiclass-metrics.js';
 import { nonFiniteWeights } from './non-finite.js';
 import { loadResumeCheckpoint } from './resume.js';
+import { runPaths } from './run-folder/layout.js';
 import type { BatchLike } from './step.js';
 import { syntheticBatches } from './synthetic.js';
 
@@ -72,21 +73,24 @@ describe('non-finite loss or weights stop the run', () => {
   }, 60_000);
 
   it('a resume checkpoint of NaN weights is refused before any step, and stays the newest', async () => {
-    const resumeDir = join(dir, 'nan-resume');
+    const runDir = join(dir, 'nan-resume');
+    const resumeDir = runPaths(runDir).resume;
     const opts = () => ({
+      runDir,
+      montage: false,
       model: tinyModel(),
       train: syntheticBatches({ count: 4, seed: 1 }),
       epochs: 3,
       learningRate: 1e-3,
     });
     // Stop after epoch 1: its checkpoint is the one to resume.
-    await lastValueFrom(fit({ ...opts(), epochs: 1, resume: { dir: resumeDir } }).pipe(toArray()));
+    await lastValueFrom(fit({ ...opts(), epochs: 1, resume: { save: true } }).pipe(toArray()));
     const ckpt = join(resumeDir, 'epoch-0001');
     const weights = join(ckpt, 'model', WEIGHTS_BIN);
     const n = (await readFile(weights)).byteLength / 4;
     await writeFile(weights, new Uint8Array(new Float32Array(n).fill(Number.NaN).buffer));
     const from = await loadResumeCheckpoint(resumeDir);
-    const { error, events } = await failure(fit({ ...opts(), resume: { from, dir: resumeDir } }));
+    const { error, events } = await failure(fit({ ...opts(), resume: { from, save: true } }));
     expect(error.message).toMatch(
       new RegExp(
         `^fit: non-finite weights \\(.+\\) in the resumed checkpoint ${ckpt}; training stopped, the last good checkpoint is kept$`,
@@ -137,7 +141,7 @@ describe('JSON errors name their file', () => {
     await saveModel(tinyModel(), modelDir);
     const text = await readFile(join(modelDir, MODEL_JSON), 'utf8');
     await writeFile(join(modelDir, MODEL_JSON), text.slice(0, 19));
-    const { readModelWeights } = await import('./resume-files.js');
+    const { readModelWeights } = await import('./run-folder/resume-files.js');
     await expect(readModelWeights(modelDir)).rejects.toThrow(`${join(modelDir, MODEL_JSON)}: invalid JSON (`);
   });
 });

@@ -8,7 +8,7 @@ import {
   OPTIMIZER_FILE,
   readModelWeights,
   type TensorSpec,
-} from './resume-files.js';
+} from './run-folder/resume-files.js';
 import type { ScheduledAdam } from './step.js';
 
 /** Adam's state in state.json; the moments themselves (m of every weight, then v) are in optimizer.bin. */

@@ -7,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BestCheckpoint, EarlyStopping } from './callbacks.js';
 import type { EpochEndEvent, RunEndEvent, TrainEvent } from './events.js';
 import { type FitOptions, fit, fitToEnd } from './fit.js';
-import { RunRecorder } from './recorder.js';
 import { loadResumeCheckpoint, RESUME_DIR, restoreTraining, saveResumePoint } from './resume.js';
+import { runPaths } from './run-folder/layout.js';
+import { RunRecorder } from './run-folder/recorder.js';
+import { RunFolderStore } from './run-folder/store.js';
 import { constantLr } from './schedule.js';
 import { createAdam, trainStep } from './step.js';
 import { syntheticBatches } from './synthetic.js';
@@ -51,11 +53,13 @@ describe('resume checkpoint', () => {
       last,
       stoppedEarly: false,
     };
-    const ckptDir = join(dir, 'unit');
+    const store = new RunFolderStore(join(dir, 'unit'));
+    const ckptDir = store.paths.resume;
     const tensorsBefore = tf.memory().numTensors;
     await saveResumePoint(
-      { dir: ckptDir, meta: { data: 'x' } },
+      { save: true, meta: { data: 'x' } },
       { ...point, bestEvent: null, bestPath: null },
+      store,
     );
 
     const from = await loadResumeCheckpoint(ckptDir);
@@ -99,8 +103,9 @@ describe('resume checkpoint', () => {
     const st = { opts: { model }, optimizer, schedule: constantLr(1e-2), epochs: 2, iteration: 2 };
     const last = { type: 'epochEnd', epoch: 1 } as EpochEndEvent;
     const common = { history: {}, stopper: null, best: null, bestEvent: null, bestPath: null };
-    const ckptDir = join(dir, 'stale');
-    await saveResumePoint({ dir: ckptDir }, { ...common, st, epoch: 1, last, stoppedEarly: false });
+    const store = new RunFolderStore(join(dir, 'stale'));
+    const ckptDir = store.paths.resume;
+    await saveResumePoint({ save: true }, { ...common, st, epoch: 1, last, stoppedEarly: false }, store);
     const from = await loadResumeCheckpoint(ckptDir);
     expect(from?.state.optimizer).toMatchObject({ iterations: 2, accBeta1: null, accBeta2: null });
     const optimizer2 = createAdam(1e-2);
@@ -111,7 +116,7 @@ describe('resume checkpoint', () => {
   });
 
   it('refuses a checkpoint of another architecture with a clear error', async () => {
-    const from = await loadResumeCheckpoint(join(dir, 'unit'));
+    const from = await loadResumeCheckpoint(runPaths(join(dir, 'unit')).resume);
     const other = buildSeedModel({ width: 8, height: 8, depth: 8, filters: [2], denseUnits: 8, seed: 1 });
     const parts = { model: other, optimizer: createAdam(1e-2), stopper: null, best: null, epochs: 10 };
     await expect(restoreTraining(from, parts)).rejects.toThrow(
@@ -134,7 +139,7 @@ const fitOptions = (runDir: string): FitOptions => ({
 
 async function recordedRun(opts: FitOptions): Promise<RunEndEvent> {
   const events$ = fit(opts).pipe(share());
-  const recorder = new RunRecorder(opts.runDir ?? '', { eventsJsonl: true });
+  const recorder = new RunRecorder(opts.runDir ?? '');
   recorder.attach(events$);
   const end = await fitToEnd(events$);
   await recorder.done();
@@ -148,9 +153,9 @@ describe('fit with resume', () => {
     // The interrupted run: its subscriber goes away once epoch 3 has started (a crash mid-epoch).
     const runDir = join(dir, 'split');
     const resumeDir = join(runDir, RESUME_DIR);
-    const first = new RunRecorder(runDir, { eventsJsonl: true });
+    const first = new RunRecorder(runDir);
     await new Promise<void>((resolve, reject) => {
-      const sub = fit({ ...fitOptions(runDir), resume: { dir: resumeDir } }).subscribe({
+      const sub = fit({ ...fitOptions(runDir), resume: { save: true } }).subscribe({
         next: (e: TrainEvent) => {
           first.record(e);
           if (e.type === 'batchEnd' && e.epoch === 3) {
@@ -172,7 +177,7 @@ describe('fit with resume', () => {
     const from = await loadResumeCheckpoint(resumeDir);
     expect(from?.state.epoch).toBe(2);
 
-    const end = await recordedRun({ ...fitOptions(runDir), resume: { from, dir: resumeDir } });
+    const end = await recordedRun({ ...fitOptions(runDir), resume: { from, save: true } });
     expect(end.epochsRun).toBe(4);
     expect(end.history).toEqual(whole.history);
     expect(end.bestEpoch).toBe(whole.bestEpoch);
@@ -197,11 +202,11 @@ describe('fit with resume', () => {
     const runDir = join(dir, 'early');
     const resumeDir = join(runDir, RESUME_DIR);
     const opts = { ...fitOptions(runDir), earlyStopping: { monitor: 'val_acc', patience: 1, minDelta: 2 } };
-    const first = await recordedRun({ ...opts, resume: { dir: resumeDir } });
+    const first = await recordedRun({ ...opts, resume: { save: true } });
     expect(first).toMatchObject({ stoppedEarly: true, epochsRun: 2 });
     const from = await loadResumeCheckpoint(resumeDir);
     expect(from?.state).toMatchObject({ epoch: 2, stoppedEarly: true });
-    const again = await recordedRun({ ...opts, resume: { from, dir: resumeDir } });
+    const again = await recordedRun({ ...opts, resume: { from, save: true } });
     expect(again).toMatchObject({ stoppedEarly: true, epochsRun: 2, bestEpoch: first.bestEpoch });
     expect(again.history).toEqual(first.history);
   }, 60_000);

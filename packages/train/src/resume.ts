@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
 import type { BestCheckpoint, EarlyStopping } from './callbacks.js';
 import type { EarlyStopEvent, EpochEndEvent, History, ResumedFrom } from './events.js';
-import { fromJson, newestCheckpointDir, STATE_FILE, writeCheckpoint } from './resume-files.js';
 import { type AdamRecord, adamSnapshot, restoreModelWeights, restoreOptimizer } from './resume-weights.js';
+import { RUN_FILES, runPaths } from './run-folder/layout.js';
+import { fromJson, newestCheckpointDir, STATE_FILE } from './run-folder/resume-files.js';
+import type { RunFolderStore } from './run-folder/store.js';
 import type { LrSchedule } from './schedule.js';
 import type { ScheduledAdam } from './step.js';
 
-export const RESUME_DIR = 'resume';
+export const RESUME_DIR = RUN_FILES.resume;
 
 /** Shuffling and augmentation are functions of (seed, epoch): see RNG_NOTES in run-record.ts. */
 export const RESUME_RNG_NOTE =
@@ -57,8 +59,8 @@ export interface ResumeCheckpoint {
 export interface FitResumeOptions {
   /** A checkpoint (loadResumeCheckpoint): fit restores it and continues at its epoch + 1. */
   from?: ResumeCheckpoint | null;
-  /** Folder that gets a resume checkpoint after every finished epoch (e.g. <run>/resume). */
-  dir?: string;
+  /** Write a resume checkpoint into the run folder's resume/ after every finished epoch (needs runDir). */
+  save?: boolean;
   /** Extra JSON kept in every checkpoint's state.json. */
   meta?: Record<string, unknown>;
 }
@@ -121,7 +123,7 @@ export async function restoreTraining(
   const file = join(from.dir, STATE_FILE);
   if (s.epoch > parts.epochs)
     throw new Error(`${file}: epoch ${s.epoch} is past this run's ${parts.epochs} epochs`);
-  await restoreModelWeights(parts.model, join(from.dir, 'model'));
+  await restoreModelWeights(parts.model, join(from.dir, RUN_FILES.model));
   await restoreOptimizer(parts.optimizer, parts.model, from.dir, s.optimizer);
   restoreTrackers(parts, s, file);
   const es = s.earlyStopping;
@@ -130,7 +132,7 @@ export async function restoreTraining(
     iteration: s.iteration,
     history: structuredClone(s.history),
     bestEvent: s.bestEvent,
-    bestPath: s.bestPath && parts.runDir ? join(parts.runDir, 'best') : s.bestPath,
+    bestPath: s.bestPath && parts.runDir ? runPaths(parts.runDir).best : s.bestPath,
     stoppedEarly: s.stoppedEarly,
     last: s.last,
     earlyStop:
@@ -165,12 +167,14 @@ export interface ResumePoint {
   stoppedEarly: boolean;
 }
 
-/** Writes the resume checkpoint of a finished epoch when `resume.dir` is set; returns its folder. */
+/** Writes the resume checkpoint of a finished epoch when `resume.save` is set; returns its folder. */
 export async function saveResumePoint(
   resume: FitResumeOptions | undefined,
   p: ResumePoint,
+  store: RunFolderStore | null,
 ): Promise<string | null> {
-  if (!resume?.dir) return null;
+  if (!resume?.save) return null;
+  if (!store) throw new Error('fit: resume.save needs a runDir to write the checkpoints into');
   const { optimizer, schedule, iteration } = p.st;
   const adam = await adamSnapshot(optimizer);
   const es = p.stopper;
@@ -199,12 +203,7 @@ export async function saveResumePoint(
     meta: resume.meta ?? {},
     savedAt: new Date().toISOString(),
   };
-  return writeCheckpoint(resume.dir, p.epoch, {
-    model: p.st.opts.model,
-    optimizerBytes: adam.bytes,
-    bestDir: p.bestPath,
-    state,
-  });
+  return store.saveResumePoint(p.epoch, { model: p.st.opts.model, optimizerBytes: adam.bytes, state });
 }
 
 /** runStart's `resumed` field (a copy: fit keeps appending to its own history). */

@@ -1,19 +1,16 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import { type CacheManifest, createWorkerPool, loadCache, type WorkerPool } from '@ct3d/pipeline';
-import { defer, finalize, type Observable, share, switchMap } from 'rxjs';
-import { writeFileAtomic } from './atomic.js';
-import { type ClassSetup, type ClassWeightOption, classSetup } from './class-setup.js';
-import type { TrainEvent } from './events.js';
+import { connectable, defer, finalize, type Observable, Subject, switchMap } from 'rxjs';
+import { type ClassWeightOption, classSetup } from './class-setup.js';
+import type { RunEndEvent, TrainEvent } from './events.js';
 import { fit } from './fit.js';
-import { RunRecorder } from './recorder.js';
-import { prepareRunFolder } from './resume-run.js';
-import type { ReproducibilityRecord } from './run-record.js';
+import { RunRecorder } from './run-folder/recorder.js';
+import { prepareRunFolder } from './run-folder/resume-run.js';
+import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
 import { exponentialDecay } from './schedule.js';
 import { cacheBatchSources } from './sources.js';
 import { splitEntries } from './split.js';
-
-export const RUN_FILE = 'run.json';
 
 export interface TrainFromCacheOptions {
   cacheDir: string;
@@ -52,43 +49,32 @@ export interface TrainFromCacheOptions {
   resume?: boolean;
 }
 
-/** What a run folder needs to be understood later (predict, evaluate, reproduce). */
-export interface RunInfo {
-  cacheDir: string;
-  size: [number, number, number];
-  classNames: string[];
-  backend: string;
-  backendDetail: string;
-  /** Faster backends that 'auto' could not use, with their reasons. */
-  backendRejected: string[];
-  settings: Required<
-    Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume'>
-  > & {
-    splitSeed: number | null;
-    workers: number;
-    filters: number[];
-  };
-  split: { train: string[]; val: string[] };
-  /** Class count, head, per-class counts, loss weights and sampling (absent in runs from before multi-class). */
-  classes?: ClassSetup;
-  /** Versions, seeds, RNG notes, data manifest hash, platform, resumes (absent in runs from before it). */
-  reproduce?: ReproducibilityRecord;
-  node: string;
-  startedAt: string;
-}
-
 function classNamesOf(manifest: CacheManifest): string[] {
   const names: string[] = [];
   for (const e of manifest.entries) names[e.label] = e.className;
   return Array.from(names, (n, i) => n ?? `class ${i}`);
 }
 
+/** A prepared training run: subscribe to its events, then start it. */
+export interface TrainingRun {
+  /** The run's events, shared: subscribe every consumer (logger, dashboard) before start(). */
+  events$: Observable<TrainEvent>;
+  /**
+   * Starts the run (once). Resolves with its runEnd event after every run-folder file is on disk, or with
+   * undefined when the run ended without one; rejects with the run's error.
+   */
+  start(): Promise<RunEndEvent | undefined>;
+  /** Stops a started run after its current step (as Ctrl-C or a crash would); start() then resolves. */
+  stop(): void;
+}
+
 /**
  * A whole training run from an ingest cache: split, backend, seed model, worker pool, prefetching batch
- * sources, fit, and a RunRecorder writing the run folder. Returns the shared event stream: every
- * subscriber (CLI logger, dashboard) sees the same run, which starts with the first subscription.
+ * sources, fit, and the run folder (run.json, the checkpoints, and a RunRecorder writing events.jsonl,
+ * history.json, curves.png and metrics.json for every run). Nothing runs until start(): the stream is
+ * connected only after all its consumers have subscribed, so each of them sees runStart.
  */
-export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEvent> {
+export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
   let pool: WorkerPool | undefined;
   const setup = async () => {
     const manifest = await loadCache(opts.cacheDir);
@@ -153,10 +139,10 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
       startedAt: new Date().toISOString(),
     };
     const folder = await prepareRunFolder(opts, manifest, info);
-    await writeFileAtomic(join(opts.runDir, RUN_FILE), `${JSON.stringify(folder.info, null, 2)}\n`);
+    await writeRunInfo(opts.runDir, folder.info);
     return { model, sources, info, classes, resume: folder.resume };
   };
-  return defer(setup).pipe(
+  const run$ = defer(setup).pipe(
     switchMap(({ model, sources, info, classes, resume }) =>
       fit({
         model,
@@ -191,13 +177,39 @@ export function trainFromCache(opts: TrainFromCacheOptions): Observable<TrainEve
     finalize(() => {
       void pool?.close();
     }),
-    share(),
   );
-}
-
-/** Subscribes a RunRecorder (history.json, curves.png, metrics.json) to a run's events. */
-export function recordRun(runDir: string, events$: Observable<TrainEvent>): RunRecorder {
-  const recorder = new RunRecorder(runDir);
+  const events$ = connectable(run$, { connector: () => new Subject<TrainEvent>(), resetOnDisconnect: false });
+  const recorder = new RunRecorder(opts.runDir);
   recorder.attach(events$);
-  return recorder;
+  let started: Promise<RunEndEvent | undefined> | undefined;
+  let stop = (): void => undefined;
+  const start = (): Promise<RunEndEvent | undefined> => {
+    started ??= new Promise<RunEndEvent | undefined>((resolve, reject) => {
+      let end: RunEndEvent | undefined;
+      const watch = events$.subscribe({
+        next: (e) => {
+          if (e.type === 'runEnd') end = e;
+        },
+        error: reject,
+        complete: () => resolve(end),
+      });
+      const connection = events$.connect();
+      stop = () => {
+        connection.unsubscribe(); // fit stops after its current step and closes the batch source
+        watch.unsubscribe();
+        resolve(undefined);
+      };
+    }).then(
+      async (end) => {
+        await recorder.done();
+        return end;
+      },
+      async (err: unknown) => {
+        await recorder.done().catch(() => undefined); // the run's error is the one to report
+        throw err;
+      },
+    );
+    return started;
+  };
+  return { events$, start, stop: () => stop() };
 }

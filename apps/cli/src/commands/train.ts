@@ -4,13 +4,12 @@ import { formatProgress } from '@ct3d/pipeline';
 import {
   formatEpochLine,
   type GivenFlag,
-  recordRun,
   resumeOptions,
   type TrainEvent,
   type TrainFromCacheOptions,
   trainFromCache,
 } from '@ct3d/train';
-import { lastValueFrom, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
 import { parseBackend } from './backend-option.js';
@@ -134,16 +133,16 @@ export function logTraining(events$: Observable<TrainEvent>, opts: LogOptions = 
 }
 
 /**
- * Runs training with the CLI log, the run-folder recorder and (with `live`) the dashboard all subscribed to
- * the same event stream.
+ * Runs training with the CLI log and (with `live`) the dashboard subscribed to the run's events before it
+ * starts (trainFromCache writes the run folder itself).
  */
 export async function runTraining(
   opts: TrainFromCacheOptions,
   live?: { port: number },
   log: LogOptions = {},
 ): Promise<RunEnd | undefined> {
-  const events$ = trainFromCache(opts);
-  const recorder = recordRun(opts.runDir, events$);
+  const training = trainFromCache(opts);
+  const events$ = training.events$;
   logTraining(events$, log);
   const board = live
     ? await startDashboard({
@@ -157,12 +156,9 @@ export async function runTraining(
   if (board) console.log(`dashboard: ${board.url}`);
   let end: RunEnd | undefined;
   try {
-    const last = await lastValueFrom(events$);
-    if (last.type === 'runEnd') end = last;
+    end = await training.start();
   } finally {
-    await recorder.done();
     if (board) {
-      await board.flushed();
       if (process.stdout.isTTY) {
         console.log(`training ended; the dashboard stays at ${board.url} until Ctrl-C`);
         await untilInterrupted();

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rename, rm, stat, truncate } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@ct3d/core/node';
 import { openUrl } from './http-request.js';
 import { type PartMeta, parseContentRange, readPartMeta, resumeValidator } from './part-meta.js';
 import { writeBody } from './write-body.js';

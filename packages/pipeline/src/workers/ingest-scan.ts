@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
+import { writeFileAtomic } from '@ct3d/core/node';
 import { encodeNifti } from '@ct3d/io';
-import { readRegularFile, writeFileAtomic } from '@ct3d/io/node';
+import { readRegularFile } from '@ct3d/io/node';
 import { describeError, processBytes } from '../scan-work.js';
 import type { IngestResult, IngestTask } from '../tasks.js';
 

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../atomic.js';
+import { writeRunFile } from '../run-folder/write-run-file.js';
 import { type CurvesOptions, renderCurves } from './curves.js';
 import { type MontageOptions, type MontageScan, renderMontage } from './montage.js';
 
@@ -13,10 +13,10 @@ export async function writeCurvesPng(
   history: Readonly<Record<string, readonly number[]>>,
   opts?: CurvesOptions,
 ): Promise<void> {
-  await writeFileAtomic(path, renderCurves(history, opts).toPng());
+  await writeRunFile(path, renderCurves(history, opts).toPng());
 }
 
 /** Writes the seed's slice montage (see renderMontage) as a PNG, atomically. */
 export async function writeMontagePng(path: string, scan: MontageScan, opts?: MontageOptions): Promise<void> {
-  await writeFileAtomic(path, renderMontage(scan, opts).toPng());
+  await writeRunFile(path, renderMontage(scan, opts).toPng());
 }

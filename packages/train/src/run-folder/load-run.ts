@@ -5,12 +5,13 @@ import { readNifti } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
-import { type Evaluation, evaluate } from './evaluate.js';
-import { formatPrediction, formatPredictions } from './format.js';
-import { readJsonFile } from './json-file.js';
-import { outputUnits } from './multiclass.js';
-import { RUN_FILE, type RunInfo } from './run-from-cache.js';
-import { modelInputShape, predictProbabilities } from './step.js';
+import { type Evaluation, evaluate } from '../evaluate.js';
+import { formatPrediction, formatPredictions } from '../format.js';
+import { readJsonFile } from '../json-file.js';
+import { outputUnits } from '../multiclass.js';
+import { modelInputShape, predictProbabilities } from '../step.js';
+import { MODEL_DIRS, RUN_FILES, runPaths } from './layout.js';
+import type { RunInfo } from './run-info.js';
 
 export interface LoadedRun {
   model: tf.LayersModel;
@@ -28,12 +29,12 @@ async function exists(path: string): Promise<boolean> {
 
 /** Loads a run folder's best checkpoint (or final model) and its run.json. */
 export async function loadRun(runDir: string): Promise<LoadedRun> {
-  const candidates = [join(runDir, 'best'), join(runDir, 'model')];
+  const candidates = MODEL_DIRS.map((name) => join(runDir, name));
   const found: string[] = [];
   for (const dir of candidates) if (await exists(join(dir, 'model.json'))) found.push(dir);
   if (found.length === 0)
     throw new Error(`${runDir}: no trained model (neither best/ nor model/ holds model.json)`);
-  const infoPath = join(runDir, RUN_FILE);
+  const infoPath = runPaths(runDir).info;
   const info = (await exists(infoPath)) ? ((await readJsonFile(infoPath)) as RunInfo) : null;
   return { model: await loadModel(found[0]), modelDir: found[0], info };
 }
@@ -98,7 +99,7 @@ export async function evaluateRun(
   const set = opts.set ?? 'all';
   let entries = manifest.entries;
   if (set !== 'all') {
-    if (!run.info) throw new Error(`--set ${set} needs the run's ${RUN_FILE} (it records the split)`);
+    if (!run.info) throw new Error(`--set ${set} needs the run's ${RUN_FILES.info} (it records the split)`);
     const ids = new Set(run.info.split[set]);
     entries = entries.filter((e) => ids.has(e.id));
   }

@@ -6,12 +6,12 @@ import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { createWorkerPool, ingest } from '@ct3d/pipeline';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainEvent } from './events.js';
-import { RunRecorder } from './recorder.js';
-import { RESUME_DIR } from './resume.js';
-import { readRunInfo, resumeOptions } from './resume-run.js';
-import { recordRun, type TrainFromCacheOptions, trainFromCache } from './run-from-cache.js';
-import { manifestHash } from './run-record.js';
+import type { TrainEvent } from '../events.js';
+import { RESUME_DIR } from '../resume.js';
+import { type TrainFromCacheOptions, trainFromCache } from '../run-from-cache.js';
+import { manifestHash } from '../run-record.js';
+import { resumeOptions } from './resume-run.js';
+import { readRunInfo } from './run-info.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'ct3d-train-resume-run-'));
 const cacheDir = join(dir, 'cache');
@@ -41,35 +41,22 @@ const base = (runDir: string): TrainFromCacheOptions => ({
 });
 
 async function run(opts: TrainFromCacheOptions): Promise<TrainEvent[]> {
-  const events$ = trainFromCache(opts);
-  const recorder = recordRun(opts.runDir, events$);
+  const training = trainFromCache(opts);
   const events: TrainEvent[] = [];
-  await new Promise<void>((resolve, reject) =>
-    events$.subscribe({ next: (e) => events.push(e), complete: resolve, error: reject }),
-  );
-  await recorder.done();
+  training.events$.subscribe((e) => events.push(e));
+  await training.start();
   return events;
 }
 
 describe('trainFromCache --resume', () => {
   it('records what reproduces the run, continues after a crash, and refuses changed settings or data', async () => {
     const runDir = join(dir, 'run');
-    // A crash in epoch 2: the subscription goes away at its first step (the pool is closed with it).
-    // One subscriber (a shared stream runs on while any subscriber is left), feeding the recorder itself.
-    const recorder = new RunRecorder(runDir);
-    await new Promise<void>((resolve, reject) => {
-      const sub = trainFromCache(base(runDir)).subscribe({
-        next: (e) => {
-          recorder.record(e);
-          if (e.type === 'batchEnd' && e.epoch === 2) {
-            sub.unsubscribe();
-            resolve();
-          }
-        },
-        error: reject,
-      });
+    // A crash in epoch 2: the run stops at its first step (the pool is closed with it).
+    const crashed = trainFromCache(base(runDir));
+    crashed.events$.subscribe((e) => {
+      if (e.type === 'batchEnd' && e.epoch === 2) crashed.stop();
     });
-    await recorder.done();
+    expect(await crashed.start()).toBeUndefined();
 
     const info = await readRunInfo(runDir);
     const manifest = JSON.parse(await readFile(join(cacheDir, 'manifest.json'), 'utf8'));

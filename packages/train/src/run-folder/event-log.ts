@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic.js';
+import { RUN_FILES } from './layout.js';
+import { writeRunFile } from './write-run-file.js';
 
-/** The run folder's event log (one JSON event a line), written by RunRecorder or the dashboard. */
-export const EVENTS_FILE = 'events.jsonl';
+/** The run folder's event log (one JSON event a line), written by RunRecorder only. */
+export const EVENTS_FILE = RUN_FILES.events;
 
 /**
  * Cuts an event log back to a resume checkpoint: keeps events without an epoch (runStart, ...) and those of
@@ -26,5 +27,5 @@ export async function trimEventLog(path: string, epoch: number): Promise<void> {
       return false; // a line torn by kill -9
     }
   });
-  await writeFileAtomic(path, kept.length > 0 ? `${kept.join('\n')}\n` : '');
+  await writeRunFile(path, kept.length > 0 ? `${kept.join('\n')}\n` : '');
 }

@@ -4,10 +4,11 @@
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_JSON, saveModel, type tf, WEIGHTS_BIN } from '@ct3d/model';
-import { parseJsonOf, readJsonFile } from './json-file.js';
+import { parseJsonOf, readJsonFile } from '../json-file.js';
+import { RESUME_FILES, RUN_FILES } from './layout.js';
 
-export const STATE_FILE = 'state.json';
-export const OPTIMIZER_FILE = 'optimizer.bin';
+export const STATE_FILE = RESUME_FILES.state;
+export const OPTIMIZER_FILE = RESUME_FILES.optimizer;
 const CHECKPOINT = /^epoch-(\d+)$/;
 const TEMP_PREFIX = '.tmp-';
 
@@ -113,12 +114,17 @@ export async function writeCheckpoint(dir: string, epoch: number, files: Checkpo
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `${TEMP_PREFIX}${checkpointName(epoch)}-${process.pid}-${Date.now()}`);
   try {
-    await saveModel(files.model, join(tmp, 'model'));
+    await saveModel(files.model, join(tmp, RUN_FILES.model));
     await writeFile(join(tmp, OPTIMIZER_FILE), files.optimizerBytes);
-    if (files.bestDir) await linkModel(files.bestDir, join(tmp, 'best'));
+    if (files.bestDir) await linkModel(files.bestDir, join(tmp, RUN_FILES.best));
     await writeFile(join(tmp, STATE_FILE), toJson(files.state));
     // Flushed before the rename so the new name never points at data still only in the page cache.
-    for (const f of [join('model', WEIGHTS_BIN), join('model', MODEL_JSON), OPTIMIZER_FILE, STATE_FILE]) {
+    for (const f of [
+      join(RUN_FILES.model, WEIGHTS_BIN),
+      join(RUN_FILES.model, MODEL_JSON),
+      OPTIMIZER_FILE,
+      STATE_FILE,
+    ]) {
       await syncFile(join(tmp, f));
     }
     const final = join(dir, checkpointName(epoch));

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
+import { appendFile, mkdir } from 'node:fs/promises';
 import type { Observable, Subscription } from 'rxjs';
-import { writeFileAtomic } from './atomic.js';
-import { EVENTS_FILE, trimEventLog } from './event-log.js';
 import {
   appendHistory,
   type EarlyStopEvent,
@@ -11,13 +9,12 @@ import {
   type RunEndEvent,
   type RunStartEvent,
   type TrainEvent,
-} from './events.js';
-import { confusionMatrix } from './metrics.js';
-import { type CurvesOptions, writeCurvesPng } from './png/index.js';
-
-export const HISTORY_FILE = 'history.json';
-export const METRICS_FILE = 'metrics.json';
-export const CURVES_FILE = 'curves.png';
+} from '../events.js';
+import { confusionMatrix } from '../metrics.js';
+import { type CurvesOptions, writeCurvesPng } from '../png/index.js';
+import { trimEventLog } from './event-log.js';
+import { type RunPaths, runPaths } from './layout.js';
+import { writeRunFile } from './write-run-file.js';
 
 /** An epoch's metrics for metrics.json (the confusion counts also as a [[tn, fp], [fn, tp]] matrix). */
 export function epochSummary(e: EpochEndEvent): Record<string, unknown> {
@@ -62,9 +59,9 @@ export function metricsDocument(
 const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
 /**
- * Subscribes to a run's event stream and keeps its run folder current: history.json and curves.png after
- * every epoch (a crashed run keeps what it had), metrics.json at the end. Every write is atomic.
- * Optionally appends every event to events.jsonl.
+ * Subscribes to a run's event stream and keeps its run folder current: every event appended to events.jsonl
+ * (the only writer of that file), history.json and curves.png after every epoch (a crashed run keeps what it
+ * had), metrics.json at the end. Every JSON and PNG write is atomic.
  */
 export class RunRecorder {
   private readonly history: History = {};
@@ -74,11 +71,14 @@ export class RunRecorder {
   private writes: Promise<void> = Promise.resolve();
   private failure: Error | null = null;
   private events: string[] = [];
+  private readonly paths: RunPaths;
 
   constructor(
     readonly runDir: string,
-    private readonly opts: { curves?: CurvesOptions; eventsJsonl?: boolean } = {},
-  ) {}
+    private readonly opts: { curves?: CurvesOptions } = {},
+  ) {
+    this.paths = runPaths(runDir);
+  }
 
   /** Starts recording; the returned subscription starts the run if `events$` is cold. */
   attach(events$: Observable<TrainEvent>): Subscription {
@@ -96,12 +96,12 @@ export class RunRecorder {
       last: this.last ? epochSummary(this.last) : null,
       settings: this.start?.settings ?? {},
     };
-    this.enqueue(() => writeFileAtomic(join(this.runDir, METRICS_FILE), json(doc)));
+    this.enqueue(() => writeRunFile(this.paths.metrics, json(doc)));
   }
 
   /** Handles one event (attach calls this; usable directly with any event source). */
   record(e: TrainEvent): void {
-    if (this.opts.eventsJsonl) this.events.push(JSON.stringify(e));
+    this.events.push(JSON.stringify(e));
     switch (e.type) {
       case 'runStart':
         this.start = e;
@@ -119,16 +119,16 @@ export class RunRecorder {
         break;
       case 'runEnd': {
         const doc = metricsDocument(this.start, e, this.last, this.earlyStop);
-        this.enqueue(() => writeFileAtomic(join(this.runDir, METRICS_FILE), json(doc)));
+        this.enqueue(() => writeRunFile(this.paths.metrics, json(doc)));
         break;
       }
     }
-    if (this.opts.eventsJsonl && (e.type !== 'batchEnd' || this.events.length >= 50)) this.flushEvents();
+    if (e.type !== 'batchEnd' || this.events.length >= 50) this.flushEvents();
   }
 
   /** Resolves once every queued write is on disk; rejects with the first write failure. */
   async done(): Promise<void> {
-    if (this.opts.eventsJsonl) this.flushEvents();
+    this.flushEvents();
     await this.writes;
     if (this.failure) throw this.failure;
   }
@@ -141,24 +141,21 @@ export class RunRecorder {
     const snapshot = structuredClone(this.history);
     this.enqueue(() => this.writeHistory(snapshot));
     // Queued before this runStart's own line is appended (record() flushes after the switch).
-    if (this.opts.eventsJsonl)
-      this.enqueue(() => trimEventLog(join(this.runDir, EVENTS_FILE), resumed.epoch));
+    this.enqueue(() => trimEventLog(this.paths.events, resumed.epoch));
   }
 
   private async writeHistory(history: History): Promise<void> {
-    await writeFileAtomic(join(this.runDir, HISTORY_FILE), json(history));
-    await writeCurvesPng(join(this.runDir, CURVES_FILE), history, this.opts.curves);
+    await writeRunFile(this.paths.history, json(history));
+    await writeCurvesPng(this.paths.curves, history, this.opts.curves);
   }
 
   private flushEvents(): void {
     if (this.events.length === 0) return;
     const text = `${this.events.join('\n')}\n`;
     this.events = [];
-    const path = join(this.runDir, EVENTS_FILE);
     this.enqueue(async () => {
-      const { appendFile, mkdir } = await import('node:fs/promises');
       await mkdir(this.runDir, { recursive: true });
-      await appendFile(path, text);
+      await appendFile(this.paths.events, text);
     });
   }
 

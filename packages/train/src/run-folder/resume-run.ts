@@ -3,31 +3,13 @@
 import { access, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheManifest } from '@ct3d/pipeline';
-import { EVENTS_FILE, trimEventLog } from './event-log.js';
-import { type FitResumeOptions, loadResumeCheckpoint, RESUME_DIR, type ResumeCheckpoint } from './resume.js';
+import { type FitResumeOptions, loadResumeCheckpoint, type ResumeCheckpoint } from '../resume.js';
+import type { TrainFromCacheOptions } from '../run-from-cache.js';
+import { type ReproducibilityRecord, reproducibilityRecord } from '../run-record.js';
+import { trimEventLog } from './event-log.js';
+import { RUN_FILES, runPaths } from './layout.js';
 import { restoreModelFolder } from './resume-files.js';
-import { RUN_FILE, type RunInfo, type TrainFromCacheOptions } from './run-from-cache.js';
-import { type ReproducibilityRecord, reproducibilityRecord } from './run-record.js';
-
-/** run.json (RunInfo; `reproduce` is absent in runs recorded before it). */
-export type RecordedRun = RunInfo;
-
-/** A run folder's run.json; errors name the file. */
-export async function readRunInfo(runDir: string): Promise<RecordedRun> {
-  const file = join(runDir, RUN_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const missing = (err as { code?: string }).code === 'ENOENT';
-    throw new Error(`${file}: ${missing ? 'not a run folder (no run.json)' : (err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as RecordedRun;
-  } catch {
-    throw new Error(`${file}: not valid JSON`);
-  }
-}
+import { type RunInfo, readRunInfo } from './run-info.js';
 
 /** The trainFromCache options a run was started with, as recorded in its run.json. */
 export function recordedOptions(info: RunInfo): TrainFromCacheOptions {
@@ -63,7 +45,7 @@ export async function resumeOptions(
       const was = JSON.stringify(recorded[g.key] ?? null);
       throw new Error(
         `${g.flag} ${JSON.stringify(g.value)} conflicts with the run's recorded ${g.key} ${was} ` +
-          `(${join(runDir, RUN_FILE)}); --resume keeps the recorded settings`,
+          `(${runPaths(runDir).info}); --resume keeps the recorded settings`,
       );
     }
   }
@@ -84,16 +66,14 @@ async function exists(path: string): Promise<boolean> {
 }
 
 function checkSameData(
-  prior: RecordedRun,
+  prior: RunInfo,
   record: ReproducibilityRecord,
   cacheDir: string,
   runDir: string,
 ): void {
   const was = prior.reproduce?.data.manifestHash;
   if (!was)
-    throw new Error(
-      `${join(runDir, RUN_FILE)}: has no data manifest hash (recorded before --resume existed)`,
-    );
+    throw new Error(`${runPaths(runDir).info}: has no data manifest hash (recorded before --resume existed)`);
   if (was !== record.data.manifestHash) {
     throw new Error(
       `${cacheDir}: the cache changed since the run started (manifest hash ${record.data.manifestHash.slice(0, 12)}, ` +
@@ -104,16 +84,16 @@ function checkSameData(
 
 function checkSameSplit(prior: RunInfo, info: RunInfo, runDir: string): void {
   if (!same(prior.split, info.split))
-    throw new Error(`${join(runDir, RUN_FILE)}: the recorded train/val split differs from the one made now`);
+    throw new Error(`${runPaths(runDir).info}: the recorded train/val split differs from the one made now`);
 }
 
 /** Puts best/ and events.jsonl back to the checkpoint's epoch (a kill -9 may have left a later epoch's). */
 async function rewindRunFolder(runDir: string, from: ResumeCheckpoint | null): Promise<void> {
-  const best = join(runDir, 'best');
-  const saved = from?.state.bestPath ? join(from.dir, 'best') : null;
-  if (saved && (await exists(saved))) await restoreModelFolder(saved, best);
-  else await rm(best, { recursive: true, force: true });
-  await trimEventLog(join(runDir, EVENTS_FILE), from?.state.epoch ?? 0);
+  const paths = runPaths(runDir);
+  const saved = from?.state.bestPath ? join(from.dir, RUN_FILES.best) : null;
+  if (saved && (await exists(saved))) await restoreModelFolder(saved, paths.best);
+  else await rm(paths.best, { recursive: true, force: true });
+  await trimEventLog(paths.events, from?.state.epoch ?? 0);
 }
 
 /**
@@ -125,9 +105,9 @@ export async function prepareRunFolder(
   opts: Pick<TrainFromCacheOptions, 'runDir' | 'cacheDir' | 'resume'>,
   manifest: Pick<CacheManifest, 'size' | 'entries'>,
   info: RunInfo,
-): Promise<{ info: RecordedRun; resume: FitResumeOptions }> {
+): Promise<{ info: RunInfo; resume: FitResumeOptions }> {
   const { runDir } = opts;
-  const dir = join(runDir, RESUME_DIR);
+  const dir = runPaths(runDir).resume;
   const record = await reproducibilityRecord({
     manifest,
     seed: info.settings.seed,
@@ -137,7 +117,7 @@ export async function prepareRunFolder(
   const meta = { manifestHash: record.data.manifestHash };
   if (!opts.resume) {
     await rm(dir, { recursive: true, force: true });
-    return { info: { ...info, reproduce: record }, resume: { dir, meta } };
+    return { info: { ...info, reproduce: record }, resume: { save: true, meta } };
   }
   const prior = await readRunInfo(runDir);
   checkSameData(prior, record, opts.cacheDir, runDir);
@@ -157,5 +137,5 @@ export async function prepareRunFolder(
     },
   ];
   const reproduce = { ...(prior.reproduce ?? record), resumes };
-  return { info: { ...prior, reproduce }, resume: { from, dir, meta } };
+  return { info: { ...prior, reproduce }, resume: { from, save: true, meta } };
 }

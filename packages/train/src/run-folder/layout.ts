@@ -1,0 +1,40 @@
+// The run folder's layout: every file and folder name a run has, in one place. The trainer's writers, the
+// resume code, the CLI and the dashboard all take names from here (the dashboard imports this module alone
+// through '@ct3d/train/run-folder', which loads no tfjs).
+import { join } from 'node:path';
+
+export const RUN_FILES = {
+  /** Settings, split, classes and the reproducibility record (RunInfo). */
+  info: 'run.json',
+  /** Every training event, one JSON object a line. */
+  events: 'events.jsonl',
+  /** Keras-like per-epoch metrics. */
+  history: 'history.json',
+  /** Best epoch and its metrics, last epoch, early stop, settings. */
+  metrics: 'metrics.json',
+  /** The seed's accuracy and loss panels. */
+  curves: 'curves.png',
+  /** The seed's 4 x 10 montage of the first augmented training scan. */
+  montage: 'montage.png',
+  /** The best checkpoint (a saved model folder). */
+  best: 'best',
+  /** The final weights (a saved model folder). */
+  model: 'model',
+  /** Resume checkpoints, one folder per finished epoch (epoch-NNNN/). */
+  resume: 'resume',
+} as const;
+
+/** Inside a resume checkpoint folder: model/ and best/ as in the run, plus these. */
+export const RESUME_FILES = { state: 'state.json', optimizer: 'optimizer.bin' } as const;
+
+/** Model folders to load a run's model from, in order of preference (the seed reloads its best checkpoint). */
+export const MODEL_DIRS = [RUN_FILES.best, RUN_FILES.model] as const;
+
+export type RunPaths = { readonly [K in keyof typeof RUN_FILES]: string } & { readonly dir: string };
+
+/** Absolute or relative paths of every part of the run folder `dir`. */
+export function runPaths(dir: string): RunPaths {
+  const paths = { dir } as { -readonly [K in keyof RunPaths]: string };
+  for (const [key, name] of Object.entries(RUN_FILES)) paths[key as keyof typeof RUN_FILES] = join(dir, name);
+  return paths;
+}

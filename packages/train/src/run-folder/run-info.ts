@@ -1,0 +1,58 @@
+// run.json: what a run folder needs to be understood later (predict, evaluate, reproduce, resume).
+
+import { readFile } from 'node:fs/promises';
+import type { ClassSetup } from '../class-setup.js';
+import type { TrainFromCacheOptions } from '../run-from-cache.js';
+import type { ReproducibilityRecord } from '../run-record.js';
+import { runPaths } from './layout.js';
+import { writeRunFile } from './write-run-file.js';
+
+/** What a run folder needs to be understood later (predict, evaluate, reproduce). */
+export interface RunInfo {
+  cacheDir: string;
+  size: [number, number, number];
+  classNames: string[];
+  backend: string;
+  backendDetail: string;
+  /** Faster backends that 'auto' could not use, with their reasons. */
+  backendRejected: string[];
+  settings: Required<
+    Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume'>
+  > & {
+    splitSeed: number | null;
+    workers: number;
+    filters: number[];
+  };
+  split: { train: string[]; val: string[] };
+  /** Class count, head, per-class counts, loss weights and sampling (absent in runs from before multi-class). */
+  classes?: ClassSetup;
+  /** Versions, seeds, RNG notes, data manifest hash, platform, resumes (absent in runs from before it). */
+  reproduce?: ReproducibilityRecord;
+  node: string;
+  startedAt: string;
+}
+
+/** run.json (RunInfo; `reproduce` is absent in runs recorded before it). */
+export type RecordedRun = RunInfo;
+
+/** A run folder's run.json; errors name the file. */
+export async function readRunInfo(runDir: string): Promise<RecordedRun> {
+  const file = runPaths(runDir).info;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const missing = (err as { code?: string }).code === 'ENOENT';
+    throw new Error(`${file}: ${missing ? 'not a run folder (no run.json)' : (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as RecordedRun;
+  } catch {
+    throw new Error(`${file}: not valid JSON`);
+  }
+}
+
+/** Writes run.json atomically. */
+export async function writeRunInfo(runDir: string, info: RunInfo): Promise<void> {
+  await writeRunFile(runPaths(runDir).info, `${JSON.stringify(info, null, 2)}\n`);
+}
