@@ -1,10 +1,9 @@
 // Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { identityAffine, type Volume } from '@ct3d/core';
+import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
 import type { BatchLike, TrainEvent } from '@ct3d/train';
-import { toChannelsLast } from './gradcam.js';
 
 /** A chest-like phantom in cache units (0..1 over -1000..400 HU): body ellipse, two dark lungs, a bright spine. */
 export function phantom([nx, ny, nz]: [number, number, number], lesion: boolean): Float32Array {
