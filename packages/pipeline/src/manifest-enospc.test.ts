@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 
 // The disk fills up under the manifest write: io's atomic write fails the way writeFile does on ENOSPC.
-vi.mock('@ct3d/io', async (original) => ({
-  ...(await original<typeof import('@ct3d/io')>()),
+vi.mock('@ct3d/io/node', async (original) => ({
+  ...(await original<typeof import('@ct3d/io/node')>()),
   writeFileAtomic: vi.fn(async () => {
     throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
   }),
