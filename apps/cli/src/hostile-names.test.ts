@@ -2,11 +2,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runNode } from './test-support.js';
+import { ct3dNodeArgs, runNode } from './test-support.js';
 
-const bin = fileURLToPath(new URL('../bin/ct3d.js', import.meta.url));
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ct3d-names-'));
@@ -20,7 +18,7 @@ it('prints hostile file names escaped, one line per failure', async () => {
   await writeFile(join(data, 'CT-0', 'x\ningested 99, all OK.nii'), 'not nifti');
   await writeFile(join(data, 'CT-23', '\u001b[2Kred\u001b[31m.nii.gz'), 'not gzip');
   const r = await runNode(
-    [bin, 'ingest', data, '--out', join(dir, 'cache'), '--size', '8x8x4', '--workers', '1'],
+    ct3dNodeArgs(['ingest', data, '--out', join(dir, 'cache'), '--size', '8x8x4', '--workers', '1']),
     {
       ...process.env,
       CI: '1',

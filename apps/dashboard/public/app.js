@@ -1,22 +1,31 @@
+// @ts-check
 // Dashboard page: picks a run, follows its event stream (SSE with catch-up), and drives the three tabs.
 import { compareChart } from './charts.js';
-import { createLiveView, escapeHtml } from './live.js';
-import { epochFields } from './metrics.js';
+import { byId, elementById, escapeHtml } from './dom.js';
+import { epochFields, num } from './event-fields.js';
+import { createLiveView } from './live.js';
 import { createScansView } from './scans-view.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('./event-fields.js').PageEvent} PageEvent */
+/** @typedef {import('../src/runs.js').RunSummary} RunSummary */
+/** @typedef {import('../src/events.js').StoredEvent & {event: PageEvent}} LoggedEvent */
+
 const live = createLiveView();
 const scans = createScansView();
-const compare = compareChart($('chart-compare'), 'epoch');
+const compare = compareChart(byId('chart-compare'), 'epoch');
+/** @type {EventSource | null} */
 let source = null;
-let runs = [];
 
+/** @param {string} text @param {string} cls */
 function setConn(text, cls) {
-  $('conn').textContent = text;
-  $('conn').className = `badge ${cls}`;
+  byId('conn').textContent = text;
+  byId('conn').className = `badge ${cls}`;
 }
 
-/** Follows `run` from its first event; EventSource resends Last-Event-ID on reconnect, so nothing repeats. */
+/**
+ * Follows `run` from its first event; EventSource resends Last-Event-ID on reconnect, so nothing repeats.
+ * @param {string} run
+ */
 function follow(run) {
   source?.close();
   live.reset();
@@ -26,9 +35,9 @@ function follow(run) {
   es.onopen = () => setConn('live', 'ok');
   es.onmessage = (m) => {
     received++;
-    $('conn').dataset.lastEventId = m.lastEventId;
-    $('conn').dataset.received = String(received);
-    live.onEvent(JSON.parse(m.data));
+    byId('conn').dataset.lastEventId = m.lastEventId;
+    byId('conn').dataset.received = String(received);
+    live.onEvent(/** @type {PageEvent} */ (JSON.parse(m.data)));
   };
   es.addEventListener('end', () => {
     setConn('finished', 'done');
@@ -39,8 +48,8 @@ function follow(run) {
   showImages(run);
 }
 
+/** @param {string} run */
 async function showImages(run) {
-  const box = $('run-images');
   const imgs = [];
   for (const f of ['curves.png', 'montage.png']) {
     const url = `/api/runs/${encodeURIComponent(run)}/files/${f}`;
@@ -50,12 +59,14 @@ async function showImages(run) {
         `<figure><figcaption>${f}</figcaption><img src="${url}?t=${Date.now()}" alt="${f}"></figure>`,
       );
   }
-  box.innerHTML = imgs.join('') || '<p class="msg">no curves.png / montage.png in this run yet</p>';
+  byId('run-images').innerHTML =
+    imgs.join('') || '<p class="msg">no curves.png / montage.png in this run yet</p>';
 }
 
 async function loadRuns() {
-  runs = await (await fetch('/api/runs')).json();
-  const select = $('run-select');
+  /** @type {RunSummary[]} */
+  const runs = await (await fetch('/api/runs')).json();
+  const select = elementById('run-select', HTMLSelectElement);
   const wanted =
     decodeURIComponent(location.hash.slice(1)) || runs.find((r) => r.live)?.name || runs[0]?.name;
   select.innerHTML = runs
@@ -64,26 +75,40 @@ async function loadRuns() {
     )
     .join('');
   select.value = wanted ?? '';
-  $('run-table').innerHTML = `<tr><th></th><th>run</th><th>source</th><th>events</th><th>state</th></tr>${runs
-    .map(
-      (r) =>
-        `<tr><td><input type="checkbox" value="${escapeHtml(r.name)}" checked></td><td>${escapeHtml(r.name)}</td><td>${r.source}</td><td>${r.events}</td><td>${r.live && !r.finished ? 'running' : 'finished'}</td></tr>`,
-    )
-    .join('')}`;
+  byId('run-table').innerHTML =
+    `<tr><th></th><th>run</th><th>source</th><th>events</th><th>state</th></tr>${runs
+      .map(
+        (r) =>
+          `<tr><td><input type="checkbox" value="${escapeHtml(r.name)}" checked></td><td>${escapeHtml(r.name)}</td><td>${r.source}</td><td>${r.events}</td><td>${r.live && !r.finished ? 'running' : 'finished'}</td></tr>`,
+      )
+      .join('')}`;
   return wanted;
 }
 
+/** The Runs tab's metric choices (history names) and the epoch field each one is. */
+const COMPARED = /** @type {const} */ ({
+  val_acc: 'valAcc',
+  val_loss: 'valLoss',
+  acc: 'acc',
+  loss: 'loss',
+  val_auc: 'auc',
+});
+
 async function showCompare() {
-  const metric = $('compare-metric').value;
-  const key = { val_acc: 'valAcc', val_loss: 'valLoss', acc: 'acc', loss: 'loss', val_auc: 'auc' }[metric];
-  const names = [...document.querySelectorAll('#run-table input:checked')].map((c) => c.value);
+  const metric = elementById('compare-metric', HTMLSelectElement).value;
+  if (!Object.hasOwn(COMPARED, metric)) return;
+  const key = COMPARED[/** @type {keyof typeof COMPARED} */ (metric)];
+  const names = [...document.querySelectorAll('#run-table input:checked')]
+    .filter((c) => c instanceof HTMLInputElement)
+    .map((c) => c.value);
   const series = await Promise.all(
     names.map(async (name) => {
+      /** @type {LoggedEvent[]} */
       const log = await (await fetch(`/api/runs/${encodeURIComponent(name)}/log`)).json();
       const epochs = log.map((s) => s.event).filter((e) => e.type === 'epochEnd');
       return {
         name,
-        x: epochs.map((e, i) => e.epoch ?? i + 1),
+        x: epochs.map((e, i) => num(e, 'epoch') ?? i + 1),
         y: epochs.map((e) => epochFields(e)[key] ?? null),
       };
     }),
@@ -91,22 +116,24 @@ async function showCompare() {
   compare.show(series);
 }
 
+/** @param {string} name */
 function showTab(name) {
   for (const b of document.querySelectorAll('nav button'))
-    b.classList.toggle('active', b.dataset.tab === name);
+    if (b instanceof HTMLElement) b.classList.toggle('active', b.dataset.tab === name);
   for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t.id === `tab-${name}`);
   if (name === 'scans') scans.show();
   if (name === 'runs') loadRuns().then(showCompare);
 }
 
 for (const b of document.querySelectorAll('nav button'))
-  b.addEventListener('click', () => showTab(b.dataset.tab));
-$('run-select').addEventListener('change', (ev) => {
-  location.hash = encodeURIComponent(ev.target.value);
-  follow(ev.target.value);
+  if (b instanceof HTMLElement) b.addEventListener('click', () => showTab(b.dataset.tab ?? 'live'));
+const runSelect = elementById('run-select', HTMLSelectElement);
+runSelect.addEventListener('change', () => {
+  location.hash = encodeURIComponent(runSelect.value);
+  follow(runSelect.value);
 });
-$('compare-metric').addEventListener('change', showCompare);
-$('run-table').addEventListener('change', showCompare);
+byId('compare-metric').addEventListener('change', showCompare);
+byId('run-table').addEventListener('change', showCompare);
 
 const first = await loadRuns();
 if (first) follow(first);

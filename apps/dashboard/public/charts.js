@@ -1,9 +1,18 @@
+// @ts-check
 // Thin wrapper over uPlot: a line chart whose data grows as events arrive, redrawn at most once a frame.
-import uPlot from '/vendor/uPlot.esm.js';
+// @ts-expect-error the server maps /vendor/ to uplot's dist/ folder; the types come from the uplot package.
+import uPlotModule from '/vendor/uPlot.esm.js';
+
+/** @type {typeof import('uplot')} */
+const uPlot = uPlotModule;
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
-/** Tick labels that stay readable for tiny values such as learning rates. */
+/**
+ * Tick labels that stay readable for tiny values such as learning rates.
+ * @param {uPlot} _u
+ * @param {number[]} ticks
+ */
 function tickValues(_u, ticks) {
   return ticks.map((v) =>
     v === 0
@@ -17,19 +26,40 @@ function tickValues(_u, ticks) {
 /** Whole-number x ticks for epochs and steps. */
 const INT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000];
 
+/** @param {HTMLElement} el */
 function width(el) {
   return Math.max(280, el.clientWidth || 420);
 }
 
 /**
+ * @typedef {object} LineChartOptions
+ * @property {boolean} [points] draw a dot at every value
+ * @property {number} [height] pixels (default 200)
+ * @property {boolean} [fractionalX] x ticks at fractions (0..1) rather than whole numbers
+ * @property {{series: number, label: string}} [rightScale] series (0-based) drawn on a right-hand scale
+ */
+
+/**
  * A chart of series `names` over x (`xLabel`). `push(x, values)` appends a point; `setAll(x[], ys[][])`
  * replaces the data. The container's data-points attribute holds the number of x values drawn.
+ * @param {HTMLElement} el
+ * @param {string} xLabel
+ * @param {string[]} names
+ * @param {LineChartOptions} [opts]
  */
 export function lineChart(el, xLabel, names, opts = {}) {
-  const data = [[], ...names.map(() => [])];
+  /** @type {number[]} */
+  let xs = [];
+  /** @type {(number | null)[][]} one array of values per series, null where a value is missing */
+  let ys = names.map(() => []);
+  /** @returns {uPlot.AlignedData} */
+  const data = () => [xs, ...ys];
+  /** @type {uPlot | null} */
   let plot = null;
   let pending = false;
+  /** @type {{x: number, label: string}[]} */
   const markers = [];
+  /** @type {uPlot.Series[]} */
   const series = [
     { label: xLabel },
     ...names.map((label, i) => ({
@@ -41,6 +71,7 @@ export function lineChart(el, xLabel, names, opts = {}) {
       scale: opts.rightScale?.series === i ? 'right' : 'y',
     })),
   ];
+  /** @type {uPlot.Axis[]} */
   const axes = [
     { label: xLabel, incrs: opts.fractionalX ? [0.05, 0.1, 0.2, 0.25, 0.5, 1] : INT_INCRS },
     { values: tickValues, size: 60 },
@@ -48,6 +79,7 @@ export function lineChart(el, xLabel, names, opts = {}) {
       ? [{ scale: 'right', side: 1, label: opts.rightScale.label, values: tickValues, grid: { show: false } }]
       : []),
   ];
+  /** @param {uPlot} u */
   const drawMarkers = (u) => {
     const ctx = u.ctx;
     for (const m of markers) {
@@ -77,15 +109,15 @@ export function lineChart(el, xLabel, names, opts = {}) {
         hooks: { draw: [drawMarkers] },
         legend: { live: true },
       },
-      data,
+      data(),
       el,
     );
   };
   const redraw = () => {
     pending = false;
     if (!plot) make();
-    else plot.setData(data);
-    el.dataset.points = String(data[0].length);
+    else plot.setData(data());
+    el.dataset.points = String(xs.length);
   };
   const schedule = () => {
     if (pending) return;
@@ -93,41 +125,47 @@ export function lineChart(el, xLabel, names, opts = {}) {
     requestAnimationFrame(redraw);
   };
   return {
+    /** @param {number} x @param {(number | undefined)[]} values */
     push(x, values) {
-      data[0].push(x);
-      names.forEach((_, i) => {
-        const v = values[i];
-        data[i + 1].push(typeof v === 'number' && Number.isFinite(v) ? v : null);
-      });
-      schedule();
-    },
-    setAll(xs, ys) {
-      data[0] = xs;
+      xs.push(x);
       ys.forEach((y, i) => {
-        data[i + 1] = y;
+        const v = values[i];
+        y.push(typeof v === 'number' && Number.isFinite(v) ? v : null);
       });
       schedule();
     },
+    /** @param {number[]} newXs @param {number[][]} newYs one array per series */
+    setAll(newXs, newYs) {
+      xs = [...newXs];
+      ys = names.map((_, i) => [...(newYs[i] ?? [])]);
+      schedule();
+    },
+    /** @param {number} x @param {string} label */
     mark(x, label) {
       markers.length = 0;
       markers.push({ x, label });
       schedule();
     },
     clear() {
-      data.forEach((a) => {
-        a.length = 0;
-      });
+      xs = [];
+      ys = names.map(() => []);
       markers.length = 0;
       schedule();
     },
-    count: () => data[0].length,
+    count: () => xs.length,
   };
 }
 
-/** A chart with one series per run, recreated whenever the set of runs changes. */
+/**
+ * A chart with one series per run, recreated whenever the set of runs changes.
+ * @param {HTMLElement} el
+ * @param {string} xLabel
+ */
 export function compareChart(el, xLabel) {
+  /** @type {uPlot | null} */
   let plot = null;
   return {
+    /** @param {{name: string, x: number[], y: (number | null)[]}[]} runs */
     show(runs) {
       plot?.destroy();
       el.replaceChildren();

@@ -1,61 +1,103 @@
+// @ts-check
 // The Live tab: turns a run's events into charts, stat cards and the predictions panel.
 import { lineChart } from './charts.js';
+import { byId, escapeHtml } from './dom.js';
 import {
-  confusion,
-  confusionOf,
+  binaryResultOf,
   earlyStopRule,
   epochFields,
+  epochMetric,
   fmt,
   formatDuration,
   matrixOf,
   num,
   predictionsOf,
-  roc,
   stepFields,
-} from './metrics.js';
+} from './event-fields.js';
+import { rocPoints } from './roc-curve.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('./event-fields.js').PageEvent} PageEvent */
+/** @typedef {import('./event-fields.js').BinaryResult} BinaryResult */
+/** @typedef {import('./event-fields.js').Prediction} Prediction */
+/** @typedef {Extract<PageEvent, {type: 'runStart'}>} AnyRunStart */
+/** @typedef {Extract<PageEvent, {type: 'epochEnd'}>} AnyEpochEnd */
+
+/**
+ * @typedef {object} LiveState
+ * @property {AnyRunStart | null} start
+ * @property {number} steps
+ * @property {number} epoch
+ * @property {Partial<ReturnType<typeof stepFields>>} lastStep
+ * @property {Partial<ReturnType<typeof epochFields>>} lastEpoch
+ * @property {{epoch: number, value: number | undefined} | null} best
+ * @property {number | null} stopped
+ * @property {boolean} ended
+ * @property {number[]} stepMs
+ * @property {number[]} epochMs
+ * @property {number} epochsDone
+ * @property {number} stepsAtEpochEnd
+ * @property {ReturnType<typeof earlyStopRule>} rule
+ * @property {{value: number, epoch: number} | null} esBest
+ * @property {number} lastEpochNo
+ * @property {boolean} havePredictions
+ * @property {number} threshold the run's decision threshold (runStart.settings.threshold, default 0.5)
+ */
 
 export function createLiveView() {
   const charts = {
-    stepLoss: lineChart($('chart-step-loss'), 'step', ['loss']),
-    stepAcc: lineChart($('chart-step-acc'), 'step', ['acc']),
-    epochLoss: lineChart($('chart-epoch-loss'), 'epoch', ['loss', 'val_loss'], { points: true }),
-    epochAcc: lineChart($('chart-epoch-acc'), 'epoch', ['acc', 'val_acc'], { points: true }),
-    epochAuc: lineChart($('chart-epoch-auc'), 'epoch', ['AUC', 'sensitivity', 'specificity'], {
+    stepLoss: lineChart(byId('chart-step-loss'), 'step', ['loss']),
+    stepAcc: lineChart(byId('chart-step-acc'), 'step', ['acc']),
+    epochLoss: lineChart(byId('chart-epoch-loss'), 'epoch', ['loss', 'val_loss'], { points: true }),
+    epochAcc: lineChart(byId('chart-epoch-acc'), 'epoch', ['acc', 'val_acc'], { points: true }),
+    epochAuc: lineChart(byId('chart-epoch-auc'), 'epoch', ['AUC', 'sensitivity', 'specificity'], {
       points: true,
     }),
-    lr: lineChart($('chart-lr'), 'step', ['lr']),
-    time: lineChart($('chart-time'), 'step', ['data wait', 'compute']),
-    pipe: lineChart($('chart-pipe'), 'step', ['scans/s', 'queue depth', 'pool use %'], {
+    lr: lineChart(byId('chart-lr'), 'step', ['lr']),
+    time: lineChart(byId('chart-time'), 'step', ['data wait', 'compute']),
+    pipe: lineChart(byId('chart-pipe'), 'step', ['scans/s', 'queue depth', 'pool use %'], {
       rightScale: { series: 2, label: 'pool use %' },
     }),
   };
-  let s;
+  /** @returns {LiveState} */
+  const initial = () => ({
+    start: null,
+    steps: 0,
+    epoch: 0,
+    lastStep: {},
+    lastEpoch: {},
+    best: null,
+    stopped: null,
+    ended: false,
+    stepMs: [],
+    epochMs: [],
+    epochsDone: 0,
+    stepsAtEpochEnd: 0,
+    rule: null,
+    esBest: null,
+    lastEpochNo: 0,
+    havePredictions: false,
+    threshold: 0.5,
+  });
+  let s = initial();
   const reset = () => {
-    s = {
-      start: null,
-      steps: 0,
-      epoch: 0,
-      lastStep: {},
-      lastEpoch: {},
-      best: null,
-      stopped: null,
-      ended: false,
-      stepMs: [],
-      epochMs: [],
-      epochsDone: 0,
-      stepsAtEpochEnd: 0,
-      rule: null,
-      esBest: null,
-      lastEpochNo: 0,
-    };
+    s = initial();
     for (const c of Object.values(charts)) c.clear();
-    $('confusion').textContent = 'no validation results yet';
-    $('pred-table').replaceChildren();
+    byId('confusion').textContent = 'no validation results yet';
+    byId('pred-table').replaceChildren();
     renderStats();
   };
 
+  /** @param {AnyRunStart} e */
+  function onStart(e) {
+    s.start = e;
+    if ('settings' in e) {
+      s.rule = earlyStopRule(e);
+      const t = e.settings?.threshold;
+      if (typeof t === 'number' && Number.isFinite(t)) s.threshold = t;
+    }
+  }
+
+  /** @param {import('./event-fields.js').BatchEndEvent} e */
   function onStep(e) {
     s.steps++;
     const f = stepFields(e);
@@ -64,17 +106,14 @@ export function createLiveView() {
     charts.stepAcc.push(x, [f.acc]);
     if (f.lr !== undefined) charts.lr.push(x, [f.lr]);
     charts.time.push(x, [f.waitMs, f.computeMs]);
-    charts.pipe.push(x, [
-      f.scansPerSec,
-      f.queueDepth,
-      f.poolUtil === undefined ? undefined : f.poolUtil * (f.poolUtil <= 1 ? 100 : 1),
-    ]);
-    const ms = f.stepMs ?? (f.waitMs ?? 0) + (f.computeMs ?? 0);
-    if (ms > 0) s.stepMs = [...s.stepMs.slice(-49), ms];
+    const poolPercent = f.poolUtilization === undefined ? undefined : f.poolUtilization * 100;
+    charts.pipe.push(x, [f.scansPerSec, f.queueDepth, poolPercent]);
+    if (f.ms !== undefined && f.ms > 0) s.stepMs = [...s.stepMs.slice(-49), f.ms];
     s.lastStep = f;
-    if (typeof e.epoch === 'number') s.epoch = e.epoch;
+    s.epoch = num(e, 'epoch') ?? s.epoch;
   }
 
+  /** @param {AnyEpochEnd} e */
   function onEpoch(e) {
     const f = epochFields(e);
     s.epoch = num(e, 'epoch') ?? s.epoch + 1;
@@ -86,17 +125,23 @@ export function createLiveView() {
     s.epochsDone++;
     s.lastEpochNo = s.epoch;
     s.stepsAtEpochEnd = s.steps;
-    const ms = num(e, 'ms');
-    if (ms !== undefined) s.epochMs.push(ms);
+    if ('ms' in e) {
+      const ms = num(e, 'ms');
+      if (ms !== undefined) s.epochMs.push(ms);
+    }
     trackEarlyStop(e);
-    const c = confusionOf(e);
-    if (c && !s.havePredictions) renderConfusion(c, `epoch ${s.epoch}`);
-    const m = matrixOf(e);
-    if (!c && m) renderMatrix(m, e.val_per_class, `epoch ${s.epoch}`);
+    const m = 'confusionMatrix' in e ? matrixOf(e) : null;
+    if (m && 'val_per_class' in e) renderMatrix(m, e.val_per_class, `epoch ${s.epoch}`);
   }
 
-  /** A multi-class run's k x k confusion matrix, with each class's recall and the macro F1. */
+  /**
+   * A multi-class run's k x k confusion matrix, with each class's recall.
+   * @param {number[][]} m
+   * @param {import('@ct3d/train').EpochEndEvent['val_per_class']} perClass
+   * @param {string} when
+   */
   function renderMatrix(m, perClass, when) {
+    /** @param {number} i */
     const name = (i) => escapeHtml(perClass?.[i]?.name ?? String(i));
     const head = m.map((_, j) => `<th>pred ${name(j)}</th>`).join('');
     const rows = m
@@ -105,44 +150,45 @@ export function createLiveView() {
     const recalls = Array.isArray(perClass)
       ? ` · recall ${perClass.map((p, i) => `${name(i)} ${fmt(p?.recall, 3)}`).join(', ')}`
       : '';
-    $('confusion').innerHTML = `<table class="cm"><tr><th></th>${head}</tr>${rows}</table>
+    byId('confusion').innerHTML = `<table class="cm"><tr><th></th>${head}</tr>${rows}</table>
       <p>${escapeHtml(when)}${recalls}</p>`;
   }
 
-  /** Best early-stopping monitor value so far, as Keras' EarlyStopping keeps it. */
+  /**
+   * Best early-stopping monitor value so far, as Keras' EarlyStopping keeps it.
+   * @param {AnyEpochEnd} e
+   */
   function trackEarlyStop(e) {
     if (!s.rule) return;
-    const v = num(e, s.rule.monitor);
+    const v = epochMetric(e, s.rule.monitor);
     if (v === undefined) return;
     const better = !s.esBest || (s.rule.mode === 'max' ? v > s.esBest.value : v < s.esBest.value);
     if (better) s.esBest = { value: v, epoch: s.epoch };
   }
 
-  function renderConfusion(m, when) {
-    $('confusion').innerHTML = `<table class="cm"><tr><th></th><th>pred 0</th><th>pred 1</th></tr>
-      <tr><th>true 0</th><td>${m.tn}</td><td>${m.fp}</td></tr><tr><th>true 1</th><td>${m.fn}</td><td>${m.tp}</td></tr></table>
-      <p>${escapeHtml(when)} · sensitivity ${fmt(m.tp / (m.tp + m.fn), 3)} · specificity ${fmt(m.tn / (m.tn + m.fp), 3)}</p>`;
+  /**
+   * The trainer's binary confusion counts, sensitivity and specificity.
+   * @param {BinaryResult} r
+   * @param {string} when
+   */
+  function renderConfusion(r, when) {
+    const { tn, fp, fn, tp } = r.confusion;
+    byId('confusion').innerHTML = `<table class="cm"><tr><th></th><th>pred 0</th><th>pred 1</th></tr>
+      <tr><th>true 0</th><td>${tn}</td><td>${fp}</td></tr><tr><th>true 1</th><td>${fn}</td><td>${tp}</td></tr></table>
+      <p>${escapeHtml(when)} · sensitivity ${fmt(r.sensitivity, 3)} · specificity ${fmt(r.specificity, 3)}</p>`;
   }
 
-  function onCheckpoint(e) {
-    if (e.best === false) return;
-    s.best = {
-      epoch: num(e, 'epoch') ?? s.epoch,
-      value: num(e, 'value', 'monitorValue', 'val_acc', 'val_loss'),
-      monitor: e.monitor,
-    };
-    for (const c of [charts.epochLoss, charts.epochAcc]) c.mark(s.best.epoch, `best @${s.best.epoch}`);
-  }
-
-  function renderPredictions(preds) {
-    if (!preds || preds.length === 0) return;
-    s.havePredictions = true;
-    renderConfusion(confusion(preds), `${preds.length} predictions`);
-    const r = roc(preds);
+  /**
+   * The ROC curve (labelled with the trainer's AUC) and the per-scan table.
+   * @param {Prediction[]} preds
+   * @param {number | undefined} auc
+   */
+  function renderPredictions(preds, auc) {
+    const r = rocPoints(preds);
     if (r) {
-      const el = $('chart-roc');
+      const el = byId('chart-roc');
       el.replaceChildren();
-      lineChart(el, 'false positive rate', [`ROC (AUC ${fmt(r.auc, 3)})`], {
+      lineChart(el, 'false positive rate', [`ROC (AUC ${fmt(auc, 3)})`], {
         points: true,
         height: 220,
         fractionalX: true,
@@ -150,21 +196,47 @@ export function createLiveView() {
     }
     const rows = preds
       .map((p) => {
-        const pred = p.prob > 0.5 ? 1 : 0;
+        const pred = p.prob > s.threshold ? 1 : 0;
         const conf = pred === 1 ? p.prob : 1 - p.prob;
         return `<tr class="${pred === p.label ? 'ok' : 'bad'}"><td>${escapeHtml(p.id)}</td><td>${p.label}</td><td>${pred}</td><td>${(conf * 100).toFixed(1)}%</td></tr>`;
       })
       .join('');
-    $('pred-table').innerHTML =
+    byId('pred-table').innerHTML =
       `<table><tr><th>scan</th><th>label</th><th>predicted</th><th>confidence</th></tr>${rows}</table>`;
+  }
+
+  /**
+   * Validation results the event carries: per-scan predictions (ROC + table) and the binary result. Once a
+   * run's predictions were shown, a replayed metrics.json summary no longer replaces their confusion.
+   * @param {PageEvent} e
+   */
+  function onResults(e) {
+    const result = binaryResultOf(e);
+    const preds = predictionsOf(e);
+    const withPredictions = preds !== null && preds.length > 0;
+    if (withPredictions) {
+      s.havePredictions = true;
+      renderPredictions(preds, result?.auc);
+    }
+    if (!result || (e.type === 'runEnd' && s.havePredictions)) return;
+    const when =
+      e.type === 'epochEnd'
+        ? `epoch ${s.epoch}`
+        : e.type === 'evaluation'
+          ? `evaluation of ${num(e, 'n') ?? preds?.length ?? 0} scans`
+          : 'best epoch (metrics.json)';
+    renderConfusion(result, when);
   }
 
   function renderStats() {
     const st = s.lastStep;
     const ep = s.lastEpoch;
-    const left = s.rule && s.esBest ? s.rule.patience - (s.lastEpochNo - s.esBest.epoch) : undefined;
+    const rule = s.rule;
+    const left = rule && s.esBest ? rule.patience - (s.lastEpochNo - s.esBest.epoch) : undefined;
+    const epochs = s.start ? num(s.start, 'epochs') : undefined;
+    /** @type {[string, string][]} */
     const cards = [
-      ['epoch', `${s.epoch}${s.start && num(s.start, 'epochs') ? ` / ${num(s.start, 'epochs')}` : ''}`],
+      ['epoch', `${s.epoch}${epochs ? ` / ${epochs}` : ''}`],
       ['step', String(s.steps)],
       ['loss', fmt(st.loss)],
       ['acc', fmt(st.acc)],
@@ -176,10 +248,7 @@ export function createLiveView() {
       ['scans/s', fmt(st.scansPerSec, 3)],
       ['data wait / compute', `${fmt(st.waitMs, 3)} / ${fmt(st.computeMs, 3)} ms`],
       ['prefetch queue', fmt(st.queueDepth, 2)],
-      [
-        'worker pool',
-        st.poolUtil === undefined ? '–' : `${fmt(st.poolUtil * (st.poolUtil <= 1 ? 100 : 1), 3)}%`,
-      ],
+      ['worker pool', st.poolUtilization === undefined ? '–' : `${fmt(st.poolUtilization * 100, 3)}%`],
       ['ETA', s.ended ? 'done' : formatDuration(etaMs())],
       [
         'best checkpoint',
@@ -191,28 +260,29 @@ export function createLiveView() {
         'early stop',
         s.stopped
           ? `stopped @${s.stopped}`
-          : left !== undefined
-            ? `${left} epochs left (${s.rule.monitor})`
-            : s.rule
-              ? `patience ${s.rule.patience}`
+          : left !== undefined && rule
+            ? `${left} epochs left (${rule.monitor})`
+            : rule
+              ? `patience ${rule.patience}`
               : 'off',
       ],
     ];
-    $('stats').innerHTML = cards
+    byId('stats').innerHTML = cards
       .map(([k, v]) => `<div class="card"><span>${k}</span><b>${escapeHtml(v)}</b></div>`)
       .join('');
   }
 
   /** Remaining epochs at the mean epoch time (validation included), less this epoch's steps done. */
   function etaMs() {
-    const epochs = num(s.start, 'epochs');
+    const epochs = s.start ? num(s.start, 'epochs') : undefined;
     if (!epochs) return Number.NaN;
+    /** @param {number[]} a */
     const mean = (a) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : Number.NaN);
     const stepMs = mean(s.stepMs.slice(-20));
     if (s.epochMs.length > 0) {
       return Math.max(0, (epochs - s.epochsDone) * mean(s.epochMs) - (s.steps - s.stepsAtEpochEnd) * stepMs);
     }
-    const perEpoch = num(s.start, 'stepsPerEpoch');
+    const perEpoch = s.start && 'stepsPerEpoch' in s.start ? num(s.start, 'stepsPerEpoch') : undefined;
     return perEpoch ? (epochs * perEpoch - s.steps) * stepMs : Number.NaN;
   }
 
@@ -229,23 +299,18 @@ export function createLiveView() {
   reset();
   return {
     reset,
+    /** @param {PageEvent} e */
     onEvent(e) {
-      if (e.type === 'runStart') {
-        s.start = e;
-        s.rule = earlyStopRule(e);
-      } else if (e.type === 'batchEnd') onStep(e);
+      if (e.type === 'runStart') onStart(e);
+      else if (e.type === 'batchEnd') onStep(e);
       else if (e.type === 'epochEnd') onEpoch(e);
-      else if (e.type === 'checkpoint') onCheckpoint(e);
-      else if (e.type === 'earlyStop') s.stopped = num(e, 'epoch') ?? s.epoch;
+      else if (e.type === 'checkpoint') {
+        s.best = { epoch: num(e, 'epoch') ?? s.epoch, value: num(e, 'value') };
+        for (const c of [charts.epochLoss, charts.epochAcc]) c.mark(s.best.epoch, `best @${s.best.epoch}`);
+      } else if (e.type === 'earlyStop') s.stopped = num(e, 'epoch') ?? s.epoch;
       else if (e.type === 'runEnd') s.ended = true;
-      renderPredictions(predictionsOf(e));
-      const c = e.type === 'runEnd' ? confusionOf(e) : null;
-      if (c && !s.havePredictions) renderConfusion(c, 'best epoch (metrics.json)');
+      onResults(e);
       scheduleStats();
     },
   };
-}
-
-export function escapeHtml(v) {
-  return String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

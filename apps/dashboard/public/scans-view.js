@@ -1,12 +1,26 @@
+// @ts-check
 // The Scans tab: orthogonal slices of a cached scan, raw beside augmented, drawn on canvas.
-const $ = (id) => document.getElementById(id);
-const AXES = ['axial', 'coronal', 'sagittal'];
-const esc = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { byId, elementById, escapeHtml } from './dom.js';
 
+/** @typedef {import('../src/slices.js').Axis} Axis */
+/** @typedef {{scan: string | null, window: string, rotate: number, camRun: string | null}} ScansState */
+/** @typedef {{render: () => Promise<void>, resetIndex: () => void}} SliceView */
+
+/** @type {Axis[]} */
+const AXES = ['axial', 'coronal', 'sagittal'];
+
+/** @param {unknown} err */
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * A grey image (one byte per pixel) with the size, aspect and prediction headers the server sends with it.
+ * @param {string} url
+ */
 async function fetchGrey(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${res.status}: ${(await res.text()).trim()}`);
   const bytes = new Uint8Array(await res.arrayBuffer());
+  /** @param {string} k */
   const h = (k) => Number(res.headers.get(k));
   return {
     bytes,
@@ -21,19 +35,29 @@ async function fetchGrey(url) {
   };
 }
 
+/** @typedef {Awaited<ReturnType<typeof fetchGrey>>} GreyImage */
+
+/** @param {HTMLCanvasElement} canvas @param {GreyImage} img */
 function draw(canvas, img) {
   canvas.width = img.width;
   canvas.height = img.height;
   if (canvas.closest('.view')) canvas.style.height = `${(256 * img.height * img.aspect) / img.width}px`;
-  const ctx = canvas.getContext('2d');
   const rgba = new ImageData(img.width, img.height);
   for (let i = 0; i < img.bytes.length; i++) {
     const g = img.bytes[i];
     rgba.data.set([g, g, g, 255], i * 4);
   }
-  ctx.putImageData(rgba, 0, 0);
+  canvas.getContext('2d')?.putImageData(rgba, 0, 0);
 }
 
+/**
+ * One slice view: raw or augmented (rotated by the server) along `axis`, with a slider over the slices.
+ * @param {HTMLElement} parent
+ * @param {'raw' | 'augmented'} kind
+ * @param {Axis} axis
+ * @param {ScansState} state
+ * @returns {SliceView}
+ */
 function makeView(parent, kind, axis, state) {
   const box = document.createElement('div');
   box.className = 'view';
@@ -47,6 +71,7 @@ function makeView(parent, kind, axis, state) {
   label.className = 'view-label';
   box.append(canvas, slider, label);
   parent.append(box);
+  /** @type {number | null} */
   let index = null;
   const render = async () => {
     if (!state.scan) return;
@@ -62,7 +87,7 @@ function makeView(parent, kind, axis, state) {
       canvas.dataset.rendered = String(Number(canvas.dataset.rendered ?? 0) + 1);
       label.classList.remove('error');
     } catch (err) {
-      label.textContent = `${kind} ${axis}: ${err.message}`;
+      label.textContent = `${kind} ${axis}: ${messageOf(err)}`;
       label.classList.add('error');
     }
   };
@@ -78,13 +103,22 @@ function makeView(parent, kind, axis, state) {
   };
 }
 
-/** 'jet'-like colour for heat h in [0, 1]. */
+/**
+ * 'jet'-like colour for heat h in [0, 1].
+ * @param {number} h
+ */
 function heatColor(h) {
+  /** @param {number} x */
   const c = (x) => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * h - x))));
   return [c(3), c(2), c(1)];
 }
 
-/** The CT slice in grey with the Grad-CAM heat blended over it (a light tint, stronger where hot). */
+/**
+ * The CT slice in grey with the Grad-CAM heat blended over it (a light tint, stronger where hot).
+ * @param {HTMLCanvasElement} canvas
+ * @param {GreyImage} ct
+ * @param {GreyImage} heat
+ */
 function drawOverlay(canvas, ct, heat) {
   canvas.width = ct.width;
   canvas.height = ct.height;
@@ -96,10 +130,17 @@ function drawOverlay(canvas, ct, heat) {
     const a = 0.15 + 0.45 * h;
     rgba.data.set([g * (1 - a) + r * a, g * (1 - a) + gg * a, g * (1 - a) + b * a, 255], i * 4);
   }
-  canvas.getContext('2d').putImageData(rgba, 0, 0);
+  canvas.getContext('2d')?.putImageData(rgba, 0, 0);
   canvas.style.height = `${(256 * ct.height * ct.aspect) / ct.width}px`;
 }
 
+/**
+ * The Grad-CAM view along `axis` of the scan under `state.camRun`'s model.
+ * @param {HTMLElement} parent
+ * @param {Axis} axis
+ * @param {ScansState} state
+ * @returns {SliceView}
+ */
 function makeCamView(parent, axis, state) {
   const box = document.createElement('div');
   box.className = 'view';
@@ -112,6 +153,7 @@ function makeCamView(parent, axis, state) {
   label.className = 'view-label';
   box.append(canvas, slider, label);
   parent.append(box);
+  /** @type {number | null} */
   let index = null;
   const render = async () => {
     if (!state.scan || !state.camRun) return;
@@ -127,13 +169,13 @@ function makeCamView(parent, axis, state) {
       slider.value = String(heat.index);
       index = heat.index;
       label.textContent = `${axis} ${heat.index + 1}/${heat.count}`;
-      $('cam-msg').textContent =
+      byId('cam-msg').textContent =
         `p(class ${heat.classIndex}) = ${heat.probability.toFixed(3)} · layer ${heat.layer}`;
-      $('cam-msg').classList.remove('error');
+      byId('cam-msg').classList.remove('error');
       canvas.dataset.rendered = String(Number(canvas.dataset.rendered ?? 0) + 1);
     } catch (err) {
-      $('cam-msg').textContent = `Grad-CAM: ${err.message}`;
-      $('cam-msg').classList.add('error');
+      byId('cam-msg').textContent = `Grad-CAM: ${messageOf(err)}`;
+      byId('cam-msg').classList.add('error');
     }
   };
   slider.addEventListener('input', () => {
@@ -149,44 +191,49 @@ function makeCamView(parent, axis, state) {
 }
 
 export function createScansView() {
+  /** @type {ScansState} */
   const state = { scan: null, window: 'lung', rotate: 10, camRun: null };
-  const camViews = AXES.map((a) => makeCamView($('views-cam'), a, state));
-  $('cam-go').addEventListener('click', () => {
-    state.camRun = $('cam-run').value;
-    $('cam-msg').textContent = 'computing…';
-    $('cam-msg').classList.remove('error');
+  const camViews = AXES.map((a) => makeCamView(byId('views-cam'), a, state));
+  byId('cam-go').addEventListener('click', () => {
+    state.camRun = elementById('cam-run', HTMLSelectElement).value;
+    byId('cam-msg').textContent = 'computing…';
+    byId('cam-msg').classList.remove('error');
     for (const v of camViews) v.render();
   });
   const views = [
-    ...AXES.map((a) => makeView($('views-raw'), 'raw', a, state)),
-    ...AXES.map((a) => makeView($('views-aug'), 'augmented', a, state)),
+    ...AXES.map((a) => makeView(byId('views-raw'), 'raw', a, state)),
+    ...AXES.map((a) => makeView(byId('views-aug'), 'augmented', a, state)),
   ];
   const renderMontage = async () => {
+    if (!state.scan) return;
     try {
       draw(
-        $('montage'),
+        elementById('montage', HTMLCanvasElement),
         await fetchGrey(
           `/api/scans/${encodeURIComponent(state.scan)}/montage?rows=4&cols=10&window=${state.window}`,
         ),
       );
     } catch (err) {
-      $('scan-msg').textContent = `montage: ${err.message}`;
+      byId('scan-msg').textContent = `montage: ${messageOf(err)}`;
     }
   };
   const renderAll = () => {
     for (const v of [...views, ...camViews]) v.render();
     renderMontage();
   };
-  $('window-select').addEventListener('change', (ev) => {
-    state.window = ev.target.value;
+  const windowSelect = elementById('window-select', HTMLSelectElement);
+  windowSelect.addEventListener('change', () => {
+    state.window = windowSelect.value;
     renderAll();
   });
-  $('rotate-select').addEventListener('change', (ev) => {
-    state.rotate = Number(ev.target.value);
+  const rotateSelect = elementById('rotate-select', HTMLSelectElement);
+  rotateSelect.addEventListener('change', () => {
+    state.rotate = Number(rotateSelect.value);
     for (const v of views.slice(3)) v.render();
   });
-  $('scan-select').addEventListener('change', (ev) => {
-    state.scan = ev.target.value;
+  const scanSelect = elementById('scan-select', HTMLSelectElement);
+  scanSelect.addEventListener('change', () => {
+    state.scan = scanSelect.value;
     for (const v of [...views, ...camViews]) v.resetIndex();
     renderAll();
   });
@@ -197,18 +244,20 @@ export function createScansView() {
       loaded = true;
       const res = await fetch('/api/scans');
       if (!res.ok) {
-        $('scan-msg').textContent = `no scans: ${(await res.text()).trim()}`;
+        byId('scan-msg').textContent = `no scans: ${(await res.text()).trim()}`;
         return;
       }
+      /** @type {import('../src/runs.js').RunSummary[]} */
       const runs = await (await fetch('/api/runs')).json();
-      $('cam-run').innerHTML = runs
-        .map((r) => `<option value="${esc(r.name)}">${esc(r.name)}</option>`)
+      byId('cam-run').innerHTML = runs
+        .map((r) => `<option value="${escapeHtml(r.name)}">${escapeHtml(r.name)}</option>`)
         .join('');
+      /** @type {import('../src/scans.js').ScanInfo[]} */
       const scans = await res.json();
-      $('scan-select').innerHTML = scans
+      scanSelect.innerHTML = scans
         .map(
           (s) =>
-            `<option value="${esc(s.id)}">${esc(s.id)} (${esc(s.className)}, label ${esc(s.label)})</option>`,
+            `<option value="${escapeHtml(s.id)}">${escapeHtml(s.id)} (${escapeHtml(s.className)}, label ${escapeHtml(s.label)})</option>`,
         )
         .join('');
       if (scans.length === 0) return;

@@ -8,7 +8,7 @@ import { fit, RunRecorder, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom, Subject, share } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Dashboard, type EventRecord, startDashboard } from './index.js';
+import { type Dashboard, type DashboardEvent, startDashboard } from './index.js';
 import {
   fakeEvaluation,
   fakeRunStart,
@@ -31,7 +31,7 @@ let shots: string;
 let dash: Dashboard;
 let browser: Browser;
 let page: Page;
-const events$ = new Subject<TrainEvent | EventRecord>();
+const events$ = new Subject<TrainEvent | DashboardEvent>();
 let step = 0;
 const foreign: string[] = [];
 
@@ -185,8 +185,12 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     });
     events$.complete();
     await page.waitForFunction(() => document.querySelector('#conn')?.textContent === 'finished');
-    expect(await page.locator('#confusion').textContent()).toMatch(/true 1\s*1\s*2/);
+    // The evaluation's own numbers (@ct3d/train's binaryMetrics): counts, sensitivity 2/3, specificity 1/2.
+    expect(await page.locator('#confusion').textContent()).toMatch(
+      /true 1\s*1\s*2.*evaluation of 5 scans · sensitivity 0\.667 · specificity 0\.5/s,
+    );
     await waitForPoints('#chart-roc', 2);
+    expect(await page.locator('#chart-roc').textContent()).toContain('ROC (AUC 0.833)');
     await page.locator('#predictions').scrollIntoViewIfNeeded();
     await shot('2-finished');
   });

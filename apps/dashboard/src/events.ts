@@ -89,14 +89,25 @@ export function isEvent(value: unknown): value is EventRecord {
   );
 }
 
+/** The events eventsFromHistory rebuilds from a run folder without events.jsonl (type aliases: JSON records). */
+export type ReplayedRunStart = { type: 'runStart'; epochs: number; replayedFrom: 'history.json' };
+/** One epoch of history.json: its values under their history names (acc, loss, val_acc, val_loss, lr, ...). */
+export type ReplayedEpochEnd = { type: 'epochEnd'; epoch: number; logs: Record<string, number> };
+/** The end of a replayed run, with metrics.json as parsed (when the run folder has one). */
+export type ReplayedRunEnd = { type: 'runEnd'; metrics?: object };
+export type ReplayedEvent = ReplayedRunStart | ReplayedEpochEnd | ReplayedRunEnd;
+
+/** What the dashboard itself appends to a live run whose event stream failed. */
+export type RunErrorEvent = { type: 'error'; message: string };
+
 /**
  * Rebuilds an event stream from a Keras-like history.json ({loss: [...], val_acc: [...], ...}) and an
  * optional metrics.json, for runs whose trainer wrote no events.jsonl. Epochs are numbered from 1.
  */
-export function eventsFromHistory(history: Record<string, unknown>, metrics: unknown): EventRecord[] {
+export function eventsFromHistory(history: Record<string, unknown>, metrics: unknown): ReplayedEvent[] {
   const series = Object.entries(history).filter((kv): kv is [string, number[]] => Array.isArray(kv[1]));
   const epochs = Math.max(0, ...series.map(([, v]) => v.length));
-  const events: EventRecord[] = [{ type: 'runStart', epochs, replayedFrom: 'history.json' }];
+  const events: ReplayedEvent[] = [{ type: 'runStart', epochs, replayedFrom: 'history.json' }];
   for (let e = 0; e < epochs; e++) {
     const logs: Record<string, number> = {};
     for (const [k, v] of series) if (typeof v[e] === 'number') logs[k] = v[e];

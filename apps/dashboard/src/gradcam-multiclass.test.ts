@@ -1,7 +1,7 @@
-import { identityAffine, type Volume } from '@ct3d/core';
+import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
 import { buildSeedModel, tf } from '@ct3d/model';
 import { describe, expect, it } from 'vitest';
-import { gradCam, toChannelsLast } from './gradcam.js';
+import { gradCam } from './gradcam.js';
 import { phantom } from './test-helpers.js';
 
 describe('gradCam on a softmax model', () => {

@@ -1,7 +1,7 @@
-import { identityAffine, type Volume } from '@ct3d/core';
+import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
 import { buildSeedModel, tf } from '@ct3d/model';
 import { describe, expect, it } from 'vitest';
-import { gradCam, lastConvIndex, toChannelsLast, upsampleToVolume } from './gradcam.js';
+import { gradCam, lastConvIndex, upsampleToVolume } from './gradcam.js';
 import { phantom } from './test-helpers.js';
 
 const vol = (shape: [number, number, number], data: Float32Array): Volume => ({
@@ -12,17 +12,6 @@ const vol = (shape: [number, number, number], data: Float32Array): Volume => ({
 });
 
 describe('layout helpers', () => {
-  it('toChannelsLast puts depth fastest', () => {
-    const v = vol(
-      [2, 3, 4],
-      Float32Array.from({ length: 24 }, (_, n) => n),
-    );
-    const out = toChannelsLast(v);
-    // voxel (i=1, j=2, k=3): volume index 1 + 2*(2 + 3*3) = 23; channels-last index (1*3 + 2)*4 + 3 = 23
-    expect(out[(1 * 3 + 2) * 4 + 3]).toBe(v.data[1 + 2 * (2 + 3 * 3)]);
-    expect(out[(0 * 3 + 1) * 4 + 2]).toBe(v.data[0 + 2 * (1 + 3 * 2)]);
-  });
-
   it('upsampleToVolume keeps constants and same-size maps', () => {
     expect([...upsampleToVolume(new Float32Array(8).fill(0.25), [2, 2, 2], [5, 3, 4])]).toEqual(
       new Array(60).fill(0.25),

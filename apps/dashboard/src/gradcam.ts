@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/core';
+import { toChannelsLast, type Volume } from '@ct3d/core';
 import { tf } from '@ct3d/model';
 
 export interface GradCamResult {
@@ -10,16 +10,6 @@ export interface GradCamResult {
   classIndex: number;
   /** Name of the layer whose activations were weighted (the last Conv3D). */
   layer: string;
-}
-
-/** Volume order (i fastest) to the model's [w, h, d, 1] channels-last layout (depth fastest). */
-export function toChannelsLast(v: Volume): Float32Array {
-  const [nx, ny, nz] = v.shape;
-  const out = new Float32Array(v.data.length);
-  for (let i = 0; i < nx; i++)
-    for (let j = 0; j < ny; j++)
-      for (let k = 0; k < nz; k++) out[(i * ny + j) * nz + k] = v.data[i + nx * (j + ny * k)];
-  return out;
 }
 
 /**

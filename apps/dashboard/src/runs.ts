@@ -8,6 +8,7 @@ import {
   eventsFromHistory,
   isEvent,
   parseEventsJsonl,
+  type RunErrorEvent,
   RunLog,
 } from './events.js';
 import { READ_LIMITS, readGuardedTextIfPresent } from './guarded-read.js';
@@ -86,7 +87,7 @@ export class RunStore {
         error: (err: unknown) =>
           safely('error', () => {
             const l = ensure();
-            const failure: EventRecord = {
+            const failure: RunErrorEvent = {
               type: 'error',
               message: err instanceof Error ? err.message : String(err),
             };
@@ -141,7 +142,7 @@ export class RunStore {
     const dir = await this.runDir(name);
     // Through the guarded read: a symlinked events.jsonl pointing out of the run folder is refused.
     const read = (file: string) => readGuardedTextIfPresent(dir, [file], READ_LIMITS.json);
-    let events: EventRecord[];
+    let events: readonly DashboardEvent[];
     let source: RunSummary['source'];
     const jsonl = await read(RUN_FILES.events);
     const historyText = jsonl === undefined ? await read(RUN_FILES.history) : undefined;

@@ -1,10 +1,9 @@
 // Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { identityAffine, type Volume } from '@ct3d/core';
+import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
-import type { BatchLike, TrainEvent } from '@ct3d/train';
-import { toChannelsLast } from './gradcam.js';
+import { type BatchLike, type BinaryEvaluation, binaryMetrics, type TrainEvent } from '@ct3d/train';
 
 /** A chest-like phantom in cache units (0..1 over -1000..400 HU): body ellipse, two dark lungs, a bright spine. */
 export function phantom([nx, ny, nz]: [number, number, number], lesion: boolean): Float32Array {
@@ -125,13 +124,13 @@ export function fakeStepEvents(n: number, stepsPerEpoch: number, epochs = 10): T
   return events;
 }
 
-/** An evaluation event as the CLI can emit from @ct3d/train's evaluate(): probabilities, labels, ids. */
-export const fakeEvaluation = {
-  type: 'evaluation',
-  ids: ['normal-1', 'normal-2', 'abnormal-1', 'abnormal-2', 'abnormal-3'],
-  labels: [0, 0, 1, 1, 1],
-  probabilities: [0.2, 0.6, 0.9, 0.4, 0.7],
-};
+/** An evaluation event as a run's owner sends it: `{type: 'evaluation', ...await evaluate(model, batches)}`. */
+export const fakeEvaluation: { type: 'evaluation' } & BinaryEvaluation = (() => {
+  const labels = [0, 0, 1, 1, 1];
+  const probabilities = [0.2, 0.6, 0.9, 0.4, 0.7];
+  const ids = ['normal-1', 'normal-2', 'abnormal-1', 'abnormal-2', 'abnormal-3'];
+  return { type: 'evaluation', ...binaryMetrics(labels, probabilities), probabilities, labels, ids };
+})();
 
 /** Two batches of [normal, abnormal] phantoms (side^3) in the model's channels-last layout. */
 export function* phantomBatches(side: number): Generator<BatchLike> {

@@ -1,5 +1,8 @@
 // @ct3d/pipeline: streaming ingest into a preprocessed cache, and the training input pipeline, on a shared
 // worker pool.
+
+// Moved to @ct3d/core (the dashboard uses it too); still exported here for pipeline's users.
+export { toChannelsLast } from '@ct3d/core';
 export {
   type Batch,
   type EpochBatchesOptions,
@@ -15,7 +18,6 @@ export {
   readCachedVolume,
 } from './cache.js';
 export { type FailedScan, type IngestEvent, type IngestOptions, ingest, type ScanEntry } from './ingest.js';
-export { toChannelsLast } from './layout.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 export { formatDuration, formatProgress, type ProgressState } from './progress.js';
 export type { Shape3 } from './tasks.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { identityAffine } from '@ct3d/core';
+import { identityAffine, toChannelsLast } from '@ct3d/core';
 import { discoverScans } from '@ct3d/io/dataset';
 import { readNifti, writeNifti } from '@ct3d/io/node';
 import { synthesizeChestCT, writeSyntheticDataset } from '@ct3d/io/synthetic';
@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Batch, epochBatches } from './batches.js';
 import { loadCache, readCachedVolume } from './cache.js';
 import { type IngestEvent, ingest, type ScanEntry } from './ingest.js';
-import { toChannelsLast } from './layout.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 
 const SIZE: [number, number, number] = [16, 16, 8];

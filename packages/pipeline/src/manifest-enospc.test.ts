@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 
-// The disk fills up under the manifest write: io's atomic write fails the way writeFile does on ENOSPC.
+// The disk fills up under the manifest write: the atomic write fails the way writeFile does on ENOSPC.
 vi.mock('@ct3d/core/node', async (original) => ({
   ...(await original<typeof import('@ct3d/core/node')>()),
   writeFileAtomic: vi.fn(async () => {

@@ -44,6 +44,14 @@ describe('packed packages in an empty project (plain node)', () => {
     expect(out.maxDiff).toBe(0);
   });
 
+  it('the installed dashboard serves its page and every module the page imports', async () => {
+    const r = await runJson<{ served: string[]; failed: string[] }>(dir, ['dashboard-page.mjs']);
+    expect(r.failed).toEqual([]);
+    expect(r.served).toEqual(
+      expect.arrayContaining(['/', '/static/app.js', '/static/event-fields.js', '/vendor/uPlot.esm.js']),
+    );
+  });
+
   it('ships only built code: no test files, test helpers or vitest in any dist', async () => {
     const root = join(dir, 'node_modules', '@ct3d');
     const files: string[] = [];

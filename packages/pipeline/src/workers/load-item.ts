@@ -1,8 +1,7 @@
 import { randomRotation } from '@ct3d/augment';
-import { createRng } from '@ct3d/core';
+import { createRng, toChannelsLast } from '@ct3d/core';
 import { readNifti } from '@ct3d/io/node';
 import { move } from 'piscina';
-import { toChannelsLast } from '../layout.js';
 import type { LoadItemTask } from '../tasks.js';
 
 /** Thin worker wrapper: read the cached volume, rotate it (seeded) if asked, transpose, transfer the buffer. */

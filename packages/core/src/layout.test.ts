@@ -1,6 +1,6 @@
-import { identityAffine } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { toChannelsLast } from './layout.js';
+import { identityAffine } from './volume.js';
 
 describe('toChannelsLast', () => {
   it('puts depth fastest: out[(i*ny + j)*nz + k] = v[i + nx*(j + ny*k)]', () => {

@@ -1,4 +1,4 @@
-import type { Volume } from '@ct3d/core';
+import type { Volume } from './volume.js';
 
 /**
  * Transposes a Volume (NIfTI order, i fastest) into the model's [w][h][d] layout with depth fastest
