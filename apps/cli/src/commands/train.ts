@@ -128,7 +128,7 @@ export function logTraining(events$: Observable<TrainEvent>, opts: LogOptions = 
         );
       }
     },
-    error: () => progress.done(''),
+    complete: () => progress.done(''),
   });
 }
 
