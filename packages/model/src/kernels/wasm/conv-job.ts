@@ -42,10 +42,20 @@ export function runConvJob(heap: Heap, job: ConvJob): void {
       const wSize = s.b - job.geom.outC;
       bId = heap.view(bPtr, wSize);
       const half = s.out / 2;
-      blockForwardInto(heap, job.geom, job.pool, aPtr, bId, bPtr + wSize * 4, outPtr, outPtr + half * 4);
+      blockForwardInto(
+        heap,
+        job.geom,
+        job.pool,
+        aPtr,
+        bId,
+        bPtr + wSize * 4,
+        outPtr,
+        outPtr + half * 4,
+        bPtr,
+      );
     } else if (job.kind === 'forward') {
       bId = heap.view(bPtr, s.b);
-      convForwardInto(heap, job.geom, aPtr, bId, outPtr);
+      convForwardInto(heap, job.geom, aPtr, bId, outPtr, bPtr);
     } else if (job.kind === 'inputGrad') {
       convInputGradInto(heap, job.geom, aPtr, bPtr, outPtr);
     } else {

@@ -120,9 +120,9 @@ export function runSplit(
     w.worker.postMessage({ kind, geom: gW, sab: w.sab, pool });
   }
   let dw: Float32Array | null = null;
-  if (kind === 'forward') convForwardInto(heap, gMain, aPtr, bId, outPtr);
+  if (kind === 'forward') convForwardInto(heap, gMain, aPtr, bId, outPtr, bPtr);
   else if (kind === 'block' && block)
-    blockForwardInto(heap, gMain, pool, aPtr, bId, block.biasPtr, outPtr, block.argPtr);
+    blockForwardInto(heap, gMain, pool, aPtr, bId, block.biasPtr, outPtr, block.argPtr, bPtr);
   else if (kind === 'inputGrad') convInputGradInto(heap, gMain, aPtr, bPtr, outPtr);
   else dw = convFilterGrad(heap, gMain, aPtr, bPtr);
   if (w) {

@@ -1,0 +1,183 @@
+// Winograd F(2x2x2, 3x3x3) conv kernels (../../../wasm-src/winograd.c, built into winograd.wasm next to
+// this file): 64 multiplies per 8 outputs instead of 216, in our own wasm SIMD module. Each thread gets its
+// own instance and memory (loaded synchronously on first use); operands are copied in from the caller's
+// arrays (tfjs heap views) and results copied out, which costs far less than the multiplies it saves.
+import { readFileSync } from 'node:fs';
+import type { ConvGeom } from './conv3d-core.js';
+
+interface WinoExports {
+  memory: WebAssembly.Memory;
+  __heap_base: WebAssembly.Global;
+  wino_block_tiles(c: number, oc: number): number;
+  wino_forward(
+    x: number,
+    n: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    c: number,
+    u: number,
+    oc: number,
+    y: number,
+    t: number,
+    v: number,
+    m: number,
+  ): void;
+  wino_input_grad(
+    dy: number,
+    n: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    c: number,
+    ut: number,
+    oc: number,
+    dx: number,
+    t: number,
+    dm: number,
+    dv: number,
+  ): void;
+  wino_filter_grad(
+    x: number,
+    dy: number,
+    n: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    c: number,
+    oc: number,
+    du: number,
+    t: number,
+    v: number,
+    dm: number,
+  ): void;
+  wino_filter(w: number, c: number, oc: number, u: number, transposed: number): void;
+  wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
+}
+
+/** Winograd applies to 3x3x3 filters whose output is at least 1 voxel in every dimension. */
+export function winogradApplies(g: ConvGeom): boolean {
+  return g.f1 === 3 && g.f2 === 3 && g.f3 === 3 && g.d1 >= 3 && g.d2 >= 3 && g.d3 >= 3;
+}
+
+const up = (v: number, m: number): number => Math.ceil(v / m) * m;
+
+/** Cumulative wall time in the Winograd kernels (for the benchmark's profile). */
+export const winogradProfile = { forwardMs: 0, inputGradMs: 0, filterGradMs: 0 };
+
+/** One instance of the module with a bump allocator over its memory (reset after every call). */
+class WinogradModule {
+  private readonly ex: WinoExports;
+  private readonly base: number;
+  private top: number;
+
+  constructor() {
+    const bytes = readFileSync(new URL('./winograd.wasm', import.meta.url));
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    this.ex = inst.exports as unknown as WinoExports;
+    this.base = up(this.ex.__heap_base.value as number, 64);
+    this.top = this.base;
+  }
+
+  get f32(): Float32Array {
+    return new Float32Array(this.ex.memory.buffer);
+  }
+
+  /** Bytes for `floats` floats (64-byte aligned); grows the memory as needed. */
+  private alloc(floats: number): number {
+    const ptr = this.top;
+    this.top = up(ptr + floats * 4, 64);
+    const need = this.top - this.ex.memory.buffer.byteLength;
+    if (need > 0) {
+      if (this.top > 2 ** 32)
+        throw new Error(`winograd: ${(this.top / 2 ** 20).toFixed(0)} MiB needed, 4096 MiB max`);
+      this.ex.memory.grow(Math.ceil(need / 65536));
+    }
+    return ptr;
+  }
+
+  private put(src: Float32Array): number {
+    const p = this.alloc(src.length);
+    this.f32.set(src, p >>> 2);
+    return p;
+  }
+
+  private dims(g: ConvGeom) {
+    const tiles = g.n * Math.ceil((g.d1 - 2) / 2) * Math.ceil((g.d2 - 2) / 2) * Math.ceil((g.d3 - 2) / 2);
+    const t = Math.min(this.ex.wino_block_tiles(g.c, g.outC), up(tiles, 4));
+    return { t, cs: up(g.c, 4), cp: up(g.c, 8), op: up(g.outC, 8) };
+  }
+
+  private run<T>(f: () => T): T {
+    try {
+      return f();
+    } finally {
+      this.top = this.base;
+    }
+  }
+
+  /** Forward conv; `use` gets the output (a view into this module's memory, valid only inside `use`). */
+  forward(g: ConvGeom, x: Float32Array, w: Float32Array, use: (y: Float32Array) => void): void {
+    this.run(() => {
+      const t0 = performance.now();
+      const { t, cs, op } = this.dims(g);
+      const ySize = g.n * (g.d1 - 2) * (g.d2 - 2) * (g.d3 - 2) * g.outC;
+      const xP = this.put(x);
+      const wP = this.put(w);
+      const uP = this.alloc(64 * g.c * op);
+      const yP = this.alloc(ySize);
+      const vP = this.alloc(64 * t * cs);
+      const mP = this.alloc(64 * t * op);
+      this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
+      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP);
+      winogradProfile.forwardMs += performance.now() - t0;
+      use(this.f32.subarray(yP >>> 2, (yP >>> 2) + ySize));
+    });
+  }
+
+  /** dx (input shape) of the conv for dy (output shape) and filter w. */
+  inputGrad(g: ConvGeom, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+    this.run(() => {
+      const t0 = performance.now();
+      const { t, cp, op } = this.dims(g);
+      const dyP = this.put(dy);
+      const wP = this.put(w);
+      const utP = this.alloc(64 * g.outC * cp);
+      const dxP = this.alloc(dx.length);
+      const dmP = this.alloc(64 * t * op);
+      const dvP = this.alloc(64 * t * cp);
+      this.ex.wino_filter(wP, g.c, g.outC, utP, 1);
+      this.ex.wino_input_grad(dyP, g.n, g.d1, g.d2, g.d3, g.c, utP, g.outC, dxP, t, dmP, dvP);
+      dx.set(this.f32.subarray(dxP >>> 2, (dxP >>> 2) + dx.length));
+      winogradProfile.inputGradMs += performance.now() - t0;
+    });
+  }
+
+  /** dW ([3,3,3,C,O]) of the conv for input x and output gradient dy. */
+  filterGrad(g: ConvGeom, x: Float32Array, dy: Float32Array): Float32Array {
+    return this.run(() => {
+      const t0 = performance.now();
+      const { t, cs, op } = this.dims(g);
+      const xP = this.put(x);
+      const dyP = this.put(dy);
+      const duP = this.alloc(64 * cs * op);
+      const vP = this.alloc(64 * t * cs);
+      const dmP = this.alloc(64 * t * op);
+      const dwP = this.alloc(27 * g.c * g.outC);
+      this.f32.fill(0, duP >>> 2, (duP >>> 2) + 64 * cs * op);
+      this.ex.wino_filter_grad(xP, dyP, g.n, g.d1, g.d2, g.d3, g.c, g.outC, duP, t, vP, dmP);
+      this.ex.wino_filter_grad_out(duP, g.c, g.outC, dwP);
+      const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + 27 * g.c * g.outC);
+      winogradProfile.filterGradMs += performance.now() - t0;
+      return dw;
+    });
+  }
+}
+
+let instance: WinogradModule | null = null;
+
+/** This thread's Winograd module (instantiated on first use). */
+export function winograd(): WinogradModule {
+  instance ??= new WinogradModule();
+  return instance;
+}

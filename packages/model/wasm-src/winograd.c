@@ -1,0 +1,360 @@
+// Winograd F(2x2x2, 3x3x3) for a VALID, stride-1 3D convolution (NDHWC, float32), wasm SIMD128.
+// Built into ../src/kernels/wasm/winograd.wasm by build.sh (Debian clang-19 + lld-19).
+//
+// One output tile of 2x2x2 reads a 4x4x4 input tile. Per 64-point transform position xi:
+//   forward      M[xi][t, o]  = V[xi][t, c] * U[xi][c, o]      (V = B^T x B, U = G w G^T, y = A^T M A)
+//   input grad   dV[xi][t, c] = dM[xi][t, o] * UT[xi][o, c]    (dM = A dy A^T, dx += B dV B^T, tiles overlap)
+//   filter grad  dU[xi][c, o] += V[xi][t, c]^T * dM[xi][t, o]  (dw = G^T dU G)
+// i.e. 64 multiplies per 8 outputs instead of 216. The transforms run 4 channels at a time (f32x4) on
+// blocks of T tiles, so V/M blocks stay in cache between the transform and the 64 small GEMMs.
+// Layouts: V [64][T][Cs], M/dM [64][T][Op], dV [64][T][Cp], U [64][C][Op], UT [64][O][Cp], dU [64][Cs][Op]
+// with Cs = roundup4(C), Cp = roundup8(C), Op = roundup8(O). Padding lanes hold garbage that never
+// enters a kept sum: K loops are exact, padded rows/columns are dropped by the transforms.
+#include <wasm_simd128.h>
+
+typedef v128_t f4;
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+#ifdef RELAXED
+#define MADD(acc, a, b) wasm_f32x4_relaxed_madd(a, b, acc)
+#else
+#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
+
+static inline int min_i(int a, int b) { return a < b ? a : b; }
+
+// C[m, n] (+)= sum_k A[m*sam + k*sak] * B[k*ldb + n]; M % 4 == 0, N % 8 == 0 (4x8 register block).
+static void gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int ldb, float *C,
+                 int ldc, int acc) {
+  for (int m = 0; m < M; m += 4) {
+    const float *a = A + m * sam;
+    float *c = C + m * ldc;
+    for (int n = 0; n < N; n += 8) {
+      f4 c00, c01, c10, c11, c20, c21, c30, c31;
+      if (acc) {
+        c00 = wasm_v128_load(c + n), c01 = wasm_v128_load(c + n + 4);
+        c10 = wasm_v128_load(c + ldc + n), c11 = wasm_v128_load(c + ldc + n + 4);
+        c20 = wasm_v128_load(c + 2 * ldc + n), c21 = wasm_v128_load(c + 2 * ldc + n + 4);
+        c30 = wasm_v128_load(c + 3 * ldc + n), c31 = wasm_v128_load(c + 3 * ldc + n + 4);
+      } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = wasm_f32x4_splat(0.f);
+      }
+      const float *pa = a;
+      const float *pb = B + n;
+      for (int k = 0; k < K; k++, pa += sak, pb += ldb) {
+        const f4 b0 = wasm_v128_load(pb), b1 = wasm_v128_load(pb + 4);
+        const f4 x0 = wasm_v128_load32_splat(pa), x1 = wasm_v128_load32_splat(pa + sam);
+        const f4 x2 = wasm_v128_load32_splat(pa + 2 * sam), x3 = wasm_v128_load32_splat(pa + 3 * sam);
+        c00 = MADD(c00, x0, b0), c01 = MADD(c01, x0, b1);
+        c10 = MADD(c10, x1, b0), c11 = MADD(c11, x1, b1);
+        c20 = MADD(c20, x2, b0), c21 = MADD(c21, x2, b1);
+        c30 = MADD(c30, x3, b0), c31 = MADD(c31, x3, b1);
+      }
+      wasm_v128_store(c + n, c00), wasm_v128_store(c + n + 4, c01);
+      wasm_v128_store(c + ldc + n, c10), wasm_v128_store(c + ldc + n + 4, c11);
+      wasm_v128_store(c + 2 * ldc + n, c20), wasm_v128_store(c + 2 * ldc + n + 4, c21);
+      wasm_v128_store(c + 3 * ldc + n, c30), wasm_v128_store(c + 3 * ldc + n + 4, c31);
+    }
+  }
+}
+
+// Up to 4 channels at p (nc < 4: the missing lanes are 0) and the matching store.
+static inline f4 load_lanes(const float *p, int nc) {
+  if (nc >= 4) return wasm_v128_load(p);
+  f4 v = wasm_f32x4_splat(0.f);
+  v = wasm_f32x4_replace_lane(v, 0, p[0]);
+  if (nc > 1) v = wasm_f32x4_replace_lane(v, 1, p[1]);
+  if (nc > 2) v = wasm_f32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+static inline void store_lanes(float *p, f4 v, int nc) {
+  if (nc >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  p[0] = wasm_f32x4_extract_lane(v, 0);
+  if (nc > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
+  if (nc > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
+}
+
+// In-place 4-point transforms of 16 lines of a 4x4x4 block along one axis (stride s between points,
+// lines enumerated by the other two axes with strides s1, s2).
+#define LINES(s, s1, s2, BODY)                                 \
+  for (int u = 0; u < 4; u++)                                  \
+    for (int w = 0; w < 4; w++) {                              \
+      f4 *q = d + u * (s1) + w * (s2);                         \
+      f4 q0 = q[0], q1 = q[s], q2 = q[2 * (s)], q3 = q[3 * (s)]; \
+      BODY                                                     \
+    }
+
+// B^T: (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
+#define BT_BODY                                                                       \
+  q[0] = wasm_f32x4_sub(q0, q2), q[s] = wasm_f32x4_add(q1, q2);                      \
+  q[2 * (s)] = wasm_f32x4_sub(q2, q1), q[3 * (s)] = wasm_f32x4_sub(q1, q3);
+// B: (v0, v1 - v2 + v3, v1 + v2 - v0, -v3)
+#define B_BODY                                                                                         \
+  q[0] = q0, q[s] = wasm_f32x4_add(wasm_f32x4_sub(q1, q2), q3);                                       \
+  q[2 * (s)] = wasm_f32x4_sub(wasm_f32x4_add(q1, q2), q0), q[3 * (s)] = wasm_f32x4_neg(q3);
+
+static inline void bt3(f4 *d) {
+  int s;
+  s = 1;
+  LINES(s, 16, 4, BT_BODY)
+  s = 4;
+  LINES(s, 16, 1, BT_BODY)
+  s = 16;
+  LINES(s, 4, 1, BT_BODY)
+}
+
+static inline void b3(f4 *d) {
+  int s;
+  s = 1;
+  LINES(s, 16, 4, B_BODY)
+  s = 4;
+  LINES(s, 16, 1, B_BODY)
+  s = 16;
+  LINES(s, 4, 1, B_BODY)
+}
+
+// A^T on the 64 values m (index a*16 + b*4 + e) -> 8 outputs y (index a*4 + b*2 + e):
+// (m0 + m1 + m2, m1 - m2 - m3) per axis.
+static inline f4 at0(f4 m0, f4 m1, f4 m2) { return wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2); }
+static inline f4 at1(f4 m1, f4 m2, f4 m3) { return wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3); }
+
+static inline void at3(const f4 *m, f4 *y) {
+  f4 t1[32], t2[16];  // after the e axis: [a][b][2]; after b: [a][2][2]
+  for (int i = 0; i < 16; i++) {
+    const f4 *q = m + 4 * i;
+    t1[2 * i] = at0(q[0], q[1], q[2]), t1[2 * i + 1] = at1(q[1], q[2], q[3]);
+  }
+  for (int a = 0; a < 4; a++)
+    for (int e = 0; e < 2; e++) {
+      const f4 *q = t1 + a * 8 + e;
+      t2[a * 4 + e] = at0(q[0], q[2], q[4]), t2[a * 4 + 2 + e] = at1(q[2], q[4], q[6]);
+    }
+  for (int i = 0; i < 4; i++) y[i] = at0(t2[i], t2[4 + i], t2[8 + i]), y[4 + i] = at1(t2[4 + i], t2[8 + i], t2[12 + i]);
+}
+
+// A (transpose of A^T) on 8 values dy (a*4 + b*2 + e) -> 64: (g0, g0 + g1, g0 - g1, -g1) per axis.
+static inline void a3(const f4 *g, f4 *m) {
+  f4 t1[16], t2[32];  // after the a axis: [4][2][2]; after b: [4][4][2]
+  for (int i = 0; i < 4; i++) {
+    const f4 g0 = g[i], g1 = g[4 + i];
+    t1[i] = g0, t1[4 + i] = wasm_f32x4_add(g0, g1), t1[8 + i] = wasm_f32x4_sub(g0, g1), t1[12 + i] = wasm_f32x4_neg(g1);
+  }
+  for (int a = 0; a < 4; a++)
+    for (int e = 0; e < 2; e++) {
+      const f4 g0 = t1[a * 4 + e], g1 = t1[a * 4 + 2 + e];
+      f4 *q = t2 + a * 8 + e;
+      q[0] = g0, q[2] = wasm_f32x4_add(g0, g1), q[4] = wasm_f32x4_sub(g0, g1), q[6] = wasm_f32x4_neg(g1);
+    }
+  for (int i = 0; i < 16; i++) {
+    const f4 g0 = t2[2 * i], g1 = t2[2 * i + 1];
+    f4 *q = m + 4 * i;
+    q[0] = g0, q[1] = wasm_f32x4_add(g0, g1), q[2] = wasm_f32x4_sub(g0, g1), q[3] = wasm_f32x4_neg(g1);
+  }
+}
+
+// Geometry of one call: input [n][d1][d2][d3][c], output [n][o1][o2][o3][oc], tiles t1 x t2 x t3 a sample.
+typedef struct {
+  int n, d1, d2, d3, c, oc, o1, o2, o3, t1, t2, t3;
+} Geom;
+
+static Geom geom(int n, int d1, int d2, int d3, int c, int oc) {
+  Geom g = {n, d1, d2, d3, c, oc, d1 - 2, d2 - 2, d3 - 2, 0, 0, 0};
+  g.t1 = (g.o1 + 1) / 2, g.t2 = (g.o2 + 1) / 2, g.t3 = (g.o3 + 1) / 2;
+  return g;
+}
+
+// Tile number -> its first input (= output) coordinates and its sample.
+static inline void tile_at(const Geom *g, int t, int *s, int *i, int *j, int *l) {
+  *l = 2 * (t % g->t3);
+  t /= g->t3;
+  *j = 2 * (t % g->t2);
+  t /= g->t2;
+  *i = 2 * (t % g->t1);
+  *s = t / g->t1;
+}
+
+// V[xi][tl][c..] for tiles [t0, t0 + nt) of x (input transform; reads past the volume are 0).
+static void input_tf(const Geom *g, const float *x, int t0, int nt, int T, int Cs, float *V) {
+  f4 d[64];
+  for (int tl = 0; tl < nt; tl++) {
+    int s, i, j, l;
+    tile_at(g, t0 + tl, &s, &i, &j, &l);
+    const int na = min_i(4, g->d1 - i), nb = min_i(4, g->d2 - j), ne = min_i(4, g->d3 - l);
+    for (int c0 = 0; c0 < g->c; c0 += 4) {
+      const int nc = min_i(4, g->c - c0);
+      if (na < 4 || nb < 4 || ne < 4)
+        for (int k = 0; k < 64; k++) d[k] = wasm_f32x4_splat(0.f);
+      for (int a = 0; a < na; a++)
+        for (int b = 0; b < nb; b++) {
+          const float *p = x + ((((long)s * g->d1 + i + a) * g->d2 + j + b) * g->d3 + l) * g->c + c0;
+          for (int e = 0; e < ne; e++) d[a * 16 + b * 4 + e] = load_lanes(p + e * g->c, nc);
+        }
+      bt3(d);
+      float *v = V + (long)tl * Cs + c0;
+      for (int k = 0; k < 64; k++) wasm_v128_store(v + (long)k * T * Cs, d[k]);
+    }
+  }
+}
+
+// dM[xi][tl][o..] for tiles [t0, t0 + nt) of dy (outputs past the volume count as 0).
+static void grad_tf(const Geom *g, const float *dy, int t0, int nt, int T, int Op, float *dM) {
+  f4 gy[8], m[64];
+  for (int tl = 0; tl < nt; tl++) {
+    int s, i, j, l;
+    tile_at(g, t0 + tl, &s, &i, &j, &l);
+    const int na = min_i(2, g->o1 - i), nb = min_i(2, g->o2 - j), ne = min_i(2, g->o3 - l);
+    for (int o0 = 0; o0 < g->oc; o0 += 4) {
+      const int no = min_i(4, g->oc - o0);
+      for (int k = 0; k < 8; k++) gy[k] = wasm_f32x4_splat(0.f);
+      for (int a = 0; a < na; a++)
+        for (int b = 0; b < nb; b++) {
+          const float *p = dy + ((((long)s * g->o1 + i + a) * g->o2 + j + b) * g->o3 + l) * g->oc + o0;
+          for (int e = 0; e < ne; e++) gy[a * 4 + b * 2 + e] = load_lanes(p + e * g->oc, no);
+        }
+      a3(gy, m);
+      float *q = dM + (long)tl * Op + o0;
+      for (int k = 0; k < 64; k++) wasm_v128_store(q + (long)k * T * Op, m[k]);
+    }
+  }
+}
+
+/** Tiles per block: V/M blocks of ~1 MiB, a multiple of 4 (the GEMM's row block). */
+EXPORT(wino_block_tiles) int wino_block_tiles(int c, int oc) {
+  const int cp = (c + 7) & ~7, op = (oc + 7) & ~7;
+  const int t = (1 << 18) / (64 * (cp + op));
+  return t < 4 ? 4 : t & ~3;
+}
+
+/** y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*T*Cs floats, M: 64*T*Op. */
+EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, int d3, int c, const float *U,
+                                       int oc, float *y, int T, float *V, float *M) {
+  const Geom g = geom(n, d1, d2, d3, c, oc);
+  const int Cs = (c + 3) & ~3, Op = (oc + 7) & ~7;
+  const int tiles = g.n * g.t1 * g.t2 * g.t3;
+  f4 m[64], out[8];
+  for (int t0 = 0; t0 < tiles; t0 += T) {
+    const int nt = min_i(T, tiles - t0);
+    input_tf(&g, x, t0, nt, T, Cs, V);
+    const int rows = (nt + 3) & ~3;
+    for (int k = 0; k < 64; k++)
+      gemm(rows, Op, c, V + (long)k * T * Cs, Cs, 1, U + (long)k * c * Op, Op, M + (long)k * T * Op, Op, 0);
+    for (int tl = 0; tl < nt; tl++) {
+      int s, i, j, l;
+      tile_at(&g, t0 + tl, &s, &i, &j, &l);
+      const int na = min_i(2, g.o1 - i), nb = min_i(2, g.o2 - j), ne = min_i(2, g.o3 - l);
+      for (int o0 = 0; o0 < oc; o0 += 4) {
+        const float *q = M + (long)tl * Op + o0;
+        for (int k = 0; k < 64; k++) m[k] = wasm_v128_load(q + (long)k * T * Op);
+        at3(m, out);
+        const int no = min_i(4, oc - o0);
+        for (int a = 0; a < na; a++)
+          for (int b = 0; b < nb; b++) {
+            float *p = y + ((((long)s * g.o1 + i + a) * g.o2 + j + b) * g.o3 + l) * oc + o0;
+            for (int e = 0; e < ne; e++) store_lanes(p + e * oc, out[a * 4 + b * 2 + e], no);
+          }
+      }
+    }
+  }
+}
+
+/** dx [n][d1][d2][d3][c] = input gradient of the conv for dy [n][o1][o2][o3][oc], UT (wino_filter, t=1). */
+EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int d2, int d3, int c,
+                                             const float *UT, int oc, float *dx, int T, float *dM, float *dV) {
+  const Geom g = geom(n, d1, d2, d3, c, oc);
+  const int Cp = (c + 7) & ~7, Op = (oc + 7) & ~7;
+  const int tiles = g.n * g.t1 * g.t2 * g.t3;
+  __builtin_memset(dx, 0, (unsigned long)g.n * d1 * d2 * d3 * c * sizeof(float));
+  f4 v[64];
+  for (int t0 = 0; t0 < tiles; t0 += T) {
+    const int nt = min_i(T, tiles - t0);
+    grad_tf(&g, dy, t0, nt, T, Op, dM);
+    const int rows = (nt + 3) & ~3;
+    for (int k = 0; k < 64; k++)
+      gemm(rows, Cp, oc, dM + (long)k * T * Op, Op, 1, UT + (long)k * oc * Cp, Cp, dV + (long)k * T * Cp, Cp, 0);
+    for (int tl = 0; tl < nt; tl++) {
+      int s, i, j, l;
+      tile_at(&g, t0 + tl, &s, &i, &j, &l);
+      const int na = min_i(4, d1 - i), nb = min_i(4, d2 - j), ne = min_i(4, d3 - l);
+      for (int c0 = 0; c0 < c; c0 += 4) {
+        const float *q = dV + (long)tl * Cp + c0;
+        for (int k = 0; k < 64; k++) v[k] = wasm_v128_load(q + (long)k * T * Cp);
+        b3(v);
+        const int nc = min_i(4, c - c0);
+        for (int a = 0; a < na; a++)
+          for (int b = 0; b < nb; b++) {
+            float *p = dx + ((((long)s * d1 + i + a) * d2 + j + b) * d3 + l) * c + c0;
+            for (int e = 0; e < ne; e++, p += c)
+              store_lanes(p, wasm_f32x4_add(load_lanes(p, nc), v[a * 16 + b * 4 + e]), nc);
+          }
+      }
+    }
+  }
+}
+
+/** dU [64][Cs][Op] += filter gradient in the transform domain (wino_filter_grad_out maps it to dw). */
+EXPORT(wino_filter_grad) void wino_filter_grad(const float *x, const float *dy, int n, int d1, int d2, int d3,
+                                               int c, int oc, float *dU, int T, float *V, float *dM) {
+  const Geom g = geom(n, d1, d2, d3, c, oc);
+  const int Cs = (c + 3) & ~3, Op = (oc + 7) & ~7;
+  const int tiles = g.n * g.t1 * g.t2 * g.t3;
+  for (int t0 = 0; t0 < tiles; t0 += T) {
+    const int nt = min_i(T, tiles - t0);
+    input_tf(&g, x, t0, nt, T, Cs, V);
+    grad_tf(&g, dy, t0, nt, T, Op, dM);
+    for (int k = 0; k < 64; k++)
+      gemm(Cs, Op, nt, V + (long)k * T * Cs, 1, Cs, dM + (long)k * T * Op, Op, dU + (long)k * Cs * Op, Op, 1);
+  }
+}
+
+// G on 3 taps: (g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2).
+static inline void g1(const float *g, int s, float *u, int su) {
+  const float a = g[0], b = g[s], c = g[2 * s];
+  u[0] = a, u[su] = 0.5f * (a + b + c), u[2 * su] = 0.5f * (a - b + c), u[3 * su] = c;
+}
+
+/** U [64][c][Op] = G w G^T (t = 0), or UT [64][oc][Cp] (t = 1), for w [3][3][3][c][oc]. */
+EXPORT(wino_filter) void wino_filter(const float *w, int c, int oc, float *U, int t) {
+  const int Cp = (c + 7) & ~7, Op = (oc + 7) & ~7;
+  const long plane = (long)c * oc;
+  float g[27], u1[36], u2[48], u[64];
+  for (int ci = 0; ci < c; ci++)
+    for (int o = 0; o < oc; o++) {
+      for (int k = 0; k < 27; k++) g[k] = w[k * plane + (long)ci * oc + o];
+      for (int a = 0; a < 3; a++)  // e axis: [3][3][3] -> [3][3][4]
+        for (int b = 0; b < 3; b++) g1(g + a * 9 + b * 3, 1, u1 + a * 12 + b * 4, 1);
+      for (int a = 0; a < 3; a++)  // b axis: -> [3][4][4]
+        for (int e = 0; e < 4; e++) g1(u1 + a * 12 + e, 4, u2 + a * 16 + e, 4);
+      for (int k = 0; k < 16; k++) g1(u2 + k, 16, u + k, 16);  // a axis: -> [4][4][4]
+      for (int k = 0; k < 64; k++) {
+        if (t) U[((long)k * oc + o) * Cp + ci] = u[k];
+        else U[((long)k * c + ci) * Op + o] = u[k];
+      }
+    }
+}
+
+// G^T on 4 values: (u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3).
+static inline void gt1(const float *u, int s, float *g, int sg) {
+  const float a = u[0], b = u[s], c = u[2 * s], d = u[3 * s];
+  g[0] = a + 0.5f * (b + c), g[sg] = 0.5f * (b - c), g[2 * sg] = 0.5f * (b + c) + d;
+}
+
+/** dw [3][3][3][c][oc] = G^T dU G for dU [64][Cs][Op] (wino_filter_grad). */
+EXPORT(wino_filter_grad_out) void wino_filter_grad_out(const float *dU, int c, int oc, float *dw) {
+  const int Cs = (c + 3) & ~3, Op = (oc + 7) & ~7;
+  const long plane = (long)c * oc;
+  float u[64], t1[48], t2[36], g[27];
+  for (int ci = 0; ci < c; ci++)
+    for (int o = 0; o < oc; o++) {
+      for (int k = 0; k < 64; k++) u[k] = dU[((long)k * Cs + ci) * Op + o];
+      for (int k = 0; k < 16; k++) gt1(u + k, 16, t1 + k, 16);  // a axis: [4][4][4] -> [3][4][4]
+      for (int a = 0; a < 3; a++)
+        for (int e = 0; e < 4; e++) gt1(t1 + a * 16 + e, 4, t2 + a * 12 + e, 4);  // b: -> [3][3][4]
+      for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++) gt1(t2 + a * 12 + b * 4, 1, g + a * 9 + b * 3, 1);  // e: -> [3][3][3]
+      for (int k = 0; k < 27; k++) dw[k * plane + (long)ci * oc + o] = g[k];
+    }
+}
