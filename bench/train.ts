@@ -23,6 +23,7 @@ import {
   tf,
 } from '../packages/model/src/index.js';
 import { kernelProfile } from '../packages/model/src/kernels/wasm/conv3d-core.js';
+import { winogradProfile, winogradVariant } from '../packages/model/src/kernels/wasm/winograd.js';
 
 interface Opts {
   backend: BackendName;
@@ -117,6 +118,7 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
   const cpu0 = process.cpuUsage();
   kernelProfile.copyMs = 0;
   kernelProfile.matMulMs = 0;
+  winogradProfile.forwardMs = winogradProfile.inputGradMs = winogradProfile.filterGradMs = 0;
   for (let s = 0; s < o.steps; s++) {
     const t = performance.now();
     await step();
@@ -125,6 +127,9 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
   const cpu = process.cpuUsage(cpu0);
   const convCopyMs = kernelProfile.copyMs / o.steps;
   const convMatMulMs = kernelProfile.matMulMs / o.steps;
+  const wino = Object.fromEntries(
+    Object.entries(winogradProfile).map(([k, v]) => [k.replace(/Ms$/, ''), round(v / o.steps, 0)]),
+  );
   const ms = median(times);
   const line = {
     impl: `tfjs-${tf.getBackend()}`,
@@ -144,6 +149,9 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
     backend_detail: detail,
     conv_im2col_ms_per_step: round(convCopyMs, 0),
     conv_matmul_ms_per_step: round(convMatMulMs, 0),
+    // Winograd F(2x2x2,3x3x3) kernels (main thread's half of the batch), and which wasm build ran them
+    winograd_ms_per_step: wino,
+    winograd_build: winogradVariant,
     peak_rss_mib: round(process.resourceUsage().maxRSS / 1024, 0),
     wasm_heap_mib: wasmHeapMiB(),
     loadavg_1m: round(loadavg()[0], 2),

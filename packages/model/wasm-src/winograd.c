@@ -78,6 +78,26 @@ static inline void store_lanes(float *p, f4 v, int nc) {
   if (nc > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
 }
 
+// The same for int32 lanes (window indices; never moved through float values).
+static inline f4 load_lanes_i32(const int *p, int nc) {
+  if (nc >= 4) return wasm_v128_load(p);
+  f4 v = wasm_i32x4_splat(0);
+  v = wasm_i32x4_replace_lane(v, 0, p[0]);
+  if (nc > 1) v = wasm_i32x4_replace_lane(v, 1, p[1]);
+  if (nc > 2) v = wasm_i32x4_replace_lane(v, 2, p[2]);
+  return v;
+}
+
+static inline void store_lanes_i32(int *p, f4 v, int nc) {
+  if (nc >= 4) {
+    wasm_v128_store(p, v);
+    return;
+  }
+  p[0] = wasm_i32x4_extract_lane(v, 0);
+  if (nc > 1) p[1] = wasm_i32x4_extract_lane(v, 1);
+  if (nc > 2) p[2] = wasm_i32x4_extract_lane(v, 2);
+}
+
 // In-place 4-point transforms of 16 lines of a 4x4x4 block along one axis (stride s between points,
 // lines enumerated by the other two axes with strides s1, s2).
 #define LINES(s, s1, s2, BODY)                                 \
@@ -222,6 +242,34 @@ static void grad_tf(const Geom *g, const float *dy, int t0, int nt, int T, int O
   }
 }
 
+// As grad_tf, for the fused conv + bias + relu + 2x2x2 max-pool block: each output tile is one pool window,
+// so its dy is the pooled gradient at the window's winning position (arg, 0..7; -1: relu blocked it) and 0
+// elsewhere. packed: [n][q1][q2][q3][2 * oc], the pooled dy then the int32 arg bits, per pooled voxel.
+// Tiles past the pooled volume (odd conv sizes: the last row is never pooled) get dy = 0.
+static void pooled_grad_tf(const Geom *g, const float *packed, int t0, int nt, int T, int Op, float *dM) {
+  const int q1 = g->o1 / 2, q2 = g->o2 / 2, q3 = g->o3 / 2;
+  f4 gy[8], m[64];
+  for (int tl = 0; tl < nt; tl++) {
+    int s, i, j, l;
+    tile_at(g, t0 + tl, &s, &i, &j, &l);
+    const int inside = i / 2 < q1 && j / 2 < q2 && l / 2 < q3;
+    const float *p = packed + ((((long)s * q1 + i / 2) * q2 + j / 2) * q3 + l / 2) * 2 * g->oc;
+    for (int o0 = 0; o0 < g->oc; o0 += 4) {
+      const int no = min_i(4, g->oc - o0);
+      if (inside) {
+        const f4 dy = load_lanes(p + o0, no);
+        const f4 arg = load_lanes_i32((const int *)(p + g->oc) + o0, no);  // missing lanes: dy is 0 there
+        for (int k = 0; k < 8; k++) gy[k] = wasm_v128_and(dy, wasm_i32x4_eq(arg, wasm_i32x4_splat(k)));
+      } else {
+        for (int k = 0; k < 8; k++) gy[k] = wasm_f32x4_splat(0.f);
+      }
+      a3(gy, m);
+      float *q = dM + (long)tl * Op + o0;
+      for (int k = 0; k < 64; k++) wasm_v128_store(q + (long)k * T * Op, m[k]);
+    }
+  }
+}
+
 /** Tiles per block: V/M blocks of ~1 MiB, a multiple of 4 (the GEMM's row block). */
 EXPORT(wino_block_tiles) int wino_block_tiles(int c, int oc) {
   const int cp = (c + 7) & ~7, op = (oc + 7) & ~7;
@@ -230,8 +278,28 @@ EXPORT(wino_block_tiles) int wino_block_tiles(int c, int oc) {
 }
 
 /** y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*T*Cs floats, M: 64*T*Op. */
+// Fused bias + relu + 2x2x2 max-pool of one output tile (= one pool window): pooled value and the winning
+// position (a*4 + b*2 + e), ties to the last, -1 where no value is > 0 (relu blocks the gradient).
+static inline void pool_tile(const f4 *out, f4 bias, float *pooled, int *arg, int no) {
+  f4 best = wasm_f32x4_splat(0.f), win = wasm_i32x4_splat(-1);
+  for (int k = 0; k < 8; k++) {
+    const f4 v = wasm_f32x4_add(out[k], bias);
+    const f4 take = wasm_v128_and(wasm_f32x4_gt(v, wasm_f32x4_splat(0.f)), wasm_f32x4_ge(v, best));
+    best = wasm_v128_bitselect(v, best, take);
+    win = wasm_v128_bitselect(wasm_i32x4_splat(k), win, take);
+  }
+  store_lanes(pooled, best, no);
+  store_lanes_i32(arg, win, no);
+}
+
+/**
+ * y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*T*Cs floats, M: 64*T*Op.
+ * With bias != 0: y is instead maxPool2(relu(conv + bias)) [n][o1/2][o2/2][o3/2][oc] and arg the window
+ * index of each pooled value (see pool_tile).
+ */
 EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, int d3, int c, const float *U,
-                                       int oc, float *y, int T, float *V, float *M) {
+                                       int oc, float *y, int T, float *V, float *M, const float *bias,
+                                       int *arg) {
   const Geom g = geom(n, d1, d2, d3, c, oc);
   const int Cs = (c + 3) & ~3, Op = (oc + 7) & ~7;
   const int tiles = g.n * g.t1 * g.t2 * g.t3;
@@ -246,11 +314,18 @@ EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, in
       int s, i, j, l;
       tile_at(&g, t0 + tl, &s, &i, &j, &l);
       const int na = min_i(2, g.o1 - i), nb = min_i(2, g.o2 - j), ne = min_i(2, g.o3 - l);
+      const int q1 = g.o1 / 2, q2 = g.o2 / 2, q3 = g.o3 / 2;
+      if (bias && !(i / 2 < q1 && j / 2 < q2 && l / 2 < q3)) continue;  // never pooled
+      const long pv = ((((long)s * q1 + i / 2) * q2 + j / 2) * q3 + l / 2) * oc;
       for (int o0 = 0; o0 < oc; o0 += 4) {
         const float *q = M + (long)tl * Op + o0;
         for (int k = 0; k < 64; k++) m[k] = wasm_v128_load(q + (long)k * T * Op);
         at3(m, out);
         const int no = min_i(4, oc - o0);
+        if (bias) {
+          pool_tile(out, load_lanes(bias + o0, no), y + pv + o0, arg + pv + o0, no);
+          continue;
+        }
         for (int a = 0; a < na; a++)
           for (int b = 0; b < nb; b++) {
             float *p = y + ((((long)s * g.o1 + i + a) * g.o2 + j + b) * g.o3 + l) * oc + o0;
@@ -263,7 +338,8 @@ EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, in
 
 /** dx [n][d1][d2][d3][c] = input gradient of the conv for dy [n][o1][o2][o3][oc], UT (wino_filter, t=1). */
 EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int d2, int d3, int c,
-                                             const float *UT, int oc, float *dx, int T, float *dM, float *dV) {
+                                             const float *UT, int oc, float *dx, int T, float *dM, float *dV,
+                                             int pooled) {
   const Geom g = geom(n, d1, d2, d3, c, oc);
   const int Cp = (c + 7) & ~7, Op = (oc + 7) & ~7;
   const int tiles = g.n * g.t1 * g.t2 * g.t3;
@@ -271,7 +347,8 @@ EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int
   f4 v[64];
   for (int t0 = 0; t0 < tiles; t0 += T) {
     const int nt = min_i(T, tiles - t0);
-    grad_tf(&g, dy, t0, nt, T, Op, dM);
+    if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM);
+    else grad_tf(&g, dy, t0, nt, T, Op, dM);
     const int rows = (nt + 3) & ~3;
     for (int k = 0; k < 64; k++)
       gemm(rows, Cp, oc, dM + (long)k * T * Op, Op, 1, UT + (long)k * oc * Cp, Cp, dV + (long)k * T * Cp, Cp, 0);
@@ -297,14 +374,15 @@ EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int
 
 /** dU [64][Cs][Op] += filter gradient in the transform domain (wino_filter_grad_out maps it to dw). */
 EXPORT(wino_filter_grad) void wino_filter_grad(const float *x, const float *dy, int n, int d1, int d2, int d3,
-                                               int c, int oc, float *dU, int T, float *V, float *dM) {
+                                               int c, int oc, float *dU, int T, float *V, float *dM, int pooled) {
   const Geom g = geom(n, d1, d2, d3, c, oc);
   const int Cs = (c + 3) & ~3, Op = (oc + 7) & ~7;
   const int tiles = g.n * g.t1 * g.t2 * g.t3;
   for (int t0 = 0; t0 < tiles; t0 += T) {
     const int nt = min_i(T, tiles - t0);
     input_tf(&g, x, t0, nt, T, Cs, V);
-    grad_tf(&g, dy, t0, nt, T, Op, dM);
+    if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM);
+    else grad_tf(&g, dy, t0, nt, T, Op, dM);
     for (int k = 0; k < 64; k++)
       gemm(Cs, Op, nt, V + (long)k * T * Cs, 1, Cs, dM + (long)k * T * Op, Op, dU + (long)k * Cs * Op, Op, 1);
   }

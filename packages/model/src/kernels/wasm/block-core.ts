@@ -34,7 +34,18 @@ export function blockForwardInto(
   if (useWinograd(g)) {
     const x = heap.f32.subarray(xPtr >>> 2, (xPtr >>> 2) + g.n * g.d1 * g.d2 * g.d3 * g.c);
     const w = heap.f32.subarray(wPtr >>> 2, (wPtr >>> 2) + 27 * g.c * g.outC);
-    winograd().forward(g, x, w, (conv) => biasReluPool(heap, g, p, conv, 0, biasPtr, outPtr, argPtr));
+    if (p === 2) {
+      // pooled in the Winograd output transform: one output tile is one pool window
+      const size = pooledSize(g, p);
+      winograd().forwardPool(
+        g,
+        x,
+        w,
+        heap.f32.subarray(biasPtr >>> 2, (biasPtr >>> 2) + g.outC),
+        heap.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + size),
+        new Int32Array(heap.f32.buffer, argPtr, size),
+      );
+    } else winograd().forward(g, x, w, (conv) => biasReluPool(heap, g, p, conv, 0, biasPtr, outPtr, argPtr));
     return;
   }
   const convPtr = heap.alloc(convSize);
@@ -88,4 +99,31 @@ function biasReluPool(
                 }
               }
         }
+}
+
+/** The block's gradients go straight from the pooled gradient (no scatter) where Winograd pools. */
+export const blockGradFused = (g: ConvGeom, p: number): boolean => p === 2 && useWinograd(g);
+
+/** Floats of the packed pooled gradient [n, q1, q2, q3, 2*outC]: dy, then the int32 window index bits. */
+export const packedSize = (g: ConvGeom): number => 2 * pooledSize(g, 2);
+
+/** dx (byte offset, input shape) of the block from the packed pooled gradient (byte offset). */
+export function blockInputGradInto(
+  heap: Heap,
+  g: ConvGeom,
+  packedPtr: number,
+  wPtr: number,
+  dxPtr: number,
+): void {
+  const f = heap.f32;
+  const w = f.subarray(wPtr >>> 2, (wPtr >>> 2) + 27 * g.c * g.outC);
+  const dx = f.subarray(dxPtr >>> 2, (dxPtr >>> 2) + g.n * g.d1 * g.d2 * g.d3 * g.c);
+  winograd().inputGrad(g, f.subarray(packedPtr >>> 2, (packedPtr >>> 2) + packedSize(g)), w, dx, true);
+}
+
+/** dW ([3,3,3,C,O]) of the block from x (byte offset) and the packed pooled gradient (byte offset). */
+export function blockFilterGrad(heap: Heap, g: ConvGeom, xPtr: number, packedPtr: number): Float32Array {
+  const f = heap.f32;
+  const x = f.subarray(xPtr >>> 2, (xPtr >>> 2) + g.n * g.d1 * g.d2 * g.d3 * g.c);
+  return winograd().filterGrad(g, x, f.subarray(packedPtr >>> 2, (packedPtr >>> 2) + packedSize(g)), true);
 }

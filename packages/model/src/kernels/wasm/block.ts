@@ -21,7 +21,7 @@ import {
   type Tensor5D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { pooledDims } from './block-core.js';
+import { blockGradFused, pooledDims } from './block-core.js';
 import { geom, heapFor, validConvGrads } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
 import { runSplit } from './threads.js';
@@ -29,6 +29,9 @@ import { runSplit } from './threads.js';
 export const CONV_BLOCK = 'Ct3dConvBlock';
 export const CONV_BLOCK_SCATTER = 'Ct3dConvBlockScatter';
 export const CONV_BLOCK_BIAS_GRAD = 'Ct3dConvBlockBiasGrad';
+export const CONV_BLOCK_PACK_GRAD = 'Ct3dConvBlockPackGrad';
+export const CONV_BLOCK_INPUT_GRAD = 'Ct3dConvBlockInputGrad';
+export const CONV_BLOCK_FILTER_GRAD = 'Ct3dConvBlockFilterGrad';
 
 function blockForward({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const { x, filter, bias } = inputs;
@@ -96,7 +99,59 @@ function blockBiasGrad({ inputs, backend }: KernelArgs): TensorInfo {
   return out;
 }
 
+/** [n, q1, q2, q3, 2c]: per pooled voxel, dy's c values then arg's c int32s (bit for bit), per sample. */
+function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
+  const { dy, arg } = inputs;
+  const heap = heapFor(backend);
+  const c = dy.shape[4];
+  const out = heap.backend.makeOutput([...dy.shape.slice(0, 4), 2 * c], 'float32');
+  const rows = dy.shape.reduce((a, b) => a * b, 1) / c;
+  const h = new Int32Array(heap.f32.buffer);
+  let d = heap.offsetOf(dy) >>> 2;
+  let a = heap.offsetOf(arg) >>> 2;
+  let o = heap.offsetOf(out) >>> 2;
+  for (let r = 0; r < rows; r++, d += c, a += c, o += 2 * c) {
+    h.copyWithin(o, d, d + c);
+    h.copyWithin(o + c, a, a + c);
+  }
+  return out;
+}
+
+/** dx of the block from the packed pooled gradient (Winograd, no scatter). */
+function blockInputGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const { packed, filter } = inputs;
+  const heap = heapFor(backend);
+  const inputShape = attrs.inputShape as number[];
+  const out = heap.backend.makeOutput(inputShape, 'float32');
+  const g = geom(inputShape, filter.shape);
+  runSplit(heap, 'blockInputGrad', g, heap.offsetOf(packed), heap.offsetOf(filter), 0, heap.offsetOf(out));
+  return out;
+}
+
+/** dW of the block from x and the packed pooled gradient (Winograd, no scatter). */
+function blockFilterGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const { x, packed } = inputs;
+  const heap = heapFor(backend);
+  const filterShape = attrs.filterShape as number[];
+  const g = geom(x.shape, filterShape);
+  const dw = runSplit(heap, 'blockFilterGrad', g, heap.offsetOf(x), heap.offsetOf(packed), 0, 0)!;
+  const out = heap.backend.makeOutput(filterShape, 'float32');
+  heap.f32.set(dw, heap.offsetOf(out) >>> 2);
+  return out;
+}
+
 export const blockConfigs: KernelConfig[] = [
+  { kernelName: CONV_BLOCK_PACK_GRAD, backendName: 'wasm', kernelFunc: packGrad as unknown as KernelFunc },
+  {
+    kernelName: CONV_BLOCK_INPUT_GRAD,
+    backendName: 'wasm',
+    kernelFunc: blockInputGrad as unknown as KernelFunc,
+  },
+  {
+    kernelName: CONV_BLOCK_FILTER_GRAD,
+    backendName: 'wasm',
+    kernelFunc: blockFilterGrad as unknown as KernelFunc,
+  },
   {
     kernelName: CONV_BLOCK_BIAS_GRAD,
     backendName: 'wasm',
@@ -113,17 +168,23 @@ export const blockGradConfig: GradConfig = {
   gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
     const [x, filter, arg] = saved;
     const dy = Array.isArray(dys) ? dys[0] : dys;
+    const pool = attrs?.poolSize as number;
+    const bias = () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor;
+    if (blockGradFused(geom(x.shape, filter.shape), pool)) {
+      // Winograd takes the pooled gradient and window indices directly: no full-size scattered dConv.
+      const packed = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor;
+      return {
+        x: () =>
+          engine().runKernel(CONV_BLOCK_INPUT_GRAD, { packed, filter }, { inputShape: x.shape }) as Tensor,
+        filter: () =>
+          engine().runKernel(CONV_BLOCK_FILTER_GRAD, { x, packed }, { filterShape: filter.shape }) as Tensor,
+        bias,
+      };
+    }
     const o = [1, 2, 3].map((k) => x.shape[k] - filter.shape[k - 1] + 1);
     const convShape = [x.shape[0], ...o, filter.shape[4]] as number[];
-    const g = engine().runKernel(
-      CONV_BLOCK_SCATTER,
-      { dy, arg },
-      { poolSize: attrs?.poolSize as number, convShape },
-    ) as Tensor;
-    return {
-      ...validConvGrads(x, filter, g),
-      bias: () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor,
-    };
+    const g = engine().runKernel(CONV_BLOCK_SCATTER, { dy, arg }, { poolSize: pool, convShape }) as Tensor;
+    return { ...validConvGrads(x, filter, g), bias };
   },
 };
 

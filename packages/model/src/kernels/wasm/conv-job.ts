@@ -1,14 +1,27 @@
 // One half of a conv kernel call, as run by either thread on its own wasm heap. The job's inputs and
 // outputs live in a SharedArrayBuffer because each wasm instance has its own (unshared) memory.
 
-import { blockForwardInto, pooledSize } from './block-core.js';
+import {
+  blockFilterGrad,
+  blockForwardInto,
+  blockInputGradInto,
+  packedSize,
+  pooledSize,
+} from './block-core.js';
 import { type ConvGeom, convFilterGrad, convForwardInto, convInputGradInto } from './conv3d-core.js';
 import type { Heap } from './heap.js';
 
-export type ConvJobKind = 'forward' | 'filterGrad' | 'inputGrad' | 'block';
+export type ConvJobKind =
+  | 'forward'
+  | 'filterGrad'
+  | 'inputGrad'
+  | 'block'
+  | 'blockFilterGrad'
+  | 'blockInputGrad';
 
 /** Float offsets into `sab`: forward (a=x, b=filter, out=y); filterGrad (a=x, b=dy, out=dW);
- * inputGrad (a=dy, b=filter, out=dx). Sizes follow from geom (geom.n = this half's samples). */
+ * inputGrad (a=dy, b=filter, out=dx); the block's gradients take the packed pooled gradient (block-core's
+ * packedSize) for dy. Sizes follow from geom (geom.n = this half's samples). */
 export interface ConvJob {
   kind: ConvJobKind;
   geom: ConvGeom;
@@ -24,6 +37,8 @@ export function jobSizes(kind: ConvJobKind, g: ConvGeom, pool = 2): { a: number;
   if (kind === 'forward') return { a: xSize, b: wSize, out: ySize };
   if (kind === 'block') return { a: xSize, b: wSize + g.outC, out: 2 * pooledSize(g, pool) };
   if (kind === 'filterGrad') return { a: xSize, b: ySize, out: wSize };
+  if (kind === 'blockFilterGrad') return { a: xSize, b: packedSize(g), out: wSize };
+  if (kind === 'blockInputGrad') return { a: packedSize(g), b: wSize, out: xSize };
   return { a: ySize, b: wSize, out: xSize };
 }
 
@@ -58,9 +73,14 @@ export function runConvJob(heap: Heap, job: ConvJob): void {
       convForwardInto(heap, job.geom, aPtr, bId, outPtr, bPtr);
     } else if (job.kind === 'inputGrad') {
       convInputGradInto(heap, job.geom, aPtr, bPtr, outPtr);
+    } else if (job.kind === 'blockInputGrad') {
+      blockInputGradInto(heap, job.geom, aPtr, bPtr, outPtr);
     } else {
       // Compute first: the heap may grow (detaching old views) inside the call.
-      const dw = convFilterGrad(heap, job.geom, aPtr, bPtr);
+      const dw =
+        job.kind === 'blockFilterGrad'
+          ? blockFilterGrad(heap, job.geom, aPtr, bPtr)
+          : convFilterGrad(heap, job.geom, aPtr, bPtr);
       heap.f32.set(dw, outPtr >>> 2);
     }
     shared.set(heap.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + s.out), s.a + s.b);

@@ -3,6 +3,7 @@
 // own instance and memory (loaded synchronously on first use); operands are copied in from the caller's
 // arrays (tfjs heap views) and results copied out, which costs far less than the multiplies it saves.
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { ConvGeom } from './conv3d-core.js';
 
 interface WinoExports {
@@ -22,6 +23,8 @@ interface WinoExports {
     t: number,
     v: number,
     m: number,
+    bias: number,
+    arg: number,
   ): void;
   wino_input_grad(
     dy: number,
@@ -36,6 +39,7 @@ interface WinoExports {
     t: number,
     dm: number,
     dv: number,
+    pooled: number,
   ): void;
   wino_filter_grad(
     x: number,
@@ -50,6 +54,7 @@ interface WinoExports {
     t: number,
     v: number,
     dm: number,
+    pooled: number,
   ): void;
   wino_filter(w: number, c: number, oc: number, u: number, transposed: number): void;
   wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
@@ -65,6 +70,29 @@ const up = (v: number, m: number): number => Math.ceil(v / m) * m;
 /** Cumulative wall time in the Winograd kernels (for the benchmark's profile). */
 export const winogradProfile = { forwardMs: 0, inputGradMs: 0, filterGradMs: 0 };
 
+/** Which build runs: fused multiply-add (relaxed SIMD) where V8 accepts it, else plain SIMD128 mul + add. */
+export let winogradVariant: 'relaxed-simd' | 'simd' | 'not loaded' = 'not loaded';
+
+/**
+ * Compiles the relaxed-SIMD build where V8 validates it (Node 22 ships relaxed SIMD; Node 20 has it behind
+ * a V8 flag, which we turn on here: process-wide, before any compile). CT3D_RELAXED_SIMD=0 forces the plain
+ * SIMD128 build (A/B benchmarks); so does a V8 that rejects the flag (slower: mul + add, not fused).
+ */
+function compile(): WebAssembly.Module {
+  const relaxed = readFileSync(new URL('./winograd-relaxed.wasm', import.meta.url));
+  if (process.env.CT3D_RELAXED_SIMD !== '0') {
+    if (!WebAssembly.validate(relaxed)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (WebAssembly.validate(relaxed)) {
+      winogradVariant = 'relaxed-simd';
+      return new WebAssembly.Module(relaxed);
+    }
+  }
+  winogradVariant = 'simd';
+  return new WebAssembly.Module(readFileSync(new URL('./winograd.wasm', import.meta.url)));
+}
+
+let compiled: WebAssembly.Module | null = null;
+
 /** One instance of the module with a bump allocator over its memory (reset after every call). */
 class WinogradModule {
   private readonly ex: WinoExports;
@@ -72,8 +100,8 @@ class WinogradModule {
   private top: number;
 
   constructor() {
-    const bytes = readFileSync(new URL('./winograd.wasm', import.meta.url));
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    compiled ??= compile();
+    const inst = new WebAssembly.Instance(compiled, {});
     this.ex = inst.exports as unknown as WinoExports;
     this.base = up(this.ex.__heap_base.value as number, 64);
     this.top = this.base;
@@ -129,14 +157,49 @@ class WinogradModule {
       const vP = this.alloc(64 * t * cs);
       const mP = this.alloc(64 * t * op);
       this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
-      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP);
+      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, 0, 0);
       winogradProfile.forwardMs += performance.now() - t0;
       use(this.f32.subarray(yP >>> 2, (yP >>> 2) + ySize));
     });
   }
 
-  /** dx (input shape) of the conv for dy (output shape) and filter w. */
-  inputGrad(g: ConvGeom, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+  /**
+   * The fused block: pooled = maxPool2(relu(conv + bias)) ([n, o1/2, o2/2, o3/2, O], floored) and arg the
+   * winning position in each 2x2x2 window (a*4 + b*2 + e), -1 where relu blocks every value. Each
+   * Winograd output tile is one pool window, so the conv output never exists.
+   */
+  forwardPool(
+    g: ConvGeom,
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    pooled: Float32Array,
+    arg: Int32Array,
+  ): void {
+    this.run(() => {
+      const t0 = performance.now();
+      const { t, cs, op } = this.dims(g);
+      const xP = this.put(x);
+      const wP = this.put(w);
+      const bP = this.put(bias);
+      const uP = this.alloc(64 * g.c * op);
+      const yP = this.alloc(pooled.length);
+      const aP = this.alloc(arg.length);
+      const vP = this.alloc(64 * t * cs);
+      const mP = this.alloc(64 * t * op);
+      this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
+      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP);
+      pooled.set(this.f32.subarray(yP >>> 2, (yP >>> 2) + pooled.length));
+      arg.set(new Int32Array(this.ex.memory.buffer, aP, arg.length));
+      winogradProfile.forwardMs += performance.now() - t0;
+    });
+  }
+
+  /**
+   * dx (input shape) of the conv for dy (output shape) and filter w. pooled: dy is instead the fused
+   * block's packed gradient [n, q1, q2, q3, 2*O]: pooled dy then the int32 window index bits (forwardPool).
+   */
+  inputGrad(g: ConvGeom, dy: Float32Array, w: Float32Array, dx: Float32Array, pooled = false): void {
     this.run(() => {
       const t0 = performance.now();
       const { t, cp, op } = this.dims(g);
@@ -147,14 +210,14 @@ class WinogradModule {
       const dmP = this.alloc(64 * t * op);
       const dvP = this.alloc(64 * t * cp);
       this.ex.wino_filter(wP, g.c, g.outC, utP, 1);
-      this.ex.wino_input_grad(dyP, g.n, g.d1, g.d2, g.d3, g.c, utP, g.outC, dxP, t, dmP, dvP);
+      this.ex.wino_input_grad(dyP, g.n, g.d1, g.d2, g.d3, g.c, utP, g.outC, dxP, t, dmP, dvP, +pooled);
       dx.set(this.f32.subarray(dxP >>> 2, (dxP >>> 2) + dx.length));
       winogradProfile.inputGradMs += performance.now() - t0;
     });
   }
 
-  /** dW ([3,3,3,C,O]) of the conv for input x and output gradient dy. */
-  filterGrad(g: ConvGeom, x: Float32Array, dy: Float32Array): Float32Array {
+  /** dW ([3,3,3,C,O]) of the conv for input x and output gradient dy (pooled: as in inputGrad). */
+  filterGrad(g: ConvGeom, x: Float32Array, dy: Float32Array, pooled = false): Float32Array {
     return this.run(() => {
       const t0 = performance.now();
       const { t, cs, op } = this.dims(g);
@@ -165,7 +228,7 @@ class WinogradModule {
       const dmP = this.alloc(64 * t * op);
       const dwP = this.alloc(27 * g.c * g.outC);
       this.f32.fill(0, duP >>> 2, (duP >>> 2) + 64 * cs * op);
-      this.ex.wino_filter_grad(xP, dyP, g.n, g.d1, g.d2, g.d3, g.c, g.outC, duP, t, vP, dmP);
+      this.ex.wino_filter_grad(xP, dyP, g.n, g.d1, g.d2, g.d3, g.c, g.outC, duP, t, vP, dmP, +pooled);
       this.ex.wino_filter_grad_out(duP, g.c, g.outC, dwP);
       const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + 27 * g.c * g.outC);
       winogradProfile.filterGradMs += performance.now() - t0;
