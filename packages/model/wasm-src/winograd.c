@@ -23,9 +23,40 @@ typedef v128_t f4;
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 
-// C[m, n] (+)= sum_k A[m*sam + k*sak] * B[k*ldb + n]; M % 4 == 0, N % 8 == 0 (4x8 register block).
+// One row of gemm (1x16 then 1x8 register blocks): the filter gradient of a 1-channel input.
+static void gemm_row(int N, int K, const float *a, int sak, const float *B, int ldb, float *c, int acc) {
+  int n = 0;
+  for (; n + 16 <= N; n += 16) {
+    f4 c0 = wasm_f32x4_splat(0.f), c1 = c0, c2 = c0, c3 = c0;
+    if (acc)
+      c0 = wasm_v128_load(c + n), c1 = wasm_v128_load(c + n + 4), c2 = wasm_v128_load(c + n + 8),
+      c3 = wasm_v128_load(c + n + 12);
+    const float *pa = a, *pb = B + n;
+    for (int k = 0; k < K; k++, pa += sak, pb += ldb) {
+      const f4 x = wasm_v128_load32_splat(pa);
+      c0 = MADD(c0, x, wasm_v128_load(pb)), c1 = MADD(c1, x, wasm_v128_load(pb + 4));
+      c2 = MADD(c2, x, wasm_v128_load(pb + 8)), c3 = MADD(c3, x, wasm_v128_load(pb + 12));
+    }
+    wasm_v128_store(c + n, c0), wasm_v128_store(c + n + 4, c1);
+    wasm_v128_store(c + n + 8, c2), wasm_v128_store(c + n + 12, c3);
+  }
+  for (; n < N; n += 8) {
+    f4 c0 = wasm_f32x4_splat(0.f), c1 = c0;
+    if (acc) c0 = wasm_v128_load(c + n), c1 = wasm_v128_load(c + n + 4);
+    const float *pa = a, *pb = B + n;
+    for (int k = 0; k < K; k++, pa += sak, pb += ldb) {
+      const f4 x = wasm_v128_load32_splat(pa);
+      c0 = MADD(c0, x, wasm_v128_load(pb)), c1 = MADD(c1, x, wasm_v128_load(pb + 4));
+    }
+    wasm_v128_store(c + n, c0), wasm_v128_store(c + n + 4, c1);
+  }
+}
+
+// C[m, n] (+)= sum_k A[m*sam + k*sak] * B[k*ldb + n]; N % 8 == 0 (4x8 register blocks, then single rows).
 static void gemm(int M, int N, int K, const float *A, int sam, int sak, const float *B, int ldb, float *C,
                  int ldc, int acc) {
+  for (int m = M & ~3; m < M; m++) gemm_row(N, K, A + m * sam, sak, B, ldb, C + m * ldc, acc);
+  M &= ~3;
   for (int m = 0; m < M; m += 4) {
     const float *a = A + m * sam;
     float *c = C + m * ldc;
@@ -384,7 +415,7 @@ EXPORT(wino_filter_grad) void wino_filter_grad(const float *x, const float *dy, 
     if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM);
     else grad_tf(&g, dy, t0, nt, T, Op, dM);
     for (int k = 0; k < 64; k++)
-      gemm(Cs, Op, nt, V + (long)k * T * Cs, 1, Cs, dM + (long)k * T * Op, Op, dU + (long)k * Cs * Op, Op, 1);
+      gemm(c, Op, nt, V + (long)k * T * Cs, 1, Cs, dM + (long)k * T * Op, Op, dU + (long)k * Cs * Op, Op, 1);
   }
 }
 
@@ -435,4 +466,90 @@ EXPORT(wino_filter_grad_out) void wino_filter_grad_out(const float *dU, int c, i
         for (int b = 0; b < 3; b++) gt1(t2 + a * 12 + b * 4, 1, g + a * 9 + b * 3, 1);  // e: -> [3][3][3]
       for (int k = 0; k < 27; k++) dw[k * plane + (long)ci * oc + o] = g[k];
     }
+}
+
+// ---- 1-channel inputs (the seed's first layer): with C = 1 Winograd is all transform and no GEMM, so the
+// fused block runs direct instead, pool window by pool window (every window lies inside the volume).
+
+// The 4x4x4 input patch of pool window (s, i, j, l) (pooled coordinates), then its 8 positions' 27 taps
+// as rows of X (row stride 28, the last column 0): X[p][k] = x at position p + tap k.
+static inline void window_taps(const float *x, int d1, int d2, int d3, int s, int i, int j, int l, float *X) {
+  float patch[64];
+  for (int a = 0; a < 4; a++)
+    for (int b = 0; b < 4; b++) {
+      const float *p = x + (((long)s * d1 + 2 * i + a) * d2 + 2 * j + b) * d3 + 2 * l;
+      for (int e = 0; e < 4; e++) patch[a * 16 + b * 4 + e] = p[e];
+    }
+  for (int p = 0; p < 8; p++) {
+    const float *o = patch + (p >> 2) * 16 + ((p >> 1) & 1) * 4 + (p & 1);
+    float *row = X + p * 28;
+    for (int k1 = 0; k1 < 3; k1++)
+      for (int k2 = 0; k2 < 3; k2++)
+        for (int k3 = 0; k3 < 3; k3++) row[k1 * 9 + k2 * 3 + k3] = o[k1 * 16 + k2 * 4 + k3];
+    row[27] = 0.f;
+  }
+}
+
+/** Windows per chunk of direct1_forward_pool (A: 8*W x 28 floats, Cb: 8*W x Op). */
+EXPORT(direct1_window_chunk) int direct1_window_chunk(void) { return 32; }
+
+/**
+ * pooled/arg as wino_forward with bias, for a 1-channel x: per chunk of W windows, im2col rows (8 per
+ * window, 27 taps) times wp [27][Op] (w zero-padded to Op columns) in one GEMM, then the pool.
+ */
+EXPORT(direct1_forward_pool) void direct1_forward_pool(const float *x, int n, int d1, int d2, int d3,
+                                                       const float *wp, int oc, const float *bias,
+                                                       float *pooled, int *arg, float *A, float *Cb) {
+  const int q1 = (d1 - 2) / 2, q2 = (d2 - 2) / 2, q3 = (d3 - 2) / 2, Op = (oc + 7) & ~7;
+  const int W = direct1_window_chunk(), windows = n * q1 * q2 * q3;
+  f4 out[8];
+  for (int w0 = 0; w0 < windows; w0 += W) {
+    const int nw = min_i(W, windows - w0);
+    for (int w = 0; w < nw; w++) {
+      int t = w0 + w;
+      const int l = t % q3, j = (t / q3) % q2, i = (t / q3 / q2) % q1, s = t / q3 / q2 / q1;
+      window_taps(x, d1, d2, d3, s, i, j, l, A + w * 8 * 28);
+    }
+    gemm(8 * nw, Op, 27, A, 28, 1, wp, Op, Cb, Op, 0);
+    for (int w = 0; w < nw; w++)
+      for (int o0 = 0; o0 < oc; o0 += 4) {
+        const int no = min_i(4, oc - o0);
+        for (int p = 0; p < 8; p++) out[p] = wasm_v128_load(Cb + (long)(w * 8 + p) * Op + o0);
+        const long pv = (long)(w0 + w) * oc + o0;
+        pool_tile(out, load_lanes(bias + o0, no), pooled + pv, arg + pv, no);
+      }
+  }
+}
+
+/**
+ * dw [27][oc] of a 1-channel conv from the packed pooled gradient (see pooled_grad_tf): each window's
+ * gradient is one position per channel, so dw[., o] += dy[o] * X[arg[o]] (27 taps, 7 vectors) per window.
+ * acc: oc x 28 floats (zeroed here); sums go through a per-chunk partial (fewer rounding steps).
+ */
+EXPORT(direct1_filter_grad_pooled) void direct1_filter_grad_pooled(const float *x, const float *packed, int n,
+                                                                   int d1, int d2, int d3, int oc, float *acc,
+                                                                   float *part, float *dw) {
+  const int q1 = (d1 - 2) / 2, q2 = (d2 - 2) / 2, q3 = (d3 - 2) / 2, windows = n * q1 * q2 * q3;
+  float X[8 * 28];
+  __builtin_memset(acc, 0, (unsigned long)oc * 28 * sizeof(float));
+  for (int w0 = 0; w0 < windows; w0 += 256) {
+    __builtin_memset(part, 0, (unsigned long)oc * 28 * sizeof(float));
+    for (int t = w0; t < min_i(windows, w0 + 256); t++) {
+      const int l = t % q3, j = (t / q3) % q2, i = (t / q3 / q2) % q1, s = t / q3 / q2 / q1;
+      window_taps(x, d1, d2, d3, s, i, j, l, X);
+      const float *dy = packed + (long)t * 2 * oc;
+      const int *win = (const int *)(dy + oc);
+      for (int o = 0; o < oc; o++) {
+        if (win[o] < 0) continue;
+        const f4 g = wasm_f32x4_splat(dy[o]);
+        const float *r = X + win[o] * 28;
+        float *q = part + o * 28;
+        for (int k = 0; k < 28; k += 4) wasm_v128_store(q + k, MADD(wasm_v128_load(q + k), g, wasm_v128_load(r + k)));
+      }
+    }
+    for (int k = 0; k < oc * 28; k += 4)
+      wasm_v128_store(acc + k, wasm_f32x4_add(wasm_v128_load(acc + k), wasm_v128_load(part + k)));
+  }
+  for (int o = 0; o < oc; o++)
+    for (int k = 0; k < 27; k++) dw[k * oc + o] = acc[o * 28 + k];
 }

@@ -9,12 +9,11 @@ describe('conv3dBiasReluPool (fused conv block) vs conv3d + add + relu + maxPool
     [[2, 9, 8, 7, 3], [3, 3, 3, 3, 4], 2],
     [[1, 8, 10, 9, 1], [3, 3, 3, 1, 6], 2],
     [[3, 7, 7, 8, 2], [3, 3, 3, 2, 5], 2],
+    // 1 channel (direct kernels, on both threads), 7 output channels
+    [[2, 9, 8, 11, 1], [3, 3, 3, 1, 7], 2],
     // pool 3 (Winograd conv, pooled and scattered in JS) and a 2x3x3 filter (im2col path)
     [[2, 9, 10, 8, 3], [3, 3, 3, 3, 4], 3],
-    [
-      [2, 8, 9, 7, 2],
-      [2, 3, 3, 2, 5],
-    ],
+    [[2, 8, 9, 7, 2], [2, 3, 3, 2, 5], 2],
   ] as [Shape5, Shape5, number][])(
     'x %j filter %j pool %j: value and gradients of x, filter, bias',
     async (xs, fs, pool) => {

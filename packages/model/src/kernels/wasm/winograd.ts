@@ -58,6 +58,33 @@ interface WinoExports {
   ): void;
   wino_filter(w: number, c: number, oc: number, u: number, transposed: number): void;
   wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
+  direct1_window_chunk(): number;
+  direct1_forward_pool(
+    x: number,
+    n: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    wp: number,
+    oc: number,
+    bias: number,
+    pooled: number,
+    arg: number,
+    a: number,
+    cb: number,
+  ): void;
+  direct1_filter_grad_pooled(
+    x: number,
+    packed: number,
+    n: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    oc: number,
+    acc: number,
+    part: number,
+    dw: number,
+  ): void;
 }
 
 /** Winograd applies to 3x3x3 filters whose output is at least 1 voxel in every dimension. */
@@ -180,15 +207,27 @@ class WinogradModule {
       const t0 = performance.now();
       const { t, cs, op } = this.dims(g);
       const xP = this.put(x);
-      const wP = this.put(w);
       const bP = this.put(bias);
-      const uP = this.alloc(64 * g.c * op);
       const yP = this.alloc(pooled.length);
       const aP = this.alloc(arg.length);
-      const vP = this.alloc(64 * t * cs);
-      const mP = this.alloc(64 * t * op);
-      this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
-      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP);
+      if (g.c === 1) {
+        // 1 channel: direct (Winograd would be all transform), the filter zero-padded to op columns
+        const wP = this.alloc(27 * op);
+        const f = this.f32;
+        f.fill(0, wP >>> 2, (wP >>> 2) + 27 * op);
+        for (let k = 0; k < 27; k++) f.set(w.subarray(k * g.outC, (k + 1) * g.outC), (wP >>> 2) + k * op);
+        const rows = 8 * this.ex.direct1_window_chunk();
+        const aBuf = this.alloc(rows * 28);
+        const cBuf = this.alloc(rows * op);
+        this.ex.direct1_forward_pool(xP, g.n, g.d1, g.d2, g.d3, wP, g.outC, bP, yP, aP, aBuf, cBuf);
+      } else {
+        const wP = this.put(w);
+        const uP = this.alloc(64 * g.c * op);
+        const vP = this.alloc(64 * t * cs);
+        const mP = this.alloc(64 * t * op);
+        this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
+        this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP);
+      }
       pooled.set(this.f32.subarray(yP >>> 2, (yP >>> 2) + pooled.length));
       arg.set(new Int32Array(this.ex.memory.buffer, aP, arg.length));
       winogradProfile.forwardMs += performance.now() - t0;
@@ -223,6 +262,16 @@ class WinogradModule {
       const { t, cs, op } = this.dims(g);
       const xP = this.put(x);
       const dyP = this.put(dy);
+      if (pooled && g.c === 1) {
+        // 1 channel: direct from the window indices (one position per window and channel)
+        const accP = this.alloc(g.outC * 28);
+        const partP = this.alloc(g.outC * 28);
+        const dwP = this.alloc(27 * g.outC);
+        this.ex.direct1_filter_grad_pooled(xP, dyP, g.n, g.d1, g.d2, g.d3, g.outC, accP, partP, dwP);
+        const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + 27 * g.outC);
+        winogradProfile.filterGradMs += performance.now() - t0;
+        return dw;
+      }
       const duP = this.alloc(64 * cs * op);
       const vP = this.alloc(64 * t * cs);
       const dmP = this.alloc(64 * t * op);
