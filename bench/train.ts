@@ -8,6 +8,9 @@
 //   ConvPool3D layer; --model stock: buildSeedModel({fused: false}), the stock tfjs Conv3D and MaxPooling3D
 //   layers (conv, bias add, relu, pool as separate ops; OOMs the wasm heap at 128x128x64 batch 2).
 // --threads: conv kernels on 1 thread or split over 2 (worker thread with its own wasm instance; default).
+// A/B switches (environment, read by both threads): CT3D_WINOGRAD=0 runs every conv on the older im2col +
+//   XNNPACK path; CT3D_RELAXED_SIMD=0 runs the Winograd/direct kernels' plain SIMD128 build (mul + add, no FMA).
+// Peak memory: ours is the process's peak RSS so far (sizes run in order), the peer's its own process's.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -170,8 +173,17 @@ function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?
     return { line: { peer: 'pytorch', skipped: `${script} not found (no ../shared)` } };
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const args = [script, '--size', `${w}`, `${h}`, `${d}`, '--batch', `${o.batch}`, '--threads', '2'];
-  const r = spawnSync(python, args, { encoding: 'utf8' });
-  const out = r.stdout.trim().split('\n').pop() ?? '';
+  // The peer script, unchanged, run through runpy so that its peak resident memory can be printed after it.
+  const wrapper = [
+    'import json, resource, runpy, sys',
+    'sys.argv = sys.argv[1:]',
+    "runpy.run_path(sys.argv[0], run_name='__main__')",
+    'print(json.dumps({"peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', wrapper, ...args], { encoding: 'utf8' });
+  const lines = r.stdout.trim().split('\n');
+  const rss = lines.pop() ?? '';
+  const out = lines.pop() ?? '';
   if (r.status !== 0 || !out.startsWith('{'))
     return {
       line: {
@@ -180,7 +192,8 @@ function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?
       },
     };
   const parsed = JSON.parse(out) as { ms_per_step: number };
-  return { ms_per_step: parsed.ms_per_step, line: parsed };
+  const peak = rss.startsWith('{') ? (JSON.parse(rss) as { peak_rss_mib: number }).peak_rss_mib : undefined;
+  return { ms_per_step: parsed.ms_per_step, line: { ...parsed, peak_rss_mib: peak } };
 }
 
 async function main(): Promise<void> {
@@ -215,7 +228,7 @@ async function main(): Promise<void> {
     if (peer.ms_per_step) {
       const [w, h, d] = size;
       const ratio = round(ours.ms_per_step / peer.ms_per_step, 2);
-      console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.5 }));
+      console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.0 }));
     }
   }
 }
