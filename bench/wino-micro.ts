@@ -5,6 +5,7 @@ import type { ConvGeom } from '../packages/model/src/kernels/wasm/conv3d-core.js
 import { winograd, winogradVariant } from '../packages/model/src/kernels/wasm/winograd.js';
 
 const layers: [number, number, number, number, number][] = [
+  [6, 6, 4, 128, 256],
   [128, 128, 64, 1, 64],
   [63, 63, 31, 64, 64],
   [30, 30, 14, 64, 128],

@@ -110,10 +110,11 @@ function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
   let d = heap.offsetOf(dy) >>> 2;
   let a = heap.offsetOf(arg) >>> 2;
   let o = heap.offsetOf(out) >>> 2;
-  for (let r = 0; r < rows; r++, d += c, a += c, o += 2 * c) {
-    h.copyWithin(o, d, d + c);
-    h.copyWithin(o + c, a, a + c);
-  }
+  for (let r = 0; r < rows; r++, o += c)
+    for (let ch = 0; ch < c; ch++, o++, d++, a++) {
+      h[o] = h[d];
+      h[o + c] = h[a];
+    }
   return out;
 }
 

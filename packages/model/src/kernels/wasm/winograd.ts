@@ -56,7 +56,8 @@ interface WinoExports {
     dm: number,
     pooled: number,
   ): void;
-  wino_filter(w: number, c: number, oc: number, u: number, transposed: number): void;
+  wino_filter(w: number, c: number, oc: number, u: number): void;
+  wino_swap_filter(w: number, c: number, oc: number, wt: number): void;
   wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
   direct1_window_chunk(): number;
   direct1_forward_pool(
@@ -183,7 +184,7 @@ class WinogradModule {
       const yP = this.alloc(ySize);
       const vP = this.alloc(64 * t * cs);
       const mP = this.alloc(64 * t * op);
-      this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
+      this.ex.wino_filter(wP, g.c, g.outC, uP);
       this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, 0, 0);
       winogradProfile.forwardMs += performance.now() - t0;
       use(this.f32.subarray(yP >>> 2, (yP >>> 2) + ySize));
@@ -225,7 +226,7 @@ class WinogradModule {
         const uP = this.alloc(64 * g.c * op);
         const vP = this.alloc(64 * t * cs);
         const mP = this.alloc(64 * t * op);
-        this.ex.wino_filter(wP, g.c, g.outC, uP, 0);
+        this.ex.wino_filter(wP, g.c, g.outC, uP);
         this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP);
       }
       pooled.set(this.f32.subarray(yP >>> 2, (yP >>> 2) + pooled.length));
@@ -248,7 +249,9 @@ class WinogradModule {
       const dxP = this.alloc(dx.length);
       const dmP = this.alloc(64 * t * op);
       const dvP = this.alloc(64 * t * cp);
-      this.ex.wino_filter(wP, g.c, g.outC, utP, 1);
+      const wtP = this.alloc(27 * g.c * g.outC);
+      this.ex.wino_swap_filter(wP, g.c, g.outC, wtP);
+      this.ex.wino_filter(wtP, g.outC, g.c, utP); // [64][O][Cp]: c and O swapped
       this.ex.wino_input_grad(dyP, g.n, g.d1, g.d2, g.d3, g.c, utP, g.outC, dxP, t, dmP, dvP, +pooled);
       dx.set(this.f32.subarray(dxP >>> 2, (dxP >>> 2) + dx.length));
       winogradProfile.inputGradMs += performance.now() - t0;
