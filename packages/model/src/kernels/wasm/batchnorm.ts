@@ -1,8 +1,8 @@
 // Rank-5 training batch norm (channels last) on 'wasm': the same four kernels as kernels/webgpu/batchnorm.ts,
 // under the same names, so its backend-neutral custom op (batchNormTraining: moments + normalize, gradient
 // as one kernel) runs here too. Built from plain tf ops the layer is ~25 full-size elementwise, reduce and
-// cast kernels a step (~0.5 s at 128x128x64 for the first BatchNorm alone); here it is 5 passes over x/dy.
-// Typed-array loops on the wasm heap, per-channel sums in float64.
+// cast kernels a step (~0.5 s at 128x128x64 for the first BatchNorm alone); here it is 5 SIMD passes over
+// x/dy in our wasm module (wasm-src/batchnorm.c; operands copied in, results out), sums in float64.
 import {
   getBackend,
   getKernel,
@@ -13,6 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { heapFor } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
+import { winograd } from './winograd.js';
 
 // Kernel names shared with kernels/webgpu/batchnorm.ts (its batchNormTraining calls them by name).
 const MOMENTS = 'Ct3dBatchNormMoments';
@@ -23,28 +24,56 @@ const MOVING = 'Ct3dMovingAverage';
 const sizeOf = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
 const channels = (t: TensorInfo): number => t.shape[t.shape.length - 1];
 
-/** Per-channel mean and biased variance of x ([rows, c] flattened at float offset xF), two passes. */
-function channelStats(h: Float32Array, xF: number, size: number, c: number): [Float64Array, Float64Array] {
-  const rows = size / c;
-  const mean = new Float64Array(c);
-  for (let i = 0; i < size; i += c) for (let ch = 0; ch < c; ch++) mean[ch] += h[xF + i + ch];
-  for (let ch = 0; ch < c; ch++) mean[ch] /= rows;
-  const varc = new Float64Array(c);
-  for (let i = 0; i < size; i += c)
-    for (let ch = 0; ch < c; ch++) {
-      const d = h[xF + i + ch] - mean[ch];
-      varc[ch] += d * d;
-    }
-  for (let ch = 0; ch < c; ch++) varc[ch] /= rows;
-  return [mean, varc];
+/** Per-channel sums (bn_sums in ../../../wasm-src/batchnorm.c) of heap data at float offsets. */
+function sums(
+  h: Float32Array,
+  aF: number,
+  bF: number,
+  size: number,
+  c: number,
+  shift: Float32Array,
+  mode: 0 | 1 | 2,
+): Float64Array {
+  return winograd().scratch((ex, put, alloc) => {
+    const aP = put(h.subarray(aF, aF + size));
+    const bP = mode === 2 ? put(h.subarray(bF, bF + size)) : 0;
+    const sP = put(shift);
+    const out = alloc(4 * c); // 2c doubles
+    ex.bn_sums(aP, bP, size / c, c, sP, mode, out);
+    return new Float64Array(ex.memory.buffer, out, mode === 2 ? 2 * c : c).slice();
+  });
 }
 
-/** x [..., C] -> moments [2, C]: mean, biased variance. */
+/** out = k * a + m * (b - shift) + off per channel (bn_affine), b < 0: no b term. Float offsets. */
+function affine(
+  h: Float32Array,
+  aF: number,
+  bF: number,
+  size: number,
+  c: number,
+  p: { k: Float32Array; m: Float32Array; shift: Float32Array; off: Float32Array },
+  outF: number,
+): void {
+  winograd().scratch((ex, put, alloc) => {
+    const aP = put(h.subarray(aF, aF + size));
+    const bP = bF >= 0 ? put(h.subarray(bF, bF + size)) : 0;
+    const [kP, mP, sP, oP] = [p.k, p.m, p.shift, p.off].map(put);
+    const out = alloc(size);
+    ex.bn_affine(aP, bP, size / c, c, kP, mP, sP, oP, out);
+    h.set(new Float32Array(ex.memory.buffer, out, size), outF);
+  });
+}
+
+/** x [..., C] -> moments [2, C]: mean, biased variance (two passes: sum, then squares about the mean). */
 function moments({ inputs, backend }: KernelArgs): TensorInfo {
   const { x } = inputs;
   const heap = heapFor(backend);
   const c = channels(x);
-  const [mean, varc] = channelStats(heap.f32, heap.offsetOf(x) >>> 2, sizeOf(x), c);
+  const size = sizeOf(x);
+  const rows = size / c;
+  const xF = heap.offsetOf(x) >>> 2;
+  const mean = Float32Array.from(sums(heap.f32, xF, 0, size, c, new Float32Array(c), 0), (v) => v / rows);
+  const varc = Float32Array.from(sums(heap.f32, xF, 0, size, c, mean, 1), (v) => v / rows);
   const out = heap.backend.makeOutput([2, c], 'float32');
   const oF = heap.offsetOf(out) >>> 2;
   heap.f32.set(mean, oF);
@@ -59,7 +88,7 @@ function rstdOf(h: Float32Array, mF: number, c: number, eps: number): Float64Arr
   return r;
 }
 
-/** y = (x - mean) * rsqrt(var + eps) * gamma + beta. */
+/** y = (x - mean) * rsqrt(var + eps) * gamma + beta = x * scale + offset. */
 function apply({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
   const { x, moments: m, gamma, beta } = inputs;
   const heap = heapFor(backend);
@@ -70,17 +99,22 @@ function apply({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
   const gF = heap.offsetOf(gamma) >>> 2;
   const bF = heap.offsetOf(beta) >>> 2;
   const rstd = rstdOf(h, mF, c, attrs.epsilon as number);
-  const scale = new Float32Array(c);
-  const offset = new Float32Array(c);
+  const k = new Float32Array(c);
+  const off = new Float32Array(c);
   for (let ch = 0; ch < c; ch++) {
-    scale[ch] = h[gF + ch] * rstd[ch];
-    offset[ch] = h[bF + ch] - h[mF + ch] * scale[ch];
+    k[ch] = h[gF + ch] * rstd[ch];
+    off[ch] = h[bF + ch] - h[mF + ch] * k[ch];
   }
-  const xF = heap.offsetOf(x) >>> 2;
-  const oF = heap.offsetOf(out) >>> 2;
-  const size = sizeOf(x);
-  for (let i = 0; i < size; i += c)
-    for (let ch = 0; ch < c; ch++) h[oF + i + ch] = h[xF + i + ch] * scale[ch] + offset[ch];
+  const zero = new Float32Array(c);
+  affine(
+    h,
+    heap.offsetOf(x) >>> 2,
+    -1,
+    sizeOf(x),
+    c,
+    { k, m: zero, shift: zero, off },
+    heap.offsetOf(out) >>> 2,
+  );
   return out;
 }
 
@@ -103,14 +137,8 @@ function grad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const mean = h.slice(mF, mF + c);
   const xF = heap.offsetOf(x) >>> 2;
   const dyF = heap.offsetOf(dy) >>> 2;
-  const sumDy = new Float64Array(c);
-  const sumDyXc = new Float64Array(c); // sum dy * (x - mean); dgamma = rstd * this
-  for (let i = 0; i < size; i += c)
-    for (let ch = 0; ch < c; ch++) {
-      const g = h[dyF + i + ch];
-      sumDy[ch] += g;
-      sumDyXc[ch] += g * (h[xF + i + ch] - mean[ch]);
-    }
+  // [sum dy, sum dy * (x - mean)]; dgamma = rstd * the second
+  const s = sums(h, dyF, xF, size, c, mean, 2);
   const gF = heap.offsetOf(gamma) >>> 2;
   // dx = k * dy + a * (x - mean) + b per channel
   const k = new Float32Array(c);
@@ -119,17 +147,14 @@ function grad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const dgF = heap.offsetOf(dgamma) >>> 2;
   const dbF = heap.offsetOf(dbeta) >>> 2;
   for (let ch = 0; ch < c; ch++) {
-    const dg = sumDyXc[ch] * rstd[ch];
+    const dg = s[c + ch] * rstd[ch];
     h[dgF + ch] = dg;
-    h[dbF + ch] = sumDy[ch];
+    h[dbF + ch] = s[ch];
     k[ch] = h[gF + ch] * rstd[ch];
     a[ch] = (-k[ch] * dg * rstd[ch]) / rows;
-    b[ch] = (-k[ch] * sumDy[ch]) / rows;
+    b[ch] = (-k[ch] * s[ch]) / rows;
   }
-  const oF = heap.offsetOf(dx) >>> 2;
-  for (let i = 0; i < size; i += c)
-    for (let ch = 0; ch < c; ch++)
-      h[oF + i + ch] = k[ch] * h[dyF + i + ch] + a[ch] * (h[xF + i + ch] - mean[ch]) + b[ch];
+  affine(h, dyF, xF, size, c, { k, m: a, shift: mean, off: b }, heap.offsetOf(dx) >>> 2);
   return [dx, dgamma, dbeta];
 }
 

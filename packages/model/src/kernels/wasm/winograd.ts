@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { ConvGeom } from './conv3d-core.js';
 
-interface WinoExports {
+export interface WinoExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
   wino_block_tiles(c: number, oc: number): number;
@@ -60,6 +60,18 @@ interface WinoExports {
   wino_swap_filter(w: number, c: number, oc: number, wt: number): void;
   wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
   direct1_window_chunk(): number;
+  bn_sums(x: number, x2: number, rows: number, c: number, shift: number, mode: number, sums: number): void;
+  bn_affine(
+    a: number,
+    b: number,
+    rows: number,
+    c: number,
+    k: number,
+    m: number,
+    shift: number,
+    off: number,
+    out: number,
+  ): void;
   direct1_forward_pool(
     x: number,
     n: number,
@@ -150,6 +162,19 @@ class WinogradModule {
       this.ex.memory.grow(Math.ceil(need / 65536));
     }
     return ptr;
+  }
+
+  /** Runs f with the exports and this allocator; what f allocates is released afterwards. */
+  scratch<T>(
+    f: (ex: WinoExports, put: (src: Float32Array) => number, alloc: (floats: number) => number) => T,
+  ): T {
+    return this.run(() =>
+      f(
+        this.ex,
+        (src) => this.put(src),
+        (floats) => this.alloc(floats),
+      ),
+    );
   }
 
   private put(src: Float32Array): number {
