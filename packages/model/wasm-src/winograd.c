@@ -7,7 +7,8 @@
 //   filter grad  dU[xi][c, o] += V[xi][t, c]^T * dM[xi][t, o]  (dw = G^T dU G)
 // i.e. 64 multiplies per 8 outputs instead of 216. The transforms run 4 channels at a time (f32x4) on
 // blocks of T tiles, so V/M blocks stay in cache between the transform and the 64 small GEMMs.
-// Layouts: V [64][T][Cs], M/dM [64][T][Op], dV [64][T][Cp], U [64][C][Op], UT [64][O][Cp], dU [64][Cs][Op]
+// Layouts: V [64][T][Cs], M/dM [64][T][Op], dV [64][T][Cp] (each of the 64 blocks padded, see SLAB),
+// U [64][C][Op], UT [64][O][Cp], dU [64][Cs][Op]
 // with Cs = roundup4(C), Cp = roundup8(C), Op = roundup8(O). Padding lanes hold garbage that never
 // enters a kept sum: K loops are exact, padded rows/columns are dropped by the transforms.
 #include <wasm_simd128.h>
@@ -22,6 +23,10 @@ typedef v128_t f4;
 #endif
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
+
+// Floats from one transform position's block to the next (V, M, dM, dV): 16 more than T rows, so that the
+// 64 strided accesses of one tile do not all map to the same L1 set (T * 64 channels is 8 KiB at T = 32).
+#define SLAB(T, w) ((long)(T) * (w) + 16)
 
 // One row of gemm (1x16 then 1x8 register blocks): the filter gradient of a 1-channel input.
 static void gemm_row(int N, int K, const float *a, int sak, const float *B, int ldb, float *c, int acc) {
@@ -246,7 +251,7 @@ static void input_tf(const Geom *g, const float *x, int t0, int nt, int T, int C
         }
       bt3(d);
       float *v = V + (long)tl * Cs + c0;
-      for (int k = 0; k < 64; k++) wasm_v128_store(v + (long)k * T * Cs, d[k]);
+      for (int k = 0; k < 64; k++) wasm_v128_store(v + k * SLAB(T, Cs), d[k]);
     }
   }
 }
@@ -268,7 +273,7 @@ static void grad_tf(const Geom *g, const float *dy, int t0, int nt, int T, int O
         }
       a3(gy, m);
       float *q = dM + (long)tl * Op + o0;
-      for (int k = 0; k < 64; k++) wasm_v128_store(q + (long)k * T * Op, m[k]);
+      for (int k = 0; k < 64; k++) wasm_v128_store(q + k * SLAB(T, Op), m[k]);
     }
   }
 }
@@ -296,7 +301,7 @@ static void pooled_grad_tf(const Geom *g, const float *packed, int t0, int nt, i
       }
       a3(gy, m);
       float *q = dM + (long)tl * Op + o0;
-      for (int k = 0; k < 64; k++) wasm_v128_store(q + (long)k * T * Op, m[k]);
+      for (int k = 0; k < 64; k++) wasm_v128_store(q + k * SLAB(T, Op), m[k]);
     }
   }
 }
@@ -308,7 +313,7 @@ EXPORT(wino_block_tiles) int wino_block_tiles(int c, int oc) {
   return t < 4 ? 4 : t & ~3;
 }
 
-/** y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*T*Cs floats, M: 64*T*Op. */
+/** y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*SLAB(T, Cs) floats, M: 64*SLAB(T, Op). */
 // Fused bias + relu + 2x2x2 max-pool of one output tile (= one pool window): pooled value and the winning
 // position (a*4 + b*2 + e), ties to the last, -1 where no value is > 0 (relu blocks the gradient).
 static inline void pool_tile(const f4 *out, f4 bias, float *pooled, int *arg, int no) {
@@ -324,7 +329,7 @@ static inline void pool_tile(const f4 *out, f4 bias, float *pooled, int *arg, in
 }
 
 /**
- * y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*T*Cs floats, M: 64*T*Op.
+ * y [n][o1][o2][o3][oc] = VALID conv of x with U (wino_filter). V: 64*SLAB(T, Cs) floats, M: 64*SLAB(T, Op).
  * With bias != 0: y is instead maxPool2(relu(conv + bias)) [n][o1/2][o2/2][o3/2][oc] and arg the window
  * index of each pooled value (see pool_tile).
  */
@@ -340,7 +345,7 @@ EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, in
     input_tf(&g, x, t0, nt, T, Cs, V);
     const int rows = (nt + 3) & ~3;
     for (int k = 0; k < 64; k++)
-      gemm(rows, Op, c, V + (long)k * T * Cs, Cs, 1, U + (long)k * c * Op, Op, M + (long)k * T * Op, Op, 0);
+      gemm(rows, Op, c, V + k * SLAB(T, Cs), Cs, 1, U + (long)k * c * Op, Op, M + k * SLAB(T, Op), Op, 0);
     for (int tl = 0; tl < nt; tl++) {
       int s, i, j, l;
       tile_at(&g, t0 + tl, &s, &i, &j, &l);
@@ -350,7 +355,7 @@ EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, in
       const long pv = ((((long)s * q1 + i / 2) * q2 + j / 2) * q3 + l / 2) * oc;
       for (int o0 = 0; o0 < oc; o0 += 4) {
         const float *q = M + (long)tl * Op + o0;
-        for (int k = 0; k < 64; k++) m[k] = wasm_v128_load(q + (long)k * T * Op);
+        for (int k = 0; k < 64; k++) m[k] = wasm_v128_load(q + k * SLAB(T, Op));
         at3(m, out);
         const int no = min_i(4, oc - o0);
         if (bias) {
@@ -382,14 +387,14 @@ EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int
     else grad_tf(&g, dy, t0, nt, T, Op, dM);
     const int rows = (nt + 3) & ~3;
     for (int k = 0; k < 64; k++)
-      gemm(rows, Cp, oc, dM + (long)k * T * Op, Op, 1, UT + (long)k * oc * Cp, Cp, dV + (long)k * T * Cp, Cp, 0);
+      gemm(rows, Cp, oc, dM + k * SLAB(T, Op), Op, 1, UT + (long)k * oc * Cp, Cp, dV + k * SLAB(T, Cp), Cp, 0);
     for (int tl = 0; tl < nt; tl++) {
       int s, i, j, l;
       tile_at(&g, t0 + tl, &s, &i, &j, &l);
       const int na = min_i(4, d1 - i), nb = min_i(4, d2 - j), ne = min_i(4, d3 - l);
       for (int c0 = 0; c0 < c; c0 += 4) {
         const float *q = dV + (long)tl * Cp + c0;
-        for (int k = 0; k < 64; k++) v[k] = wasm_v128_load(q + (long)k * T * Cp);
+        for (int k = 0; k < 64; k++) v[k] = wasm_v128_load(q + k * SLAB(T, Cp));
         b3(v);
         const int nc = min_i(4, c - c0);
         for (int a = 0; a < na; a++)
@@ -415,7 +420,7 @@ EXPORT(wino_filter_grad) void wino_filter_grad(const float *x, const float *dy, 
     if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM);
     else grad_tf(&g, dy, t0, nt, T, Op, dM);
     for (int k = 0; k < 64; k++)
-      gemm(c, Op, nt, V + (long)k * T * Cs, 1, Cs, dM + (long)k * T * Op, Op, dU + (long)k * Cs * Op, Op, 1);
+      gemm(c, Op, nt, V + k * SLAB(T, Cs), 1, Cs, dM + k * SLAB(T, Op), Op, dU + (long)k * Cs * Op, Op, 1);
   }
 }
 

@@ -99,23 +99,32 @@ function blockBiasGrad({ inputs, backend }: KernelArgs): TensorInfo {
   return out;
 }
 
-/** [n, q1, q2, q3, 2c]: per pooled voxel, dy's c values then arg's c int32s (bit for bit), per sample. */
-function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
+/**
+ * [n, q1, q2, q3, 2c]: per pooled voxel, dy's c values then arg's c int32s (bit for bit), per sample; and
+ * the bias gradient (blockBiasGrad's sum) from the same pass.
+ */
+function packGrad({ inputs, backend }: KernelArgs): TensorInfo[] {
   const { dy, arg } = inputs;
   const heap = heapFor(backend);
   const c = dy.shape[4];
   const out = heap.backend.makeOutput([...dy.shape.slice(0, 4), 2 * c], 'float32');
+  const dBias = heap.backend.makeOutput([c], 'float32');
   const rows = dy.shape.reduce((a, b) => a * b, 1) / c;
   const h = new Int32Array(heap.f32.buffer);
+  const f = heap.f32;
+  const acc = new Float64Array(c);
   let d = heap.offsetOf(dy) >>> 2;
   let a = heap.offsetOf(arg) >>> 2;
   let o = heap.offsetOf(out) >>> 2;
   for (let r = 0; r < rows; r++, o += c)
     for (let ch = 0; ch < c; ch++, o++, d++, a++) {
+      const w = h[a];
       h[o] = h[d];
-      h[o + c] = h[a];
+      h[o + c] = w;
+      if (w >= 0) acc[ch] += f[d];
     }
-  return out;
+  heap.f32.set(acc, heap.offsetOf(dBias) >>> 2);
+  return [out, dBias];
 }
 
 /** dx of the block from the packed pooled gradient (Winograd, no scatter). */
@@ -170,18 +179,18 @@ export const blockGradConfig: GradConfig = {
     const [x, filter, arg] = saved;
     const dy = Array.isArray(dys) ? dys[0] : dys;
     const pool = attrs?.poolSize as number;
-    const bias = () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor;
     if (blockGradFused(geom(x.shape, filter.shape), pool)) {
       // Winograd takes the pooled gradient and window indices directly: no full-size scattered dConv.
-      const packed = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor;
+      const [packed, dBias] = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor[];
       return {
         x: () =>
           engine().runKernel(CONV_BLOCK_INPUT_GRAD, { packed, filter }, { inputShape: x.shape }) as Tensor,
         filter: () =>
           engine().runKernel(CONV_BLOCK_FILTER_GRAD, { x, packed }, { filterShape: filter.shape }) as Tensor,
-        bias,
+        bias: () => dBias,
       };
     }
+    const bias = () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor;
     const o = [1, 2, 3].map((k) => x.shape[k] - filter.shape[k - 1] + 1);
     const convShape = [x.shape[0], ...o, filter.shape[4]] as number[];
     const g = engine().runKernel(CONV_BLOCK_SCATTER, { dy, arg }, { poolSize: pool, convShape }) as Tensor;

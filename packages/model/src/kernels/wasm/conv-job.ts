@@ -4,12 +4,14 @@
 import {
   blockFilterGrad,
   blockForwardInto,
+  blockGradFused,
   blockInputGradInto,
   packedSize,
   pooledSize,
 } from './block-core.js';
 import { type ConvGeom, convFilterGrad, convForwardInto, convInputGradInto } from './conv3d-core.js';
 import type { Heap } from './heap.js';
+import { winograd } from './winograd.js';
 
 export type ConvJobKind =
   | 'forward'
@@ -42,10 +44,36 @@ export function jobSizes(kind: ConvJobKind, g: ConvGeom, pool = 2): { a: number;
   return { a: ySize, b: wSize, out: xSize };
 }
 
+/**
+ * The fused block's Winograd jobs straight from and into the SAB (the Winograd module copies its operands
+ * in anyway, so the hop through this thread's tfjs heap would be two more copies). False: not such a job.
+ */
+function runWinogradJob(
+  job: ConvJob,
+  shared: Float32Array,
+  s: { a: number; b: number; out: number },
+): boolean {
+  const g = job.geom;
+  const kinds: ConvJobKind[] = ['block', 'blockInputGrad', 'blockFilterGrad'];
+  if (!kinds.includes(job.kind) || !blockGradFused(g, job.pool)) return false;
+  const a = shared.subarray(0, s.a);
+  const b = shared.subarray(s.a, s.a + s.b);
+  const out = shared.subarray(s.a + s.b, s.a + s.b + s.out);
+  if (job.kind === 'block') {
+    const wSize = s.b - g.outC;
+    const half = s.out / 2;
+    const arg = new Int32Array(job.sab, (s.a + s.b + half) * 4, half);
+    winograd().forwardPool(g, a, b.subarray(0, wSize), b.subarray(wSize), out.subarray(0, half), arg);
+  } else if (job.kind === 'blockInputGrad') winograd().inputGrad(g, a, b, out, true);
+  else out.set(winograd().filterGrad(g, a, b, true));
+  return true;
+}
+
 /** Runs a job on `heap`: copies its inputs in, computes, copies the result back into the SAB. */
 export function runConvJob(heap: Heap, job: ConvJob): void {
   const s = jobSizes(job.kind, job.geom, job.pool);
   const shared = new Float32Array(job.sab, 0, s.a + s.b + s.out);
+  if (runWinogradJob(job, shared, s)) return;
   const aPtr = heap.alloc(s.a);
   const bPtr = heap.alloc(s.b);
   const outPtr = heap.alloc(s.out);

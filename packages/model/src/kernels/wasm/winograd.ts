@@ -107,6 +107,9 @@ export function winogradApplies(g: ConvGeom): boolean {
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
 
+/** Floats of a V/M/dM/dV buffer: 64 blocks of t rows, each padded by 16 floats (SLAB in winograd.c). */
+const slab = (t: number, w: number): number => 64 * (t * w + 16);
+
 /** Cumulative wall time in the Winograd kernels (for the benchmark's profile). */
 export const winogradProfile = { forwardMs: 0, inputGradMs: 0, filterGradMs: 0 };
 
@@ -207,8 +210,8 @@ class WinogradModule {
       const wP = this.put(w);
       const uP = this.alloc(64 * g.c * op);
       const yP = this.alloc(ySize);
-      const vP = this.alloc(64 * t * cs);
-      const mP = this.alloc(64 * t * op);
+      const vP = this.alloc(slab(t, cs));
+      const mP = this.alloc(slab(t, op));
       this.ex.wino_filter(wP, g.c, g.outC, uP);
       this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, 0, 0);
       winogradProfile.forwardMs += performance.now() - t0;
@@ -249,8 +252,8 @@ class WinogradModule {
       } else {
         const wP = this.put(w);
         const uP = this.alloc(64 * g.c * op);
-        const vP = this.alloc(64 * t * cs);
-        const mP = this.alloc(64 * t * op);
+        const vP = this.alloc(slab(t, cs));
+        const mP = this.alloc(slab(t, op));
         this.ex.wino_filter(wP, g.c, g.outC, uP);
         this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP);
       }
@@ -272,8 +275,8 @@ class WinogradModule {
       const wP = this.put(w);
       const utP = this.alloc(64 * g.outC * cp);
       const dxP = this.alloc(dx.length);
-      const dmP = this.alloc(64 * t * op);
-      const dvP = this.alloc(64 * t * cp);
+      const dmP = this.alloc(slab(t, op));
+      const dvP = this.alloc(slab(t, cp));
       const wtP = this.alloc(27 * g.c * g.outC);
       this.ex.wino_swap_filter(wP, g.c, g.outC, wtP);
       this.ex.wino_filter(wtP, g.outC, g.c, utP); // [64][O][Cp]: c and O swapped
@@ -301,8 +304,8 @@ class WinogradModule {
         return dw;
       }
       const duP = this.alloc(64 * cs * op);
-      const vP = this.alloc(64 * t * cs);
-      const dmP = this.alloc(64 * t * op);
+      const vP = this.alloc(slab(t, cs));
+      const dmP = this.alloc(slab(t, op));
       const dwP = this.alloc(27 * g.c * g.outC);
       this.f32.fill(0, duP >>> 2, (duP >>> 2) + 64 * cs * op);
       this.ex.wino_filter_grad(xP, dyP, g.n, g.d1, g.d2, g.d3, g.c, g.outC, duP, t, vP, dmP, +pooled);
