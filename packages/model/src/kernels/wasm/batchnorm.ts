@@ -13,7 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { heapFor } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
-import { winograd } from './winograd.js';
+import { type WinoExports, winograd } from './winograd.js';
 
 // Kernel names shared with kernels/webgpu/batchnorm.ts (its batchNormTraining calls them by name).
 const MOMENTS = 'Ct3dBatchNormMoments';
@@ -24,44 +24,58 @@ const MOVING = 'Ct3dMovingAverage';
 const sizeOf = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
 const channels = (t: TensorInfo): number => t.shape[t.shape.length - 1];
 
-/** Per-channel sums (bn_sums in ../../../wasm-src/batchnorm.c) of heap data at float offsets. */
+type Put = (src: Float32Array) => number;
+type Alloc = (floats: number) => number;
+
+/** Per-channel sums (bn_sums in ../../../wasm-src/batchnorm.c) of module data at aP (and bP). */
 function sums(
-  h: Float32Array,
-  aF: number,
-  bF: number,
-  size: number,
-  c: number,
+  ex: WinoExports,
+  put: Put,
+  alloc: Alloc,
+  [aP, bP]: number[],
+  rows: number,
   shift: Float32Array,
   mode: 0 | 1 | 2,
 ): Float64Array {
-  return winograd().scratch((ex, put, alloc) => {
-    const aP = put(h.subarray(aF, aF + size));
-    const bP = mode === 2 ? put(h.subarray(bF, bF + size)) : 0;
-    const sP = put(shift);
-    const out = alloc(4 * c); // 2c doubles
-    ex.bn_sums(aP, bP, size / c, c, sP, mode, out);
-    return new Float64Array(ex.memory.buffer, out, mode === 2 ? 2 * c : c).slice();
-  });
+  const c = shift.length;
+  const out = alloc(4 * c); // 2c doubles
+  ex.bn_sums(aP, bP ?? 0, rows, c, put(shift), mode, out);
+  return new Float64Array(ex.memory.buffer, out, mode === 2 ? 2 * c : c).slice();
 }
 
-/** out = k * a + m * (b - shift) + off per channel (bn_affine), b < 0: no b term. Float offsets. */
+/** out (heap float offset) = k * a + m * (b - shift) + off per channel (bn_affine); no bP: no b term. */
 function affine(
   h: Float32Array,
-  aF: number,
-  bF: number,
-  size: number,
-  c: number,
+  ex: WinoExports,
+  put: Put,
+  alloc: Alloc,
+  [aP, bP]: number[],
+  rows: number,
   p: { k: Float32Array; m: Float32Array; shift: Float32Array; off: Float32Array },
   outF: number,
 ): void {
-  winograd().scratch((ex, put, alloc) => {
-    const aP = put(h.subarray(aF, aF + size));
-    const bP = bF >= 0 ? put(h.subarray(bF, bF + size)) : 0;
-    const [kP, mP, sP, oP] = [p.k, p.m, p.shift, p.off].map(put);
-    const out = alloc(size);
-    ex.bn_affine(aP, bP, size / c, c, kP, mP, sP, oP, out);
-    h.set(new Float32Array(ex.memory.buffer, out, size), outF);
-  });
+  const size = rows * p.k.length;
+  const [kP, mP, sP, oP] = [p.k, p.m, p.shift, p.off].map(put);
+  const out = alloc(size);
+  ex.bn_affine(aP, bP ?? 0, rows, p.k.length, kP, mP, sP, oP, out);
+  h.set(new Float32Array(ex.memory.buffer, out, size), outF);
+}
+
+/** Runs f with the heap data at float offsets `at` (size floats each) copied into the module once. */
+function withData<T>(
+  h: Float32Array,
+  at: number[],
+  size: number,
+  f: (ex: WinoExports, put: Put, alloc: Alloc, ptrs: number[]) => T,
+): T {
+  return winograd().scratch((ex, put, alloc) =>
+    f(
+      ex,
+      put,
+      alloc,
+      at.map((o) => put(h.subarray(o, o + size))),
+    ),
+  );
 }
 
 /** x [..., C] -> moments [2, C]: mean, biased variance (two passes: sum, then squares about the mean). */
@@ -71,9 +85,10 @@ function moments({ inputs, backend }: KernelArgs): TensorInfo {
   const c = channels(x);
   const size = sizeOf(x);
   const rows = size / c;
-  const xF = heap.offsetOf(x) >>> 2;
-  const mean = Float32Array.from(sums(heap.f32, xF, 0, size, c, new Float32Array(c), 0), (v) => v / rows);
-  const varc = Float32Array.from(sums(heap.f32, xF, 0, size, c, mean, 1), (v) => v / rows);
+  const [mean, varc] = withData(heap.f32, [heap.offsetOf(x) >>> 2], size, (ex, put, alloc, ptrs) => {
+    const m = Float32Array.from(sums(ex, put, alloc, ptrs, rows, new Float32Array(c), 0), (v) => v / rows);
+    return [m, Float32Array.from(sums(ex, put, alloc, ptrs, rows, m, 1), (v) => v / rows)];
+  });
   const out = heap.backend.makeOutput([2, c], 'float32');
   const oF = heap.offsetOf(out) >>> 2;
   heap.f32.set(mean, oF);
@@ -106,14 +121,10 @@ function apply({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
     off[ch] = h[bF + ch] - h[mF + ch] * k[ch];
   }
   const zero = new Float32Array(c);
-  affine(
-    h,
-    heap.offsetOf(x) >>> 2,
-    -1,
-    sizeOf(x),
-    c,
-    { k, m: zero, shift: zero, off },
-    heap.offsetOf(out) >>> 2,
+  const xF = heap.offsetOf(x) >>> 2;
+  const oF = heap.offsetOf(out) >>> 2;
+  withData(h, [xF], sizeOf(x), (ex, put, alloc, ptrs) =>
+    affine(h, ex, put, alloc, ptrs, sizeOf(x) / c, { k, m: zero, shift: zero, off }, oF),
   );
   return out;
 }
@@ -138,23 +149,26 @@ function grad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const xF = heap.offsetOf(x) >>> 2;
   const dyF = heap.offsetOf(dy) >>> 2;
   // [sum dy, sum dy * (x - mean)]; dgamma = rstd * the second
-  const s = sums(h, dyF, xF, size, c, mean, 2);
-  const gF = heap.offsetOf(gamma) >>> 2;
-  // dx = k * dy + a * (x - mean) + b per channel
-  const k = new Float32Array(c);
-  const a = new Float32Array(c);
-  const b = new Float32Array(c);
-  const dgF = heap.offsetOf(dgamma) >>> 2;
-  const dbF = heap.offsetOf(dbeta) >>> 2;
-  for (let ch = 0; ch < c; ch++) {
-    const dg = s[c + ch] * rstd[ch];
-    h[dgF + ch] = dg;
-    h[dbF + ch] = s[ch];
-    k[ch] = h[gF + ch] * rstd[ch];
-    a[ch] = (-k[ch] * dg * rstd[ch]) / rows;
-    b[ch] = (-k[ch] * s[ch]) / rows;
-  }
-  affine(h, dyF, xF, size, c, { k, m: a, shift: mean, off: b }, heap.offsetOf(dx) >>> 2);
+  const oF = heap.offsetOf(dx) >>> 2;
+  withData(h, [dyF, xF], size, (ex, put, alloc, ptrs) => {
+    const s = sums(ex, put, alloc, ptrs, rows, mean, 2);
+    const gF = heap.offsetOf(gamma) >>> 2;
+    // dx = k * dy + a * (x - mean) + b per channel
+    const k = new Float32Array(c);
+    const a = new Float32Array(c);
+    const b = new Float32Array(c);
+    const dgF = heap.offsetOf(dgamma) >>> 2;
+    const dbF = heap.offsetOf(dbeta) >>> 2;
+    for (let ch = 0; ch < c; ch++) {
+      const dg = s[c + ch] * rstd[ch];
+      h[dgF + ch] = dg;
+      h[dbF + ch] = s[ch];
+      k[ch] = h[gF + ch] * rstd[ch];
+      a[ch] = (-k[ch] * dg * rstd[ch]) / rows;
+      b[ch] = (-k[ch] * s[ch]) / rows;
+    }
+    affine(h, ex, put, alloc, ptrs, rows, { k, m: a, shift: mean, off: b }, oF);
+  });
   return [dx, dgamma, dbeta];
 }
 
