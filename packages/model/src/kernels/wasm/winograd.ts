@@ -142,9 +142,9 @@ class WinogradModule {
   private readonly base: number;
   private top: number;
 
-  constructor() {
+  constructor(module?: WebAssembly.Module) {
     compiled ??= compile();
-    const inst = new WebAssembly.Instance(compiled, {});
+    const inst = new WebAssembly.Instance(module ?? compiled, {});
     this.ex = inst.exports as unknown as WinoExports;
     this.base = up(this.ex.__heap_base.value as number, 64);
     this.top = this.base;
@@ -315,6 +315,13 @@ class WinogradModule {
       return dw;
     });
   }
+}
+
+/** A separate instance of one build (tests run both): 'simd' is plain SIMD128, 'relaxed-simd' needs V8's support. */
+export function createWinograd(build: 'simd' | 'relaxed-simd'): WinogradModule {
+  compiled ??= compile(); // sets the V8 flag where needed
+  const file = build === 'simd' ? './winograd.wasm' : './winograd-relaxed.wasm';
+  return new WinogradModule(new WebAssembly.Module(readFileSync(new URL(file, import.meta.url))));
 }
 
 let instance: WinogradModule | null = null;
