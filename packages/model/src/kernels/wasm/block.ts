@@ -25,6 +25,7 @@ import { blockGradFused, pooledDims } from './block-core.js';
 import { geom, heapFor, validConvGrads } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
 import { runSplit } from './threads.js';
+import { winograd } from './winograd.js';
 
 export const CONV_BLOCK = 'Ct3dConvBlock';
 export const CONV_BLOCK_SCATTER = 'Ct3dConvBlockScatter';
@@ -107,23 +108,22 @@ function packGrad({ inputs, backend }: KernelArgs): TensorInfo[] {
   const { dy, arg } = inputs;
   const heap = heapFor(backend);
   const c = dy.shape[4];
+  const size = dy.shape.reduce((a, b) => a * b, 1);
   const out = heap.backend.makeOutput([...dy.shape.slice(0, 4), 2 * c], 'float32');
   const dBias = heap.backend.makeOutput([c], 'float32');
-  const rows = dy.shape.reduce((a, b) => a * b, 1) / c;
-  const h = new Int32Array(heap.f32.buffer);
-  const f = heap.f32;
-  const acc = new Float64Array(c);
-  let d = heap.offsetOf(dy) >>> 2;
-  let a = heap.offsetOf(arg) >>> 2;
-  let o = heap.offsetOf(out) >>> 2;
-  for (let r = 0; r < rows; r++, o += c)
-    for (let ch = 0; ch < c; ch++, o++, d++, a++) {
-      const w = h[a];
-      h[o] = h[d];
-      h[o + c] = w;
-      if (w >= 0) acc[ch] += f[d];
-    }
-  heap.f32.set(acc, heap.offsetOf(dBias) >>> 2);
+  const h = heap.f32;
+  const [dyF, argF, outF] = [dy, arg, out].map((t) => heap.offsetOf(t) >>> 2);
+  // one SIMD pass in our module (pack_grad in wasm-src/batchnorm.c); typed arrays copy bits exactly
+  const bias = winograd().scratch((ex, put, alloc) => {
+    const dyP = put(h.subarray(dyF, dyF + size));
+    const argP = put(h.subarray(argF, argF + size));
+    const packedP = alloc(2 * size);
+    const biasP = alloc(2 * c);
+    ex.pack_grad(dyP, argP, size / c, c, packedP, biasP);
+    h.set(new Float32Array(ex.memory.buffer, packedP, 2 * size), outF);
+    return new Float64Array(ex.memory.buffer, biasP, c).slice();
+  });
+  h.set(bias, heap.offsetOf(dBias) >>> 2);
   return [out, dBias];
 }
 

@@ -61,6 +61,7 @@ export interface WinoExports {
   wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
   direct1_window_chunk(): number;
   bn_sums(x: number, x2: number, rows: number, c: number, shift: number, mode: number, sums: number): void;
+  pack_grad(dy: number, arg: number, rows: number, c: number, packed: number, dbias: number): void;
   bn_affine(
     a: number,
     b: number,
