@@ -6,6 +6,7 @@ import { batchNormConfigs } from './batchnorm.js';
 import { blockConfigs, blockGradConfig } from './block.js';
 import { conv3DConfigs } from './conv3d.js';
 import { fusedConfig, fusedGradConfig } from './fused.js';
+import { identityConfig } from './identity.js';
 import { pool3DConfigs } from './pool3d.js';
 import { reduceConfigs } from './reduce.js';
 import { reluGradConfig, reluGradConfigGrad } from './relu-grad.js';
@@ -23,6 +24,7 @@ export function registerWasmKernels(): void {
     fusedConfig,
     ...blockConfigs,
     ...batchNormConfigs,
+    identityConfig,
   ];
   for (const c of configs) {
     if (getKernel(c.kernelName, c.backendName)) unregisterKernel(c.kernelName, c.backendName);
@@ -47,6 +49,7 @@ export const wasmKernelNames: readonly string[] = [
   'Ct3dConv3DBiasRelu',
   'Ct3dConvBlock',
   'Ct3dBatchNorm* (BatchNormalization3D, training and inference)',
+  'Identity (shares the data id, no copy)',
 ];
 
 export { useWasmBatchNorm } from './batchnorm.js';
