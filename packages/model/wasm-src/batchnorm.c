@@ -1,4 +1,4 @@
-// Batch norm passes (and the conv block's gradient packing) over channels-last [rows][c] data (see ../src/kernels/wasm/batchnorm.ts), 4 channels at
+// Batch norm passes over channels-last [rows][c] data (see ../src/kernels/wasm/batchnorm.ts), 4 channels at
 // a time. Per-channel sums in double precision (as f64x2 pairs), over chunks of 128 rows.
 #include <wasm_simd128.h>
 
@@ -25,26 +25,6 @@ static inline void store_n(float *p, f4 v, int n) {
   p[0] = wasm_f32x4_extract_lane(v, 0);
   if (n > 1) p[1] = wasm_f32x4_extract_lane(v, 1);
   if (n > 2) p[2] = wasm_f32x4_extract_lane(v, 2);
-}
-
-// int32 lanes (window indices): never moved through float values
-static inline f4 load_n_i32(const int *p, int n) {
-  if (n >= 4) return wasm_v128_load(p);
-  f4 v = wasm_i32x4_splat(0);
-  v = wasm_i32x4_replace_lane(v, 0, p[0]);
-  if (n > 1) v = wasm_i32x4_replace_lane(v, 1, p[1]);
-  if (n > 2) v = wasm_i32x4_replace_lane(v, 2, p[2]);
-  return v;
-}
-
-static inline void store_n_i32(int *p, f4 v, int n) {
-  if (n >= 4) {
-    wasm_v128_store(p, v);
-    return;
-  }
-  p[0] = wasm_i32x4_extract_lane(v, 0);
-  if (n > 1) p[1] = wasm_i32x4_extract_lane(v, 1);
-  if (n > 2) p[2] = wasm_i32x4_extract_lane(v, 2);
 }
 
 static inline f4 lo(f4 v) { return wasm_f64x2_promote_low_f32x4(v); }
@@ -108,28 +88,3 @@ EXPORT(bn_affine) void bn_affine(const float *a, const float *b, int rows, int c
     }
 }
 
-/**
- * The conv block's packed pooled gradient (see pooled_grad_tf in winograd.c): per row, dy's c values then
- * arg's c int32s; and dbias[ch] = sum of dy where arg >= 0 (relu passed the window's max), in double.
- */
-EXPORT(pack_grad) void pack_grad(const float *dy, const int *arg, int rows, int c, float *packed, double *dbias) {
-  const f4 z = wasm_f64x2_splat(0);
-  for (int ch = 0; ch < c; ch++) dbias[ch] = 0;
-  for (int r0 = 0; r0 < rows; r0 += CHUNK) {
-    const int r1 = min_i(rows, r0 + CHUNK);
-    for (int c0 = 0; c0 < c; c0 += 4) {
-      const int n = min_i(4, c - c0);
-      f4 al = z, ah = z;
-      for (int r = r0; r < r1; r++) {
-        const long i = (long)r * c + c0;
-        const f4 g = load_n(dy + i, n), w = load_n_i32(arg + i, n);
-        float *p = packed + 2L * r * c + c0;
-        store_n(p, g, n);
-        store_n_i32((int *)(p + c), w, n);
-        const f4 kept = wasm_v128_and(g, wasm_i32x4_ge(w, wasm_i32x4_splat(0)));
-        al = wasm_f64x2_add(al, lo(kept)), ah = wasm_f64x2_add(ah, hi(kept));
-      }
-      add_total(dbias + c0, al, ah, n);
-    }
-  }
-}

@@ -280,22 +280,29 @@ static void grad_tf(const Geom *g, const float *dy, int t0, int nt, int T, int O
 
 // As grad_tf, for the fused conv + bias + relu + 2x2x2 max-pool block: each output tile is one pool window,
 // so its dy is the pooled gradient at the window's winning position (arg, 0..7; -1: relu blocked it) and 0
-// elsewhere. packed: [n][q1][q2][q3][2 * oc], the pooled dy then the int32 arg bits, per pooled voxel.
-// Tiles past the pooled volume (odd conv sizes: the last row is never pooled) get dy = 0.
-static void pooled_grad_tf(const Geom *g, const float *packed, int t0, int nt, int T, int Op, float *dM) {
+// elsewhere. packed, per sample: the pooled dy [q1][q2][q3][oc], then the int32 arg bits in the same layout.
+// Tiles past the pooled volume (odd conv sizes: the last row is never pooled) get dy = 0. bias (or 0): the
+// bias gradient, sum of dy where arg >= 0, is added to it per channel.
+static void pooled_grad_tf(const Geom *g, const float *packed, int t0, int nt, int T, int Op, float *dM,
+                           float *bias) {
   const int q1 = g->o1 / 2, q2 = g->o2 / 2, q3 = g->o3 / 2;
+  const long Q = (long)q1 * q2 * q3 * g->oc;
   f4 gy[8], m[64];
   for (int tl = 0; tl < nt; tl++) {
     int s, i, j, l;
     tile_at(g, t0 + tl, &s, &i, &j, &l);
     const int inside = i / 2 < q1 && j / 2 < q2 && l / 2 < q3;
-    const float *p = packed + ((((long)s * q1 + i / 2) * q2 + j / 2) * q3 + l / 2) * 2 * g->oc;
+    const float *p = packed + 2 * Q * s + (((long)i / 2 * q2 + j / 2) * q3 + l / 2) * g->oc;
     for (int o0 = 0; o0 < g->oc; o0 += 4) {
       const int no = min_i(4, g->oc - o0);
       if (inside) {
         const f4 dy = load_lanes(p + o0, no);
-        const f4 arg = load_lanes_i32((const int *)(p + g->oc) + o0, no);  // missing lanes: dy is 0 there
+        const f4 arg = load_lanes_i32((const int *)(p + Q) + o0, no);  // missing lanes: dy is 0 there
         for (int k = 0; k < 8; k++) gy[k] = wasm_v128_and(dy, wasm_i32x4_eq(arg, wasm_i32x4_splat(k)));
+        if (bias) {
+          const f4 kept = wasm_v128_and(dy, wasm_i32x4_ge(arg, wasm_i32x4_splat(0)));
+          wasm_v128_store(bias + o0, wasm_f32x4_add(wasm_v128_load(bias + o0), kept));
+        }
       } else {
         for (int k = 0; k < 8; k++) gy[k] = wasm_f32x4_splat(0.f);
       }
@@ -383,7 +390,7 @@ EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int
   f4 v[64];
   for (int t0 = 0; t0 < tiles; t0 += T) {
     const int nt = min_i(T, tiles - t0);
-    if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM);
+    if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM, 0);
     else grad_tf(&g, dy, t0, nt, T, Op, dM);
     const int rows = (nt + 3) & ~3;
     for (int k = 0; k < 64; k++)
@@ -408,20 +415,32 @@ EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int
   }
 }
 
-/** dU [64][Cs][Op] += filter gradient in the transform domain (wino_filter_grad_out maps it to dw). */
+/**
+ * dU [64][Cs][Op] += filter gradient in the transform domain (wino_filter_grad_out maps it to dw). pooled:
+ * also dbias [oc] = the bias gradient (per-block float partials added in double; Op floats of scratch at
+ * part).
+ */
 EXPORT(wino_filter_grad) void wino_filter_grad(const float *x, const float *dy, int n, int d1, int d2, int d3,
-                                               int c, int oc, float *dU, int T, float *V, float *dM, int pooled) {
+                                               int c, int oc, float *dU, int T, float *V, float *dM, int pooled,
+                                               float *part, float *dbias) {
   const Geom g = geom(n, d1, d2, d3, c, oc);
   const int Cs = (c + 3) & ~3, Op = (oc + 7) & ~7;
   const int tiles = g.n * g.t1 * g.t2 * g.t3;
+  double total[1024];  // oc <= 1024 where pooled (checked by the caller)
+  for (int o = 0; pooled && o < oc; o++) total[o] = 0;
   for (int t0 = 0; t0 < tiles; t0 += T) {
     const int nt = min_i(T, tiles - t0);
     input_tf(&g, x, t0, nt, T, Cs, V);
-    if (pooled) pooled_grad_tf(&g, dy, t0, nt, T, Op, dM);
-    else grad_tf(&g, dy, t0, nt, T, Op, dM);
+    if (pooled) {
+      __builtin_memset(part, 0, (unsigned long)Op * sizeof(float));
+      pooled_grad_tf(&g, dy, t0, nt, T, Op, dM, part);
+      for (int o = 0; o < oc; o++) total[o] += part[o];
+    } else
+      grad_tf(&g, dy, t0, nt, T, Op, dM);
     for (int k = 0; k < 64; k++)
       gemm(c, Op, nt, V + k * SLAB(T, Cs), 1, Cs, dM + k * SLAB(T, Op), Op, dU + (long)k * Cs * Op, Op, 1);
   }
+  for (int o = 0; pooled && o < oc; o++) dbias[o] = (float)total[o];
 }
 
 // G on 3 taps: (g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2), 4 output channels at a time.
@@ -489,7 +508,7 @@ EXPORT(wino_filter_grad_out) void wino_filter_grad_out(const float *dU, int c, i
 // fused block runs direct instead, pool window by pool window (every window lies inside the volume).
 
 // The 4x4x4 input patch of pool window (s, i, j, l) (pooled coordinates), then its 8 positions' 27 taps
-// as rows of X (row stride 28, the last column 0): X[p][k] = x at position p + tap k.
+// as rows of X (row stride 28, the last column 1): X[p][k] = x at position p + tap k.
 static inline void window_taps(const float *x, int d1, int d2, int d3, int s, int i, int j, int l, float *X) {
   float patch[64];
   for (int a = 0; a < 4; a++)
@@ -503,7 +522,7 @@ static inline void window_taps(const float *x, int d1, int d2, int d3, int s, in
     for (int k1 = 0; k1 < 3; k1++)
       for (int k2 = 0; k2 < 3; k2++)
         for (int k3 = 0; k3 < 3; k3++) row[k1 * 9 + k2 * 3 + k3] = o[k1 * 16 + k2 * 4 + k3];
-    row[27] = 0.f;
+    row[27] = 1.f;  // the filter gradient's 28th column sums dy: the bias gradient
   }
 }
 
@@ -539,23 +558,24 @@ EXPORT(direct1_forward_pool) void direct1_forward_pool(const float *x, int n, in
 }
 
 /**
- * dw [27][oc] of a 1-channel conv from the packed pooled gradient (see pooled_grad_tf): each window's
- * gradient is one position per channel, so dw[., o] += dy[o] * X[arg[o]] (27 taps, 7 vectors) per window.
- * acc: oc x 28 floats (zeroed here); sums go through a per-chunk partial (fewer rounding steps).
+ * dw [27][oc] then dbias [oc] of a 1-channel conv from the packed pooled gradient (see pooled_grad_tf):
+ * each window's gradient is one position per channel, so dw[., o] += dy[o] * X[arg[o]] (27 taps and the
+ * bias column, 7 vectors) per window. acc, part: oc x 28 floats; sums go through per-chunk partials.
  */
 EXPORT(direct1_filter_grad_pooled) void direct1_filter_grad_pooled(const float *x, const float *packed, int n,
                                                                    int d1, int d2, int d3, int oc, float *acc,
                                                                    float *part, float *dw) {
-  const int q1 = (d1 - 2) / 2, q2 = (d2 - 2) / 2, q3 = (d3 - 2) / 2, windows = n * q1 * q2 * q3;
+  const int q1 = (d1 - 2) / 2, q2 = (d2 - 2) / 2, q3 = (d3 - 2) / 2, per = q1 * q2 * q3, windows = n * per;
+  const long Q = (long)per * oc;
   float X[8 * 28];
   __builtin_memset(acc, 0, (unsigned long)oc * 28 * sizeof(float));
   for (int w0 = 0; w0 < windows; w0 += 256) {
     __builtin_memset(part, 0, (unsigned long)oc * 28 * sizeof(float));
     for (int t = w0; t < min_i(windows, w0 + 256); t++) {
-      const int l = t % q3, j = (t / q3) % q2, i = (t / q3 / q2) % q1, s = t / q3 / q2 / q1;
+      const int l = t % q3, j = (t / q3) % q2, i = (t / q3 / q2) % q1, s = t / per;
       window_taps(x, d1, d2, d3, s, i, j, l, X);
-      const float *dy = packed + (long)t * 2 * oc;
-      const int *win = (const int *)(dy + oc);
+      const float *dy = packed + 2 * Q * s + (long)(t % per) * oc;
+      const int *win = (const int *)(dy + Q);
       for (int o = 0; o < oc; o++) {
         if (win[o] < 0) continue;
         const f4 g = wasm_f32x4_splat(dy[o]);
@@ -567,6 +587,8 @@ EXPORT(direct1_filter_grad_pooled) void direct1_filter_grad_pooled(const float *
     for (int k = 0; k < oc * 28; k += 4)
       wasm_v128_store(acc + k, wasm_f32x4_add(wasm_v128_load(acc + k), wasm_v128_load(part + k)));
   }
-  for (int o = 0; o < oc; o++)
+  for (int o = 0; o < oc; o++) {
     for (int k = 0; k < 27; k++) dw[k * oc + o] = acc[o * 28 + k];
+    dw[27 * oc + o] = acc[o * 28 + 27];
+  }
 }

@@ -102,9 +102,10 @@ function biasReluPool(
 }
 
 /** The block's gradients go straight from the pooled gradient (no scatter) where Winograd pools. */
-export const blockGradFused = (g: ConvGeom, p: number): boolean => p === 2 && useWinograd(g);
+export const blockGradFused = (g: ConvGeom, p: number): boolean =>
+  p === 2 && g.outC <= 1024 && useWinograd(g);
 
-/** Floats of the packed pooled gradient [n, q1, q2, q3, 2*outC]: dy, then the int32 window index bits. */
+/** Floats of the packed pooled gradient: per sample, dy [q1, q2, q3, outC] then the int32 window indices. */
 export const packedSize = (g: ConvGeom): number => 2 * pooledSize(g, 2);
 
 /** dx (byte offset, input shape) of the block from the packed pooled gradient (byte offset). */
@@ -121,7 +122,7 @@ export function blockInputGradInto(
   winograd().inputGrad(g, f.subarray(packedPtr >>> 2, (packedPtr >>> 2) + packedSize(g)), w, dx, true);
 }
 
-/** dW ([3,3,3,C,O]) of the block from x (byte offset) and the packed pooled gradient (byte offset). */
+/** dW ([3,3,3,C,O]) then dBias ([O]) of the block from x and the packed pooled gradient (byte offsets). */
 export function blockFilterGrad(heap: Heap, g: ConvGeom, xPtr: number, packedPtr: number): Float32Array {
   const f = heap.f32;
   const x = f.subarray(xPtr >>> 2, (xPtr >>> 2) + g.n * g.d1 * g.d2 * g.d3 * g.c);

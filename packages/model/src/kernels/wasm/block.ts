@@ -25,7 +25,6 @@ import { blockGradFused, pooledDims } from './block-core.js';
 import { geom, heapFor, validConvGrads } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
 import { runSplit } from './threads.js';
-import { winograd } from './winograd.js';
 
 export const CONV_BLOCK = 'Ct3dConvBlock';
 export const CONV_BLOCK_SCATTER = 'Ct3dConvBlockScatter';
@@ -101,30 +100,22 @@ function blockBiasGrad({ inputs, backend }: KernelArgs): TensorInfo {
 }
 
 /**
- * [n, q1, q2, q3, 2c]: per pooled voxel, dy's c values then arg's c int32s (bit for bit), per sample; and
- * the bias gradient (blockBiasGrad's sum) from the same pass.
+ * The block's packed pooled gradient: per sample, dy [q1, q2, q3, c] then arg's int32s in the same layout
+ * (bit for bit), so that each sample's part is contiguous for the worker thread: two block copies a sample.
  */
-function packGrad({ inputs, backend }: KernelArgs): TensorInfo[] {
+function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
   const { dy, arg } = inputs;
   const heap = heapFor(backend);
-  const c = dy.shape[4];
-  const size = dy.shape.reduce((a, b) => a * b, 1);
-  const out = heap.backend.makeOutput([...dy.shape.slice(0, 4), 2 * c], 'float32');
-  const dBias = heap.backend.makeOutput([c], 'float32');
-  const h = heap.f32;
+  const n = dy.shape[0];
+  const per = dy.shape.reduce((a, b) => a * b, 1) / n;
+  const out = heap.backend.makeOutput([n, 2, ...dy.shape.slice(1)], 'float32');
+  const h = new Int32Array(heap.f32.buffer);
   const [dyF, argF, outF] = [dy, arg, out].map((t) => heap.offsetOf(t) >>> 2);
-  // one SIMD pass in our module (pack_grad in wasm-src/batchnorm.c); typed arrays copy bits exactly
-  const bias = winograd().scratch((ex, put, alloc) => {
-    const dyP = put(h.subarray(dyF, dyF + size));
-    const argP = put(h.subarray(argF, argF + size));
-    const packedP = alloc(2 * size);
-    const biasP = alloc(2 * c);
-    ex.pack_grad(dyP, argP, size / c, c, packedP, biasP);
-    h.set(new Float32Array(ex.memory.buffer, packedP, 2 * size), outF);
-    return new Float64Array(ex.memory.buffer, biasP, c).slice();
-  });
-  h.set(bias, heap.offsetOf(dBias) >>> 2);
-  return [out, dBias];
+  for (let s = 0; s < n; s++) {
+    h.copyWithin(outF + 2 * s * per, dyF + s * per, dyF + (s + 1) * per);
+    h.copyWithin(outF + (2 * s + 1) * per, argF + s * per, argF + (s + 1) * per);
+  }
+  return out;
 }
 
 /** dx of the block from the packed pooled gradient (Winograd, no scatter). */
@@ -138,16 +129,19 @@ function blockInputGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo
   return out;
 }
 
-/** dW of the block from x and the packed pooled gradient (Winograd, no scatter). */
-function blockFilterGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+/** [dW, dBias] of the block from x and the packed pooled gradient (Winograd, no scatter; one pass). */
+function blockFilterGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const { x, packed } = inputs;
   const heap = heapFor(backend);
   const filterShape = attrs.filterShape as number[];
   const g = geom(x.shape, filterShape);
-  const dw = runSplit(heap, 'blockFilterGrad', g, heap.offsetOf(x), heap.offsetOf(packed), 0, 0)!;
-  const out = heap.backend.makeOutput(filterShape, 'float32');
-  heap.f32.set(dw, heap.offsetOf(out) >>> 2);
-  return out;
+  const both = runSplit(heap, 'blockFilterGrad', g, heap.offsetOf(x), heap.offsetOf(packed), 0, 0)!;
+  const wSize = both.length - g.outC;
+  const dw = heap.backend.makeOutput(filterShape, 'float32');
+  const dBias = heap.backend.makeOutput([g.outC], 'float32');
+  heap.f32.set(both.subarray(0, wSize), heap.offsetOf(dw) >>> 2);
+  heap.f32.set(both.subarray(wSize), heap.offsetOf(dBias) >>> 2);
+  return [dw, dBias];
 }
 
 export const blockConfigs: KernelConfig[] = [
@@ -181,12 +175,19 @@ export const blockGradConfig: GradConfig = {
     const pool = attrs?.poolSize as number;
     if (blockGradFused(geom(x.shape, filter.shape), pool)) {
       // Winograd takes the pooled gradient and window indices directly: no full-size scattered dConv.
-      const [packed, dBias] = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor[];
+      const packed = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor;
+      // One kernel gives the filter and the bias gradients (the same pass over the pooled gradient). Run here,
+      // not lazily: each gradient closure runs in its own tidy, which would dispose the other result (both
+      // belong to this backprop's scope; only a frozen filter with a trainable x would not need them).
+      const [dw, dBias] = engine().runKernel(
+        CONV_BLOCK_FILTER_GRAD,
+        { x, packed },
+        { filterShape: filter.shape },
+      ) as Tensor[];
       return {
         x: () =>
           engine().runKernel(CONV_BLOCK_INPUT_GRAD, { packed, filter }, { inputShape: x.shape }) as Tensor,
-        filter: () =>
-          engine().runKernel(CONV_BLOCK_FILTER_GRAD, { x, packed }, { filterShape: filter.shape }) as Tensor,
+        filter: () => dw,
         bias: () => dBias,
       };
     }

@@ -39,7 +39,7 @@ export function jobSizes(kind: ConvJobKind, g: ConvGeom, pool = 2): { a: number;
   if (kind === 'forward') return { a: xSize, b: wSize, out: ySize };
   if (kind === 'block') return { a: xSize, b: wSize + g.outC, out: 2 * pooledSize(g, pool) };
   if (kind === 'filterGrad') return { a: xSize, b: ySize, out: wSize };
-  if (kind === 'blockFilterGrad') return { a: xSize, b: packedSize(g), out: wSize };
+  if (kind === 'blockFilterGrad') return { a: xSize, b: packedSize(g), out: wSize + g.outC }; // dW, dBias
   if (kind === 'blockInputGrad') return { a: packedSize(g), b: wSize, out: xSize };
   return { a: ySize, b: wSize, out: xSize };
 }

@@ -136,12 +136,16 @@ describe.each(['relaxed-simd', 'simd'] as const)('Winograd F(2x2x2, 3x3x3) kerne
       const full = new Float32Array(y.length);
       const o = [g.d1 - 2, g.d2 - 2, g.d3 - 2];
       const [q1, q2, q3] = ref.q;
+      const per = q1 * q2 * q3 * oc; // floats a sample: packed is [dy | arg] per sample
+      const dBias = new Float64Array(oc);
       for (let p = 0, v = 0; v < q1 * q2 * q3 * g.n; v++)
         for (let ch = 0; ch < oc; ch++, p++) {
           const r = Math.floor(p / oc);
-          packed[2 * r * oc + ch] = dyPooled[p];
-          packedBits[2 * r * oc + oc + ch] = arg[p];
+          const s = Math.floor(p / per);
+          packed[s * per + p] = dyPooled[p];
+          packedBits[(s + 1) * per + p] = arg[p];
           if (arg[p] < 0) continue;
+          dBias[ch] += dyPooled[p];
           const [l, j, i, n] = [
             r % q3,
             Math.floor(r / q3) % q2,
@@ -151,7 +155,9 @@ describe.each(['relaxed-simd', 'simd'] as const)('Winograd F(2x2x2, 3x3x3) kerne
           const [a, b, e] = [arg[p] >> 2, (arg[p] >> 1) & 1, arg[p] & 1];
           full[(((n * o[0] + 2 * i + a) * o[1] + 2 * j + b) * o[2] + 2 * l + e) * oc + ch] = dyPooled[p];
         }
-      expectClose(wino.filterGrad(g, x, packed, true), wino.filterGrad(g, x, full), 1e-5);
+      const dwb = wino.filterGrad(g, x, packed, true); // dW, then the bias gradient
+      expectClose(dwb.subarray(0, dwb.length - oc), wino.filterGrad(g, x, full), 1e-5);
+      expectClose(dwb.subarray(dwb.length - oc), Float32Array.from(dBias), 1e-6);
       if (g.c > 1) {
         const dxPooled = new Float32Array(x.length);
         const dxFull = new Float32Array(x.length);

@@ -55,13 +55,14 @@ export interface WinoExports {
     v: number,
     dm: number,
     pooled: number,
+    part: number,
+    dbias: number,
   ): void;
   wino_filter(w: number, c: number, oc: number, u: number): void;
   wino_swap_filter(w: number, c: number, oc: number, wt: number): void;
   wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
   direct1_window_chunk(): number;
   bn_sums(x: number, x2: number, rows: number, c: number, shift: number, mode: number, sums: number): void;
-  pack_grad(dy: number, arg: number, rows: number, c: number, packed: number, dbias: number): void;
   bn_affine(
     a: number,
     b: number,
@@ -266,7 +267,8 @@ class WinogradModule {
 
   /**
    * dx (input shape) of the conv for dy (output shape) and filter w. pooled: dy is instead the fused
-   * block's packed gradient [n, q1, q2, q3, 2*O]: pooled dy then the int32 window index bits (forwardPool).
+   * block's packed gradient: per sample, the pooled dy [q1, q2, q3, O] then the int32 window index bits
+   * (forwardPool's arg) in the same layout.
    */
   inputGrad(g: ConvGeom, dy: Float32Array, w: Float32Array, dx: Float32Array, pooled = false): void {
     this.run(() => {
@@ -287,31 +289,52 @@ class WinogradModule {
     });
   }
 
-  /** dW ([3,3,3,C,O]) of the conv for input x and output gradient dy (pooled: as in inputGrad). */
+  /**
+   * dW ([3,3,3,C,O]) of the conv for input x and output gradient dy. pooled: dy is the block's packed
+   * gradient (as in inputGrad) and the result is dW followed by the bias gradient (O floats).
+   */
   filterGrad(g: ConvGeom, x: Float32Array, dy: Float32Array, pooled = false): Float32Array {
     return this.run(() => {
       const t0 = performance.now();
       const { t, cs, op } = this.dims(g);
       const xP = this.put(x);
       const dyP = this.put(dy);
+      const size = 27 * g.c * g.outC + (pooled ? g.outC : 0);
+      const dwP = this.alloc(size);
       if (pooled && g.c === 1) {
         // 1 channel: direct from the window indices (one position per window and channel)
         const accP = this.alloc(g.outC * 28);
         const partP = this.alloc(g.outC * 28);
-        const dwP = this.alloc(27 * g.outC);
         this.ex.direct1_filter_grad_pooled(xP, dyP, g.n, g.d1, g.d2, g.d3, g.outC, accP, partP, dwP);
-        const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + 27 * g.outC);
-        winogradProfile.filterGradMs += performance.now() - t0;
-        return dw;
+      } else {
+        if (pooled && g.outC > 1024)
+          throw new Error(`winograd: pooled filter gradient for ${g.outC} > 1024 channels`);
+        const duP = this.alloc(64 * cs * op);
+        const vP = this.alloc(slab(t, cs));
+        const dmP = this.alloc(slab(t, op));
+        const partP = this.alloc(op);
+        this.f32.fill(0, duP >>> 2, (duP >>> 2) + 64 * cs * op);
+        const biasP = pooled ? dwP + 27 * g.c * g.outC * 4 : 0;
+        this.ex.wino_filter_grad(
+          xP,
+          dyP,
+          g.n,
+          g.d1,
+          g.d2,
+          g.d3,
+          g.c,
+          g.outC,
+          duP,
+          t,
+          vP,
+          dmP,
+          +pooled,
+          partP,
+          biasP,
+        );
+        this.ex.wino_filter_grad_out(duP, g.c, g.outC, dwP);
       }
-      const duP = this.alloc(64 * cs * op);
-      const vP = this.alloc(slab(t, cs));
-      const dmP = this.alloc(slab(t, op));
-      const dwP = this.alloc(27 * g.c * g.outC);
-      this.f32.fill(0, duP >>> 2, (duP >>> 2) + 64 * cs * op);
-      this.ex.wino_filter_grad(xP, dyP, g.n, g.d1, g.d2, g.d3, g.c, g.outC, duP, t, vP, dmP, +pooled);
-      this.ex.wino_filter_grad_out(duP, g.c, g.outC, dwP);
-      const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + 27 * g.c * g.outC);
+      const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + size);
       winogradProfile.filterGradMs += performance.now() - t0;
       return dw;
     });
