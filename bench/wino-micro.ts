@@ -20,11 +20,11 @@ for (const [d1, d2, d3, c, oc] of layers.slice(Number(process.argv[2] ?? 0))) {
   const arg = new Int32Array(q);
   const packed = new Float32Array(2 * q);
   const pi = new Int32Array(packed.buffer);
-  for (let i = 0; i < q; i += oc)
-    for (let o = 0; o < oc; o++) {
-      packed[2 * i + o] = Math.random();
-      pi[2 * i + oc + o] = Math.floor(Math.random() * 9) - 1;
-    }
+  // the block's packed pooled gradient (one sample): dy, then the window indices (-1..7) as int32 bits
+  for (let i = 0; i < q; i++) {
+    packed[i] = Math.random();
+    pi[q + i] = Math.floor(Math.random() * 9) - 1;
+  }
   const dx = new Float32Array(x.length);
   const gflop = (2 * 27 * c * oc * (d1 - 2) * (d2 - 2) * (d3 - 2)) / 1e9;
   for (let r = 0; r < 3; r++) {
