@@ -8,6 +8,9 @@
 //   ConvPool3D layer; --model stock: buildSeedModel({fused: false}), the stock tfjs Conv3D and MaxPooling3D
 //   layers (conv, bias add, relu, pool as separate ops; OOMs the wasm heap at 128x128x64 batch 2).
 // --threads: conv kernels on 1 thread or split over 2 (worker thread with its own wasm instance; default).
+// A/B switches (environment, read by both threads): CT3D_WINOGRAD=0 runs every conv on the older im2col +
+//   XNNPACK path; CT3D_RELAXED_SIMD=0 runs the Winograd/direct kernels' plain SIMD128 build (mul + add, no FMA).
+// Peak memory: ours is the process's peak RSS so far (sizes run in order), the peer's its own process's.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -23,6 +26,7 @@ import {
   tf,
 } from '../packages/model/src/index.js';
 import { kernelProfile } from '../packages/model/src/kernels/wasm/conv3d-core.js';
+import { winogradProfile, winogradVariant } from '../packages/model/src/kernels/wasm/winograd.js';
 
 interface Opts {
   backend: BackendName;
@@ -117,6 +121,7 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
   const cpu0 = process.cpuUsage();
   kernelProfile.copyMs = 0;
   kernelProfile.matMulMs = 0;
+  winogradProfile.forwardMs = winogradProfile.inputGradMs = winogradProfile.filterGradMs = 0;
   for (let s = 0; s < o.steps; s++) {
     const t = performance.now();
     await step();
@@ -125,6 +130,9 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
   const cpu = process.cpuUsage(cpu0);
   const convCopyMs = kernelProfile.copyMs / o.steps;
   const convMatMulMs = kernelProfile.matMulMs / o.steps;
+  const wino = Object.fromEntries(
+    Object.entries(winogradProfile).map(([k, v]) => [k.replace(/Ms$/, ''), round(v / o.steps, 0)]),
+  );
   const ms = median(times);
   const line = {
     impl: `tfjs-${tf.getBackend()}`,
@@ -144,6 +152,9 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
     backend_detail: detail,
     conv_im2col_ms_per_step: round(convCopyMs, 0),
     conv_matmul_ms_per_step: round(convMatMulMs, 0),
+    // Winograd F(2x2x2,3x3x3) kernels (main thread's half of the batch), and which wasm build ran them
+    winograd_ms_per_step: wino,
+    winograd_build: winogradVariant,
     peak_rss_mib: round(process.resourceUsage().maxRSS / 1024, 0),
     wasm_heap_mib: wasmHeapMiB(),
     loadavg_1m: round(loadavg()[0], 2),
@@ -162,8 +173,17 @@ function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?
     return { line: { peer: 'pytorch', skipped: `${script} not found (no ../shared)` } };
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const args = [script, '--size', `${w}`, `${h}`, `${d}`, '--batch', `${o.batch}`, '--threads', '2'];
-  const r = spawnSync(python, args, { encoding: 'utf8' });
-  const out = r.stdout.trim().split('\n').pop() ?? '';
+  // The peer script, unchanged, run through runpy so that its peak resident memory can be printed after it.
+  const wrapper = [
+    'import json, resource, runpy, sys',
+    'sys.argv = sys.argv[1:]',
+    "runpy.run_path(sys.argv[0], run_name='__main__')",
+    'print(json.dumps({"peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))',
+  ].join('\n');
+  const r = spawnSync(python, ['-c', wrapper, ...args], { encoding: 'utf8' });
+  const lines = r.stdout.trim().split('\n');
+  const rss = lines.pop() ?? '';
+  const out = lines.pop() ?? '';
   if (r.status !== 0 || !out.startsWith('{'))
     return {
       line: {
@@ -172,7 +192,8 @@ function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?
       },
     };
   const parsed = JSON.parse(out) as { ms_per_step: number };
-  return { ms_per_step: parsed.ms_per_step, line: parsed };
+  const peak = rss.startsWith('{') ? (JSON.parse(rss) as { peak_rss_mib: number }).peak_rss_mib : undefined;
+  return { ms_per_step: parsed.ms_per_step, line: { ...parsed, peak_rss_mib: peak } };
 }
 
 async function main(): Promise<void> {
@@ -207,7 +228,7 @@ async function main(): Promise<void> {
     if (peer.ms_per_step) {
       const [w, h, d] = size;
       const ratio = round(ours.ms_per_step / peer.ms_per_step, 2);
-      console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.5 }));
+      console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.0 }));
     }
   }
 }

@@ -61,6 +61,12 @@ describe('packed packages in an empty project (plain node)', () => {
       }
     }
     expect(files.length).toBeGreaterThan(100);
+    // The wasm kernels' own module ships beside the code that loads it (both builds).
+    const wasm = files.filter((f) => f.endsWith('.wasm') && f.includes(join('@ct3d', 'model', 'dist')));
+    expect(wasm.map((f) => f.split(/[/\\]/).pop()).sort()).toEqual([
+      'winograd-relaxed.wasm',
+      'winograd.wasm',
+    ]);
     expect(
       files.filter((f) => /\.test\.|[/\\]test-[^/\\]*$|[/\\]testing\.|\.ts$/.test(f) && !f.endsWith('.d.ts')),
     ).toEqual([]);

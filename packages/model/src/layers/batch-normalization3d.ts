@@ -1,3 +1,4 @@
+import { useWasmBatchNorm } from '../kernels/wasm/batchnorm.js';
 import {
   batchNormInference,
   batchNormTraining,
@@ -68,7 +69,8 @@ export class BatchNormalization3D extends tf.layers.Layer {
     if (x.rank !== 5) throw new Error(`${this.name}: expected a rank-5 input, got rank ${x.rank}`);
     const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
     const training = kwargs?.training === true;
-    if (useWebGPUBatchNorm(x)) return this.callWebGPU(x, training);
+    // the same custom op on wasm: kernels/wasm/batchnorm.ts registers these kernels for 'wasm' too
+    if (useWebGPUBatchNorm(x) || useWasmBatchNorm(x)) return this.callWebGPU(x, training);
     return tf.tidy(() => {
       if (!training) {
         const [mean, variance] = [movingMean.read(), movingVariance.read()];

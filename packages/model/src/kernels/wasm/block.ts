@@ -21,7 +21,7 @@ import {
   type Tensor5D,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { pooledDims } from './block-core.js';
+import { blockGradFused, pooledDims } from './block-core.js';
 import { geom, heapFor, validConvGrads } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
 import { runSplit } from './threads.js';
@@ -29,6 +29,9 @@ import { runSplit } from './threads.js';
 export const CONV_BLOCK = 'Ct3dConvBlock';
 export const CONV_BLOCK_SCATTER = 'Ct3dConvBlockScatter';
 export const CONV_BLOCK_BIAS_GRAD = 'Ct3dConvBlockBiasGrad';
+export const CONV_BLOCK_PACK_GRAD = 'Ct3dConvBlockPackGrad';
+export const CONV_BLOCK_INPUT_GRAD = 'Ct3dConvBlockInputGrad';
+export const CONV_BLOCK_FILTER_GRAD = 'Ct3dConvBlockFilterGrad';
 
 function blockForward({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const { x, filter, bias } = inputs;
@@ -96,7 +99,63 @@ function blockBiasGrad({ inputs, backend }: KernelArgs): TensorInfo {
   return out;
 }
 
+/**
+ * The block's packed pooled gradient: per sample, dy [q1, q2, q3, c] then arg's int32s in the same layout
+ * (bit for bit), so that each sample's part is contiguous for the worker thread: two block copies a sample.
+ */
+function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
+  const { dy, arg } = inputs;
+  const heap = heapFor(backend);
+  const n = dy.shape[0];
+  const per = dy.shape.reduce((a, b) => a * b, 1) / n;
+  const out = heap.backend.makeOutput([n, 2, ...dy.shape.slice(1)], 'float32');
+  const h = new Int32Array(heap.f32.buffer);
+  const [dyF, argF, outF] = [dy, arg, out].map((t) => heap.offsetOf(t) >>> 2);
+  for (let s = 0; s < n; s++) {
+    h.copyWithin(outF + 2 * s * per, dyF + s * per, dyF + (s + 1) * per);
+    h.copyWithin(outF + (2 * s + 1) * per, argF + s * per, argF + (s + 1) * per);
+  }
+  return out;
+}
+
+/** dx of the block from the packed pooled gradient (Winograd, no scatter). */
+function blockInputGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const { packed, filter } = inputs;
+  const heap = heapFor(backend);
+  const inputShape = attrs.inputShape as number[];
+  const out = heap.backend.makeOutput(inputShape, 'float32');
+  const g = geom(inputShape, filter.shape);
+  runSplit(heap, 'blockInputGrad', g, heap.offsetOf(packed), heap.offsetOf(filter), 0, heap.offsetOf(out));
+  return out;
+}
+
+/** [dW, dBias] of the block from x and the packed pooled gradient (Winograd, no scatter; one pass). */
+function blockFilterGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
+  const { x, packed } = inputs;
+  const heap = heapFor(backend);
+  const filterShape = attrs.filterShape as number[];
+  const g = geom(x.shape, filterShape);
+  const both = runSplit(heap, 'blockFilterGrad', g, heap.offsetOf(x), heap.offsetOf(packed), 0, 0)!;
+  const wSize = both.length - g.outC;
+  const dw = heap.backend.makeOutput(filterShape, 'float32');
+  const dBias = heap.backend.makeOutput([g.outC], 'float32');
+  heap.f32.set(both.subarray(0, wSize), heap.offsetOf(dw) >>> 2);
+  heap.f32.set(both.subarray(wSize), heap.offsetOf(dBias) >>> 2);
+  return [dw, dBias];
+}
+
 export const blockConfigs: KernelConfig[] = [
+  { kernelName: CONV_BLOCK_PACK_GRAD, backendName: 'wasm', kernelFunc: packGrad as unknown as KernelFunc },
+  {
+    kernelName: CONV_BLOCK_INPUT_GRAD,
+    backendName: 'wasm',
+    kernelFunc: blockInputGrad as unknown as KernelFunc,
+  },
+  {
+    kernelName: CONV_BLOCK_FILTER_GRAD,
+    backendName: 'wasm',
+    kernelFunc: blockFilterGrad as unknown as KernelFunc,
+  },
   {
     kernelName: CONV_BLOCK_BIAS_GRAD,
     backendName: 'wasm',
@@ -113,17 +172,30 @@ export const blockGradConfig: GradConfig = {
   gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
     const [x, filter, arg] = saved;
     const dy = Array.isArray(dys) ? dys[0] : dys;
+    const pool = attrs?.poolSize as number;
+    if (blockGradFused(geom(x.shape, filter.shape), pool)) {
+      // Winograd takes the pooled gradient and window indices directly: no full-size scattered dConv.
+      const packed = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor;
+      // One kernel gives the filter and the bias gradients (the same pass over the pooled gradient). Run here,
+      // not lazily: each gradient closure runs in its own tidy, which would dispose the other result (both
+      // belong to this backprop's scope; only a frozen filter with a trainable x would not need them).
+      const [dw, dBias] = engine().runKernel(
+        CONV_BLOCK_FILTER_GRAD,
+        { x, packed },
+        { filterShape: filter.shape },
+      ) as Tensor[];
+      return {
+        x: () =>
+          engine().runKernel(CONV_BLOCK_INPUT_GRAD, { packed, filter }, { inputShape: x.shape }) as Tensor,
+        filter: () => dw,
+        bias: () => dBias,
+      };
+    }
+    const bias = () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor;
     const o = [1, 2, 3].map((k) => x.shape[k] - filter.shape[k - 1] + 1);
     const convShape = [x.shape[0], ...o, filter.shape[4]] as number[];
-    const g = engine().runKernel(
-      CONV_BLOCK_SCATTER,
-      { dy, arg },
-      { poolSize: attrs?.poolSize as number, convShape },
-    ) as Tensor;
-    return {
-      ...validConvGrads(x, filter, g),
-      bias: () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor,
-    };
+    const g = engine().runKernel(CONV_BLOCK_SCATTER, { dy, arg }, { poolSize: pool, convShape }) as Tensor;
+    return { ...validConvGrads(x, filter, g), bias };
   },
 };
 

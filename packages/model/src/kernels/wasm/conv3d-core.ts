@@ -5,6 +5,7 @@
 // so a stale packing is never reused). Input gradient: the forward conv of dy zero-padded by f-1 with
 // the flipped, in/out-swapped filter (reuses the forward path).
 import type { Heap } from './heap.js';
+import { winograd, winogradApplies } from './winograd.js';
 
 export interface ConvGeom {
   n: number;
@@ -64,8 +65,42 @@ function fillCol(h: Float32Array, g: ConvGeom, xF: number, colF: number, line0: 
   }
 }
 
-/** out (byte offset) = VALID conv of x (byte offset) with weights registered as wId ([K, outC]). */
-export function convForwardInto(heap: Heap, g: ConvGeom, xPtr: number, wId: number, outPtr: number): void {
+// 3x3x3 filters go to Winograd F(2x2x2, 3x3x3) (winograd.ts, 3.4x fewer multiplies); CT3D_WINOGRAD=0 keeps
+// the im2col + XNNPACK path for every shape (A/B benchmarks). Read once per thread (workers inherit env).
+const winogradOn = process.env.CT3D_WINOGRAD !== '0';
+
+/** True where the Winograd kernels run this conv. */
+export const useWinograd = (g: ConvGeom): boolean => winogradOn && winogradApplies(g);
+
+const xFloats = (g: ConvGeom): number => g.n * g.d1 * g.d2 * g.d3 * g.c;
+const yFloats = (g: ConvGeom): number => g.n * outDims(g).reduce((a, b) => a * b, 1) * g.outC;
+const wFloats = (g: ConvGeom): number => g.f1 * g.f2 * g.f3 * g.c * g.outC;
+
+/** Float view of `floats` floats at byte offset `ptr` (valid until the heap next grows). */
+const at = (heap: Heap, ptr: number, floats: number): Float32Array =>
+  heap.f32.subarray(ptr >>> 2, (ptr >>> 2) + floats);
+
+/**
+ * out (byte offset) = VALID conv of x (byte offset) with the filter at wPtr (byte offset), also
+ * registered as wId ([K, outC], for XNNPACK).
+ */
+export function convForwardInto(
+  heap: Heap,
+  g: ConvGeom,
+  xPtr: number,
+  wId: number,
+  outPtr: number,
+  wPtr: number,
+): void {
+  if (useWinograd(g))
+    winograd().forward(g, at(heap, xPtr, xFloats(g)), at(heap, wPtr, wFloats(g)), (y) =>
+      heap.f32.set(y, outPtr >>> 2),
+    );
+  else im2colForwardInto(heap, g, xPtr, wId, outPtr);
+}
+
+/** The im2col + XNNPACK forward (any filter size). */
+function im2colForwardInto(heap: Heap, g: ConvGeom, xPtr: number, wId: number, outPtr: number): void {
   const [o1, o2, o3] = outDims(g);
   const k = g.f1 * g.f2 * g.f3 * g.c;
   const lines = g.n * o1 * o2;
@@ -93,6 +128,8 @@ export function convForwardInto(heap: Heap, g: ConvGeom, xPtr: number, wId: numb
 
 /** Returns dW as [K, outC] (filter layout) for x (byte offset) and dy (byte offset). */
 export function convFilterGrad(heap: Heap, g: ConvGeom, xPtr: number, dyPtr: number): Float32Array {
+  if (useWinograd(g))
+    return winograd().filterGrad(g, at(heap, xPtr, xFloats(g)), at(heap, dyPtr, yFloats(g)));
   const [o1, o2, o3] = outDims(g);
   const k = g.f1 * g.f2 * g.f3 * g.c;
   const oc = g.outC;
@@ -189,6 +226,15 @@ function transposeRows(h: Float32Array, src: number, dst: number, rows: number, 
 
 /** dx (byte offset, input shape) from dy (byte offset) and the filter (byte offset, [f1,f2,f3,C,O]). */
 export function convInputGradInto(heap: Heap, g: ConvGeom, dyPtr: number, wPtr: number, dxPtr: number): void {
+  if (useWinograd(g)) {
+    winograd().inputGrad(
+      g,
+      at(heap, dyPtr, yFloats(g)),
+      at(heap, wPtr, wFloats(g)),
+      at(heap, dxPtr, xFloats(g)),
+    );
+    return;
+  }
   const [o1, o2, o3] = outDims(g);
   const { f1, f2, f3, c, outC } = g;
   const p1 = o1 + 2 * (f1 - 1);
@@ -225,7 +271,7 @@ export function convInputGradInto(heap: Heap, g: ConvGeom, dyPtr: number, wPtr: 
         }
     wtId = heap.view(wtPtr, kT * c);
     const gT: ConvGeom = { n: g.n, d1: p1, d2: p2, d3: p3, c: outC, f1, f2, f3, outC: c };
-    convForwardInto(heap, gT, padPtr, wtId, dxPtr);
+    im2colForwardInto(heap, gT, padPtr, wtId, dxPtr);
   } finally {
     if (wtId) heap.unview(wtId);
     heap.free(padPtr);

@@ -100,7 +100,8 @@ describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
     unregisterKernel('Conv3DBackpropInputV2', 'wasm');
     registerKernel(stock);
     try {
-      expect(relErr(run(), ref)).toBeGreaterThan(1e-2);
+      // Far off or NaN (it reads heap memory it never wrote, so which depends on the kernels run before).
+      expect(relErr(run(), ref) <= 1e-2).toBe(false);
     } finally {
       unregisterKernel('Conv3DBackpropInputV2', 'wasm');
       registerKernel(ours);

@@ -2,9 +2,11 @@
 // tfjs-layers and autodiff use them unchanged.
 import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { batchNormConfigs } from './batchnorm.js';
 import { blockConfigs, blockGradConfig } from './block.js';
 import { conv3DConfigs } from './conv3d.js';
 import { fusedConfig, fusedGradConfig } from './fused.js';
+import { identityConfig } from './identity.js';
 import { pool3DConfigs } from './pool3d.js';
 import { reduceConfigs } from './reduce.js';
 import { reluGradConfig, reluGradConfigGrad } from './relu-grad.js';
@@ -21,6 +23,8 @@ export function registerWasmKernels(): void {
     reluGradConfig,
     fusedConfig,
     ...blockConfigs,
+    ...batchNormConfigs,
+    identityConfig,
   ];
   for (const c of configs) {
     if (getKernel(c.kernelName, c.backendName)) unregisterKernel(c.kernelName, c.backendName);
@@ -44,8 +48,11 @@ export const wasmKernelNames: readonly string[] = [
   'Relu (gradient, via Ct3dReluGrad)',
   'Ct3dConv3DBiasRelu',
   'Ct3dConvBlock',
+  'Ct3dBatchNorm* (BatchNormalization3D, training and inference)',
+  'Identity (shares the data id, no copy)',
 ];
 
+export { useWasmBatchNorm } from './batchnorm.js';
 export { conv3dBiasReluPool } from './block.js';
 
 export { conv3dBiasRelu } from './fused.js';

@@ -74,3 +74,19 @@ describe('wasm MaxPool3D, Sum and Mean vs the pure-JS cpu backend', () => {
     expect(relErr(got[2], ref[2])).toBeLessThan(1e-4);
   });
 });
+
+describe('wasm Identity', () => {
+  beforeAll(useWasmWithFastKernels);
+
+  it('shares the data (no copy) and keeps it alive until both tensors are disposed', () => {
+    const ids = tf.backend().numDataIds();
+    const x = tf.tensor3d(rand(2 * 3 * 4, 9), [2, 3, 4]);
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    expect(y.dataId).toBe(x.dataId);
+    const before = x.dataSync().slice();
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual(Array.from(before));
+    y.dispose();
+    expect(tf.backend().numDataIds()).toBe(ids);
+  });
+});

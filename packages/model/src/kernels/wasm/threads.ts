@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { siblingModule, workerPreload } from '@ct3d/core/node';
-import { blockForwardInto } from './block-core.js';
+import { blockFilterGrad, blockForwardInto, blockInputGradInto } from './block-core.js';
 import { type ConvJobKind, jobSizes } from './conv-job.js';
 import { type ConvGeom, convFilterGrad, convForwardInto, convInputGradInto } from './conv3d-core.js';
 import type { Heap } from './heap.js';
@@ -109,7 +109,7 @@ export function runSplit(
     const h = heap.f32;
     // The worker's samples follow the main thread's ones; filters (kind != filterGrad) are whole.
     shared.set(h.subarray((aPtr >>> 2) + sMain.a, (aPtr >>> 2) + sMain.a + sW.a), 0);
-    const bSkip = kind === 'filterGrad' ? sMain.b : 0;
+    const bSkip = kind === 'filterGrad' || kind === 'blockFilterGrad' ? sMain.b : 0;
     if (block) {
       const wSize = sW.b - g.outC;
       shared.set(h.subarray(bPtr >>> 2, (bPtr >>> 2) + wSize), sW.a);
@@ -119,10 +119,12 @@ export function runSplit(
     w.worker.postMessage({ kind, geom: gW, sab: w.sab, pool });
   }
   let dw: Float32Array | null = null;
-  if (kind === 'forward') convForwardInto(heap, gMain, aPtr, bId, outPtr);
+  if (kind === 'forward') convForwardInto(heap, gMain, aPtr, bId, outPtr, bPtr);
   else if (kind === 'block' && block)
-    blockForwardInto(heap, gMain, pool, aPtr, bId, block.biasPtr, outPtr, block.argPtr);
+    blockForwardInto(heap, gMain, pool, aPtr, bId, block.biasPtr, outPtr, block.argPtr, bPtr);
   else if (kind === 'inputGrad') convInputGradInto(heap, gMain, aPtr, bPtr, outPtr);
+  else if (kind === 'blockInputGrad') blockInputGradInto(heap, gMain, aPtr, bPtr, outPtr);
+  else if (kind === 'blockFilterGrad') dw = blockFilterGrad(heap, gMain, aPtr, bPtr);
   else dw = convFilterGrad(heap, gMain, aPtr, bPtr);
   if (w) {
     waitFor(w, 0, kind);
