@@ -1,8 +1,8 @@
 // The whole layer on webgpu (our batch-norm kernels) against the same layer on cpu (the plain-op path):
 // training output, updated moving statistics, gradients of gamma/beta/x, then inference with those statistics.
 import { describe, expect, it } from 'vitest';
-import { useWebGPUBatchNorm } from '../kernels/webgpu/batchnorm.js';
 import { randomArray, relativeError, setupWebGPU } from '../kernels/webgpu/testing.js';
+import { BATCH_NORM_MOMENTS, hasKernelFor } from '../ops/index.js';
 import * as tf from '../tf.js';
 import { BatchNormalization3D } from './batch-normalization3d.js';
 
@@ -31,7 +31,7 @@ async function runLayer(backend: 'cpu' | 'webgpu', shape: number[]): Promise<Lay
     shape,
   );
   const w = tf.tensor(randomArray(n, 6), shape);
-  expect(useWebGPUBatchNorm(x), 'our kernels in use').toBe(backend === 'webgpu');
+  expect(hasKernelFor(BATCH_NORM_MOMENTS, { x }), 'our kernels in use').toBe(backend === 'webgpu');
   const [gamma, beta] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
   let y: tf.Tensor | undefined;
   const { grads } = tf.variableGrads(() => {

@@ -2,8 +2,8 @@
 // weights on cpu: forward output and every weight gradient within 1e-4 relative.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend.js';
-import { CONV_BLOCK } from '../kernels/wasm/block.js';
 import { disposeConvWorker } from '../kernels/wasm/threads.js';
+import { CONV_BLOCK } from '../ops/index.js';
 import { buildSeedModel } from '../seed-model.js';
 import * as tf from '../tf.js';
 

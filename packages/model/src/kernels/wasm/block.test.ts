@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv3dBiasReluPool } from './index.js';
+import { conv3dBiasReluPool } from '../../ops/index.js';
 import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
 
 describe('conv3dBiasReluPool (fused conv block) vs conv3d + add + relu + maxPool3d on cpu', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conv3dBiasRelu } from './index.js';
+import { conv3dBiasRelu } from '../../ops/index.js';
 import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
 
 describe('conv3dBiasRelu (fused op) vs conv3d + add + relu on the cpu backend', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { channelMoments, normalizeChannels } from '../../layers/batch-normalization3d.js';
-import { batchNormTraining, movingAverageFromMoments, useWebGPUBatchNorm } from './index.js';
+import {
+  BATCH_NORM_MOMENTS,
+  batchNormTraining,
+  channelMoments,
+  hasKernelFor,
+  movingAverageFromMoments,
+  normalizeChannels,
+} from '../../ops/index.js';
 import { compareBackends, type Inputs, randomArray, relativeError, setupWebGPU, tf } from './testing.js';
 
 const info = await setupWebGPU();
@@ -28,7 +34,7 @@ const CASES: number[][] = [
 
 /** The op on webgpu; on cpu the layer's plain-op path (what the product runs there). */
 function batchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): { y: tf.Tensor; stats: tf.Tensor } {
-  if (useWebGPUBatchNorm(x)) {
+  if (hasKernelFor(BATCH_NORM_MOMENTS, { x })) {
     const { y, moments } = batchNormTraining(x, gamma, beta, EPS);
     return { y, stats: moments };
   }
@@ -83,11 +89,11 @@ suite('batch norm (training) on webgpu equals the plain-op path on cpu', { timeo
   it('is used only on webgpu', async () => {
     await tf.setBackend('cpu');
     const x = tf.zeros([1, 2, 2, 2, 4]);
-    expect(useWebGPUBatchNorm(x)).toBe(false);
+    expect(hasKernelFor(BATCH_NORM_MOMENTS, { x })).toBe(false);
     x.dispose();
     await tf.setBackend('webgpu');
     const y = tf.zeros([1, 2, 2, 2, 4]);
-    expect(useWebGPUBatchNorm(y)).toBe(true);
+    expect(hasKernelFor(BATCH_NORM_MOMENTS, { x: y })).toBe(true);
     y.dispose();
   });
 });

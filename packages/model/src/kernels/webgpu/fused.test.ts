@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConvPool3D } from '../../layers/conv-pool3d.js';
-import { conv3dBiasRelu, conv3dBiasReluPool } from './index.js';
+import { conv3dBiasRelu, conv3dBiasReluPool } from '../../ops/index.js';
 import { compareBackends, type Inputs, randomArray, setupWebGPU, tf } from './testing.js';
 
 const info = await setupWebGPU();
