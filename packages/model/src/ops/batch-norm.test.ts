@@ -13,6 +13,7 @@ import {
 } from './batch-norm.js';
 import { channelSum } from './channel-sum.js';
 import { hasKernelFor } from './dispatch.js';
+import { reluGrad } from './relu-grad.js';
 import {
   type CpuKernelBackend,
   FAKE_BACKEND,
@@ -20,8 +21,7 @@ import {
   readInput,
   removeFakeBackend,
   useFakeBackend,
-} from './fake-backend.js';
-import { reluGrad } from './relu-grad.js';
+} from './test-fake-backend.js';
 
 function pseudoRandom(n: number, seed: number): Float32Array {
   let s = seed >>> 0;

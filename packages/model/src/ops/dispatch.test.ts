@@ -14,7 +14,7 @@ import {
   readInput,
   removeFakeBackend,
   useFakeBackend,
-} from './fake-backend.js';
+} from './test-fake-backend.js';
 
 function pseudoRandom(n: number, seed: number): Float32Array {
   let s = seed >>> 0;
