@@ -2,8 +2,8 @@
 //   ours:  fused ConvPool3D layers (our conv+bias+relu GEMM kernel, our pooling), our batch-norm kernels,
 //          FusedAdamOptimizer (CT3D_ADAM=stock: tfjs's Adam; CT3D_WEBGPU_BN=plain: the plain-op batch norm);
 //   stock: buildSeedModel({fused: false}) (tfjs-layers Conv3D + MaxPooling3D), the stock tfjs-webgpu kernels
-//          (restoreStockWebGPUKernels also turns our batch norm off), tfjs's Adam.
-import { FusedAdamOptimizer } from '../../packages/model/src/kernels/webgpu/fused_adam.js';
+//          (restoreStockWebGPUKernels also unregisters our ops' kernels, batch norm included), tfjs's Adam.
+import { FusedAdamOptimizer } from '../../packages/model/src/optimizers/fused-adam.js';
 import { buildSeedModel } from '../../packages/model/src/seed-model.js';
 import * as tf from '../../packages/model/src/tf.js';
 

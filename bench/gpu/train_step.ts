@@ -7,7 +7,6 @@ import {
   importWebGPUBackend,
   registerWebGPUKernels,
   restoreStockWebGPUKernels,
-  setWebGPUBatchNormEnabled,
 } from '../../packages/model/src/kernels/webgpu/index.js';
 import { currentCounts, installCounters, phaseBreakdown, resetCounts } from './phases.js';
 import { buildBenchModel, tf } from './seed_model.js';
@@ -68,10 +67,9 @@ async function setup(o: Opts): Promise<string> {
     const [k, v] = kv.split('=');
     tf.env().set(k, v === 'true' ? true : v === 'false' ? false : Number(v));
   }
-  registerWebGPUKernels();
-  if (o.kernels === 'stock') restoreStockWebGPUKernels();
   // CT3D_WEBGPU_BN=plain: our other kernels, but the batch norm from plain tf ops (A/B of the BN kernels)
-  if (process.env.CT3D_WEBGPU_BN === 'plain') setWebGPUBatchNormEnabled(false);
+  registerWebGPUKernels({ batchNorm: process.env.CT3D_WEBGPU_BN !== 'plain' });
+  if (o.kernels === 'stock') restoreStockWebGPUKernels();
   const bn = batchNormKind(o);
   console.error(
     `adapter: ${info.adapter} (software: ${info.software}); kernels: ${o.kernels}; batch norm: ${bn}`,

@@ -1,4 +1,4 @@
-import { channelMoments, normalizeChannels } from './layers/batch-normalization3d.js';
+import { channelMoments, normalizeChannels } from './ops/batch-norm.js';
 import * as tf from './tf.js';
 
 /** Deterministic pseudo-random values in [-1, 1) so the probe is identical on every backend. */

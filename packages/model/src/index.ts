@@ -4,14 +4,16 @@ export { BACKEND_NAMES, type BackendChoice, type BackendName, initBackend } from
 export { verifyBackendGradients } from './backend-probe.js';
 // Threads of the wasm conv kernels (1, or 2 = a worker thread takes half the batch); import-safe anywhere.
 export { getConvThreads, setConvThreads } from './kernels/wasm/threads.js';
-// Adam whose update is one WGSL kernel per variable on WebGPU (plain tfjs Adam elsewhere); import-safe anywhere.
-export { FusedAdamOptimizer } from './kernels/webgpu/fused_adam.js';
 export { BatchNormalization3D, type BatchNormalization3DArgs } from './layers/batch-normalization3d.js';
 export { ConvPool3D, type ConvPool3DArgs, conv3dBiasReluPool } from './layers/conv-pool3d.js';
 export {
   GlobalAveragePooling3D,
   type GlobalAveragePooling3DArgs,
 } from './layers/global-average-pooling3d.js';
+// Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
+// snapshot()/restore() save and restore its whole state. Import-safe anywhere.
+export { ADAM_UPDATE } from './ops/adam-update.js';
+export { type AdamSnapshot, FusedAdamOptimizer } from './optimizers/fused-adam.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './persist.js';
 export {
   type InputBatch,

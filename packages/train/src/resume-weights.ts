@@ -20,20 +20,6 @@ export interface AdamRecord {
   weights: TensorSpec[];
 }
 
-/** tfjs Adam keeps beta^t in private variables; restoring them keeps resumed steps bit-identical. */
-interface AdamInternals {
-  accBeta1?: tf.Variable;
-  accBeta2?: tf.Variable;
-  beta1?: number;
-  beta2?: number;
-  /** FusedAdamOptimizer: beta^t not kept current by its fused WebGPU steps. */
-  accStale?: boolean;
-}
-
-async function scalarOf(v: tf.Variable | undefined): Promise<number | null> {
-  return v ? (await v.data())[0] : null;
-}
-
 function checkShapes(
   file: string,
   what: string,
@@ -84,21 +70,10 @@ export async function restoreOptimizer(
     ...values.map((v, i) => ({ name: weights[i].name, tensor: tf.tensor(v, weights[i].shape, 'float32') })),
   ];
   try {
-    await optimizer.setWeights(named);
+    // restore() keeps the saved beta^t when plausible (resumed steps stay bit-identical), else derives it.
+    await optimizer.restore({ weights: named, accBeta1, accBeta2 });
   } finally {
     tf.dispose(named.map((n) => n.tensor));
-  }
-  const adam = optimizer as unknown as AdamInternals;
-  const t = iterations + 1;
-  // setWeights derives beta^t with pow; the trainer's values came from repeated float32 products. Keep the
-  // saved ones when they are plausible (a fused WebGPU step leaves them stale, and pow is right then).
-  for (const [v, saved, beta] of [
-    [adam.accBeta1, accBeta1, adam.beta1],
-    [adam.accBeta2, accBeta2, adam.beta2],
-  ] as const) {
-    if (v && saved !== null && beta !== undefined && Math.abs(saved - beta ** t) <= 1e-4 * beta ** t) {
-      tf.tidy(() => v.assign(tf.scalar(saved)));
-    }
   }
 }
 
@@ -106,16 +81,10 @@ export async function restoreOptimizer(
 export async function adamSnapshot(
   optimizer: ScheduledAdam,
 ): Promise<{ record: AdamRecord; bytes: Uint8Array }> {
-  const [iter, ...moments] = await optimizer.getWeights();
+  const { weights, accBeta1, accBeta2 } = await optimizer.snapshot();
+  const [iter, ...moments] = weights;
   const { specs, bytes } = await encodeTensors(moments);
   const iterations = (await iter.tensor.data())[0];
   iter.tensor.dispose(); // a fresh scalar; the moments are the optimizer's own variables
-  const adam = optimizer as unknown as AdamInternals;
-  const record: AdamRecord = {
-    iterations,
-    accBeta1: adam.accStale ? null : await scalarOf(adam.accBeta1),
-    accBeta2: adam.accStale ? null : await scalarOf(adam.accBeta2),
-    weights: specs,
-  };
-  return { record, bytes };
+  return { record: { iterations, accBeta1, accBeta2, weights: specs }, bytes };
 }

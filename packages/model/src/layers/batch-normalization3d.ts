@@ -1,10 +1,4 @@
-import { useWasmBatchNorm } from '../kernels/wasm/batchnorm.js';
-import {
-  batchNormInference,
-  batchNormTraining,
-  movingAverageFromMoments,
-  useWebGPUBatchNorm,
-} from '../kernels/webgpu/batchnorm.js';
+import { batchNormInference, batchNormTraining, movingAverageFromMoments } from '../ops/batch-norm.js';
 import * as tf from '../tf.js';
 import { singleShape } from './global-average-pooling3d.js';
 import { type CallKwargs, defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
@@ -22,8 +16,8 @@ export interface BatchNormalization3DArgs extends LayerArgs {
  * Keras BatchNormalization for rank-5 channels-last input (tfjs-layers' own layer throws on rank 5).
  * Training: normalizes with the batch mean/biased variance and updates the moving statistics
  * (moving = moving * momentum + batch * (1 - momentum)), like Keras. Inference: uses the moving statistics.
- * Built from plain tf ops so the gradient comes from autodiff on every backend; on 'webgpu' (with our kernels
- * registered) the same math runs as our WGSL batch-norm kernels with a fused gradient instead.
+ * Runs the batch-norm ops (ops/batch-norm.ts): the backend's kernels where it registered them (wasm, webgpu),
+ * plain tf ops under autodiff elsewhere.
  */
 export class BatchNormalization3D extends tf.layers.Layer {
   static className = 'BatchNormalization3D';
@@ -68,25 +62,7 @@ export class BatchNormalization3D extends tf.layers.Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (x.rank !== 5) throw new Error(`${this.name}: expected a rank-5 input, got rank ${x.rank}`);
     const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
-    const training = kwargs?.training === true;
-    // the same custom op on wasm: kernels/wasm/batchnorm.ts registers these kernels for 'wasm' too
-    if (useWebGPUBatchNorm(x) || useWasmBatchNorm(x)) return this.callWebGPU(x, training);
-    return tf.tidy(() => {
-      if (!training) {
-        const [mean, variance] = [movingMean.read(), movingVariance.read()];
-        return normalizeChannels(x, mean, variance, gamma.read(), beta.read(), this.epsilon);
-      }
-      const { mean, variance } = channelMoments(x);
-      updateMovingAverage(movingMean, mean, this.momentum);
-      updateMovingAverage(movingVariance, variance, this.momentum);
-      return normalizeChannels(x, mean, variance, gamma.read(), beta.read(), this.epsilon);
-    });
-  }
-
-  /** The WebGPU kernels: moments + normalize, gradient as one custom op; moving stats from the same moments. */
-  private callWebGPU(x: tf.Tensor, training: boolean): tf.Tensor {
-    const { gamma, beta, movingMean, movingVariance } = this.weightsOrThrow();
-    if (!training) {
+    if (kwargs?.training !== true) {
       const [mean, variance] = [movingMean.read(), movingVariance.read()];
       return batchNormInference(x, mean, variance, gamma.read(), beta.read(), this.epsilon);
     }
@@ -96,6 +72,7 @@ export class BatchNormalization3D extends tf.layers.Layer {
         [movingMean, 0],
         [movingVariance, 1],
       ] as const) {
+        // Not part of the output, so no gradient flows here.
         tf.tidy(() => {
           variable.write(movingAverageFromMoments(variable.read(), moments, row, this.momentum));
         });
@@ -116,40 +93,6 @@ export class BatchNormalization3D extends tf.layers.Layer {
       throw new Error(`${this.name}: layer is not built`);
     return { gamma, beta, movingMean, movingVariance };
   }
-}
-
-/**
- * Views a channels-last tensor as [rows, channels]: reshape is free, and rank-2 broadcasting works on every
- * backend (stock tfjs WebGPU cannot compile rank-5 broadcasts).
- */
-const asRows = (x: tf.Tensor): tf.Tensor2D => tf.reshape(x, [-1, x.shape[x.rank - 1]]);
-
-/** Per-channel batch mean and biased variance (what Keras uses) over every axis but the last. */
-export function channelMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  const { mean, variance } = tf.moments(asRows(x), 0);
-  return { mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
-}
-
-/** y = (x - mean) / sqrt(var + eps) * gamma + beta per channel, folded into one scale and offset. */
-export function normalizeChannels(
-  x: tf.Tensor,
-  mean: tf.Tensor,
-  variance: tf.Tensor,
-  gamma: tf.Tensor,
-  beta: tf.Tensor,
-  epsilon: number,
-): tf.Tensor {
-  const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)));
-  const offset = tf.sub(beta, tf.mul(mean, scale));
-  return tf.reshape(tf.add(tf.mul(asRows(x), scale), offset), x.shape);
-}
-
-/** moving <- moving * momentum + value * (1 - momentum); not part of the output, so no gradient flows here. */
-function updateMovingAverage(variable: tf.LayerVariable, value: tf.Tensor, momentum: number): void {
-  tf.tidy(() => {
-    const next = tf.add(tf.mul(variable.read(), momentum), tf.mul(value, 1 - momentum));
-    variable.write(next);
-  });
 }
 
 tf.serialization.registerClass(BatchNormalization3D);

@@ -1,14 +1,14 @@
 // The whole layer on webgpu (our batch-norm kernels) against the same layer on cpu (the plain-op path):
 // training output, updated moving statistics, gradients of gamma/beta/x, then inference with those statistics.
+import { closeMismatch } from '@ct3d/test-support';
 import { describe, expect, it } from 'vitest';
-import { useWebGPUBatchNorm } from '../kernels/webgpu/batchnorm.js';
-import { randomArray, relativeError, setupWebGPU } from '../kernels/webgpu/testing.js';
+import { randomArray, relativeError, setupWebGPU, WEBGPU_TOL } from '../kernels/webgpu/testing.js';
+import { BATCH_NORM_MOMENTS, hasKernelFor } from '../ops/index.js';
 import * as tf from '../tf.js';
 import { BatchNormalization3D } from './batch-normalization3d.js';
 
 const info = await setupWebGPU();
 const suite = info === null ? describe.skip : describe;
-const TOL = 1e-4;
 
 interface LayerRun {
   y: Float32Array;
@@ -31,7 +31,7 @@ async function runLayer(backend: 'cpu' | 'webgpu', shape: number[]): Promise<Lay
     shape,
   );
   const w = tf.tensor(randomArray(n, 6), shape);
-  expect(useWebGPUBatchNorm(x), 'our kernels in use').toBe(backend === 'webgpu');
+  expect(hasKernelFor(BATCH_NORM_MOMENTS, { x }), 'our kernels in use').toBe(backend === 'webgpu');
   const [gamma, beta] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
   let y: tf.Tensor | undefined;
   const { grads } = tf.variableGrads(() => {
@@ -61,14 +61,14 @@ suite('BatchNormalization3D on webgpu (our kernels) equals the cpu layer', { tim
     async (shape: number[]) => {
       const cpu = await runLayer('cpu', shape);
       const gpu = await runLayer('webgpu', shape);
-      expect(relativeError(gpu.y, cpu.y), 'y').toBeLessThan(TOL);
+      expect(closeMismatch(gpu.y, cpu.y, WEBGPU_TOL), 'y').toBeNull();
       ['dx', 'dgamma', 'dbeta'].forEach((name, i) => {
-        expect(relativeError(gpu.grads[i], cpu.grads[i]), name).toBeLessThan(TOL);
+        expect(closeMismatch(gpu.grads[i], cpu.grads[i], WEBGPU_TOL), name).toBeNull();
       });
       ['gamma', 'beta', 'moving_mean', 'moving_variance'].forEach((name, i) => {
-        expect(relativeError(gpu.weights[i], cpu.weights[i]), name).toBeLessThan(TOL);
+        expect(closeMismatch(gpu.weights[i], cpu.weights[i], WEBGPU_TOL), name).toBeNull();
       });
-      expect(relativeError(gpu.inference, cpu.inference), 'inference').toBeLessThan(TOL);
+      expect(closeMismatch(gpu.inference, cpu.inference, WEBGPU_TOL), 'inference').toBeNull();
       // the moving statistics moved: the layer really trained on both backends
       expect(relativeError(cpu.weights[2], new Float32Array(randomArray(shape[4], 3)))).toBeGreaterThan(1e-3);
     },

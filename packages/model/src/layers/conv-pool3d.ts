@@ -4,10 +4,9 @@
 // wasm heap. The fused wasm op keeps only the pooled output (plus window indices). Weights, initializers
 // and names are Keras' (conv3d/kernel [k,k,k,in,filters] glorot_uniform, conv3d/bias zeros), and the
 // summary shows the pair as its two Keras rows.
-// Both kernel modules are imported statically: neither imports a backend package, so importing
-// @ct3d/model stays safe where wasm/webgpu are not initialized (the fast kernels register in initBackend).
-import { CONV_BLOCK, conv3dBiasReluPool as wasmConvPool } from '../kernels/wasm/block.js';
-import { conv3dBiasReluPool as portableConvPool } from '../kernels/webgpu/fused.js';
+// The op dispatches through the tfjs kernel registry (ops/dispatch.ts): wasm's one-kernel block once
+// initBackend('wasm') has registered it, else the conv+bias+relu op (webgpu's fused kernel) and maxPool3d.
+import { conv3dBiasReluPool } from '../ops/conv3d-bias-relu-pool.js';
 import * as tf from '../tf.js';
 import { singleShape } from './global-average-pooling3d.js';
 import { defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
@@ -33,22 +32,7 @@ export interface KerasRow {
   params: number;
 }
 
-/**
- * maxPool3d(relu(conv3d(x, filter, 1, 'valid') + bias), poolSize), picked by the backend at call time: the
- * one-kernel op on wasm once initBackend('wasm') has registered it; elsewhere the WebGPU folder's version
- * (its fused conv kernel on webgpu, plain tf ops on cpu, tensorflow or a wasm without our kernels).
- */
-export function conv3dBiasReluPool(
-  x: tf.Tensor5D,
-  filter: tf.Tensor5D,
-  bias: tf.Tensor1D,
-  poolSize = 2,
-): tf.Tensor5D {
-  if (tf.getBackend() === 'wasm' && tf.getKernel(CONV_BLOCK, 'wasm') !== undefined) {
-    return wasmConvPool(x, filter, bias, poolSize);
-  }
-  return portableConvPool(x, filter, bias, poolSize);
-}
+export { conv3dBiasReluPool };
 
 const side = (n: number | null, size: number): number | null => (n == null ? null : n - size + 1);
 const pooled = (n: number | null, pool: number): number | null => (n == null ? null : Math.floor(n / pool));

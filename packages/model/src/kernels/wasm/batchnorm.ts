@@ -1,25 +1,17 @@
-// Rank-5 training batch norm (channels last) on 'wasm': the same four kernels as kernels/webgpu/batchnorm.ts,
-// under the same names, so its backend-neutral custom op (batchNormTraining: moments + normalize, gradient
-// as one kernel) runs here too. Built from plain tf ops the layer is ~25 full-size elementwise, reduce and
+// The batch-norm ops' kernels (ops/batch-norm.ts) on 'wasm': moments, normalize, their gradient and the
+// moving-average update. Built from plain tf ops the layer is ~25 full-size elementwise, reduce and
 // cast kernels a step (~0.5 s at 128x128x64 for the first BatchNorm alone); here it is 5 SIMD passes over
 // x/dy in our wasm module (wasm-src/batchnorm.c; operands copied in, results out), sums in float64.
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  getBackend,
-  getKernel,
-  type KernelConfig,
-  type KernelFunc,
-  type Tensor,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+  BATCH_NORM_APPLY as APPLY,
+  BATCH_NORM_GRAD as GRAD,
+  BATCH_NORM_MOMENTS as MOMENTS,
+  MOVING_AVERAGE as MOVING,
+} from '../../ops/batch-norm.js';
 import { heapFor } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
 import { type WinoExports, winograd } from './winograd.js';
-
-// Kernel names shared with kernels/webgpu/batchnorm.ts (its batchNormTraining calls them by name).
-const MOMENTS = 'Ct3dBatchNormMoments';
-const APPLY = 'Ct3dBatchNormApply';
-const GRAD = 'Ct3dBatchNormGrad';
-const MOVING = 'Ct3dMovingAverage';
 
 const sizeOf = (t: TensorInfo): number => t.shape.reduce((a, b) => a * b, 1);
 const channels = (t: TensorInfo): number => t.shape[t.shape.length - 1];
@@ -200,8 +192,3 @@ export const batchNormConfigs: KernelConfig[] = [
   config(GRAD, grad),
   config(MOVING, movingAverage),
 ];
-
-/** Whether BatchNormalization3D runs on these kernels: wasm backend, registered, float32. */
-export function useWasmBatchNorm(x: Tensor): boolean {
-  return getBackend() === 'wasm' && x.dtype === 'float32' && getKernel(MOMENTS, 'wasm') !== undefined;
-}

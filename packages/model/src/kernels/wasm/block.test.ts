@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { conv3dBiasReluPool } from './index.js';
-import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
+import { beforeAll, describe, it } from 'vitest';
+import { conv3dBiasReluPool } from '../../ops/index.js';
+import { expectClose, onBoth, rand, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
 
 describe('conv3dBiasReluPool (fused conv block) vs conv3d + add + relu + maxPool3d on cpu', () => {
   beforeAll(useWasmWithFastKernels);
@@ -45,7 +45,7 @@ describe('conv3dBiasReluPool (fused conv block) vs conv3d + add + relu + maxPool
         tf.maxPool3d(tf.relu(tf.add(tf.conv3d(x, w, 1, 'valid'), b)) as tf.Tensor5D, pool, pool, 'valid');
       const { ref } = await onBoth(() => run(plain));
       const { got } = await onBoth(() => run((x, w, b) => conv3dBiasReluPool(x, w, b, pool)));
-      for (let i = 0; i < 4; i++) expect(relErr(got[i], ref[i])).toBeLessThan(1e-4);
+      for (let i = 0; i < 4; i++) expectClose(got[i], ref[i]);
     },
   );
 });

@@ -1,37 +1,22 @@
-// maxPool3d(relu(conv3d(x, filter, VALID) + bias)) as one kernel ('Ct3dConvBlock'): the seed's
-// Conv3D(relu) -> MaxPool3D pair. At 128x128x64, batch 2, the first conv's output is 481 MiB; as separate
-// ops autodiff keeps it (and its relu, pool-gradient and relu-gradient siblings) alive and the step does
-// not fit the 4 GiB wasm heap. Here the conv output is a transient buffer: the kernel keeps the pooled
-// output plus one int32 window index per pooled value (-1 where the window max is <= 0, i.e. where
-// relu blocks the gradient), and the gradient scatters dy back through it. Ties: last max, as the cpu
-// backend's maxPool3d gradient.
+// The conv block op's kernels on 'wasm' (ops/conv3d-bias-relu-pool.ts: maxPool3d(relu(conv3d + bias))): the
+// conv output is a transient buffer; the forward keeps the pooled output plus one int32 window index per
+// pooled value, and the two gradient kernels read the pooled gradient through those indices. Where Winograd
+// applies they take it packed (no full-size scattered dConv); elsewhere they scatter dy into a transient
+// dConv and run the Conv3D gradient kernels on it.
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import {
-  add,
-  conv3d,
-  engine,
-  type GradConfig,
-  getBackend,
-  type KernelConfig,
-  type KernelFunc,
-  maxPool3d,
-  type NamedAttrMap,
-  relu,
-  type Tensor,
-  type Tensor1D,
-  type Tensor5D,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+  CONV_BLOCK,
+  CONV_BLOCK_FILTER_GRAD,
+  CONV_BLOCK_INPUT_GRAD,
+  supportsBlockGrad,
+} from '../../ops/conv3d-bias-relu-pool.js';
+import type { OpKernelConfig } from '../../ops/dispatch.js';
 import { blockGradFused, pooledDims } from './block-core.js';
-import { geom, heapFor, validConvGrads } from './conv3d.js';
-import type { KernelArgs } from './heap.js';
+import { conv3DBackpropFilter, conv3DBackpropInput, geom, heapFor } from './conv3d.js';
+import type { Heap, KernelArgs } from './heap.js';
 import { runSplit } from './threads.js';
 
-export const CONV_BLOCK = 'Ct3dConvBlock';
-export const CONV_BLOCK_SCATTER = 'Ct3dConvBlockScatter';
-export const CONV_BLOCK_BIAS_GRAD = 'Ct3dConvBlockBiasGrad';
-export const CONV_BLOCK_PACK_GRAD = 'Ct3dConvBlockPackGrad';
-export const CONV_BLOCK_INPUT_GRAD = 'Ct3dConvBlockInputGrad';
-export const CONV_BLOCK_FILTER_GRAD = 'Ct3dConvBlockFilterGrad';
+const STRIDES = [1, 1, 1];
 
 function blockForward({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
   const { x, filter, bias } = inputs;
@@ -52,11 +37,7 @@ function blockForward({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[]
 }
 
 /** dConv[n, o1, o2, o3, c]: dy scattered to each window's winning position (zero elsewhere). */
-function blockScatter({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
-  const { dy, arg } = inputs;
-  const p = attrs.poolSize as number;
-  const convShape = attrs.convShape as number[];
-  const heap = heapFor(backend);
+function scatter(heap: Heap, dy: TensorInfo, arg: TensorInfo, p: number, convShape: number[]): TensorInfo {
   const out = heap.backend.makeOutput(convShape, 'float32');
   const h = heap.f32;
   const hi = new Int32Array(h.buffer);
@@ -82,9 +63,7 @@ function blockScatter({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
 }
 
 /** dBias[c] = sum of dy over the windows whose max passed relu (8x fewer reads than summing dConv). */
-function blockBiasGrad({ inputs, backend }: KernelArgs): TensorInfo {
-  const { dy, arg } = inputs;
-  const heap = heapFor(backend);
+function biasGrad(heap: Heap, dy: TensorInfo, arg: TensorInfo): TensorInfo {
   const c = dy.shape[4];
   const rows = dy.shape.reduce((a, b) => a * b, 1) / c;
   const acc = new Float64Array(c);
@@ -100,12 +79,10 @@ function blockBiasGrad({ inputs, backend }: KernelArgs): TensorInfo {
 }
 
 /**
- * The block's packed pooled gradient: per sample, dy [q1, q2, q3, c] then arg's int32s in the same layout
- * (bit for bit), so that each sample's part is contiguous for the worker thread: two block copies a sample.
+ * The packed pooled gradient: per sample, dy [q1, q2, q3, c] then arg's int32s in the same layout (bit for
+ * bit), so that each sample's part is contiguous for the worker thread: two block copies a sample.
  */
-function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
-  const { dy, arg } = inputs;
-  const heap = heapFor(backend);
+function pack(heap: Heap, dy: TensorInfo, arg: TensorInfo): TensorInfo {
   const n = dy.shape[0];
   const per = dy.shape.reduce((a, b) => a * b, 1) / n;
   const out = heap.backend.makeOutput([n, 2, ...dy.shape.slice(1)], 'float32');
@@ -118,24 +95,43 @@ function packGrad({ inputs, backend }: KernelArgs): TensorInfo {
   return out;
 }
 
-/** dx of the block from the packed pooled gradient (Winograd, no scatter). */
-function blockInputGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
-  const { packed, filter } = inputs;
-  const heap = heapFor(backend);
-  const inputShape = attrs.inputShape as number[];
-  const out = heap.backend.makeOutput(inputShape, 'float32');
-  const g = geom(inputShape, filter.shape);
-  runSplit(heap, 'blockInputGrad', g, heap.offsetOf(packed), heap.offsetOf(filter), 0, heap.offsetOf(out));
-  return out;
+/** Runs f on a transient tensor, freed afterwards. */
+function using<T>(heap: Heap, t: TensorInfo, f: (t: TensorInfo) => T): T {
+  try {
+    return f(t);
+  } finally {
+    heap.backend.disposeData(t.dataId);
+  }
 }
 
-/** [dW, dBias] of the block from x and the packed pooled gradient (Winograd, no scatter; one pass). */
+const convShapeOf = (x: number[], filter: number[]): number[] => [
+  x[0],
+  ...[1, 2, 3].map((k) => x[k] - filter[k - 1] + 1),
+  filter[4],
+];
+
+/** [dW, dBias] of the block: one Winograd pass over the packed pooled gradient, or scatter + Conv3D grads. */
 function blockFilterGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo[] {
-  const { x, packed } = inputs;
+  const { x, dy, arg } = inputs;
   const heap = heapFor(backend);
   const filterShape = attrs.filterShape as number[];
+  const pool = attrs.poolSize as number;
   const g = geom(x.shape, filterShape);
-  const both = runSplit(heap, 'blockFilterGrad', g, heap.offsetOf(x), heap.offsetOf(packed), 0, 0)!;
+  if (!blockGradFused(g, pool)) {
+    const dw = using(heap, scatter(heap, dy, arg, pool, convShapeOf(x.shape, filterShape)), (conv) =>
+      conv3DBackpropFilter({
+        inputs: { x, dy: conv },
+        backend,
+        attrs: { strides: STRIDES, pad: 'valid', filterShape },
+      }),
+    );
+    return [dw, biasGrad(heap, dy, arg)];
+  }
+  const both = using(
+    heap,
+    pack(heap, dy, arg),
+    (packed) => runSplit(heap, 'blockFilterGrad', g, heap.offsetOf(x), heap.offsetOf(packed), 0, 0)!,
+  );
   const wSize = both.length - g.outC;
   const dw = heap.backend.makeOutput(filterShape, 'float32');
   const dBias = heap.backend.makeOutput([g.outC], 'float32');
@@ -144,71 +140,37 @@ function blockFilterGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInf
   return [dw, dBias];
 }
 
-export const blockConfigs: KernelConfig[] = [
-  { kernelName: CONV_BLOCK_PACK_GRAD, backendName: 'wasm', kernelFunc: packGrad as unknown as KernelFunc },
-  {
-    kernelName: CONV_BLOCK_INPUT_GRAD,
-    backendName: 'wasm',
-    kernelFunc: blockInputGrad as unknown as KernelFunc,
-  },
-  {
-    kernelName: CONV_BLOCK_FILTER_GRAD,
-    backendName: 'wasm',
-    kernelFunc: blockFilterGrad as unknown as KernelFunc,
-  },
-  {
-    kernelName: CONV_BLOCK_BIAS_GRAD,
-    backendName: 'wasm',
-    kernelFunc: blockBiasGrad as unknown as KernelFunc,
-  },
-  { kernelName: CONV_BLOCK, backendName: 'wasm', kernelFunc: blockForward as unknown as KernelFunc },
-  { kernelName: CONV_BLOCK_SCATTER, backendName: 'wasm', kernelFunc: blockScatter as unknown as KernelFunc },
-];
-
-export const blockGradConfig: GradConfig = {
-  kernelName: CONV_BLOCK,
-  inputsToSave: ['x', 'filter'],
-  outputsToSave: [false, true],
-  gradFunc: (dys: Tensor | Tensor[], saved: Tensor[], attrs?: NamedAttrMap) => {
-    const [x, filter, arg] = saved;
-    const dy = Array.isArray(dys) ? dys[0] : dys;
-    const pool = attrs?.poolSize as number;
-    if (blockGradFused(geom(x.shape, filter.shape), pool)) {
-      // Winograd takes the pooled gradient and window indices directly: no full-size scattered dConv.
-      const packed = engine().runKernel(CONV_BLOCK_PACK_GRAD, { dy, arg }) as Tensor;
-      // One kernel gives the filter and the bias gradients (the same pass over the pooled gradient). Run here,
-      // not lazily: each gradient closure runs in its own tidy, which would dispose the other result (both
-      // belong to this backprop's scope; only a frozen filter with a trainable x would not need them).
-      const [dw, dBias] = engine().runKernel(
-        CONV_BLOCK_FILTER_GRAD,
-        { x, packed },
-        { filterShape: filter.shape },
-      ) as Tensor[];
-      return {
-        x: () =>
-          engine().runKernel(CONV_BLOCK_INPUT_GRAD, { packed, filter }, { inputShape: x.shape }) as Tensor,
-        filter: () => dw,
-        bias: () => dBias,
-      };
-    }
-    const bias = () => engine().runKernel(CONV_BLOCK_BIAS_GRAD, { dy, arg }) as Tensor;
-    const o = [1, 2, 3].map((k) => x.shape[k] - filter.shape[k - 1] + 1);
-    const convShape = [x.shape[0], ...o, filter.shape[4]] as number[];
-    const g = engine().runKernel(CONV_BLOCK_SCATTER, { dy, arg }, { poolSize: pool, convShape }) as Tensor;
-    return { ...validConvGrads(x, filter, g), bias };
-  },
-};
-
-/**
- * maxPool3d(relu(conv3d(x, filter, 1, 'valid') + bias), poolSize, poolSize, 'valid'), NDHWC: one kernel
- * on wasm (the conv output never becomes a tensor), plain ops elsewhere.
- */
-export function conv3dBiasReluPool(x: Tensor5D, filter: Tensor5D, bias: Tensor1D, poolSize = 2): Tensor5D {
-  const fast = getBackend() === 'wasm' && [x, filter, bias].every((t) => t.dtype === 'float32');
-  if (fast) {
-    const [y] = engine().runKernel(CONV_BLOCK, { x, filter, bias }, { poolSize }) as Tensor[];
-    return y as Tensor5D;
+/** dx of the block: Winograd from the packed pooled gradient, or scatter + the Conv3D input gradient. */
+function blockInputGrad({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+  const { dy, arg, filter } = inputs;
+  const heap = heapFor(backend);
+  const inputShape = attrs.inputShape as number[];
+  const pool = attrs.poolSize as number;
+  const g = geom(inputShape, filter.shape);
+  if (!blockGradFused(g, pool)) {
+    return using(heap, scatter(heap, dy, arg, pool, convShapeOf(inputShape, filter.shape)), (conv) =>
+      conv3DBackpropInput({
+        inputs: { dy: conv, filter },
+        backend,
+        attrs: { strides: STRIDES, pad: 'valid', inputShape },
+      }),
+    );
   }
-  const z = relu(add(conv3d(x, filter, 1, 'valid'), bias)) as Tensor5D;
-  return maxPool3d(z, poolSize, poolSize, 'valid');
+  const out = heap.backend.makeOutput(inputShape, 'float32');
+  using(heap, pack(heap, dy, arg), (packed) =>
+    runSplit(heap, 'blockInputGrad', g, heap.offsetOf(packed), heap.offsetOf(filter), 0, heap.offsetOf(out)),
+  );
+  return out;
 }
+
+const config = (kernelName: string, f: (a: KernelArgs) => TensorInfo | TensorInfo[]): OpKernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: f as unknown as KernelFunc,
+});
+
+export const blockConfigs: OpKernelConfig[] = [
+  config(CONV_BLOCK, blockForward),
+  { ...config(CONV_BLOCK_FILTER_GRAD, blockFilterGrad), supports: supportsBlockGrad },
+  { ...config(CONV_BLOCK_INPUT_GRAD, blockInputGrad), supports: supportsBlockGrad },
+];

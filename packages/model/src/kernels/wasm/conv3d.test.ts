@@ -1,6 +1,7 @@
+import { closeMismatch } from '@ct3d/test-support';
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
+import { expectClose, onBoth, rand, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
 
 /** Forward, filter gradient and input gradient of a VALID stride-1 conv, as plain arrays. */
 function convAll(xs: Shape5, fs: Shape5, seed: number) {
@@ -62,9 +63,9 @@ describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
 
   it.each(cases)('x %j filter %j: forward, filter and input gradients', async (xs, fs) => {
     const { ref, got } = await onBoth(() => convAll(xs, fs, 7));
-    expect(relErr(got.y, ref.y)).toBeLessThan(1e-4);
-    expect(relErr(got.dw, ref.dw)).toBeLessThan(1e-4);
-    expect(relErr(got.dx, ref.dx)).toBeLessThan(1e-4);
+    expectClose(got.y, ref.y);
+    expectClose(got.dw, ref.dw);
+    expectClose(got.dx, ref.dx);
   });
 
   it('falls back to a correct kernel for SAME padding and strides', async () => {
@@ -77,8 +78,8 @@ describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
         .grads(f)([x, w])
         .map((t) => t.dataSync().slice());
     });
-    expect(relErr(got[0], ref[0])).toBeLessThan(1e-4);
-    expect(relErr(got[1], ref[1])).toBeLessThan(1e-4);
+    expectClose(got[0], ref[0]);
+    expectClose(got[1], ref[1]);
   });
 
   it('is right where the stock wasm Conv3DBackpropInputV2 is wrong', async () => {
@@ -93,7 +94,7 @@ describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
       return dx.dataSync().slice();
     };
     const { ref, got } = await onBoth(run);
-    expect(relErr(got, ref)).toBeLessThan(1e-4);
+    expectClose(got, ref);
     // Swap the stock kernel back in for one call: it must disagree (that is why ours exists).
     const stock = stockKernels.get('Conv3DBackpropInputV2')!;
     const ours = getKernel('Conv3DBackpropInputV2', 'wasm')!;
@@ -101,7 +102,7 @@ describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
     registerKernel(stock);
     try {
       // Far off or NaN (it reads heap memory it never wrote, so which depends on the kernels run before).
-      expect(relErr(run(), ref) <= 1e-2).toBe(false);
+      expect(closeMismatch(run(), ref, { rtol: 1e-2, atol: 1e-2 })).not.toBeNull();
     } finally {
       unregisterKernel('Conv3DBackpropInputV2', 'wasm');
       registerKernel(ours);

@@ -1,12 +1,5 @@
 // Kernel functions for Conv3D and its two gradients on the 'wasm' backend.
-import {
-  engine,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type Tensor,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeom } from './conv3d-core.js';
 import { runOnCpu } from './cpu-fallback.js';
 import type { KernelArgs } from './heap.js';
@@ -73,7 +66,7 @@ function conv3D({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
   return out;
 }
 
-function conv3DBackpropFilter({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+export function conv3DBackpropFilter({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
   const { x, dy } = inputs;
   const heap = heapFor(backend);
   if (!fastConvAttrs(attrs, [x, dy])) return runOnCpu('Conv3DBackpropFilterV2', heap, inputs, attrs);
@@ -92,7 +85,7 @@ function conv3DBackpropFilter({ inputs, backend, attrs = {} }: KernelArgs): Tens
   return out;
 }
 
-function conv3DBackpropInput({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
+export function conv3DBackpropInput({ inputs, backend, attrs = {} }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs;
   const heap = heapFor(backend);
   if (!fastConvAttrs(attrs, [dy, filter])) return runOnCpu('Conv3DBackpropInputV2', heap, inputs, attrs);
@@ -114,26 +107,3 @@ export const conv3DConfigs: KernelConfig[] = [
   config('Conv3DBackpropFilterV2', conv3DBackpropFilter),
   config('Conv3DBackpropInputV2', conv3DBackpropInput),
 ];
-
-/** Input and filter gradients of a VALID, stride-1 Conv3D given its output gradient `g` (for fused ops). */
-export function validConvGrads(
-  x: Tensor,
-  filter: Tensor,
-  g: Tensor,
-): { x: () => Tensor; filter: () => Tensor } {
-  const strides = [1, 1, 1];
-  return {
-    x: () =>
-      engine().runKernel(
-        'Conv3DBackpropInputV2',
-        { dy: g, filter },
-        { strides, pad: 'valid', inputShape: x.shape },
-      ) as Tensor,
-    filter: () =>
-      engine().runKernel(
-        'Conv3DBackpropFilterV2',
-        { x, dy: g },
-        { strides, pad: 'valid', filterShape: filter.shape },
-      ) as Tensor,
-  };
-}

@@ -4,7 +4,8 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { Heap } from './heap.js';
 
-let cpu: MathBackendCPU | undefined;
+/** One pure-JS cpu backend per wasm heap (i.e. per wasm backend), made on first use. */
+const cpuBackends = new WeakMap<Heap, MathBackendCPU>();
 
 export function runOnCpu(
   kernelName: string,
@@ -14,8 +15,11 @@ export function runOnCpu(
 ): TensorInfo {
   const kernel = getKernel(kernelName, 'cpu');
   if (!kernel) throw new Error(`${kernelName}: no cpu kernel to fall back on`);
-  cpu ??= new MathBackendCPU();
-  const backend = cpu;
+  let backend = cpuBackends.get(heap);
+  if (backend === undefined) {
+    backend = new MathBackendCPU();
+    cpuBackends.set(heap, backend);
+  }
   const cpuInputs: Record<string, TensorInfo> = {};
   for (const [name, t] of Object.entries(inputs)) {
     const size = t.shape.reduce((a, b) => a * b, 1);

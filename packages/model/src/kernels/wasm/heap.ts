@@ -31,6 +31,7 @@ export interface WasmBackendLike {
   dataIdNextNumber: number;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } };
   makeOutput(shape: number[], dtype: 'float32' | 'int32'): TensorInfo;
+  disposeData(dataId: object): boolean;
 }
 
 const matMulCache = new WeakMap<WasmModule, MatMulFn>();

@@ -1,21 +1,22 @@
-// Fast 3D kernels for the tfjs 'wasm' backend: registered under the stock kernel names, so tf.conv3d,
-// tfjs-layers and autodiff use them unchanged.
+// Fast 3D kernels for the tfjs 'wasm' backend: under the stock kernel names (so tf.conv3d, tfjs-layers and
+// autodiff use them unchanged) and under our ops' names (ops/*.ts dispatch to them through the registry).
 import '@tensorflow/tfjs-backend-wasm';
-import { getKernel, registerGradient, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import { registerGradientOverrides } from '../../ops/index.js';
 import { batchNormConfigs } from './batchnorm.js';
-import { blockConfigs, blockGradConfig } from './block.js';
+import { blockConfigs } from './block.js';
 import { conv3DConfigs } from './conv3d.js';
-import { fusedConfig, fusedGradConfig } from './fused.js';
+import { fusedConfig } from './fused.js';
 import { identityConfig } from './identity.js';
 import { pool3DConfigs } from './pool3d.js';
 import { reduceConfigs } from './reduce.js';
-import { reluGradConfig, reluGradConfigGrad } from './relu-grad.js';
+import { reluGradConfig } from './relu-grad.js';
 
-let registered = false;
-
-/** Replaces the stock wasm kernels named in wasmKernelNames with the fast ones. Idempotent. */
+/**
+ * Replaces the stock wasm kernels named in wasmKernelNames with the fast ones, registers our ops' kernels and
+ * our gradients of Relu, Mean and Sum. Idempotent (the registry is the only state).
+ */
 export function registerWasmKernels(): void {
-  if (registered) return;
   const configs = [
     ...conv3DConfigs,
     ...pool3DConfigs,
@@ -30,11 +31,7 @@ export function registerWasmKernels(): void {
     if (getKernel(c.kernelName, c.backendName)) unregisterKernel(c.kernelName, c.backendName);
     registerKernel(c);
   }
-  // Relu's gradient (all backends): one pass on wasm instead of step(x) * dy (a full-size temporary).
-  registerGradient(reluGradConfigGrad);
-  registerGradient(fusedGradConfig);
-  registerGradient(blockGradConfig);
-  registered = true;
+  registerGradientOverrides();
 }
 
 export const wasmKernelNames: readonly string[] = [
@@ -45,15 +42,11 @@ export const wasmKernelNames: readonly string[] = [
   'MaxPool3DGrad',
   'Sum',
   'Mean',
-  'Relu (gradient, via Ct3dReluGrad)',
+  'Ct3dReluGrad (Relu gradient)',
   'Ct3dConv3DBiasRelu',
-  'Ct3dConvBlock',
-  'Ct3dBatchNorm* (BatchNormalization3D, training and inference)',
+  'Ct3dConvBlock, Ct3dConvBlockFilterGrad, Ct3dConvBlockInputGrad',
+  'Ct3dBatchNorm* and Ct3dMovingAverage (BatchNormalization3D, training and inference)',
   'Identity (shares the data id, no copy)',
 ];
 
-export { useWasmBatchNorm } from './batchnorm.js';
-export { conv3dBiasReluPool } from './block.js';
-
-export { conv3dBiasRelu } from './fused.js';
 export { disposeConvWorker, getConvThreads, setConvThreads } from './threads.js';

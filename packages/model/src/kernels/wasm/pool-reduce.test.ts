@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
+import { expectClose, onBoth, rand, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
 
 describe('wasm MaxPool3D, Sum and Mean vs the pure-JS cpu backend', () => {
   beforeAll(useWasmWithFastKernels);
@@ -29,8 +29,8 @@ describe('wasm MaxPool3D, Sum and Mean vs the pure-JS cpu backend', () => {
       const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(pool(a), dy)))(x);
       return [y.dataSync().slice(), dx.dataSync().slice()];
     });
-    expect(relErr(got[0], ref[0])).toBeLessThan(1e-4);
-    expect(relErr(got[1], ref[1])).toBeLessThan(1e-4);
+    expectClose(got[0], ref[0]);
+    expectClose(got[1], ref[1]);
   });
 
   it('maxPool3d with SAME padding falls back correctly', async () => {
@@ -45,8 +45,8 @@ describe('wasm MaxPool3D, Sum and Mean vs the pure-JS cpu backend', () => {
           .slice(),
       ];
     });
-    expect(relErr(got[0], ref[0])).toBeLessThan(1e-4);
-    expect(relErr(got[1], ref[1])).toBeLessThan(1e-4);
+    expectClose(got[0], ref[0]);
+    expectClose(got[1], ref[1]);
   });
 
   const reductions: [number[], number[] | number, boolean][] = [
@@ -70,8 +70,8 @@ describe('wasm MaxPool3D, Sum and Mean vs the pure-JS cpu backend', () => {
       return [s.shape, s.dataSync().slice(), m.dataSync().slice()] as const;
     });
     expect(got[0]).toEqual(ref[0]);
-    expect(relErr(got[1], ref[1])).toBeLessThan(1e-4);
-    expect(relErr(got[2], ref[2])).toBeLessThan(1e-4);
+    expectClose(got[1], ref[1]);
+    expectClose(got[2], ref[2]);
   });
 });
 

@@ -1,7 +1,8 @@
 // Sum and Mean over every axis but the last (per-channel reductions of NDHWC activations: conv bias and
 // BatchNorm gradients, BatchNorm moments). Stock wasm transposes the reduced axes innermost first, which
 // cost ~6 s a step at 64x64x48. Other reductions go to the stock wasm kernel (correct there).
-import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { getKernel, type KernelFunc, type TensorInfo, util } from '@tensorflow/tfjs-core';
+import type { OpKernelConfig } from '../../ops/dispatch.js';
 import { heapFor } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
 
@@ -32,10 +33,11 @@ function channelReduce(args: KernelArgs, mean: boolean, stock: KernelFunc): Tens
   return out;
 }
 
-/** Wraps the stock wasm Sum and Mean (captured before we replace them). */
-export function reduceConfigs(): KernelConfig[] {
+/** Wraps the stock wasm Sum and Mean (kept in our config as `replaced`, so registering twice wraps the stock). */
+export function reduceConfigs(): OpKernelConfig[] {
   return (['Sum', 'Mean'] as const).map((name) => {
-    const stock = getKernel(name, 'wasm');
+    const registered = getKernel(name, 'wasm') as OpKernelConfig | undefined;
+    const stock = registered?.replaced ?? registered;
     if (!stock)
       throw new Error(`${name}: stock wasm kernel missing (import @tensorflow/tfjs-backend-wasm first)`);
     const fn = (a: KernelArgs) => channelReduce(a, name === 'Mean', stock.kernelFunc);
@@ -45,6 +47,7 @@ export function reduceConfigs(): KernelConfig[] {
       backendName: 'wasm',
       setupFunc: stock.setupFunc,
       kernelFunc: fn as unknown as KernelFunc,
+      replaced: stock,
     };
   });
 }

@@ -1,23 +1,9 @@
-// ReLU gradient in one pass: dx = x > 0 ? dy : 0. The stock gradient builds step(x) and then multiplies,
-// a full-size temporary (480 MiB for the first conv at 128x128x64, batch 2) that pushes the 4 GiB wasm
-// heap over the edge at full size. Registered as kernel 'Ct3dReluGrad' on wasm; other backends keep the
-// stock formula.
-import {
-  cast,
-  engine,
-  type GradConfig,
-  getBackend,
-  type KernelConfig,
-  type KernelFunc,
-  mul,
-  step,
-  type Tensor,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+// The reluGrad op's kernel on 'wasm' (ops/relu-grad.ts): dx = x > 0 ? dy : 0 in one pass over the heap,
+// without the full-size step(x) temporary of tfjs's formula (480 MiB for the first conv at 128x128x64, batch 2).
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { RELU_GRAD } from '../../ops/relu-grad.js';
 import { heapFor } from './conv3d.js';
 import type { KernelArgs } from './heap.js';
-
-export const RELU_GRAD = 'Ct3dReluGrad';
 
 function reluGradKernel({ inputs, backend }: KernelArgs): TensorInfo {
   const { dy, x } = inputs;
@@ -36,19 +22,4 @@ export const reluGradConfig: KernelConfig = {
   kernelName: RELU_GRAD,
   backendName: 'wasm',
   kernelFunc: reluGradKernel as unknown as KernelFunc,
-};
-
-/** Relu's gradient: the one-pass kernel on wasm (float32), tfjs's own formula elsewhere. */
-export const reluGradConfigGrad: GradConfig = {
-  kernelName: 'Relu',
-  inputsToSave: ['x'],
-  gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-    const [x] = saved;
-    const g = dy as Tensor;
-    const fast = getBackend() === 'wasm' && x.dtype === 'float32' && g.dtype === 'float32';
-    return {
-      x: () =>
-        fast ? (engine().runKernel(RELU_GRAD, { dy: g, x }) as Tensor) : mul(g, step(cast(x, 'float32'))),
-    };
-  },
 };

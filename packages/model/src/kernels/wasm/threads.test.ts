@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConvThreads, setConvThreads } from './index.js';
-import { onBoth, rand, relErr, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
+import { expectClose, onBoth, rand, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
 
 /** Conv forward plus both gradients through autodiff, as plain arrays. */
 function convGrads(xs: Shape5, fs: Shape5) {
@@ -42,7 +42,7 @@ describe('conv kernels split over two threads (worker with its own wasm instance
       ],
     ] as [Shape5, Shape5][]) {
       const { ref, got } = await onBoth(() => convGrads(xs, fs));
-      for (let i = 0; i < 3; i++) expect(relErr(got[i], ref[i])).toBeLessThan(1e-4);
+      for (let i = 0; i < 3; i++) expectClose(got[i], ref[i]);
     }
   });
 });

@@ -1,11 +1,17 @@
+import { closeMismatch } from '@ct3d/test-support';
 import { describe, expect, it } from 'vitest';
-import { channelMoments, normalizeChannels } from '../../layers/batch-normalization3d.js';
-import { batchNormTraining, movingAverageFromMoments, useWebGPUBatchNorm } from './index.js';
-import { compareBackends, type Inputs, randomArray, relativeError, setupWebGPU, tf } from './testing.js';
+import {
+  BATCH_NORM_MOMENTS,
+  batchNormTraining,
+  channelMoments,
+  hasKernelFor,
+  movingAverageFromMoments,
+  normalizeChannels,
+} from '../../ops/index.js';
+import { compareBackends, type Inputs, randomArray, setupWebGPU, tf, WEBGPU_TOL } from './testing.js';
 
 const info = await setupWebGPU();
 const suite = info === null ? describe.skip : describe;
-const TOL = 1e-4;
 const EPS = 1e-3;
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 /** Uniform in [offset - 1, offset + 1): a mean far from 0 checks the variance does not cancel. */
@@ -28,7 +34,7 @@ const CASES: number[][] = [
 
 /** The op on webgpu; on cpu the layer's plain-op path (what the product runs there). */
 function batchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): { y: tf.Tensor; stats: tf.Tensor } {
-  if (useWebGPUBatchNorm(x)) {
+  if (hasKernelFor(BATCH_NORM_MOMENTS, { x })) {
     const { y, moments } = batchNormTraining(x, gamma, beta, EPS);
     return { y, stats: moments };
   }
@@ -37,6 +43,12 @@ function batchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): { y: tf.Ten
 }
 
 const PARTS = ['y', 'mean and variance', 'dx', 'dgamma', 'dbeta'];
+/**
+ * dgamma and dbeta are float32 sums over up to ~5000 rows, in different orders on the GPU and in tfjs cpu (the
+ * reference has the same rounding): 129 channels leave 3.5e-5 on a 0.14 sum. Every other part: WEBGPU_TOL.
+ */
+const SUM_TOL = { rtol: 1e-4, atol: 5e-5 };
+const partTol = (name: string) => (name === 'dgamma' || name === 'dbeta' ? SUM_TOL : WEBGPU_TOL);
 
 suite('batch norm (training) on webgpu equals the plain-op path on cpu', { timeout: 120_000 }, () => {
   it.each(CASES.map((c) => [c]))('y, moments, dx, dgamma, dbeta %j', async (xs: number[]) => {
@@ -62,7 +74,7 @@ suite('batch norm (training) on webgpu equals the plain-op path on cpu', { timeo
     let offset = 0;
     PARTS.forEach((name, i) => {
       const part = (v: Float32Array) => v.subarray(offset, offset + sizes[i]);
-      expect(relativeError(part(r.gpu.values), part(r.cpu.values)), name).toBeLessThan(TOL);
+      expect(closeMismatch(part(r.gpu.values), part(r.cpu.values), partTol(name)), name).toBeNull();
       offset += sizes[i];
     });
     expect(r.gpu.values.length).toBe(offset);
@@ -71,23 +83,21 @@ suite('batch norm (training) on webgpu equals the plain-op path on cpu', { timeo
   it('moving average from the moments equals moving * m + stat * (1 - m)', async () => {
     const inputs: Inputs = { v: input([6], 48), m: input([2, 6], 49) };
     for (const row of [0, 1] as const) {
-      const r = await compareBackends(inputs, (t) =>
-        tf.getBackend() === 'webgpu'
-          ? movingAverageFromMoments(t.v, t.m, row, 0.99)
-          : tf.add(tf.mul(t.v, 0.99), tf.mul(tf.reshape(tf.slice(t.m, [row, 0], [1, 6]), [6]), 1 - 0.99)),
-      );
-      expect(r.rel).toBeLessThan(1e-6);
+      // on cpu the op is its composite, the formula in plain ops
+      const op = (t: Record<string, tf.Tensor>) => movingAverageFromMoments(t.v, t.m, row, 0.99);
+      const r = await compareBackends(inputs, op, { rtol: 1e-6, atol: 1e-7 });
+      expect(r.mismatch).toBeNull();
     }
   });
 
   it('is used only on webgpu', async () => {
     await tf.setBackend('cpu');
     const x = tf.zeros([1, 2, 2, 2, 4]);
-    expect(useWebGPUBatchNorm(x)).toBe(false);
+    expect(hasKernelFor(BATCH_NORM_MOMENTS, { x })).toBe(false);
     x.dispose();
     await tf.setBackend('webgpu');
     const y = tf.zeros([1, 2, 2, 2, 4]);
-    expect(useWebGPUBatchNorm(y)).toBe(true);
+    expect(hasKernelFor(BATCH_NORM_MOMENTS, { x: y })).toBe(true);
     y.dispose();
   });
 });

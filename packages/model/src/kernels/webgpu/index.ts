@@ -1,61 +1,76 @@
-// WebGPU (Dawn in Node) backend support: create the GPU before tfjs-backend-webgpu is imported, then replace
-// the stock 3D convolution and pooling kernels by our WGSL programs.
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+// WebGPU (Dawn in Node) backend support: create the GPU before tfjs-backend-webgpu is imported, then register
+// our kernels: WGSL programs under the stock 3D convolution and pooling names, and the kernels of our ops
+// (ops/*.ts) that dispatch through the tfjs registry. Nothing here is module state: the registry holds it all.
+import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { OpKernelConfig } from '../../ops/dispatch.js';
+import { registerGradientOverrides } from '../../ops/index.js';
 import { adamKernelConfig } from './adam.js';
 import { batchNormKernelConfigs } from './batchnorm.js';
-import { setOurOpsEnabled } from './enabled.js';
-import { fusedKernelConfigs, registerFusedGradient } from './fused.js';
-import { broadcastKernelConfig, registerReductionGradients } from './grads.js';
+import { fusedKernelConfigs } from './fused.js';
+import { broadcastKernelConfig } from './grads.js';
 import { FAST_KERNELS, withFallback } from './kernels.js';
 
-export { ADAM_UPDATE, type AdamOutput, type AdamScalars, adamUpdate } from './adam.js';
-export {
-  batchNormInference,
-  batchNormTraining,
-  movingAverageFromMoments,
-  setWebGPUBatchNormEnabled,
-  useWebGPUBatchNorm,
-} from './batchnorm.js';
 export { createWebGPU, describeAdapter, type WebGPUInfo } from './device.js';
-export { conv3dBiasRelu, conv3dBiasReluPool } from './fused.js';
-export { FusedAdamOptimizer } from './fused_adam.js';
 
-const stockKernels = new Map<string, ReturnType<typeof getKernel>>();
-
-/** Names of the kernels registerWebGPUKernels replaces. */
+/** Names of the stock kernels registerWebGPUKernels replaces. */
 export const WEBGPU_KERNEL_NAMES: readonly string[] = FAST_KERNELS.map((k) => k.name);
 
-/**
- * Registers our WGSL kernels on the 'webgpu' backend (call after importing @tensorflow/tfjs-backend-webgpu).
- * Idempotent; the stock kernels stay reachable as fallbacks and through restoreStockWebGPUKernels().
- */
-export function registerWebGPUKernels(): void {
-  for (const fast of FAST_KERNELS) {
-    if (!stockKernels.has(fast.name)) stockKernels.set(fast.name, getKernel(fast.name, 'webgpu'));
-    const stock = stockKernels.get(fast.name);
-    if (getKernel(fast.name, 'webgpu') !== undefined) unregisterKernel(fast.name, 'webgpu');
-    registerKernel(withFallback(fast, stock?.kernelFunc));
-  }
-  const custom = [
+export interface WebGPUKernelOptions {
+  /** false: leave the batch-norm ops on their plain-op composites (A/B benchmarks); default true. */
+  batchNorm?: boolean;
+}
+
+/** Our kernels of the ops (ops/*.ts), per options. */
+function opKernelConfigs({ batchNorm = true }: WebGPUKernelOptions): OpKernelConfig[] {
+  return [
     ...fusedKernelConfigs(),
-    ...batchNormKernelConfigs(),
+    ...(batchNorm ? batchNormKernelConfigs() : []),
     broadcastKernelConfig(),
     adamKernelConfig(),
   ];
-  for (const config of custom) {
-    if (getKernel(config.kernelName, 'webgpu') === undefined) registerKernel(config);
-  }
-  registerFusedGradient();
-  registerReductionGradients();
-  setOurOpsEnabled(true);
 }
 
-/** Puts the stock tfjs kernels back and turns our fused conv / batch norm ops off (for A/B benchmarks). */
+const current = (name: string) => getKernel(name, 'webgpu') as OpKernelConfig | undefined;
+
+function replace(config: KernelConfig): void {
+  if (current(config.kernelName) !== undefined) unregisterKernel(config.kernelName, 'webgpu');
+  registerKernel(config);
+}
+
+/**
+ * Registers our kernels on the 'webgpu' backend (call after importing @tensorflow/tfjs-backend-webgpu), and
+ * our gradients of Relu, Mean and Sum. Idempotent; the replaced stock kernels stay reachable as fallbacks (for
+ * attributes ours do not cover) and through restoreStockWebGPUKernels().
+ */
+export function registerWebGPUKernels(options: WebGPUKernelOptions = {}): void {
+  for (const fast of FAST_KERNELS) {
+    const existing = current(fast.name);
+    // The stock config, kept in ours: registering twice must not wrap our own kernel.
+    const stock = existing?.replaced ?? existing;
+    replace({ ...withFallback(fast, stock?.kernelFunc), replaced: stock } as OpKernelConfig);
+  }
+  const wanted = opKernelConfigs(options);
+  for (const config of wanted) replace(config);
+  for (const config of batchNormKernelConfigs()) {
+    if (!wanted.some((w) => w.kernelName === config.kernelName))
+      unregisterKernel(config.kernelName, 'webgpu');
+  }
+  registerGradientOverrides();
+}
+
+/**
+ * Puts the stock tfjs kernels back and unregisters our ops' kernels, so every op runs its plain-op composite
+ * (the "stock" side of A/B benchmarks).
+ */
 export function restoreStockWebGPUKernels(): void {
-  setOurOpsEnabled(false);
-  for (const [name, stock] of stockKernels) {
-    if (getKernel(name, 'webgpu') !== undefined) unregisterKernel(name, 'webgpu');
-    if (stock !== undefined) registerKernel(stock);
+  for (const fast of FAST_KERNELS) {
+    const stock = current(fast.name)?.replaced;
+    if (stock === undefined) continue;
+    unregisterKernel(fast.name, 'webgpu');
+    registerKernel(stock);
+  }
+  for (const config of opKernelConfigs({})) {
+    if (current(config.kernelName) !== undefined) unregisterKernel(config.kernelName, 'webgpu');
   }
 }
 

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { toolAvailable } from '@ct3d/test-support';
+import { closeMismatch, toolAvailable } from '@ct3d/test-support';
 import { createWebGPU, registerWebGPUKernels, type WebGPUInfo } from './index.js';
 
 /** Creates WebGPU and registers our kernels; null (with a loud warning) when no adapter exists. */
@@ -65,11 +65,25 @@ export function relativeError(a: Float32Array, b: Float32Array): number {
   return scale === 0 ? err : err / scale;
 }
 
-/** Runs `op` on cpu then webgpu; returns both results. */
-export async function compareBackends(inputs: Inputs, op: (t: Record<string, tf.Tensor>) => tf.Tensor) {
+/**
+ * Default bound of the WebGPU kernel tests against cpu: per element, atol + rtol * |expected| (the atol for
+ * elements that cancel to near zero: conv sums of O(1) data leave up to ~3e-6 there; 1e-6 fails).
+ */
+export const WEBGPU_TOL = { rtol: 1e-4, atol: 1e-5 };
+
+/**
+ * Runs `op` on cpu then webgpu; returns both results, the error relative to the largest value (`rel`) and
+ * closeMismatch's report of the elements outside `tol` (`mismatch`, null when none).
+ */
+export async function compareBackends(
+  inputs: Inputs,
+  op: (t: Record<string, tf.Tensor>) => tf.Tensor,
+  tol = WEBGPU_TOL,
+) {
   const cpu = await runOn('cpu', inputs, op);
   const gpu = await runOn('webgpu', inputs, op);
-  return { cpu, gpu, rel: relativeError(gpu.values, cpu.values) };
+  const mismatch = closeMismatch(gpu.values, cpu.values, tol);
+  return { cpu, gpu, rel: relativeError(gpu.values, cpu.values), mismatch };
 }
 
 export { tf };

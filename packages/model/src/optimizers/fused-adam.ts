@@ -1,11 +1,15 @@
-// AdamOptimizer whose step runs as fused WGSL dispatches on WebGPU (adam.ts) and as tfjs's own Adam elsewhere.
+// AdamOptimizer whose step runs the adamUpdate op (ops/adam-update.ts) where the backend has its kernel
+// (webgpu: one WGSL dispatch per output and variable, no scalar uploads), and tfjs's own Adam elsewhere.
 // Keras-compatible like tf.AdamOptimizer: `learningRate` may be set before any step (schedules), and
-// getWeights/setWeights save and restore the same iteration count and moments.
-import * as tf from '@tensorflow/tfjs-core';
-import { type AdamOutput, adamUpdate } from './adam.js';
+// getWeights/setWeights save and restore the same iteration count and moments; snapshot()/restore() add
+// tfjs's beta^t, so that a resumed run steps bit for bit as an uninterrupted one.
+import { ADAM_UPDATE, type AdamOutput, adamUpdate } from '../ops/adam-update.js';
+import { activeKernel } from '../ops/dispatch.js';
+import * as tf from '../tf.js';
 
 type Grads = Parameters<tf.AdamOptimizer['applyGradients']>[0];
-type Weights = Parameters<tf.AdamOptimizer['setWeights']>[0];
+/** { name, tensor }: one entry of getWeights()/setWeights(). */
+type NamedTensor = Parameters<tf.AdamOptimizer['setWeights']>[0][number];
 type Moment = { originalName: string; variable: tf.Variable };
 
 /** The private state of tfjs-core 4.22's AdamOptimizer that the fused step shares with it. */
@@ -14,6 +18,15 @@ interface AdamState {
   accBeta2: tf.Variable;
   accumulatedFirstMoment: Moment[];
   accumulatedSecondMoment: Moment[];
+}
+
+/** Adam's whole state: what getWeights() gives (iterations, then every m, then every v) and beta^t. */
+export interface AdamSnapshot {
+  /** 'iter' (an int32 scalar) then the moments, in getWeights() order. */
+  weights: NamedTensor[];
+  /** beta1^t and beta2^t as the optimizer held them; null where fused steps left them stale. */
+  accBeta1: number | null;
+  accBeta2: number | null;
 }
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
@@ -30,7 +43,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: Grads): void {
-    if (tf.getBackend() !== 'webgpu') {
+    if (activeKernel(ADAM_UPDATE) === undefined) {
       this.syncAccBeta();
       super.applyGradients(variableGradients);
       return;
@@ -38,9 +51,36 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.fusedStep(variableGradients);
   }
 
-  override async setWeights(weightValues: Weights): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     await super.setWeights(weightValues);
     this.accStale = false;
+  }
+
+  /**
+   * The state to save: `weights` holds a fresh 'iter' scalar (dispose it) and the optimizer's own moment
+   * variables (do not dispose them).
+   */
+  async snapshot(): Promise<AdamSnapshot> {
+    const weights = await this.getWeights();
+    const read = async (v: tf.Variable) => (this.accStale ? null : (await v.data())[0]);
+    return { weights, accBeta1: await read(this.state.accBeta1), accBeta2: await read(this.state.accBeta2) };
+  }
+
+  /**
+   * Restores a snapshot: setWeights derives beta^t with pow, while a trainer's values come from repeated
+   * float32 products; the saved ones are kept when plausible (within 1e-4 of pow), pow's otherwise.
+   */
+  async restore(saved: AdamSnapshot): Promise<void> {
+    await this.setWeights(saved.weights);
+    const t = this.iterations + 1;
+    for (const [v, value, beta] of [
+      [this.state.accBeta1, saved.accBeta1, this.beta1],
+      [this.state.accBeta2, saved.accBeta2, this.beta2],
+    ] as const) {
+      if (value !== null && Math.abs(value - beta ** t) <= 1e-4 * beta ** t) {
+        tf.tidy(() => v.assign(tf.scalar(value)));
+      }
+    }
   }
 
   private get state(): AdamState {

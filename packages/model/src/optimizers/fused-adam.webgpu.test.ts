@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FusedAdamOptimizer } from './fused_adam.js';
-import { randomArray, setupWebGPU, tf } from './testing.js';
+import { randomArray, setupWebGPU, tf } from '../kernels/webgpu/testing.js';
+import { FusedAdamOptimizer } from './fused-adam.js';
 
 const info = await setupWebGPU();
 const suite = info === null ? describe.skip : describe;
