@@ -1,5 +1,3 @@
-import { dirname } from 'node:path';
-
 /**
  * Any event of the trainer's metric stream: a JSON-able object with a `type` (runStart, batchEnd, ...).
  * @ct3d/train's TrainEvent fits; the page reads the fields it knows (see README.md) and ignores the rest.
