@@ -12,6 +12,12 @@ export {
   GlobalAveragePooling3D,
   type GlobalAveragePooling3DArgs,
 } from './layers/global-average-pooling3d.js';
+export {
+  type DropoutStep,
+  SeededDropout,
+  type SeededDropoutArgs,
+  setDropoutStep,
+} from './layers/seeded-dropout.js';
 export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './persist.js';
 export {
   type InputBatch,

@@ -17,7 +17,8 @@ export const commands: Command[] = [
   {
     name: 'synth',
     summary: 'Write MosMedData-like synthetic chest CTs (CT-0 normal, CT-23 with ground-glass opacities)',
-    usage: 'ct3d synth <dir> --per-class N [--size 512] [--slices 30:45] [--seed S]',
+    usage:
+      'ct3d synth <dir> --per-class N [--size 512] [--slices 30:45] [--seed S] [--family standard|broad-dense]',
     load: () => import('./synth.js'),
   },
 
