@@ -47,7 +47,12 @@ export {
 export { RunRecorder } from './run-folder/recorder.js';
 export { type GivenFlag, resumeOptions } from './run-folder/resume-run.js';
 export { type RunInfo, readRunInfo } from './run-folder/run-info.js';
-export { type TrainFromCacheOptions, type TrainingRun, trainFromCache } from './run-from-cache.js';
+export {
+  type BnStats,
+  type TrainFromCacheOptions,
+  type TrainingRun,
+  trainFromCache,
+} from './run-from-cache.js';
 export { constantLr, exponentialDecay, type LrSchedule, seedLrSchedule } from './schedule.js';
 export { type CacheSources, type CacheSourcesOptions, cacheBatchSources } from './sources.js';
 export { kFoldSplits, type Split, type SplitOptions, splitEntries } from './split.js';

@@ -9,8 +9,10 @@ import { RunRecorder } from './run-folder/recorder.js';
 import { prepareRunFolder } from './run-folder/resume-run.js';
 import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
 import { exponentialDecay } from './schedule.js';
-import { cacheBatchSources } from './sources.js';
+import { cacheBatchSources, DEFAULT_BN_STATS_BATCHES } from './sources.js';
 import { splitEntries } from './split.js';
+
+export type BnStats = 'keras' | 'precise';
 
 export interface TrainFromCacheOptions {
   cacheDir: string;
@@ -43,8 +45,15 @@ export interface TrainFromCacheOptions {
   classWeight?: ClassWeightOption;
   /** 'balanced': training batches draw every class equally often (default 'shuffle': each scan once an epoch). */
   sampling?: 'shuffle' | 'balanced';
-  /** Recompute BatchNorm statistics over the unaugmented training scans after each epoch (default false). */
-  preciseBatchNorm?: boolean;
+  /**
+   * BatchNorm statistics used at inference: 'precise' (default) recomputes each layer's moving mean and
+   * variance after every epoch over a bounded sample of unaugmented training scans (`bnStatsBatches`
+   * batches), so they match the trained weights; 'keras' keeps the seed's moving averages (momentum
+   * `batchNormMomentum`), which on small data sets often collapse validation predictions to one class.
+   */
+  bnStats?: BnStats;
+  /** Batches in the precise-BatchNorm sample each epoch (default 16 = 32 scans at batch 2). */
+  bnStatsBatches?: number;
   /** Continue the run in runDir from its last resume checkpoint (options: resumeOptions(runDir)). */
   resume?: boolean;
 }
@@ -108,6 +117,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
       seed,
       augment: opts.augment ?? true,
       ...(classes.sampling === 'balanced' && { sampling: 'balanced' as const }),
+      bnStatsBatches: opts.bnStatsBatches,
     });
     const info: RunInfo = {
       cacheDir: resolve(opts.cacheDir),
@@ -132,7 +142,8 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
         augment: opts.augment ?? true,
         learningRate: opts.learningRate ?? 1e-4,
         batchNormMomentum: opts.batchNormMomentum ?? 0.99,
-        preciseBatchNorm: opts.preciseBatchNorm ?? false,
+        bnStats: opts.bnStats ?? 'precise',
+        bnStatsBatches: opts.bnStatsBatches ?? DEFAULT_BN_STATS_BATCHES,
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       node: process.version,
@@ -161,7 +172,9 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
         resume,
         ...(classes.weights && { classWeights: classes.weights }),
         classNames: classes.names,
-        ...(info.settings.preciseBatchNorm && { preciseBatchNorm: { source: sources.trainUnaugmented } }),
+        ...(info.settings.bnStats === 'precise' && {
+          preciseBatchNorm: { source: sources.bnStats, maxBatches: info.settings.bnStatsBatches },
+        }),
         settings: {
           ...info.settings,
           backend: info.backend,

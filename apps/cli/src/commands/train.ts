@@ -2,6 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { startDashboard } from '@ct3d/dashboard';
 import { formatProgress } from '@ct3d/pipeline';
 import {
+  type BnStats,
   formatEpochLine,
   type GivenFlag,
   resumeOptions,
@@ -37,6 +38,8 @@ export async function run(argv: string[]): Promise<number> {
     lr: { type: 'string' },
     'bn-momentum': { type: 'string' },
     'precise-bn': { type: 'boolean' },
+    'bn-stats': { type: 'string' },
+    'bn-stats-batches': { type: 'string' },
     verbose: { type: 'boolean' },
     port: { type: 'string' },
   });
@@ -58,7 +61,8 @@ export async function run(argv: string[]): Promise<number> {
     ...parseClassOptions(values['class-weight'], values.sampling),
     learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
     batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
-    preciseBatchNorm: values['precise-bn'] === true,
+    bnStats: parseBnStats(values['bn-stats'], values['precise-bn'] === true),
+    bnStatsBatches: parseIntOption(values['bn-stats-batches'], '--bn-stats-batches', 16, 1),
   };
   const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
   const end = await runTraining(
@@ -67,6 +71,15 @@ export async function run(argv: string[]): Promise<number> {
     { verbose: values.verbose === true },
   );
   return end ? 0 : 1;
+}
+
+/** `--bn-stats keras|precise` (default precise); `--precise-bn` is the older spelling of `--bn-stats precise`. */
+function parseBnStats(text: string | undefined, preciseFlag: boolean): BnStats {
+  if (text !== undefined && text !== 'keras' && text !== 'precise') {
+    throw new UsageError(`--bn-stats must be keras or precise, got "${text}"`);
+  }
+  if (preciseFlag && text === 'keras') throw new UsageError('--precise-bn contradicts --bn-stats keras');
+  return text ?? 'precise';
 }
 
 function parseFilters(text: string): number[] {
@@ -195,7 +208,9 @@ const RESUME_CHECKED: Record<string, keyof TrainFromCacheOptions> = {
   sampling: 'sampling',
   lr: 'learningRate',
   'bn-momentum': 'batchNormMomentum',
-  'precise-bn': 'preciseBatchNorm',
+  'precise-bn': 'bnStats',
+  'bn-stats': 'bnStats',
+  'bn-stats-batches': 'bnStatsBatches',
 };
 /** Flags that do not change results: free with --resume. */
 const RESUME_FREE = new Set(['resume', 'run', 'cache', 'workers', 'dashboard', 'port']);
