@@ -92,6 +92,10 @@ describe('ct3d CLI', () => {
     const metrics = JSON.parse(evaluation.stdout.trim().split('\n').at(-1) ?? '{}');
     expect(metrics.scans).toBe(2);
     expect(metrics.acc).toBeGreaterThanOrEqual(0);
+    // One scan of each class: some threshold separates them unless they tie, so J is 1 or 0.
+    expect(metrics.operatingPoints.youden.j === 1 || metrics.operatingPoints.youden.j === 0).toBe(true);
+    expect(metrics.operatingPoints.reliability).toHaveLength(10);
+    expect(metrics.operatingPoints.brier).toBeGreaterThanOrEqual(0);
 
     const scan = join(data, 'CT-23', manifest.entries.at(-1).source.split('/').at(-1));
     const predict = await ct3d('predict', scan, '--run', runDir);
@@ -101,6 +105,16 @@ describe('ct3d CLI', () => {
     expect(lines[1]).toMatch(/^This model is \d+\.\d\d percent confident that CT scan is abnormal$/);
     const [p0, p1] = lines.map((l) => Number(l.split(' ')[3]));
     expect(p0 + p1).toBeCloseTo(100, 1);
+
+    const decided = await ct3d('predict', scan, '--run', runDir, '--threshold', 'youden', '--json');
+    expect(decided.code, decided.stderr).toBe(0);
+    const out = JSON.parse(decided.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(out.predicted).toBe(out.probability > out.threshold ? 1 : 0);
+    const fixed = await ct3d('predict', scan, '--run', runDir, '--threshold', '0.999');
+    expect(fixed.stdout).toMatch(/\nPredicted: normal \(p [\d.]+ <= threshold 0\.9990, given\)/);
+    const bad = await ct3d('predict', scan, '--run', runDir, '--threshold', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--threshold must be a number between 0 and 1 or "youden", got "2"');
 
     const missing = await ct3d('predict', join(dir, 'nope.nii.gz'), '--run', runDir);
     expect(missing.code).toBe(1);

@@ -34,6 +34,16 @@ export { type FitOptions, fit, fitToEnd } from './fit.js';
 export { formatEpochLine, formatPrediction, formatPredictions } from './format.js';
 export { type BinaryMetrics, binaryMetrics, rocAuc } from './metrics.js';
 export { type MulticlassMetrics, multiclassMetrics } from './multiclass-metrics.js';
+export {
+  brierScore,
+  type OperatingPoint,
+  type OperatingPoints,
+  operatingPoints,
+  type ReliabilityBin,
+  reliabilityTable,
+  sensitivityAtSpecificity,
+  youdenThreshold,
+} from './operating-points.js';
 export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
 export { MODEL_DIRS, RUN_FILES, type RunPaths, runPaths } from './run-folder/layout.js';
 export {
@@ -44,6 +54,7 @@ export {
   predictScanFile,
   type ScanPrediction,
 } from './run-folder/load-run.js';
+export { type RunOperatingPoint, runYoudenThreshold } from './run-folder/operating-point.js';
 export { RunRecorder } from './run-folder/recorder.js';
 export { type GivenFlag, resumeOptions } from './run-folder/resume-run.js';
 export { type RunInfo, readRunInfo } from './run-folder/run-info.js';

@@ -79,7 +79,12 @@ export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
 }
 
 /** `count` training entries (all when fewer) drawn without replacement for epoch `epoch`'s BatchNorm pass. */
-export function bnStatsSample(entries: CacheEntry[], seed: number, epoch: number, count: number): CacheEntry[] {
+export function bnStatsSample(
+  entries: CacheEntry[],
+  seed: number,
+  epoch: number,
+  count: number,
+): CacheEntry[] {
   return createRng(mixSeed(seed, epoch, 0xb5))
     .shuffle([...entries])
     .slice(0, Math.min(count, entries.length));

@@ -72,7 +72,7 @@ export const commands: Command[] = [
     name: 'predict',
     summary:
       "Preprocess one scan like ingest and print the seed's confidence sentences (two, or one per class of a multi-class run)",
-    usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--backend auto] [--json]',
+    usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--threshold 0.5|T|youden] [--backend auto] [--json]',
     load: () => import('./predict.js'),
   },
   {
