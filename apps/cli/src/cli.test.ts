@@ -122,6 +122,59 @@ describe('ct3d CLI', () => {
   }, 180_000);
 });
 
+describe('ct3d train --folds', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ct3d-folds-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains one run folder per fold on the second synthetic family and summarizes them in folds.json', async () => {
+    const data = join(dir, 'folds-data');
+    const cache = join(dir, 'folds-cache');
+    const runDir = join(dir, 'cv');
+    const synth = await ct3d(
+      'synth',
+      data,
+      '--per-class',
+      '2',
+      '--size',
+      '32',
+      '--slices',
+      '8:8',
+      '--family',
+      'broad-dense',
+    );
+    expect(synth.stdout).toContain('wrote 4 synthetic scans (broad-dense, 32x32');
+    const ingest = await ct3d('ingest', data, '--out', cache, '--size', '16x16x16', '--workers', '1');
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const common = ['--cache', cache, '--run', runDir, '--epochs', '1', '--filters', '2', '--backend', 'cpu'];
+    const train = await ct3d('train', ...common, '--folds', '2', '--workers', '1', '--bn-stats-batches', '1');
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toContain('fold 2 of 2');
+    expect(train.stdout).toMatch(
+      /2 of 2 folds finished; .*\n(.|\n)* {2}val_auc: [\d.]+ \+- [\d.]+ \(folds: /,
+    );
+    const summary = JSON.parse(await readFile(join(runDir, 'folds.json'), 'utf8'));
+    expect(summary.results.map((r: { fold: number }) => r.fold)).toEqual([1, 2]);
+    const infos = await Promise.all(
+      [1, 2].map(async (f) => JSON.parse(await readFile(join(runDir, `fold-${f}`, 'run.json'), 'utf8'))),
+    );
+    // The two folds validate on disjoint scans that together are the whole cache.
+    expect(infos.map((i) => i.split.val.length)).toEqual([2, 2]);
+    expect(new Set(infos.flatMap((i) => i.split.val)).size).toBe(4);
+    expect(infos.map((i) => [i.settings.folds, i.settings.fold, i.settings.bnStats])).toEqual([
+      [2, 1, 'precise'],
+      [2, 2, 'precise'],
+    ]);
+    const bad = await ct3d('train', ...common, '--folds', '2', '--fold', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--fold must be between 1 and 2, got 3');
+  }, 180_000);
+});
+
 describe('download progress line', () => {
   it('shows the bar, MB, the MB/s of this run and the ETA', () => {
     // 100 MB on disk from an earlier run, 300 MB now, 10 s at 20 MB/s: 700 MB left -> 35 s.

@@ -45,7 +45,23 @@ export {
   youdenThreshold,
 } from './operating-points.js';
 export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
-export { MODEL_DIRS, RUN_FILES, type RunPaths, runPaths } from './run-folder/layout.js';
+export {
+  type FoldResult,
+  type FoldSummary,
+  foldStatistics,
+  formatFoldSummary,
+  meanStd,
+  summarizeFolds,
+} from './run-folder/folds.js';
+export {
+  FOLD_DIR_PATTERN,
+  FOLD_FILES,
+  foldDirName,
+  MODEL_DIRS,
+  RUN_FILES,
+  type RunPaths,
+  runPaths,
+} from './run-folder/layout.js';
 export {
   type EvaluationSet,
   evaluateRun,

@@ -10,7 +10,7 @@ import { prepareRunFolder } from './run-folder/resume-run.js';
 import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
 import { exponentialDecay } from './schedule.js';
 import { cacheBatchSources, DEFAULT_BN_STATS_BATCHES } from './sources.js';
-import { splitEntries } from './split.js';
+import { kFoldSplits, splitEntries } from './split.js';
 
 export type BnStats = 'keras' | 'precise';
 
@@ -54,6 +54,12 @@ export interface TrainFromCacheOptions {
   bnStats?: BnStats;
   /** Batches in the precise-BatchNorm sample each epoch (default 16 = 32 scans at batch 2). */
   bnStatsBatches?: number;
+  /**
+   * K-fold cross-validation (with `fold`): this run trains on the other folds and validates on fold `fold`
+   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. See trainFolds.
+   */
+  folds?: number;
+  fold?: number;
   /** Continue the run in runDir from its last resume checkpoint (options: resumeOptions(runDir)). */
   resume?: boolean;
 }
@@ -88,10 +94,10 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
   const setup = async () => {
     const manifest = await loadCache(opts.cacheDir);
     if (manifest.entries.length === 0) throw new Error(`${opts.cacheDir}: the cache holds no scans`);
-    const split = splitEntries(manifest.entries, {
-      valFraction: opts.valFraction,
-      splitSeed: opts.splitSeed,
-    });
+    const split =
+      opts.folds === undefined
+        ? splitEntries(manifest.entries, { valFraction: opts.valFraction, splitSeed: opts.splitSeed })
+        : kFoldSplits(manifest.entries, opts.folds, (opts.fold ?? 1) - 1, { splitSeed: opts.splitSeed });
     if (split.val.length === 0) throw new Error(`${opts.cacheDir}: too few scans for a validation split`);
     const classes = classSetup(opts.cacheDir, split, classNamesOf(manifest), opts);
     const backend = await initBackend(opts.backend ?? 'auto');
@@ -136,6 +142,8 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
         seed,
         valFraction: opts.valFraction ?? 0.3,
         splitSeed: opts.splitSeed ?? null,
+        folds: opts.folds ?? null,
+        fold: opts.folds === undefined ? null : (opts.fold ?? 1),
         workers: pool.threads,
         filters,
         patience: opts.patience ?? 15,
