@@ -89,6 +89,8 @@ export interface EpochEndEvent {
   msPerStep: number;
   /** Validation pass time. */
   valMs: number;
+  /** Of valMs: the precise-BatchNorm pass (recomputing the statistics), when the run has one. */
+  bnStatsMs?: number;
   /** Learning rate of the epoch's last step. */
   lr: number;
 }

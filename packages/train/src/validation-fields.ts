@@ -4,7 +4,7 @@ import type { EpochEndEvent } from './events.js';
 /** The validation part of an epochEnd event. */
 export type ValidationFields = Omit<
   EpochEndEvent,
-  'type' | 'epoch' | 'epochs' | 'steps' | 'acc' | 'loss' | 'ms' | 'msPerStep' | 'valMs' | 'lr'
+  'type' | 'epoch' | 'epochs' | 'steps' | 'acc' | 'loss' | 'ms' | 'msPerStep' | 'valMs' | 'bnStatsMs' | 'lr'
 >;
 
 /**
