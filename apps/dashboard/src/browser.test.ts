@@ -1,9 +1,9 @@
 // Browser tests: Debian's chromium driven by playwright-core against a dashboard fed with synthetic events.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel, saveModel } from '@ct3d/model';
+import { CHROMIUM, chromiumAvailable } from '@ct3d/test-support';
 import { fit, RunRecorder, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom, Subject, share } from 'rxjs';
@@ -17,13 +17,7 @@ import {
   writeTinyCache,
 } from './test-helpers.js';
 
-const CHROMIUM = process.env.CT3D_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `\n*** SKIPPING dashboard browser tests: ${CHROMIUM} not found (apt-get install -y chromium) ***\n`;
-  if (process.env.CT3D_REQUIRE_BROWSER) throw new Error(msg);
-  console.warn(msg);
-}
+const haveChromium = chromiumAvailable('the dashboard browser tests');
 
 const STEPS_PER_EPOCH = 4;
 let root: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createRng, type Rng } from '@ct3d/core';
 import { buildSeedModel } from '@ct3d/model';
 import { fit, RunRecorder } from '@ct3d/train';
-import { lastValueFrom, share } from 'rxjs';
+import { connectable, lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
 import { rawGet, rawRequest } from './raw-http.js';
@@ -120,13 +120,19 @@ it('survives 300 malformed requests while a live run trains to the end', async (
     runDir,
   }).pipe(share());
   const logged: string[] = [];
+  const run$ = connectable(events$);
   const recorder = new RunRecorder(runDir);
-  recorder.attach(events$);
-  const live = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache'), events$ });
+  recorder.attach(run$);
+  const live = await startDashboard({
+    runsDir: join(root, 'runs'),
+    cacheDir: join(root, 'cache'),
+    events$: run$,
+  });
   boards.push(live);
   const guarded = await startDashboard({ runsDir: join(root, 'runs'), host: '0.0.0.0', token: TOKEN });
   boards.push(guarded);
-  const finished = lastValueFrom(events$);
+  const finished = lastValueFrom(run$);
+  run$.connect();
   training = finished;
   const rng = createRng(15);
   const statuses = new Map<number, number>();

@@ -1,18 +1,17 @@
 // A multi-class (softmax) run in the browser: charts of the metrics it has, a k x k confusion matrix, and
 // no script errors for the binary-only numbers it lacks (sensitivity, specificity, per-scan probabilities).
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel } from '@ct3d/model';
+import { CHROMIUM, chromiumAvailable } from '@ct3d/test-support';
 import { type BatchLike, fit, RunRecorder } from '@ct3d/train';
 import { type Browser, chromium } from 'playwright-core';
 import { lastValueFrom, share } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
 
-const CHROMIUM = process.env.CT3D_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = chromiumAvailable('the multi-class dashboard browser test');
 
 /** Three classes of 8^3 volumes, one of each per batch, brightness by class. */
 function* threeClasses(): Generator<BatchLike> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel } from '@ct3d/model';
 import { fit, RunRecorder } from '@ct3d/train';
-import { lastValueFrom, share } from 'rxjs';
+import { connectable, lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
 import { phantomBatches, writeTinyCache } from './test-helpers.js';
@@ -56,10 +56,14 @@ it('logs a real fit() run, replays it, and explains its best model with Grad-CAM
     stepsPerEpoch: 2,
     runDir,
   }).pipe(share());
+  // Both consumers subscribe before the run starts (connect), so each sees runStart.
+  const run$ = connectable(events$);
   const recorder = new RunRecorder(runDir);
-  recorder.attach(events$);
-  dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache'), events$ });
-  await lastValueFrom(events$);
+  recorder.attach(run$);
+  dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache'), events$: run$ });
+  const ended = lastValueFrom(run$);
+  run$.connect();
+  await ended;
   await recorder.done();
   expect(dash.liveRuns()).toEqual(['fit-1']);
   const types = (await readFile(join(runDir, 'events.jsonl'), 'utf8'))

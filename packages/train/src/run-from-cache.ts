@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import { type CacheManifest, createWorkerPool, loadCache, type WorkerPool } from '@ct3d/pipeline';
-import { connectable, defer, finalize, type Observable, Subject, switchMap } from 'rxjs';
+import { catchError, connectable, defer, EMPTY, finalize, type Observable, Subject, switchMap } from 'rxjs';
 import { type ClassWeightOption, classSetup } from './class-setup.js';
 import type { RunEndEvent, TrainEvent } from './events.js';
 import { fit } from './fit.js';
@@ -72,7 +72,10 @@ function classNamesOf(manifest: CacheManifest): string[] {
 
 /** A prepared training run: subscribe to its events, then start it. */
 export interface TrainingRun {
-  /** The run's events, shared: subscribe every consumer (logger, dashboard) before start(). */
+  /**
+   * The run's events, shared: subscribe every consumer (logger, dashboard) before start(). It completes when
+   * the run ends, also when it fails: the failure itself is start()'s rejection.
+   */
   events$: Observable<TrainEvent>;
   /**
    * Starts the run (once). Resolves with its runEnd event after every run-folder file is on disk, or with
@@ -199,22 +202,24 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
       void pool?.close();
     }),
   );
-  const events$ = connectable(run$, { connector: () => new Subject<TrainEvent>(), resetOnDisconnect: false });
+  const source = connectable(run$, { connector: () => new Subject<TrainEvent>(), resetOnDisconnect: false });
   const recorder = new RunRecorder(opts.runDir);
-  recorder.attach(events$);
+  recorder.attach(source);
+  // A failure reaches start()'s caller once; consumers of events$ just see the stream end.
+  const events$ = source.pipe(catchError(() => EMPTY));
   let started: Promise<RunEndEvent | undefined> | undefined;
   let stop = (): void => undefined;
   const start = (): Promise<RunEndEvent | undefined> => {
     started ??= new Promise<RunEndEvent | undefined>((resolve, reject) => {
       let end: RunEndEvent | undefined;
-      const watch = events$.subscribe({
+      const watch = source.subscribe({
         next: (e) => {
           if (e.type === 'runEnd') end = e;
         },
         error: reject,
         complete: () => resolve(end),
       });
-      const connection = events$.connect();
+      const connection = source.connect();
       stop = () => {
         connection.unsubscribe(); // fit stops after its current step and closes the batch source
         watch.unsubscribe();

@@ -1,22 +1,16 @@
 // core, io, preprocess and augment in a browser: their main entry points bundled from the installed tarballs
 // with esbuild for the browser platform (a `node:` import would fail the bundle), run in Chromium on the same
 // NIfTI bytes as Node, with identical numbers.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHROMIUM, chromiumAvailable } from '@ct3d/test-support';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { runJson } from './run-node.js';
 
 const { dir } = inject('consumer');
-const CHROMIUM = process.env.CT3D_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `\n*** SKIPPING the packages-in-a-browser test: ${CHROMIUM} not found (apt-get install -y chromium) ***\n`;
-  if (process.env.CT3D_REQUIRE_BROWSER === '1') throw new Error(msg);
-  console.warn(msg);
-}
+const haveChromium = chromiumAvailable('the packages-in-a-browser test');
 
 interface Result {
   shape: number[];

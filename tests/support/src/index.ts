@@ -1,4 +1,5 @@
 // @ct3d/test-support: helpers shared by the packages' tests and benchmarks (a private workspace package).
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
+export { CHROMIUM, chromiumAvailable, type RequiredTool, toolAvailable } from './required-tools.js';
 export { timeRuns } from './timing.js';

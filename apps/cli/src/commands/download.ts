@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import { discoverScans } from '@ct3d/io/dataset';
 import {
   type DatasetFile,
@@ -149,8 +150,8 @@ async function printSummary(result: FetchDatasetResult, downloadOnly: boolean): 
   );
   if (failedFiles.length + failedEntries.length > 0) {
     console.error(`${failedFiles.length} file(s) and ${failedEntries.length} zip entr(ies) failed:`);
-    for (const f of failedFiles) console.error(`  ${f.error}`);
-    for (const line of failedEntries) console.error(`  ${line}`);
+    for (const f of failedFiles) console.error(`  ${printable(f.error ?? '')}`);
+    for (const line of failedEntries) console.error(`  ${printable(line)}`);
   }
   const done = result.files.filter((f) => !f.error);
   if (downloadOnly || done.length === 0) return;

@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import { readNifti, writeNifti } from '@ct3d/io/node';
 import { processScan } from '@ct3d/preprocess';
 import { parseCommand, parseSize, requireString } from '../args.js';
@@ -9,9 +10,9 @@ export async function run(argv: string[]): Promise<number> {
   const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
   const volume = await readNifti(input);
   if (volume.nonFinite > 0) {
-    console.error(`${input}: ${volume.nonFinite} NaN/Inf voxels replaced by the window minimum`);
+    console.error(`${printable(input)}: ${volume.nonFinite} NaN/Inf voxels replaced by the window minimum`);
   }
   await writeNifti(processScan(volume, { size }), output, { datatype: 'float32' });
-  console.log(`${input} -> ${output} (${size.join('x')}, float32)`);
+  console.log(`${printable(input)} -> ${printable(output)} (${size.join('x')}, float32)`);
   return 0;
 }

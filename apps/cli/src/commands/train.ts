@@ -183,7 +183,7 @@ export function logTraining(events$: Observable<TrainEvent>, opts: LogOptions = 
         );
       }
     },
-    error: () => progress.done(''),
+    complete: () => progress.done(''),
   });
 }
 

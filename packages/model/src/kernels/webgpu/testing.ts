@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { toolAvailable } from '@ct3d/test-support';
 import { createWebGPU, registerWebGPUKernels, type WebGPUInfo } from './index.js';
 
 /** Creates WebGPU and registers our kernels; null (with a loud warning) when no adapter exists. */
@@ -10,9 +11,7 @@ export async function setupWebGPU(): Promise<WebGPUInfo | null> {
   try {
     info = await createWebGPU();
   } catch (err) {
-    console.warn(
-      `\n\n*** WEBGPU TESTS SKIPPED: no adapter (${(err as Error).message}). Install lavapipe: bash ../shared/gpu/lavapipe.sh ***\n\n`,
-    );
+    toolAvailable('gpu', false, 'the WebGPU kernel tests', (err as Error).message);
     return null;
   }
   await import('@tensorflow/tfjs-backend-webgpu');
