@@ -1,6 +1,6 @@
 // `ct3d train --resume <run>` for trainFromCache: the run's recorded settings, the checks that the data and
 // split are unchanged, and putting the run folder back to its last checkpoint (best/, events.jsonl).
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CacheManifest } from '@ct3d/pipeline';
 import { type FitResumeOptions, loadResumeCheckpoint, type ResumeCheckpoint } from '../resume.js';
