@@ -193,11 +193,9 @@ export function createLiveView() {
       const youden = youdenPoint(preds);
       const names = [
         `ROC (AUC ${fmt(auc, 3)})`,
-        `threshold ${fmt(s.threshold, 2)} (sens ${fmt(chosen.tpr, 2)}, spec ${fmt(1 - chosen.fpr, 2)})`,
-        ...(youden ? [`Youden's J: threshold ${fmt(youden.threshold, 3)}`] : []),
+        `threshold ${s.threshold.toFixed(2)} (sens ${chosen.tpr.toFixed(2)}, spec ${(1 - chosen.fpr).toFixed(2)})`,
+        ...(youden ? [`Youden's J: threshold ${youden.threshold.toFixed(3)}`] : []),
       ];
-      el.dataset.threshold = String(s.threshold);
-      el.dataset.thresholdPoint = `${chosen.fpr},${chosen.tpr}`;
       lineChart(el, 'false positive rate', names, {
         points: true,
         height: 220,
