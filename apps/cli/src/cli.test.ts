@@ -92,6 +92,10 @@ describe('ct3d CLI', () => {
     const metrics = JSON.parse(evaluation.stdout.trim().split('\n').at(-1) ?? '{}');
     expect(metrics.scans).toBe(2);
     expect(metrics.acc).toBeGreaterThanOrEqual(0);
+    // One scan of each class: some threshold separates them unless they tie, so J is 1 or 0.
+    expect(metrics.operatingPoints.youden.j === 1 || metrics.operatingPoints.youden.j === 0).toBe(true);
+    expect(metrics.operatingPoints.reliability).toHaveLength(10);
+    expect(metrics.operatingPoints.brier).toBeGreaterThanOrEqual(0);
 
     const scan = join(data, 'CT-23', manifest.entries.at(-1).source.split('/').at(-1));
     const predict = await ct3d('predict', scan, '--run', runDir);
@@ -102,9 +106,72 @@ describe('ct3d CLI', () => {
     const [p0, p1] = lines.map((l) => Number(l.split(' ')[3]));
     expect(p0 + p1).toBeCloseTo(100, 1);
 
+    const decided = await ct3d('predict', scan, '--run', runDir, '--threshold', 'youden', '--json');
+    expect(decided.code, decided.stderr).toBe(0);
+    const out = JSON.parse(decided.stdout.trim().split('\n').at(-1) ?? '{}');
+    expect(out.predicted).toBe(out.probability > out.threshold ? 1 : 0);
+    const fixed = await ct3d('predict', scan, '--run', runDir, '--threshold', '0.999');
+    expect(fixed.stdout).toMatch(/\nPredicted: normal \(p [\d.]+ <= threshold 0\.9990, given\)/);
+    const bad = await ct3d('predict', scan, '--run', runDir, '--threshold', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--threshold must be a number between 0 and 1 or "youden", got "2"');
+
     const missing = await ct3d('predict', join(dir, 'nope.nii.gz'), '--run', runDir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.nii.gz');
+  }, 180_000);
+});
+
+describe('ct3d train --folds', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ct3d-folds-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains one run folder per fold on the second synthetic family and summarizes them in folds.json', async () => {
+    const data = join(dir, 'folds-data');
+    const cache = join(dir, 'folds-cache');
+    const runDir = join(dir, 'cv');
+    const synth = await ct3d(
+      'synth',
+      data,
+      '--per-class',
+      '2',
+      '--size',
+      '32',
+      '--slices',
+      '8:8',
+      '--family',
+      'broad-dense',
+    );
+    expect(synth.stdout).toContain('wrote 4 synthetic scans (broad-dense, 32x32');
+    const ingest = await ct3d('ingest', data, '--out', cache, '--size', '16x16x16', '--workers', '1');
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const common = ['--cache', cache, '--run', runDir, '--epochs', '1', '--filters', '2', '--backend', 'cpu'];
+    const train = await ct3d('train', ...common, '--folds', '2', '--workers', '1', '--bn-stats-batches', '1');
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stdout).toContain('fold 2 of 2');
+    expect(train.stdout).toMatch(
+      /2 of 2 folds finished; .*\n(.|\n)* {2}val_auc: [\d.]+ \+- [\d.]+ \(folds: /,
+    );
+    const summary = JSON.parse(await readFile(join(runDir, 'folds.json'), 'utf8'));
+    expect(summary.results.map((r: { fold: number }) => r.fold)).toEqual([1, 2]);
+    const infos = await Promise.all(
+      [1, 2].map(async (f) => JSON.parse(await readFile(join(runDir, `fold-${f}`, 'run.json'), 'utf8'))),
+    );
+    // The two folds validate on disjoint scans that together are the whole cache.
+    expect(infos.map((i) => i.split.val.length)).toEqual([2, 2]);
+    expect(new Set(infos.flatMap((i) => i.split.val)).size).toBe(4);
+    expect(infos.map((i) => [i.settings.folds, i.settings.fold, i.settings.bnStats])).toEqual([
+      [2, 1, 'precise'],
+      [2, 2, 'precise'],
+    ]);
+    const bad = await ct3d('train', ...common, '--folds', '2', '--fold', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--fold must be between 1 and 2, got 3');
   }, 180_000);
 });
 
@@ -245,7 +312,7 @@ describe('ct3d with class presets', () => {
       'classes: 3 (softmax, sparse_categorical_crossentropy); class weights 1.0000, 1.0000, 1.0000; sampling balanced',
     );
     expect(train.stdout).toMatch(
-      /val_macro_f1: \S+ - val_recall_0: \S+ - val_recall_1: \S+ - val_recall_2: \S+\n/,
+      /val_macro_f1: \S+ - val_recall_0: \S+ - val_recall_1: \S+ - val_recall_2: \S+( - every validation scan predicted class \d \(collapsed to one class\))?\n/,
     );
     const run = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
     expect(run.classNames).toEqual(['CT-0', 'CT-1', 'CT-2']);

@@ -134,7 +134,7 @@ export function lineChart(el, xLabel, names, opts = {}) {
       });
       schedule();
     },
-    /** @param {number[]} newXs @param {number[][]} newYs one array per series */
+    /** @param {number[]} newXs @param {(number | null)[][]} newYs one array per series (null: no point) */
     setAll(newXs, newYs) {
       xs = [...newXs];
       ys = names.map((_, i) => [...(newYs[i] ?? [])]);

@@ -14,7 +14,7 @@ import {
   predictionsOf,
   stepFields,
 } from './event-fields.js';
-import { rocPoints } from './roc-curve.js';
+import { markOnCurve, pointAtThreshold, rocPoints, youdenPoint } from './roc-curve.js';
 
 /** @typedef {import('./event-fields.js').PageEvent} PageEvent */
 /** @typedef {import('./event-fields.js').BinaryResult} BinaryResult */
@@ -179,7 +179,8 @@ export function createLiveView() {
   }
 
   /**
-   * The ROC curve (labelled with the trainer's AUC) and the per-scan table.
+   * The ROC curve (labelled with the trainer's AUC) with the run's threshold and Youden's J threshold marked
+   * on it, and the per-scan table.
    * @param {Prediction[]} preds
    * @param {number | undefined} auc
    */
@@ -188,11 +189,18 @@ export function createLiveView() {
     if (r) {
       const el = byId('chart-roc');
       el.replaceChildren();
-      lineChart(el, 'false positive rate', [`ROC (AUC ${fmt(auc, 3)})`], {
+      const chosen = pointAtThreshold(preds, s.threshold);
+      const youden = youdenPoint(preds);
+      const names = [
+        `ROC (AUC ${fmt(auc, 3)})`,
+        `threshold ${s.threshold.toFixed(2)} (sens ${chosen.tpr.toFixed(2)}, spec ${(1 - chosen.fpr).toFixed(2)})`,
+        ...(youden ? [`Youden's J: threshold ${youden.threshold.toFixed(3)}`] : []),
+      ];
+      lineChart(el, 'false positive rate', names, {
         points: true,
         height: 220,
         fractionalX: true,
-      }).setAll(r.fpr, [r.tpr]);
+      }).setAll(r.fpr, [r.tpr, markOnCurve(r, chosen), ...(youden ? [markOnCurve(r, youden)] : [])]);
     }
     const rows = preds
       .map((p) => {

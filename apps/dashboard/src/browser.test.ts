@@ -184,7 +184,11 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
       /true 1\s*1\s*2.*evaluation of 5 scans · sensitivity 0\.667 · specificity 0\.5/s,
     );
     await waitForPoints('#chart-roc', 2);
-    expect(await page.locator('#chart-roc').textContent()).toContain('ROC (AUC 0.833)');
+    const roc = await page.locator('#chart-roc').textContent();
+    expect(roc).toContain('ROC (AUC 0.833)');
+    // The run's threshold (0.5: p > 0.5 catches 2 of 3 abnormal and 1 of 2 normal scans) and Youden's J point.
+    expect(roc).toContain('threshold 0.50 (sens 0.67, spec 0.50)');
+    expect(roc).toContain("Youden's J: threshold 0.650");
     await page.locator('#predictions').scrollIntoViewIfNeeded();
     await shot('2-finished');
   });

@@ -1,5 +1,5 @@
 // The page's event readers (public/event-fields.js, public/roc-curve.js) run in Node too: they touch no DOM.
-import { binaryMetrics, type EpochEndEvent } from '@ct3d/train';
+import { binaryMetrics, type EpochEndEvent, youdenThreshold } from '@ct3d/train';
 import { describe, expect, it } from 'vitest';
 import {
   binaryResultOf,
@@ -8,7 +8,7 @@ import {
   predictionsOf,
   stepFields,
 } from '../public/event-fields.js';
-import { rocPoints } from '../public/roc-curve.js';
+import { markOnCurve, pointAtThreshold, rocPoints, youdenPoint } from '../public/roc-curve.js';
 import { eventsFromHistory } from './events.js';
 import { fakeEvaluation, fakeStepEvents } from './test-helpers.js';
 
@@ -88,5 +88,23 @@ describe('rocPoints', () => {
     }
     expect(area).toBeCloseTo(fakeEvaluation.auc, 12);
     expect(rocPoints(preds.filter((p) => p.label === 1))).toBeNull();
+  });
+});
+
+describe('the ROC curve marks', () => {
+  it("puts the run's threshold and Youden's J threshold on vertices of the curve, as @ct3d/train chooses it", () => {
+    const preds = predictionsOf(fakeEvaluation) ?? [];
+    const roc = rocPoints(preds);
+    if (!roc) throw new Error('no ROC');
+    const chosen = pointAtThreshold(preds, 0.5);
+    expect(chosen).toEqual({ threshold: 0.5, fpr: 0.5, tpr: 2 / 3 });
+    expect(markOnCurve(roc, chosen)).toEqual([null, null, null, 2 / 3, null, null]);
+    const youden = youdenPoint(preds);
+    const fromTrain = youdenThreshold(fakeEvaluation.labels, fakeEvaluation.probabilities);
+    expect(youden?.threshold).toBe(fromTrain.threshold);
+    expect(youden?.threshold).toBeCloseTo((0.6 + 0.7) / 2, 15);
+    expect([youden?.fpr, youden?.tpr]).toEqual([0, 2 / 3]);
+    expect(markOnCurve(roc, youden ?? chosen)).toEqual([null, null, 2 / 3, null, null, null]);
+    expect(youdenPoint(preds.filter((p) => p.label === 1))).toBeNull();
   });
 });

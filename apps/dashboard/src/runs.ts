@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
-import { RUN_FILES } from '@ct3d/train/run-folder';
+import { FOLD_DIR_PATTERN, RUN_FILES } from '@ct3d/train/run-folder';
 import type { Observable, Subscription } from 'rxjs';
 import {
   type DashboardEvent,
@@ -13,7 +13,7 @@ import {
 } from './events.js';
 import { READ_LIMITS, readGuardedTextIfPresent } from './guarded-read.js';
 import { HttpError } from './http-error.js';
-import { decodeSegments, PathRefused } from './paths.js';
+import { PathRefused, runNameSegments } from './paths.js';
 
 export interface RunSummary {
   name: string;
@@ -62,7 +62,7 @@ export class RunStore {
       if (log) return log;
       const fromDir = typeof first?.runDir === 'string' ? basename(first.runDir) : undefined;
       let runName = name ?? fromDir ?? `live-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      decodeSegments([encodeURIComponent(runName)]);
+      runNameSegments(runName);
       while (this.liveRuns.has(runName)) runName += '+';
       log = new RunLog(runName, true);
       this.liveRuns.set(runName, log);
@@ -111,8 +111,23 @@ export class RunStore {
       if (!d.isDirectory() || this.liveRuns.has(d.name)) continue;
       const loaded = await this.loadFinished(d.name).catch(() => null);
       if (loaded) out.push(summary(loaded.log, loaded.source));
+      // A cross-validation run (`ct3d train --folds`): its fold-i/ run folders, listed as "<run>/fold-i".
+      for (const fold of await this.foldNames(d.name)) {
+        const f = await this.loadFinished(fold).catch(() => null);
+        if (f) out.push(summary(f.log, f.source));
+      }
     }
     return out;
+  }
+
+  /** "<run>/fold-i" for each fold-i/ folder of the run folder `name`, in fold order. */
+  private async foldNames(name: string): Promise<string[]> {
+    const subs = await readdir(join(this.runsDir, name), { withFileTypes: true }).catch(() => []);
+    return subs
+      .filter((s) => s.isDirectory() && FOLD_DIR_PATTERN.test(s.name))
+      .map((s) => s.name)
+      .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)))
+      .map((s) => `${name}/${s}`);
   }
 
   /** The run called `name`: live, or loaded from disk (throws PathRefused 404/403 for unknown or unsafe names). */
@@ -124,9 +139,9 @@ export class RunStore {
 
   /** Real path of a run's folder, refusing names that leave runsDir. */
   async runDir(name: string): Promise<string> {
-    decodeSegments([encodeURIComponent(name)]);
+    const segments = runNameSegments(name);
     const root = await realpath(this.runsDir);
-    const dir = await realpath(join(root, name)).catch((): never => {
+    const dir = await realpath(join(root, ...segments)).catch((): never => {
       throw new PathRefused(404, `no run ${name}`);
     });
     if (!dir.startsWith(root + sep)) throw new PathRefused(403, 'run outside the runs folder');

@@ -120,6 +120,26 @@ describe('event stream', () => {
   });
 });
 
+describe('cross-validation runs', () => {
+  it('lists each fold-i/ folder of a run as "<run>/fold-i" and serves its log', async () => {
+    for (const fold of [2, 1, 10]) {
+      const dir = join(root, 'runs', 'cv', `fold-${fold}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'history.json'), JSON.stringify({ val_auc: [0.5 + fold / 100] }));
+    }
+    await mkdir(join(root, 'runs', 'cv', 'notes'));
+    await writeFile(join(root, 'runs', 'cv', 'notes', 'history.json'), '{"loss":[1]}');
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    const runs = JSON.parse((await get(dash, '/api/runs')).body.toString());
+    expect(runs.map((r: { name: string }) => r.name)).toEqual(['cv/fold-1', 'cv/fold-2', 'cv/fold-10']);
+    const log = JSON.parse((await get(dash, '/api/runs/cv%2Ffold-2/log')).body.toString());
+    expect(log[1].event).toEqual({ type: 'epochEnd', epoch: 1, logs: { val_auc: 0.52 } });
+    expect((await get(dash, '/api/runs/cv%2Ffold-2/files/history.json')).status).toBe(200);
+    expect((await get(dash, '/api/runs/cv%2Fnotes/log')).status).toBe(403);
+    expect((await get(dash, '/api/runs/%2e%2e%2Ffold-1/log')).status).toBe(403);
+  });
+});
+
 describe('file serving refuses paths out of the given folders', () => {
   beforeEach(async () => {
     await mkdir(join(root, 'runs', 'a'));

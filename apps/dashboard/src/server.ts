@@ -9,7 +9,7 @@ import { toJson } from './events.js';
 import type { GradCamStore } from './gradcam-store.js';
 import { openGuarded, READ_LIMITS, streamGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
-import { decodeSegments, PathRefused } from './paths.js';
+import { decodeRunName, decodeSegments, PathRefused } from './paths.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
 import {
@@ -176,7 +176,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (section !== 'runs') throw new HttpError(404, 'not found');
   if (more.length === 0) return sendJson(res, await ctx.runs.list());
   const [name, what, ...file] = more;
-  const [run] = decodeSegments([name]);
+  const run = decodeRunName(name ?? '');
   if (what === 'files') return sendFile(res, await ctx.runs.runDir(run), decodeSegments(file));
   if (what === 'gradcam') return gradCamRoute(ctx, res, url, run, file);
   const log = await ctx.runs.get(run);

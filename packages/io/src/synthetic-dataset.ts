@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, mixSeed } from '@ct3d/core';
 import { writeNifti } from './nifti-write.js';
+import type { SyntheticFamily } from './synthetic/families.js';
 import { synthesizeChestCT } from './synthetic.js';
 
 export interface SyntheticDatasetOptions {
@@ -14,6 +15,8 @@ export interface SyntheticDatasetOptions {
   seed?: number;
   /** gzip level for the .nii.gz files (default 6). */
   gzipLevel?: number;
+  /** Body shapes and lesions (default 'standard'); 'broad-dense' is the held-out-style second family. */
+  family?: SyntheticFamily;
 }
 
 /** The two MosMedData class folders the seed uses, in label order. */
@@ -46,12 +49,18 @@ export async function writeSyntheticDataset(dir: string, opts: SyntheticDatasetO
       study++;
       const scanSeed = mixSeed(seed, label, i);
       const depth = minSlices + createRng(scanSeed).int(maxSlices - minSlices + 1);
-      const vol = synthesizeChestCT({ size, slices: depth, abnormal: cls.abnormal, seed: scanSeed });
+      const vol = synthesizeChestCT({
+        size,
+        slices: depth,
+        abnormal: cls.abnormal,
+        seed: scanSeed,
+        family: opts.family,
+      });
       const path = join(folder, `study_${String(study).padStart(4, '0')}.nii.gz`);
       await writeNifti(vol, path, {
         datatype: 'int16',
         gzipLevel: opts.gzipLevel,
-        description: 'ct3d synthetic chest CT',
+        description: `ct3d synthetic chest CT (${opts.family ?? 'standard'})`,
       });
       paths.push(path);
     }

@@ -122,3 +122,28 @@ describe('writeSyntheticDataset', () => {
     await expect(writeSyntheticDataset(dir, { perClass: 1, slices: [5, 3] })).rejects.toThrow(RangeError);
   });
 });
+
+describe("the 'broad-dense' family", () => {
+  it('draws other bodies and denser lesions than the standard family, deterministically', () => {
+    const opts = { ...SMALL, abnormal: true, seed: 4 };
+    const standard = synthesizeChestCT(opts);
+    const broad = synthesizeChestCT({ ...opts, family: 'broad-dense' });
+    const again = synthesizeChestCT({ ...opts, family: 'broad-dense' });
+    expect(Buffer.from(broad.data.buffer).equals(Buffer.from(again.data.buffer))).toBe(true);
+    expect(Buffer.from(broad.data.buffer).equals(Buffer.from(standard.data.buffer))).toBe(false);
+    // A wider field of view: larger pixels.
+    expect(broad.spacing[0]).toBeGreaterThan(380 / 64);
+    expect(standard.spacing[0]).toBeLessThan(380 / 64);
+    // Its normal scans hold fewer lung voxels (smaller lungs in a heavier body).
+    const lungVoxels = (d: Float32Array) => d.filter((v) => v < -780 && v > -950).length;
+    const normalStandard = synthesizeChestCT({ ...opts, abnormal: false });
+    const normalBroad = synthesizeChestCT({ ...opts, abnormal: false, family: 'broad-dense' });
+    expect(lungVoxels(normalBroad.data)).toBeLessThan(lungVoxels(normalStandard.data));
+  });
+
+  it('names the known families when given an unknown one', () => {
+    expect(() =>
+      synthesizeChestCT({ ...SMALL, abnormal: false, seed: 1, family: 'nope' as 'standard' }),
+    ).toThrow(/unknown synthetic family "nope" \(known: standard, broad-dense\)/);
+  });
+});

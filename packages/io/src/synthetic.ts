@@ -1,6 +1,7 @@
 import type { Volume } from '@ct3d/core';
 import { createRng, mixSeed } from '@ct3d/core';
 import { sampleAnatomy } from './synthetic/anatomy.js';
+import { familyRanges, type SyntheticFamily } from './synthetic/families.js';
 import { sampleOpacities } from './synthetic/opacities.js';
 import { renderSlice } from './synthetic/render-slice.js';
 
@@ -12,6 +13,8 @@ export interface SynthesizeOptions {
   /** Adds ground-glass opacities (the CT-23 class). */
   abnormal: boolean;
   seed: number;
+  /** Body shapes and lesions to draw from (default 'standard'; see SYNTHETIC_FAMILIES). */
+  family?: SyntheticFamily;
 }
 
 const NOISE_TABLE_BITS = 16;
@@ -52,9 +55,10 @@ export function synthesizeChestCT(opts: SynthesizeOptions): Volume {
   if (!Number.isInteger(n) || n < 8 || !Number.isInteger(nz) || nz < 1) {
     throw new RangeError(`synthesizeChestCT: size must be an integer >= 8 and slices >= 1 (got ${n}, ${nz})`);
   }
-  const { anatomy: a, rng } = sampleAnatomy(opts.seed, n, nz);
+  const ranges = familyRanges(opts.family);
+  const { anatomy: a, rng } = sampleAnatomy(opts.seed, n, nz, ranges);
   // Opacities use their own stream, so one seed gives the same anatomy and noise in both classes.
-  if (opts.abnormal) a.opacities = sampleOpacities(a, mixSeed(opts.seed, 23));
+  if (opts.abnormal) a.opacities = sampleOpacities(a, mixSeed(opts.seed, 23), ranges);
   const table = noiseTable(rng.int(2 ** 31), a.noiseSigma);
   let state = rng.int(2 ** 31) | 1;
   const data = new Float32Array(n * n * nz);

@@ -10,6 +10,12 @@ export {
   GlobalAveragePooling3D,
   type GlobalAveragePooling3DArgs,
 } from './layers/global-average-pooling3d.js';
+export {
+  type DropoutStep,
+  SeededDropout,
+  type SeededDropoutArgs,
+  setDropoutStep,
+} from './layers/seeded-dropout.js';
 // Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
 // snapshot()/restore() save and restore its whole state. Import-safe anywhere.
 export { ADAM_UPDATE } from './ops/adam-update.js';

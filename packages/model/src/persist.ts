@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '@ct3d/core/node';
 import './layers/batch-normalization3d.js';
 import './layers/global-average-pooling3d.js';
+import './layers/seeded-dropout.js';
 import * as tf from './tf.js';
 
 export const MODEL_JSON = 'model.json';

@@ -30,7 +30,7 @@ describe('buildSeedModel', () => {
       'batch_normalization_1:BatchNormalization3D',
       'global_average_pooling3d:GlobalAveragePooling3D',
       'dense:Dense',
-      'dropout:Dropout',
+      'dropout:SeededDropout',
       'dense_1:Dense',
     ]);
     expect(modelInputSize(model)).toEqual([12, 10, 11]);
@@ -48,7 +48,7 @@ describe('buildSeedModel', () => {
       'batch_normalization_1:BatchNormalization3D',
       'global_average_pooling3d:GlobalAveragePooling3D',
       'dense:Dense',
-      'dropout:Dropout',
+      'dropout:SeededDropout',
       'dense_1:Dense',
     ]);
     expect(modelInputSize(model)).toEqual([12, 10, 11]);

@@ -1,6 +1,7 @@
 import { BatchNormalization3D } from './layers/batch-normalization3d.js';
 import { ConvPool3D } from './layers/conv-pool3d.js';
 import { GlobalAveragePooling3D } from './layers/global-average-pooling3d.js';
+import { SeededDropout } from './layers/seeded-dropout.js';
 import * as tf from './tf.js';
 
 export interface SeedModelOptions {
@@ -17,8 +18,7 @@ export interface SeedModelOptions {
   batchNormMomentum?: number;
   /** 1 (default): one sigmoid unit, the seed's binary head; > 1: softmax over that many classes. */
   outputUnits?: number;
-  /** Seed for the weight initializers, for reproducible init (default: random). Dropout stays unseeded
-   * because a seeded tfjs Dropout draws the same mask every step. */
+  /** Seed for the weight initializers and the SeededDropout masks, for reproducible runs (default: random). */
   seed?: number;
   /** true (default): each Conv3D(relu) -> MaxPool3D pair is one ConvPool3D layer (one fused op, what fits
    * the wasm heap at 128x128x64); false: the stock tfjs Conv3D and MaxPooling3D layers (same weights). */
@@ -88,7 +88,8 @@ function stockConvPool(names: BlockNames, filters: number, seed: number | undefi
 
 /**
  * The seed 3D CNN of the Keras example ("3dcnn"): per filter count Conv3D(3, relu) -> MaxPool3D(2) ->
- * BatchNormalization, then GlobalAveragePooling3D, Dense(512, relu), Dropout(0.3), Dense(1, sigmoid).
+ * BatchNormalization, then GlobalAveragePooling3D, Dense(512, relu), Dropout(0.3) (SeededDropout),
+ * Dense(1, sigmoid).
  * Input [width, height, depth, 1]; uncompiled. Layer names follow Keras (conv3d, conv3d_1, ...). Each
  * Conv3D+MaxPool3D pair is one ConvPool3D layer unless `fused: false`; the summary shows Keras' rows.
  */
@@ -124,7 +125,10 @@ export function buildSeedModel(opts: SeedModelOptions): tf.LayersModel {
     kernelInitializer: seeded(opts.seed, 100),
   });
   x = hidden.apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ name: 'dropout', rate: dropout }).apply(x) as tf.SymbolicTensor;
+  // SeededDropout: Keras' Dropout with masks from (seed, epoch, step), so one seed gives one run.
+  x = new SeededDropout({ name: 'dropout', rate: dropout, seed: seedFor(opts.seed, 102) }).apply(
+    x,
+  ) as tf.SymbolicTensor;
   const head = tf.layers.dense({
     name: 'dense_1',
     units: outputUnits,

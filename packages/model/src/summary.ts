@@ -9,7 +9,10 @@ export interface ParamCounts {
 }
 
 /** Layer class names shown as their Keras names in the summary. */
-const KERAS_TYPE_NAMES: Record<string, string> = { BatchNormalization3D: 'BatchNormalization' };
+const KERAS_TYPE_NAMES: Record<string, string> = {
+  BatchNormalization3D: 'BatchNormalization',
+  SeededDropout: 'Dropout',
+};
 
 const sizeOf = (w: tf.LayerVariable): number => w.shape.reduce<number>((a, b) => a * (b ?? 0), 1);
 const sumSizes = (ws: tf.LayerVariable[]): number => ws.reduce((a, w) => a + sizeOf(w), 0);

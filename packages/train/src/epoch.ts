@@ -1,4 +1,4 @@
-import type { tf } from '@ct3d/model';
+import { setDropoutStep, type tf } from '@ct3d/model';
 import type { TrainEvent } from './events.js';
 import { countCorrect } from './multiclass.js';
 import { checkStepLoss } from './non-finite.js';
@@ -74,6 +74,8 @@ export async function trainEpoch(
       if (epoch === 1 && steps === 0 && st.saveSample) await st.saveSample(batchSample(batch, 0));
       lr = st.schedule(st.iteration);
       st.optimizer.setLearningRate(lr);
+      // Dropout masks are a function of (seed, epoch, step): reruns and resumed runs draw the same ones.
+      setDropoutStep(st.opts.model, { epoch, step: steps + 1 });
       const t2 = performance.now();
       const { loss, probs } = await trainStep(st.opts.model, st.optimizer, batch, st.opts);
       checkStepLoss(loss, epoch, steps + 1, batch.ids);

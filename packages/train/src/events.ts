@@ -63,6 +63,12 @@ export interface EpochEndEvent {
   val_auc?: number;
   val_sensitivity?: number;
   val_specificity?: number;
+  /**
+   * Present only when every validation scan was given one class (at the threshold, or by argmax): that
+   * class's index. The epoch line then says so; with Keras BatchNorm statistics on small data it is the
+   * usual sign that the moving averages do not match the trained weights.
+   */
+  val_one_class?: number;
   /** Validation confusion counts at the threshold. */
   confusion?: Confusion;
   /** Each validation scan's probability of class 1 (for ROC curves and per-scan views). */
@@ -83,6 +89,8 @@ export interface EpochEndEvent {
   msPerStep: number;
   /** Validation pass time. */
   valMs: number;
+  /** Of valMs: the precise-BatchNorm pass (recomputing the statistics), when the run has one. */
+  bnStatsMs?: number;
   /** Learning rate of the epoch's last step. */
   lr: number;
 }

@@ -63,8 +63,9 @@ export interface FitOptions {
   classNames?: string[];
   /**
    * After each epoch, before validation, replace the BatchNorm moving statistics with the population
-   * statistics over these batches (precise BatchNorm; e.g. the training scans unaugmented). Off by default
-   * (the seed keeps Keras' moving averages).
+   * statistics over these batches (precise BatchNorm; e.g. the training scans unaugmented), at most
+   * `maxBatches` of them. Off by default in fit (the seed keeps Keras' moving averages); trainFromCache
+   * (`ct3d train`) turns it on over a bounded sample unless bnStats is 'keras'.
    */
   preciseBatchNorm?: { source: BatchSource; maxBatches?: number };
   /** Resume checkpoints (resume.ts): continue from `from`, write one into `dir` after every epoch. */
@@ -156,6 +157,7 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
         const { source, maxBatches } = opts.preciseBatchNorm;
         await recomputeBatchNormStatistics(opts.model, source(epoch), { maxBatches });
       }
+      const bnStatsMs = performance.now() - tVal;
       const val = opts.validation
         ? await evaluate(opts.model, opts.validation(epoch), { threshold: st.threshold })
         : null;
@@ -172,6 +174,7 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
         ms: performance.now() - tEpoch,
         msPerStep: tr.msPerStep,
         valMs: performance.now() - tVal,
+        ...(opts.preciseBatchNorm && { bnStatsMs }),
         lr: tr.lr,
       };
       appendHistory(history, e);

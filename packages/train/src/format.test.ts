@@ -20,6 +20,26 @@ describe('formatEpochLine', () => {
     );
   });
 
+  it('says so when every validation scan was given one class', () => {
+    const line = formatEpochLine({
+      epoch: 2,
+      epochs: 25,
+      steps: 18,
+      ms: 9_000,
+      msPerStep: 480,
+      acc: 0.6,
+      loss: 0.61,
+      val_acc: 0.5,
+      val_loss: 0.9,
+      val_auc: 0.61,
+      val_one_class: 0,
+    });
+    expect(line).toBe(
+      'Epoch 2/25\n18/18 - 9s - 480ms/step - acc: 0.6000 - loss: 0.6100 - val_acc: 0.5000 - val_loss: 0.9000 - ' +
+        'val_auc: 0.6100 - every validation scan predicted class 0 (collapsed to one class)',
+    );
+  });
+
   it('omits validation metrics when there are none', () => {
     const line = formatEpochLine({
       epoch: 1,

@@ -13,6 +13,8 @@ export interface EpochLineInput {
   /** Multi-class runs: the macro F1 and each class's recall (sensitivity) join the line. */
   val_macro_f1?: number;
   val_per_class?: readonly { recall: number }[];
+  /** Set when every validation scan was given this one class. */
+  val_one_class?: number;
 }
 
 /** Python's "%.4e": two-digit signed exponent (1.2340e-04). */
@@ -40,6 +42,7 @@ export function formatStepTime(msPerStep: number): string {
 /**
  * The seed's verbose=2 epoch report, two lines:
  * "Epoch 3/100" and "70/70 - 26s - 373ms/step - acc: 0.5643 - loss: 0.6768 - val_acc: 0.5000 - ...".
+ * When every validation scan got one class, a last part says so (not in the seed's log: a hint to the user).
  */
 export function formatEpochLine(e: EpochLineInput): string {
   const width = String(e.steps).length;
@@ -59,6 +62,9 @@ export function formatEpochLine(e: EpochLineInput): string {
   ];
   for (const [name, value] of metrics)
     if (value !== undefined) parts.push(`${name}: ${formatMetricValue(value)}`);
+  if (e.val_one_class !== undefined) {
+    parts.push(`every validation scan predicted class ${e.val_one_class} (collapsed to one class)`);
+  }
   return `Epoch ${e.epoch}/${e.epochs}\n${parts.join(' - ')}`;
 }
 

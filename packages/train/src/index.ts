@@ -34,8 +34,34 @@ export { type FitOptions, fit, fitToEnd } from './fit.js';
 export { formatEpochLine, formatPrediction, formatPredictions } from './format.js';
 export { type BinaryMetrics, binaryMetrics, rocAuc } from './metrics.js';
 export { type MulticlassMetrics, multiclassMetrics } from './multiclass-metrics.js';
+export {
+  brierScore,
+  type OperatingPoint,
+  type OperatingPoints,
+  operatingPoints,
+  type ReliabilityBin,
+  reliabilityTable,
+  sensitivityAtSpecificity,
+  youdenThreshold,
+} from './operating-points.js';
 export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
-export { MODEL_DIRS, RUN_FILES, type RunPaths, runPaths } from './run-folder/layout.js';
+export {
+  type FoldResult,
+  type FoldSummary,
+  foldStatistics,
+  formatFoldSummary,
+  meanStd,
+  summarizeFolds,
+} from './run-folder/folds.js';
+export {
+  FOLD_DIR_PATTERN,
+  FOLD_FILES,
+  foldDirName,
+  MODEL_DIRS,
+  RUN_FILES,
+  type RunPaths,
+  runPaths,
+} from './run-folder/layout.js';
 export {
   type EvaluationSet,
   evaluateRun,
@@ -44,10 +70,16 @@ export {
   predictScanFile,
   type ScanPrediction,
 } from './run-folder/load-run.js';
+export { type RunOperatingPoint, runYoudenThreshold } from './run-folder/operating-point.js';
 export { RunRecorder } from './run-folder/recorder.js';
 export { type GivenFlag, resumeOptions } from './run-folder/resume-run.js';
 export { type RunInfo, readRunInfo } from './run-folder/run-info.js';
-export { type TrainFromCacheOptions, type TrainingRun, trainFromCache } from './run-from-cache.js';
+export {
+  type BnStats,
+  type TrainFromCacheOptions,
+  type TrainingRun,
+  trainFromCache,
+} from './run-from-cache.js';
 export { constantLr, exponentialDecay, type LrSchedule, seedLrSchedule } from './schedule.js';
 export { type CacheSources, type CacheSourcesOptions, cacheBatchSources } from './sources.js';
 export { kFoldSplits, type Split, type SplitOptions, splitEntries } from './split.js';

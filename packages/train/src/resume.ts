@@ -18,7 +18,7 @@ export const RESUME_DIR = RUN_FILES.resume;
 /** Shuffling and augmentation are functions of (seed, epoch): see RNG_NOTES in run-record.ts. */
 export const RESUME_RNG_NOTE =
   'no RNG state is saved: shuffle and augmentation seeds are derived from (seed, epoch), so the next epoch ' +
-  'number restores them; Dropout is unseeded';
+  'number restores them; Dropout masks are derived from (seed, epoch, step)';
 
 export interface ResumeState {
   format: 'ct3d-resume';

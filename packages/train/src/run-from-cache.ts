@@ -9,8 +9,10 @@ import { RunRecorder } from './run-folder/recorder.js';
 import { prepareRunFolder } from './run-folder/resume-run.js';
 import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
 import { exponentialDecay } from './schedule.js';
-import { cacheBatchSources } from './sources.js';
-import { splitEntries } from './split.js';
+import { cacheBatchSources, DEFAULT_BN_STATS_BATCHES } from './sources.js';
+import { kFoldSplits, splitEntries } from './split.js';
+
+export type BnStats = 'keras' | 'precise';
 
 export interface TrainFromCacheOptions {
   cacheDir: string;
@@ -43,8 +45,21 @@ export interface TrainFromCacheOptions {
   classWeight?: ClassWeightOption;
   /** 'balanced': training batches draw every class equally often (default 'shuffle': each scan once an epoch). */
   sampling?: 'shuffle' | 'balanced';
-  /** Recompute BatchNorm statistics over the unaugmented training scans after each epoch (default false). */
-  preciseBatchNorm?: boolean;
+  /**
+   * BatchNorm statistics used at inference: 'precise' (default) recomputes each layer's moving mean and
+   * variance after every epoch over a bounded sample of unaugmented training scans (`bnStatsBatches`
+   * batches), so they match the trained weights; 'keras' keeps the seed's moving averages (momentum
+   * `batchNormMomentum`), which on small data sets often collapse validation predictions to one class.
+   */
+  bnStats?: BnStats;
+  /** Batches in the precise-BatchNorm sample each epoch (default 16 = 32 scans at batch 2). */
+  bnStatsBatches?: number;
+  /**
+   * K-fold cross-validation (with `fold`): this run trains on the other folds and validates on fold `fold`
+   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. See trainFolds.
+   */
+  folds?: number;
+  fold?: number;
   /** Continue the run in runDir from its last resume checkpoint (options: resumeOptions(runDir)). */
   resume?: boolean;
 }
@@ -82,10 +97,10 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
   const setup = async () => {
     const manifest = await loadCache(opts.cacheDir);
     if (manifest.entries.length === 0) throw new Error(`${opts.cacheDir}: the cache holds no scans`);
-    const split = splitEntries(manifest.entries, {
-      valFraction: opts.valFraction,
-      splitSeed: opts.splitSeed,
-    });
+    const split =
+      opts.folds === undefined
+        ? splitEntries(manifest.entries, { valFraction: opts.valFraction, splitSeed: opts.splitSeed })
+        : kFoldSplits(manifest.entries, opts.folds, (opts.fold ?? 1) - 1, { splitSeed: opts.splitSeed });
     if (split.val.length === 0) throw new Error(`${opts.cacheDir}: too few scans for a validation split`);
     const classes = classSetup(opts.cacheDir, split, classNamesOf(manifest), opts);
     const backend = await initBackend(opts.backend ?? 'auto');
@@ -111,6 +126,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
       seed,
       augment: opts.augment ?? true,
       ...(classes.sampling === 'balanced' && { sampling: 'balanced' as const }),
+      bnStatsBatches: opts.bnStatsBatches,
     });
     const info: RunInfo = {
       cacheDir: resolve(opts.cacheDir),
@@ -129,13 +145,16 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
         seed,
         valFraction: opts.valFraction ?? 0.3,
         splitSeed: opts.splitSeed ?? null,
+        folds: opts.folds ?? null,
+        fold: opts.folds === undefined ? null : (opts.fold ?? 1),
         workers: pool.threads,
         filters,
         patience: opts.patience ?? 15,
         augment: opts.augment ?? true,
         learningRate: opts.learningRate ?? 1e-4,
         batchNormMomentum: opts.batchNormMomentum ?? 0.99,
-        preciseBatchNorm: opts.preciseBatchNorm ?? false,
+        bnStats: opts.bnStats ?? 'precise',
+        bnStatsBatches: opts.bnStatsBatches ?? DEFAULT_BN_STATS_BATCHES,
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       node: process.version,
@@ -164,7 +183,9 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
         resume,
         ...(classes.weights && { classWeights: classes.weights }),
         classNames: classes.names,
-        ...(info.settings.preciseBatchNorm && { preciseBatchNorm: { source: sources.trainUnaugmented } }),
+        ...(info.settings.bnStats === 'precise' && {
+          preciseBatchNorm: { source: sources.bnStats, maxBatches: info.settings.bnStatsBatches },
+        }),
         settings: {
           ...info.settings,
           backend: info.backend,

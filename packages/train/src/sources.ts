@@ -1,3 +1,4 @@
+import { createRng, mixSeed } from '@ct3d/core';
 import { type CacheEntry, epochBatches, validationBatches, type WorkerPool } from '@ct3d/pipeline';
 import type { BatchSource } from './epoch.js';
 
@@ -16,13 +17,24 @@ export interface CacheSourcesOptions {
   prefetch?: number;
   /** 'balanced': training batches draw every class equally often (see @ct3d/pipeline balancedOrder). */
   sampling?: 'balanced';
+  /** Batches in each epoch's BatchNorm-statistics sample (default 16; see `bnStats`). */
+  bnStatsBatches?: number;
 }
+
+/** Default size of the precise-BatchNorm sample: 16 batches (32 scans at the seed's batch 2). */
+export const DEFAULT_BN_STATS_BATCHES = 16;
 
 export interface CacheSources {
   train: BatchSource;
   validation: BatchSource;
   /** The training scans in order and unaugmented (e.g. for precise BatchNorm statistics). */
   trainUnaugmented: BatchSource;
+  /**
+   * Each epoch's sample for precise BatchNorm statistics: `bnStatsBatches` batches of training scans,
+   * unaugmented, drawn without replacement by createRng(mixSeed(seed, epoch, 0xb5)) so that every class is
+   * in it whatever the split order, and its cost is bounded at any data set size; deterministic per epoch.
+   */
+  bnStats: BatchSource;
   stepsPerEpoch: number;
 }
 
@@ -32,6 +44,10 @@ export interface CacheSources {
  */
 export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
   const batchSize = opts.batchSize ?? 2;
+  const bnBatches = opts.bnStatsBatches ?? DEFAULT_BN_STATS_BATCHES;
+  if (!Number.isInteger(bnBatches) || bnBatches < 1) {
+    throw new RangeError(`bnStatsBatches must be a positive integer, got ${bnBatches}`);
+  }
   if (opts.train.length === 0) throw new Error(`${opts.cacheDir}: no training scans in the split`);
   const inOrder = (entries: CacheEntry[]) =>
     validationBatches({
@@ -57,6 +73,19 @@ export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
       }),
     validation: () => inOrder(opts.val),
     trainUnaugmented: () => inOrder(opts.train),
+    bnStats: (epoch) => inOrder(bnStatsSample(opts.train, opts.seed, epoch, batchSize * bnBatches)),
     stepsPerEpoch: Math.ceil(opts.train.length / batchSize),
   };
+}
+
+/** `count` training entries (all when fewer) drawn without replacement for epoch `epoch`'s BatchNorm pass. */
+export function bnStatsSample(
+  entries: CacheEntry[],
+  seed: number,
+  epoch: number,
+  count: number,
+): CacheEntry[] {
+  return createRng(mixSeed(seed, epoch, 0xb5))
+    .shuffle([...entries])
+    .slice(0, Math.min(count, entries.length));
 }

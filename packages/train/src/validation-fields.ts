@@ -4,7 +4,7 @@ import type { EpochEndEvent } from './events.js';
 /** The validation part of an epochEnd event. */
 export type ValidationFields = Omit<
   EpochEndEvent,
-  'type' | 'epoch' | 'epochs' | 'steps' | 'acc' | 'loss' | 'ms' | 'msPerStep' | 'valMs' | 'lr'
+  'type' | 'epoch' | 'epochs' | 'steps' | 'acc' | 'loss' | 'ms' | 'msPerStep' | 'valMs' | 'bnStatsMs' | 'lr'
 >;
 
 /**
@@ -15,12 +15,15 @@ export type ValidationFields = Omit<
  */
 export function validationFields(val: Evaluation, classNames: readonly string[] = []): ValidationFields {
   if (!isMulticlass(val)) {
+    const c = val.confusion;
+    const oneClass = c.tp + c.fp === 0 ? 0 : c.tn + c.fn === 0 ? 1 : null;
     return {
       val_acc: val.acc,
       val_loss: val.loss,
       val_auc: val.auc,
       val_sensitivity: val.sensitivity,
       val_specificity: val.specificity,
+      ...(oneClass !== null && val.n > 1 && { val_one_class: oneClass }),
       confusion: val.confusion,
       predictions: val.ids.map((id, i) => ({ id, label: val.labels[i], prob: val.probabilities[i] })),
     };
@@ -33,6 +36,8 @@ export function validationFields(val: Evaluation, classNames: readonly string[] 
     val_macro_recall: val.macro.recall,
     val_macro_f1: val.macro.f1,
     val_per_class: val.perClass.map((m, c) => ({ name: classNames[c] ?? `class ${c}`, ...m })),
+    ...(val.predicted.length > 1 &&
+      val.predicted.every((p) => p === val.predicted[0]) && { val_one_class: val.predicted[0] }),
     confusionMatrix: val.confusion,
     classPredictions: val.ids.map((id, i) => ({
       id,

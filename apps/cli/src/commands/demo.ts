@@ -50,10 +50,8 @@ export async function run(argv: string[]): Promise<number> {
       seed,
       learningRate: parseNumberOption(values.lr, '--lr', DEMO.lr),
       batchSize: parseIntOption(values.batch, '--batch', DEMO.batch, 1),
-      // With batch 2 the last BatchNorm sees a few voxels a scan: Keras' moving averages of those noisy
-      // batch statistics leave inference-mode predictions collapsed to one class after a short run, so the
-      // demo recomputes the statistics over the training scans after each epoch (precise BatchNorm).
-      preciseBatchNorm: true,
+      // The default bnStats 'precise': with batch 2, Keras' moving averages of the noisy batch statistics
+      // leave inference-mode predictions collapsed to one class after a short run.
     },
     undefined,
     { verbose: values.verbose === true },

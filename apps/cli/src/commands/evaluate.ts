@@ -5,6 +5,8 @@ import {
   isMulticlass,
   loadRun,
   type MulticlassEvaluation,
+  type OperatingPoints,
+  operatingPoints,
 } from '@ct3d/train';
 import { parseCommand, requireString, UsageError } from '../args.js';
 import { initBackendOption } from './backend-option.js';
@@ -37,7 +39,39 @@ export function summarize(r: Evaluation, set: string) {
     return { set, scans: labels.length, ...metrics };
   }
   const { probabilities, labels, ids, ...metrics } = r;
-  return { set, scans: labels.length, ...metrics };
+  return { set, scans: labels.length, ...metrics, operatingPoints: binaryOperatingPoints(r) };
+}
+
+/** Operating points of a binary evaluation; null when the set lacks a class (no ROC to choose from). */
+function binaryOperatingPoints(r: Exclude<Evaluation, MulticlassEvaluation>): OperatingPoints | null {
+  return new Set(r.labels).size === 2 && !r.probabilities.some(Number.isNaN)
+    ? operatingPoints(r.labels, r.probabilities)
+    : null;
+}
+
+const pct = (v: number): string => (Number.isNaN(v) ? 'nan' : `${(100 * v).toFixed(1)}%`);
+
+/** The operating-point lines of `ct3d evaluate`: Youden's J, sensitivity at 90/95% specificity, calibration. */
+export function formatOperatingPoints(op: OperatingPoints | null): string[] {
+  if (!op) return ['  operating points: need scans of both classes'];
+  const atSpec = (name: string, p: OperatingPoints['atSpecificity90']) =>
+    p
+      ? `  sensitivity at ${name} specificity: ${pct(p.sensitivity)} (threshold ${p.threshold.toFixed(4)}, specificity ${pct(p.specificity)})`
+      : `  sensitivity at ${name} specificity: no threshold reaches it`;
+  const lines = [
+    `  youden threshold: ${op.youden.threshold.toFixed(4)} (J ${op.youden.j.toFixed(4)}: sensitivity ${pct(op.youden.sensitivity)}, specificity ${pct(op.youden.specificity)})`,
+    atSpec('90%', op.atSpecificity90),
+    atSpec('95%', op.atSpecificity95),
+    `  brier score: ${op.brier.toFixed(4)}  expected calibration error: ${op.ece.toFixed(4)}`,
+    '  reliability (bin: scans, mean predicted, observed fraction abnormal):',
+  ];
+  for (const b of op.reliability) {
+    if (b.count === 0) continue;
+    lines.push(
+      `    ${b.lo.toFixed(1)}-${b.hi.toFixed(1)}: ${String(b.count).padStart(4)}  ${b.meanPredicted.toFixed(4)}  ${b.observed.toFixed(4)}`,
+    );
+  }
+  return lines;
 }
 
 export function formatEvaluation(
@@ -47,13 +81,16 @@ export function formatEvaluation(
   classNames?: string[],
 ): string {
   if (isMulticlass(r)) return formatMulticlass(r, set, modelDir, classNames ?? []);
-  const s = summarize(r, set);
+  const { operatingPoints: op, ...s } = summarize(r, set) as ReturnType<typeof summarize> & {
+    operatingPoints: OperatingPoints | null;
+  };
   const num = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
   const lines = [`${s.scans} scans (set: ${set}, model: ${modelDir})`];
   for (const [k, v] of Object.entries(s)) {
     if (k === 'set' || k === 'scans') continue;
     lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : num(v)}`);
   }
+  lines.push(...formatOperatingPoints(op));
   return lines.join('\n');
 }
 

@@ -17,7 +17,8 @@ export const commands: Command[] = [
   {
     name: 'synth',
     summary: 'Write MosMedData-like synthetic chest CTs (CT-0 normal, CT-23 with ground-glass opacities)',
-    usage: 'ct3d synth <dir> --per-class N [--size 512] [--slices 30:45] [--seed S]',
+    usage:
+      'ct3d synth <dir> --per-class N [--size 512] [--slices 30:45] [--seed S] [--family standard|broad-dense]',
     load: () => import('./synth.js'),
   },
 
@@ -52,7 +53,7 @@ export const commands: Command[] = [
     summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
     usage:
       'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-      '[--seed 0] [--lr 1e-4] [--bn-momentum 0.99] [--precise-bn] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
+      '[--seed 0] [--lr 1e-4] [--bn-stats precise|keras] [--bn-stats-batches 16] [--bn-momentum 0.99] [--folds K [--fold i]] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
       '[--class-weight balanced|W0,W1,...] [--sampling balanced] [--dashboard [--port P]] [--verbose]\n' +
       '       ct3d train --resume <run> [--cache <dir>] [--workers N] [--dashboard [--port P]]',
     load: () => import('./train.js'),
@@ -71,7 +72,7 @@ export const commands: Command[] = [
     name: 'predict',
     summary:
       "Preprocess one scan like ingest and print the seed's confidence sentences (two, or one per class of a multi-class run)",
-    usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--backend auto] [--json]',
+    usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--threshold 0.5|T|youden] [--backend auto] [--json]',
     load: () => import('./predict.js'),
   },
   {

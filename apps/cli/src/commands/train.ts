@@ -1,10 +1,15 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { startDashboard } from '@ct3d/dashboard';
 import { formatProgress } from '@ct3d/pipeline';
 import {
+  type BnStats,
+  FOLD_FILES,
+  foldDirName,
   formatEpochLine,
+  formatFoldSummary,
   type GivenFlag,
   resumeOptions,
+  summarizeFolds,
   type TrainEvent,
   type TrainFromCacheOptions,
   trainFromCache,
@@ -37,6 +42,10 @@ export async function run(argv: string[]): Promise<number> {
     lr: { type: 'string' },
     'bn-momentum': { type: 'string' },
     'precise-bn': { type: 'boolean' },
+    'bn-stats': { type: 'string' },
+    'bn-stats-batches': { type: 'string' },
+    folds: { type: 'string' },
+    fold: { type: 'string' },
     verbose: { type: 'boolean' },
     port: { type: 'string' },
   });
@@ -58,15 +67,61 @@ export async function run(argv: string[]): Promise<number> {
     ...parseClassOptions(values['class-weight'], values.sampling),
     learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
     batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
-    preciseBatchNorm: values['precise-bn'] === true,
+    bnStats: parseBnStats(values['bn-stats'], values['precise-bn'] === true),
+    bnStatsBatches: parseIntOption(values['bn-stats-batches'], '--bn-stats-batches', 16, 1),
   };
   const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
+  if (values.folds !== undefined || values.fold !== undefined) {
+    if (values.resume)
+      throw new UsageError('--folds cannot be used with --resume (resume one fold: --resume <run>/fold-i)');
+    if (live)
+      throw new UsageError(
+        '--folds cannot be used with --dashboard (run `ct3d dashboard --runs` on the parent folder)',
+      );
+    return runFolds(opts, values.folds, values.fold);
+  }
   const end = await runTraining(
     values.resume ? await resumeFromFlags(values.resume, values, opts) : opts,
     live,
     { verbose: values.verbose === true },
   );
   return end ? 0 : 1;
+}
+
+/** `--bn-stats keras|precise` (default precise); `--precise-bn` is the older spelling of `--bn-stats precise`. */
+function parseBnStats(text: string | undefined, preciseFlag: boolean): BnStats {
+  if (text !== undefined && text !== 'keras' && text !== 'precise') {
+    throw new UsageError(`--bn-stats must be keras or precise, got "${text}"`);
+  }
+  if (preciseFlag && text === 'keras') throw new UsageError('--precise-bn contradicts --bn-stats keras');
+  return text ?? 'precise';
+}
+
+/**
+ * `--folds K [--fold i]`: K-fold cross-validation, each fold (or only fold i, 1-based) a run folder
+ * <run>/fold-i/, then <run>/folds.json with the mean and std of every validation metric over the folds done.
+ */
+async function runFolds(
+  opts: TrainFromCacheOptions,
+  foldsText: string | undefined,
+  foldText: string | undefined,
+): Promise<number> {
+  if (foldsText === undefined) throw new UsageError('--fold needs --folds K');
+  const folds = parseIntOption(foldsText, '--folds', 5, 2);
+  const only = foldText === undefined ? undefined : parseIntOption(foldText, '--fold', 1, 1);
+  if (only !== undefined && only > folds)
+    throw new UsageError(`--fold must be between 1 and ${folds}, got ${only}`);
+  let ok = true;
+  for (const fold of only === undefined ? Array.from({ length: folds }, (_, i) => i + 1) : [only]) {
+    console.log(`fold ${fold} of ${folds}`);
+    const runDir = join(opts.runDir, foldDirName(fold));
+    const end = await runTraining({ ...opts, runDir, folds, fold });
+    ok &&= end !== undefined;
+  }
+  const summary = await summarizeFolds(opts.runDir, folds);
+  console.log(formatFoldSummary(summary));
+  console.log(`fold summary: ${join(opts.runDir, FOLD_FILES.summary)}`);
+  return ok ? 0 : 1;
 }
 
 function parseFilters(text: string): number[] {
@@ -195,7 +250,9 @@ const RESUME_CHECKED: Record<string, keyof TrainFromCacheOptions> = {
   sampling: 'sampling',
   lr: 'learningRate',
   'bn-momentum': 'batchNormMomentum',
-  'precise-bn': 'preciseBatchNorm',
+  'precise-bn': 'bnStats',
+  'bn-stats': 'bnStats',
+  'bn-stats-batches': 'bnStatsBatches',
 };
 /** Flags that do not change results: free with --resume. */
 const RESUME_FREE = new Set(['resume', 'run', 'cache', 'workers', 'dashboard', 'port']);

@@ -1,4 +1,5 @@
 import { createRng, type Rng } from '@ct3d/core';
+import type { FamilyRanges } from './families.js';
 import { growVesselTrees, type VesselSegment } from './vessels.js';
 
 /** HU values of the tissues drawn (before noise). */
@@ -61,10 +62,15 @@ export function lungScale(t: number): number {
   return dome > 0 ? base * Math.sqrt(dome) : 0;
 }
 
-/** Draws one scan's anatomy (no opacities yet) from `seed`; `rng` continues the same stream. */
-export function sampleAnatomy(seed: number, n: number, nz: number): { anatomy: Anatomy; rng: Rng } {
+/** Draws one scan's anatomy (no opacities yet) of family `f` from `seed`; `rng` continues the same stream. */
+export function sampleAnatomy(
+  seed: number,
+  n: number,
+  nz: number,
+  f: FamilyRanges,
+): { anatomy: Anatomy; rng: Rng } {
   const rng = createRng(seed);
-  const fovMm = rng.uniform(340, 380);
+  const fovMm = rng.uniform(...f.fovMm);
   const a: Anatomy = {
     n,
     nz,
@@ -72,12 +78,12 @@ export function sampleAnatomy(seed: number, n: number, nz: number): { anatomy: A
     sliceMm: 8,
     cx: n * (0.5 + rng.uniform(-0.02, 0.02)),
     cy: n * (0.5 + rng.uniform(-0.02, 0.02)),
-    bodyA: n * rng.uniform(0.4, 0.45),
-    bodyB: n * rng.uniform(0.27, 0.31),
-    fatRim: rng.uniform(0.9, 0.95),
-    lungDx: n * rng.uniform(0.185, 0.2),
-    lungA: n * rng.uniform(0.15, 0.17),
-    lungB: n * rng.uniform(0.21, 0.23),
+    bodyA: n * rng.uniform(...f.bodyA),
+    bodyB: n * rng.uniform(...f.bodyB),
+    fatRim: rng.uniform(...f.fatRim),
+    lungDx: n * rng.uniform(...f.lungDx),
+    lungA: n * rng.uniform(...f.lungA),
+    lungB: n * rng.uniform(...f.lungB),
     dependentHU: rng.uniform(20, 70),
     ribsPerSide: 5 + rng.int(3),
     ribPhase: rng.uniform(0, 1),
@@ -85,7 +91,7 @@ export function sampleAnatomy(seed: number, n: number, nz: number): { anatomy: A
     vessels: [],
     opacities: [],
     atelectasisHU: rng.next() < 0.35 ? rng.uniform(150, 300) : 0,
-    noiseSigma: rng.uniform(15, 25),
+    noiseSigma: rng.uniform(...f.noiseSigma),
   };
   a.vessels = growVesselTrees(a, rng);
   return { anatomy: a, rng };

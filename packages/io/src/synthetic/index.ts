@@ -2,3 +2,4 @@
 // writeSyntheticDataset writes class folders of .nii.gz files (Node).
 export { type SynthesizeOptions, synthesizeChestCT } from '../synthetic.js';
 export { type SyntheticDatasetOptions, writeSyntheticDataset } from '../synthetic-dataset.js';
+export { SYNTHETIC_FAMILIES, type SyntheticFamily } from './families.js';

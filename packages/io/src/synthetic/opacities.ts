@@ -1,5 +1,6 @@
 import { createRng, type Rng } from '@ct3d/core';
 import type { Anatomy, Opacity } from './anatomy.js';
+import type { FamilyRanges } from './families.js';
 import { renderSlice } from './render-slice.js';
 
 /** A lung pixel of slice k, the more lateral of two random picks (viral GGOs favour the periphery). */
@@ -17,18 +18,19 @@ function lungPixel(a: Anatomy, k: number, rng: Rng): { x: number; y: number } | 
 }
 
 /**
+ * (The 'standard' family's numbers; other families draw from their own ranges, see families.ts.)
  * 5-10 ground-glass blobs of varied size and density centred on real lung pixels. The first four are always
  * large; later ones may be small and faint. Together they raise about 3-6.5% of the lung voxels by more than
  * 100 HU (12 seeds at 128x128x36), far less than MosMedData's CT-2/CT-3 (25-75% involvement), so the classes
  * are learnable at 64x64x48 but not trivial.
  */
-export function sampleOpacities(a: Anatomy, seed: number): Opacity[] {
+export function sampleOpacities(a: Anatomy, seed: number, f: FamilyRanges): Opacity[] {
   const rng = createRng(seed);
-  const count = 5 + rng.int(6);
+  const count = f.minLesions + rng.int(f.extraLesions);
   const out: Opacity[] = [];
   for (let tries = 0; out.length < count && tries < 10 * count; tries++) {
     const faint = out.length > 3 && rng.next() < 0.25;
-    const radiusMm = faint ? rng.uniform(6, 14) : rng.uniform(35, 65);
+    const radiusMm = faint ? rng.uniform(...f.faintRadiusMm) : rng.uniform(...f.largeRadiusMm);
     const k = Math.round(rng.uniform(0.2, 0.85) * (a.nz - 1));
     const at = lungPixel(a, k, rng);
     if (!at) continue;
@@ -39,7 +41,7 @@ export function sampleOpacities(a: Anatomy, seed: number): Opacity[] {
       rx: (radiusMm * rng.uniform(0.7, 1.3)) / a.pixelMm,
       ry: (radiusMm * rng.uniform(0.7, 1.3)) / a.pixelMm,
       rz: Math.max(a.sliceMm * 0.6, radiusMm * rng.uniform(0.8, 1.4)),
-      targetHU: faint ? rng.uniform(-760, -650) : rng.uniform(-600, -250),
+      targetHU: faint ? rng.uniform(...f.faintHU) : rng.uniform(...f.largeHU),
     });
   }
   return out;

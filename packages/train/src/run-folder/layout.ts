@@ -24,6 +24,18 @@ export const RUN_FILES = {
   resume: 'resume',
 } as const;
 
+/**
+ * A cross-validation run (`ct3d train --folds K`) is a folder of fold runs, fold-1/ ... fold-K/ (each a run
+ * folder as above), plus folds.json: the mean and standard deviation of every validation metric.
+ */
+export const FOLD_FILES = { summary: 'folds.json' } as const;
+
+/** The sub-folder of fold `fold` (1-based). */
+export const foldDirName = (fold: number): string => `fold-${fold}`;
+
+/** Names foldDirName makes. */
+export const FOLD_DIR_PATTERN = /^fold-[1-9][0-9]*$/;
+
 /** Inside a resume checkpoint folder: model/ and best/ as in the run, plus these. */
 export const RESUME_FILES = { state: 'state.json', optimizer: 'optimizer.bin' } as const;
 

@@ -70,7 +70,8 @@ describe('trainFromCache --resume', () => {
     });
     expect(info.reproduce?.ct3d.packages['@ct3d/train']).toMatch(/^\d+\.\d+\.\d+/);
     expect(info.reproduce?.rng.shuffleAugment).toContain('(seed, epoch)');
-    expect(info.reproduce?.rng.dropout).toContain('unseeded');
+    expect(info.reproduce?.rng.dropout).toContain('seeded');
+    expect(info.reproduce?.rng.notDeterministic).toContain('webgpu');
     expect(info.settings).toMatchObject({ epochs: 3, seed: 4, filters: [2] });
     expect([...info.split.train, ...info.split.val].sort()).toEqual(
       manifest.entries.map((e: { id: string }) => e.id).sort(),

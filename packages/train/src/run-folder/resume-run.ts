@@ -17,6 +17,15 @@ export function recordedOptions(info: RunInfo): TrainFromCacheOptions {
   for (const [key, value] of Object.entries(info.settings)) if (value !== null) options[key] = value;
   if (info.classes?.classWeight) options.classWeight = info.classes.classWeight;
   if (info.classes?.sampling) options.sampling = info.classes.sampling;
+  const legacy = info.settings as { preciseBatchNorm?: boolean; bnStats?: string };
+  if (legacy.bnStats === undefined && 'preciseBatchNorm' in legacy) {
+    // Runs from before --bn-stats: precise over every training batch, or Keras' moving averages.
+    delete options.preciseBatchNorm;
+    options.bnStats = legacy.preciseBatchNorm ? 'precise' : 'keras';
+    if (legacy.preciseBatchNorm) {
+      options.bnStatsBatches = Math.max(1, Math.ceil(info.split.train.length / info.settings.batchSize));
+    }
+  }
   return { ...(options as Partial<TrainFromCacheOptions>), cacheDir: info.cacheDir, runDir: '' };
 }
 

@@ -17,9 +17,15 @@ export interface RunInfo {
   /** Faster backends that 'auto' could not use, with their reasons. */
   backendRejected: string[];
   settings: Required<
-    Omit<TrainFromCacheOptions, 'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume'>
+    Omit<
+      TrainFromCacheOptions,
+      'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume' | 'folds' | 'fold'
+    >
   > & {
     splitSeed: number | null;
+    /** K and this run's fold (1-based) of a cross-validation; null for the 70/30 split. */
+    folds: number | null;
+    fold: number | null;
     workers: number;
     filters: number[];
   };
