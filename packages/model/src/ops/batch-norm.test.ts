@@ -18,18 +18,11 @@ import {
   type CpuKernelBackend,
   FAKE_BACKEND,
   inputOf,
+  pseudoRandom,
   readInput,
   removeFakeBackend,
   useFakeBackend,
 } from './test-fake-backend.js';
-
-function pseudoRandom(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  return Float32Array.from({ length: n }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-}
 
 let momentsCalls = 0;
 

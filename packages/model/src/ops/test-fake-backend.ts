@@ -38,3 +38,12 @@ export function inputOf(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorI
 export function readInput(backend: unknown, inputs: tf.NamedTensorInfoMap, name: string): Float32Array {
   return (backend as CpuKernelBackend).readSync(inputOf(inputs, name).dataId) as Float32Array;
 }
+
+/** Deterministic values in [-1, 1) (an LCG), so every fake-backend test sees the same inputs. */
+export function pseudoRandom(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
