@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { ScanEntry } from '@ct3d/io/dataset';
 import { catchError, concat, defer, finalize, from, map, mergeMap, Observable, of, switchMap } from 'rxjs';
 import {
   type CacheEntry,
@@ -16,12 +17,6 @@ import { planScanMemory } from './scan-memory.js';
 import { describeError } from './scan-work.js';
 import type { IngestResult, Shape3, StageTimes } from './tasks.js';
 
-export interface ScanEntry {
-  path: string;
-  label: number;
-  className: string;
-}
-
 export interface IngestOptions {
   scans: ScanEntry[];
   cacheDir: string;
@@ -37,6 +32,8 @@ export interface IngestOptions {
    */
   memoryBudget?: number;
 }
+
+export type { ScanEntry };
 
 export type FailedScan = { path: string; reason: string };
 
