@@ -14,6 +14,7 @@ import {
   fakeRunStart,
   fakeStepEvents,
   phantomBatches,
+  tinySeedModel,
   writeTinyCache,
 } from './test-helpers.js';
 
@@ -91,7 +92,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     await saveModel(model, join(root, 'runs', 'earlier-a', 'best'));
     // A real (tiny) fit() recorded by @ct3d/train's RunRecorder: its own events.jsonl, history, PNGs.
     const realDir = join(root, 'runs', 'real-fit');
-    const tiny = buildSeedModel({ width: 8, height: 8, depth: 8, filters: [2], denseUnits: 4, seed: 5 });
+    const tiny = tinySeedModel(8);
     const batches = () => phantomBatches(8);
     const real$ = fit({ model: tiny, train: batches, validation: batches, epochs: 3, runDir: realDir }).pipe(
       share(),

@@ -27,6 +27,8 @@ export function toJson(value: unknown): string {
 /** The in-memory event log of one run (events.jsonl on disk is written by the trainer's RunRecorder). */
 export class RunLog {
   readonly events: StoredEvent[] = [];
+  /** Each event's JSON, made once in append (and by that a check it serialises): SSE clients send it as is. */
+  readonly json: string[] = [];
   done = false;
   private readonly listeners = new Set<Listener>();
 
@@ -37,9 +39,10 @@ export class RunLog {
 
   append(event: DashboardEvent): StoredEvent {
     // Serialised first: an event JSON cannot hold (a BigInt, a cycle) throws here, before it is stored.
-    toJson(event);
+    const json = toJson(event);
     const stored = { id: this.events.length, event };
     this.events.push(stored);
+    this.json.push(json);
     for (const l of this.listeners) l(stored);
     return stored;
   }

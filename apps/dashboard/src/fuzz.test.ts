@@ -5,13 +5,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, type Rng } from '@ct3d/core';
-import { buildSeedModel } from '@ct3d/model';
 import { fit, RunRecorder } from '@ct3d/train';
 import { connectable, lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
 import { rawGet, rawRequest } from './raw-http.js';
-import { phantomBatches, writeTinyCache } from './test-helpers.js';
+import { phantomBatches, tinySeedModel, writeTinyCache } from './test-helpers.js';
 
 const SIDE = 8;
 const TOKEN = 'fuzz-token-0123456789abcdef';
@@ -102,14 +101,7 @@ afterEach(async () => {
 it('survives 300 malformed requests while a live run trains to the end', async () => {
   root = await mkdtemp(join(tmpdir(), 'ct3d-fuzz-'));
   await writeTinyCache(join(root, 'cache'), [SIDE, SIDE, SIDE]);
-  const model = buildSeedModel({
-    width: SIDE,
-    height: SIDE,
-    depth: SIDE,
-    filters: [2],
-    denseUnits: 4,
-    seed: 5,
-  });
+  const model = tinySeedModel(SIDE);
   const runDir = join(root, 'runs', 'fuzz');
   const events$ = fit({
     model,

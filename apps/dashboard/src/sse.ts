@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RunLog, toJson } from './events.js';
+import type { RunLog } from './events.js';
 
 /** The last event id the client saw: Last-Event-ID (EventSource reconnect) or ?since= (page reload). */
 export function lastSeenId(req: IncomingMessage, url: URL): number {
@@ -29,7 +29,7 @@ export function streamRun(req: IncomingMessage, res: ServerResponse, url: URL, l
   };
   unsubscribe = log.subscribe(lastSeenId(req, url), (e) => {
     if (e !== 'done') {
-      res.write(`id: ${e.id}\ndata: ${toJson(e.event)}\n\n`);
+      res.write(`id: ${e.id}\ndata: ${log.json[e.id]}\n\n`);
       return;
     }
     // A finished run has nothing more to say: end the response (the page closes its EventSource).

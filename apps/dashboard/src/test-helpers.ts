@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
+import { buildSeedModel, type tf } from '@ct3d/model';
 import { type BatchLike, type BinaryEvaluation, binaryMetrics, type TrainEvent } from '@ct3d/train';
 
 /** A chest-like phantom in cache units (0..1 over -1000..400 HU): body ellipse, two dark lungs, a bright spine. */
@@ -133,6 +134,11 @@ export const fakeEvaluation: { type: 'evaluation' } & BinaryEvaluation = (() => 
 })();
 
 /** Two batches of [normal, abnormal] phantoms (side^3) in the model's channels-last layout. */
+/** The seed model cut down to one 2-filter block for side^3 inputs: fast enough for a real fit() in a test. */
+export function tinySeedModel(side: number): tf.LayersModel {
+  return buildSeedModel({ width: side, height: side, depth: side, filters: [2], denseUnits: 4, seed: 5 });
+}
+
 export function* phantomBatches(side: number): Generator<BatchLike> {
   const n = side ** 3;
   for (let b = 0; b < 2; b++) {

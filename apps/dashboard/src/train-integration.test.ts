@@ -3,12 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSeedModel } from '@ct3d/model';
 import { fit, RunRecorder } from '@ct3d/train';
 import { connectable, lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
-import { phantomBatches, writeTinyCache } from './test-helpers.js';
+import { phantomBatches, tinySeedModel, writeTinyCache } from './test-helpers.js';
 
 const SIDE = 8;
 const batches = () => phantomBatches(SIDE);
@@ -40,14 +39,7 @@ it('logs a real fit() run, replays it, and explains its best model with Grad-CAM
   root = await mkdtemp(join(tmpdir(), 'ct3d-dash-fit-'));
   await writeTinyCache(join(root, 'cache'), [SIDE, SIDE, SIDE]);
   const runDir = join(root, 'runs', 'fit-1');
-  const model = buildSeedModel({
-    width: SIDE,
-    height: SIDE,
-    depth: SIDE,
-    filters: [2],
-    denseUnits: 4,
-    seed: 5,
-  });
+  const model = tinySeedModel(SIDE);
   const events$ = fit({
     model,
     train: batches,

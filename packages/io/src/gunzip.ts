@@ -8,6 +8,9 @@ interface NodeZlib {
 
 type GetBuiltin = (id: string) => unknown;
 
+/** deflate's largest expansion (about 1032:1): what `inputBytes` of a stream can inflate to at most. */
+const DEFLATE_MAX_RATIO = 1032;
+
 /**
  * Node's zlib (native, about twice as fast as fflate) when running in Node, reached without a static `node:`
  * import so that this module also bundles for browsers, where fflate decompresses instead.
@@ -104,7 +107,7 @@ export function gunzipPrefix(bytes: Uint8Array, inputBytes: number): Uint8Array 
   try {
     const zlib = builtin<NodeZlib>('node:zlib');
     if (zlib) return zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    return inflateChunks(head, 64 * inputBytes * 1024, false).out;
+    return inflateChunks(head, DEFLATE_MAX_RATIO * inputBytes, false).out;
   } catch {
     return undefined;
   }

@@ -30,7 +30,7 @@ export const MIN_SCAN_EXTENT = 4;
 /** Compressed bytes inflated to read a gzip's NIfTI header (at most ~4 MiB of output even for a bomb). */
 const HEAD_INPUT_BYTES = 4096;
 
-export function isGzip(bytes: Uint8Array): boolean {
+function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 

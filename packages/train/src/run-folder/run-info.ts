@@ -2,6 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { ClassSetup } from '../class-setup.js';
+import { parseJsonOf } from '../json-file.js';
 import type { TrainFromCacheOptions } from '../run-from-cache.js';
 import type { ReproducibilityRecord } from '../run-record.js';
 import { runPaths } from './layout.js';
@@ -38,11 +39,8 @@ export interface RunInfo {
   startedAt: string;
 }
 
-/** run.json (RunInfo; `reproduce` is absent in runs recorded before it). */
-export type RecordedRun = RunInfo;
-
-/** A run folder's run.json; errors name the file. */
-export async function readRunInfo(runDir: string): Promise<RecordedRun> {
+/** A run folder's run.json (`reproduce` is absent in runs recorded before it); errors name the file. */
+export async function readRunInfo(runDir: string): Promise<RunInfo> {
   const file = runPaths(runDir).info;
   let text: string;
   try {
@@ -51,11 +49,7 @@ export async function readRunInfo(runDir: string): Promise<RecordedRun> {
     const missing = (err as { code?: string }).code === 'ENOENT';
     throw new Error(`${file}: ${missing ? 'not a run folder (no run.json)' : (err as Error).message}`);
   }
-  try {
-    return JSON.parse(text) as RecordedRun;
-  } catch {
-    throw new Error(`${file}: not valid JSON`);
-  }
+  return parseJsonOf(text, file) as RunInfo;
 }
 
 /** Writes run.json atomically. */
