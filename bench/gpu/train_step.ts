@@ -2,8 +2,8 @@
 // and times single kernels. Prints one JSON line per configuration (like ../shared/bench/torch_step.py).
 //   node train_step.mjs --kernels ours|stock --batch 2 --size 128 128 64 [--steps 5] [--budget-s 40]
 //   node train_step.mjs --ops --kernels ours|stock --batch 2 --size 128 128 64
+import { createWebGPU } from '../../packages/model/src/kernels/webgpu/device.js';
 import {
-  createWebGPU,
   importWebGPUBackend,
   registerWebGPUKernels,
   restoreStockWebGPUKernels,

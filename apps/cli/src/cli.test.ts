@@ -119,6 +119,24 @@ describe('ct3d CLI', () => {
     const missing = await ct3d('predict', join(dir, 'nope.nii.gz'), '--run', runDir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.nii.gz');
+
+    // The run's in-browser page (its Chromium tests are @ct3d/web's): a static folder with the best checkpoint.
+    const site = join(dir, 'site');
+    const exported = await ct3d('export-web', '--run', runDir, '--out', site);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toMatch(
+      /^Exported run \S+ \(best checkpoint, input 24x24x16, normal \/ abnormal\) to /,
+    );
+    const siteManifest = JSON.parse(await readFile(join(site, 'manifest.json'), 'utf8'));
+    expect(siteManifest).toMatchObject({ checkpoint: 'best', inputSize: [24, 24, 16], head: 'sigmoid' });
+    expect(await readFile(join(site, 'model', 'weights.bin'))).toEqual(
+      await readFile(join(runDir, 'best', 'weights.bin')),
+    );
+    const occupied = await ct3d('export-web', '--run', runDir, '--out', data);
+    expect(occupied.code).toBe(1);
+    expect(occupied.stderr.trim()).toMatch(
+      /: not empty and not an earlier export \(no manifest\.json\); choose another --out$/,
+    );
   }, 180_000);
 });
 

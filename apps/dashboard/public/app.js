@@ -76,10 +76,10 @@ async function loadRuns() {
     .join('');
   select.value = wanted ?? '';
   byId('run-table').innerHTML =
-    `<tr><th></th><th>run</th><th>source</th><th>events</th><th>state</th></tr>${runs
+    `<tr><th></th><th>run</th><th>source</th><th>events</th><th>state</th><th>in-browser diagnosis</th></tr>${runs
       .map(
         (r) =>
-          `<tr><td><input type="checkbox" value="${escapeHtml(r.name)}" checked></td><td>${escapeHtml(r.name)}</td><td>${r.source}</td><td>${r.events}</td><td>${r.live && !r.finished ? 'running' : 'finished'}</td></tr>`,
+          `<tr><td><input type="checkbox" value="${escapeHtml(r.name)}" checked></td><td>${escapeHtml(r.name)}</td><td>${r.source}</td><td>${r.events}</td><td>${r.live && !r.finished ? 'running' : 'finished'}</td><td><a href="/runs/${encodeURIComponent(r.name)}/predict/" target="_blank" rel="noopener">drop a scan</a></td></tr>`,
       )
       .join('')}`;
   return wanted;

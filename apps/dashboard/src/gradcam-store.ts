@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { tf } from '@ct3d/model';
+import type { GradCamResult, tf } from '@ct3d/model';
 import { MODEL_DIRS } from '@ct3d/train/run-folder';
-import type { GradCamResult } from './gradcam.js';
 import { openGuarded, READ_LIMITS, readGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, relativeSegments } from './paths.js';
@@ -69,7 +68,7 @@ export class GradCamStore {
   private async compute(run: string, scanId: string): Promise<GradCamResult & { modelDir: string }> {
     const { model, dir } = await this.model(run);
     const volume = await this.scans.volume(scanId);
-    const { gradCam } = await import('./gradcam.js');
+    const { gradCam } = await import('@ct3d/model');
     return { ...gradCam(model, volume), modelDir: dir };
   }
 

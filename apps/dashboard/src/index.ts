@@ -5,6 +5,7 @@ import type { Observable } from 'rxjs';
 import { checkBind } from './auth.js';
 import type { DashboardEvent } from './events.js';
 import { GradCamStore } from './gradcam-store.js';
+import { PredictPages } from './predict-page.js';
 import { RunStore } from './runs.js';
 import { ScanStore } from './scans.js';
 import { createHandler } from './server.js';
@@ -67,7 +68,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   if (opts.events$) runs.attach(opts.events$, opts.liveRun);
   const scans = opts.cacheDir ? new ScanStore(opts.cacheDir) : undefined;
   const gradcams = scans ? new GradCamStore(runs, scans) : undefined;
-  const server = createServer(createHandler({ runs, scans, gradcams, host, token: opts.token }));
+  const predictPages = new PredictPages(runs);
+  const server = createServer(
+    createHandler({ runs, scans, gradcams, predictPages, host, token: opts.token }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
       reject(new Error(`dashboard: cannot listen on ${host}:${opts.port ?? 0}: ${err.message}`)),

@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Volume } from '@ct3d/core';
 import { printable } from '@ct3d/core';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
-import { toJson } from './events.js';
 import type { GradCamStore } from './gradcam-store.js';
-import { openGuarded, READ_LIMITS, streamGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { decodeRunName, decodeSegments, PathRefused } from './paths.js';
+import { type PredictPages, predictPageRoute } from './predict-page.js';
+import { send, sendFile, sendJson, TYPES } from './respond.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
 import {
@@ -28,30 +28,12 @@ import { streamRun } from './sse.js';
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.jsonl': 'application/x-ndjson; charset=utf-8',
-  '.png': 'image/png',
-  '.txt': 'text/plain; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-};
-
-/** The page may load and connect only to this server: nothing leaves the machine. */
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
 export interface ServerContext {
   runs: RunStore;
   scans?: ScanStore;
   gradcams?: GradCamStore;
+  /** The in-browser diagnosis page of each run (/runs/<name>/predict/). */
+  predictPages?: PredictPages;
   host: string;
   token?: string;
   /** Where server faults (5xx) are reported, one line each; default stderr. */
@@ -65,31 +47,6 @@ export const PARAM_LIMITS = {
   /** Pixels of one montage (64 slices of 128 x 128 = 1 Mi). */
   montagePixels: 4 * 1024 ** 2,
 } as const;
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: string | Uint8Array,
-  type: string,
-  extra = {},
-): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...extra });
-  res.end(body);
-}
-
-const sendJson = (res: ServerResponse, value: unknown) => send(res, 200, toJson(value), TYPES['.json']);
-
-/** A file under `root` through the guarded read (real path inside, regular file, size bound), streamed. */
-async function sendFile(res: ServerResponse, root: string, segments: string[]): Promise<void> {
-  const type = TYPES[extname(segments.at(-1) ?? '').toLowerCase()];
-  if (!type) throw new HttpError(404, 'file type not served');
-  const file = await openGuarded(root, segments, READ_LIMITS.served);
-  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': file.size });
-  const stream = streamGuarded(file);
-  stream.on('error', () => res.destroy());
-  res.on('close', () => stream.destroy());
-  stream.pipe(res);
-}
 
 /** An integer query parameter within [min, max]; plain decimal digits only (no 1e3, 0x10 or spaces). */
 function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
@@ -167,6 +124,9 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   }
   if (head === 'static') return sendFile(res, PUBLIC_DIR, decodeSegments(rest));
   if (head === 'vendor') return sendFile(res, UPLOT_DIR, decodeSegments(rest));
+  if (head === 'runs' && rest[1] === 'predict' && ctx.predictPages) {
+    return predictPageRoute(ctx.predictPages, res, decodeRunName(rest[0] ?? ''), rest.slice(2));
+  }
   if (head !== 'api') throw new HttpError(404, 'not found');
   const [section, ...more] = rest;
   if (section === 'info') {

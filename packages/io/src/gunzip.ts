@@ -33,6 +33,8 @@ function tooLarge(file: string, maxBytes: number, claimed: number | undefined, c
   return new NiftiError(file, reason, { cause });
 }
 
+const TRUNCATED = 'truncated gzip data (unexpected end of file)';
+
 function gunzipNode(zlib: NodeZlib, bytes: Uint8Array, file: string, limit: number, claimed?: number) {
   try {
     return zlib.gunzipSync(bytes, { maxOutputLength: Math.min(limit, maxBufferBytes()) });
@@ -40,7 +42,7 @@ function gunzipNode(zlib: NodeZlib, bytes: Uint8Array, file: string, limit: numb
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(file, limit, claimed, err);
     if (code === 'Z_BUF_ERROR') {
-      throw new NiftiError(file, 'truncated gzip data (unexpected end of file)', { cause: err });
+      throw new NiftiError(file, TRUNCATED, { cause: err });
     }
     throw new NiftiError(file, `corrupt gzip data (${(err as Error).message})`, { cause: err });
   }
@@ -80,9 +82,11 @@ function gunzipPortable(bytes: Uint8Array, file: string, limit: number, claimed?
     result = inflateChunks(bytes, limit, true);
   } catch (err) {
     if (err instanceof RangeError) throw tooLarge(file, limit, claimed, err);
+    // fflate's code 0 is its "unexpected EOF": the same message as zlib's Z_BUF_ERROR above.
+    if ((err as { code?: number }).code === 0) throw new NiftiError(file, TRUNCATED, { cause: err });
     throw new NiftiError(file, `corrupt gzip data (${(err as Error).message})`, { cause: err });
   }
-  if (!result.ended) throw new NiftiError(file, 'truncated gzip data (unexpected end of file)');
+  if (!result.ended) throw new NiftiError(file, TRUNCATED);
   return result.out;
 }
 

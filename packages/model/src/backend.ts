@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { platform } from '#platform';
 import { errorText, quietCpuBanner, verifyBackendGradients } from './backend-probe.js';
+import { KERNEL_BINARIES } from './platform/platform.js';
 import * as tf from './tf.js';
 
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -17,11 +17,24 @@ export interface BackendChoice {
   warning?: string;
 }
 
-/** What one candidate reports when it is usable. */
-type Attempt = (auto: boolean) => Promise<string>;
+export interface BackendOptions {
+  /**
+   * Folder (URL in a page, path in Node) serving tfjs-backend-wasm's .wasm files and ct3d's kernel builds
+   * (WASM_FILES). Pages must give it; Node finds the installed packages' own.
+   */
+  wasmPaths?: string;
+}
 
-/** Optional native packages: never in package.json (their install downloads libtensorflow). */
-const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+/** The files a page serves from `wasmPaths`: tfjs-backend-wasm's builds, then ct3d's kernel builds. */
+export const WASM_FILES: readonly string[] = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+  ...KERNEL_BINARIES,
+];
+
+/** What one candidate reports when it is usable. */
+type Attempt = (auto: boolean, options: BackendOptions) => Promise<string>;
 
 /** Imports a package that may be absent; the specifier is not a literal so bundlers and tsc leave it alone. */
 async function importOptional(specifier: string): Promise<unknown> {
@@ -30,7 +43,9 @@ async function importOptional(specifier: string): Promise<unknown> {
 
 async function tryTensorflow(): Promise<string> {
   const failures: string[] = [];
-  for (const pkg of NATIVE_PACKAGES) {
+  // Optional native packages: never in package.json (their install downloads libtensorflow); none in pages.
+  if (platform.nativeBackendPackages.length === 0) throw new Error('no native tfjs here');
+  for (const pkg of platform.nativeBackendPackages) {
     try {
       await importOptional(pkg);
     } catch (err) {
@@ -50,39 +65,34 @@ async function tryTensorflow(): Promise<string> {
 
 async function tryWebGPU(auto: boolean): Promise<string> {
   if (auto) {
-    // Look first from a child process: a software adapter is rejected without loading Dawn here.
-    const { probeAdapterIsolated } = await import('./kernels/webgpu/adapter-probe.js');
-    const probed = await probeAdapterIsolated();
+    // Look first (in Node from a child process): a software adapter is rejected without loading Dawn here.
+    const probed = await platform.probeWebGPU();
     if (probed.software)
       throw new Error(`adapter '${probed.adapter}' is a software rasterizer, slower than wasm`);
   }
-  // Kernel modules load lazily: importing @ct3d/model must not pull in (or break on) an unused backend.
-  const { createWebGPU, registerWebGPUKernels } = await import('./kernels/webgpu/index.js');
-  const gpu = await createWebGPU();
+  const gpu = await platform.createWebGPU();
   if (gpu.software && auto) {
     throw new Error(`adapter '${gpu.adapter}' is a software rasterizer, slower than wasm`);
   }
   // navigator.gpu exists only after createWebGPU(), and the backend package reads it when imported.
   await import('@tensorflow/tfjs-backend-webgpu');
+  // Kernel modules load lazily: importing @ct3d/model must not pull in (or break on) an unused backend.
+  const { registerWebGPUKernels } = await import('./kernels/webgpu/index.js');
   registerWebGPUKernels();
   const error = await verifyBackendGradients('webgpu');
   const kind = gpu.software ? 'software adapter' : 'hardware adapter';
   return `${gpu.adapter} (${kind}), probe error ${error.toExponential(1)}`;
 }
 
-/** Folder holding the tfjs wasm binaries, as a file path (Node reads them with fs). */
-function wasmBinaryFolder(): string {
-  const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-  return path.dirname(entry) + path.sep;
-}
-
-async function tryWasm(): Promise<string> {
+async function tryWasm(_auto: boolean, { wasmPaths }: BackendOptions): Promise<string> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const folder = platform.tfjsWasmFolder(wasmPaths);
   try {
-    wasm.setWasmPaths(wasmBinaryFolder());
+    wasm.setWasmPaths(folder);
   } catch {
     // Already initialized by an earlier call: the binaries are loaded, the path no longer matters.
   }
+  await platform.prepareKernelBinaries(folder);
   // The kernel module expects an initialized wasm backend (it wraps stock kernels whose setup has run).
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
   // Stock tfjs wasm has a wrong Conv3DBackpropInputV2 and slow 3D kernels: never use it without ours.
@@ -128,13 +138,16 @@ const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Attempt> = {
  * kernels, then cpu; every non-cpu candidate must pass a forward+gradient probe against cpu. Rejected
  * candidates print nothing: their reasons are in `rejected`. Ending on cpu warns once on stderr.
  */
-export async function initBackend(name: BackendName = 'auto'): Promise<BackendChoice> {
+export async function initBackend(
+  name: BackendName = 'auto',
+  options: BackendOptions = {},
+): Promise<BackendChoice> {
   if (!BACKEND_NAMES.includes(name)) {
     throw new Error(`unknown backend '${String(name)}' (expected one of ${BACKEND_NAMES.join(', ')})`);
   }
   if (name !== 'auto') {
     try {
-      const detail = await ATTEMPTS[name](false);
+      const detail = await ATTEMPTS[name](false, options);
       return { name, detail, rejected: [] };
     } catch (err) {
       await tryCpu();
@@ -144,7 +157,7 @@ export async function initBackend(name: BackendName = 'auto'): Promise<BackendCh
   const rejected: string[] = [];
   for (const candidate of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
-      const detail = await ATTEMPTS[candidate](true);
+      const detail = await ATTEMPTS[candidate](true, options);
       if (candidate !== 'cpu') return { name: candidate, detail, rejected };
       return { name: candidate, detail, rejected, warning: slowFallbackWarning(rejected) };
     } catch (err) {

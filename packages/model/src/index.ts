@@ -1,39 +1,5 @@
-// @ct3d/model: the seed 3D CNN in tfjs 4.22, its custom layers, backend selection and persistence.
-
-export { BACKEND_NAMES, type BackendChoice, type BackendName, initBackend } from './backend.js';
-export { verifyBackendGradients } from './backend-probe.js';
-// Threads of the wasm conv kernels (1, or 2 = a worker thread takes half the batch); import-safe anywhere.
-export { getConvThreads, setConvThreads } from './kernels/wasm/threads.js';
-export { BatchNormalization3D, type BatchNormalization3DArgs } from './layers/batch-normalization3d.js';
-export { ConvPool3D, type ConvPool3DArgs, conv3dBiasReluPool } from './layers/conv-pool3d.js';
-export {
-  GlobalAveragePooling3D,
-  type GlobalAveragePooling3DArgs,
-} from './layers/global-average-pooling3d.js';
-export {
-  type DropoutStep,
-  SeededDropout,
-  type SeededDropoutArgs,
-  setDropoutStep,
-} from './layers/seeded-dropout.js';
-// Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
-// snapshot()/restore() save and restore its whole state. Import-safe anywhere.
-export { ADAM_UPDATE } from './ops/adam-update.js';
-export { type AdamSnapshot, FusedAdamOptimizer } from './optimizers/fused-adam.js';
-export { loadModel, MODEL_JSON, saveModel, WEIGHTS_BIN } from './persist.js';
-export {
-  type InputBatch,
-  type PreciseBatchNormOptions,
-  type PreciseBatchNormResult,
-  recomputeBatchNormStatistics,
-} from './precise-batchnorm.js';
-export {
-  blockOutputSide,
-  buildSeedModel,
-  minSideForBlocks,
-  modelInputSize,
-  SEED_FILTERS,
-  type SeedModelOptions,
-} from './seed-model.js';
-export { countParams, formatBytes, formatShape, formatSummary, type ParamCounts } from './summary.js';
-export * as tf from './tf.js';
+// @ct3d/model: the seed 3D CNN in tfjs 4.22, its custom layers, backend selection and persistence (Node).
+// Bundlers for the browser get index.browser.ts (the "browser" export condition): the same API, models loaded from URLs.
+export * from './api.js';
+export { MODEL_JSON, WEIGHTS_BIN } from './model-files.js';
+export { loadModel, saveModel } from './persist.js';

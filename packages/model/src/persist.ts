@@ -4,10 +4,8 @@ import { writeFileAtomic } from '@ct3d/core/node';
 import './layers/batch-normalization3d.js';
 import './layers/global-average-pooling3d.js';
 import './layers/seeded-dropout.js';
+import { MODEL_JSON, WEIGHTS_BIN } from './model-files.js';
 import * as tf from './tf.js';
-
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
 
 function weightBytes(data: tf.io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);

@@ -1,5 +1,5 @@
 export { splineFilterPlane } from './cubic-spline.js';
-export { type HUWindow, normalizeHU, normalizeValue } from './normalize-hu.js';
+export { type HUWindow, normalizeHU, normalizeValue, SEED_HU_WINDOW } from './normalize-hu.js';
 export { type ProcessOptions, processScan } from './process-scan.js';
 export { resizeTrilinear } from './resize-trilinear.js';
 export { rotate90 } from './rotate90.js';

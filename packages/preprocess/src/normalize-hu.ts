@@ -27,9 +27,12 @@ export function normalizeHU(v: Volume, window: HUWindow = {}): Volume {
   return { data: out, shape: [...v.shape], spacing: [...v.spacing], affine: v.affine.map((r) => [...r]) };
 }
 
+/** The seed's HU window: -1000 (air) to 400 HU, mapped to [0, 1]. */
+export const SEED_HU_WINDOW = { min: -1000, max: 400 } as const;
+
 export function resolveWindow(window: HUWindow): { min: number; max: number } {
-  const min = window.min ?? -1000;
-  const max = window.max ?? 400;
+  const min = window.min ?? SEED_HU_WINDOW.min;
+  const max = window.max ?? SEED_HU_WINDOW.max;
   if (!(Number.isFinite(min) && Number.isFinite(max) && max > min)) {
     throw new Error(`normalizeHU: invalid HU window [${min}, ${max}] (need finite min < max)`);
   }

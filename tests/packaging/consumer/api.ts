@@ -13,6 +13,8 @@ import { type BackendChoice, buildSeedModel, formatSummary, initBackend, type tf
 import { type CacheManifest, createWorkerPool, epochBatches, ingest } from '@ct3d/pipeline';
 import { normalizeHU, processScan } from '@ct3d/preprocess';
 import { fit, type TrainEvent, trainFromCache } from '@ct3d/train';
+import { formatPrediction } from '@ct3d/train/format';
+import { exportWebApp, type WebManifest } from '@ct3d/web';
 
 const volume: Volume = {
   data: new Float32Array(8),
@@ -42,6 +44,10 @@ const choice: Promise<BackendChoice> = initBackend('auto');
 const model: tf.LayersModel = buildSeedModel({ width: 46, height: 46, depth: 46, filters: [2, 2, 2, 2] });
 const summary: string = formatSummary(model);
 const event: TrainEvent['type'] = 'epochEnd';
+const sentences: string = formatPrediction(0.5);
+const head: WebManifest['head'] = 'sigmoid';
+// @ts-expect-error exportWebApp needs the run and output folders
+void exportWebApp({ runDir: 'run' });
 const api: unknown[] = [readNifti, writeNifti, discoverScans, createWorkerPool, epochBatches, ingest, fit];
 const more: unknown[] = [trainFromCache, startDashboard, files, mapping, fetchOptions, manifest, choice];
-console.log(incomplete, err, shape, tilted, synthetic, summary, event, api, more);
+console.log(incomplete, err, shape, tilted, synthetic, summary, event, sentences, head, api, more);

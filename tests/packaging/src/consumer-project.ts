@@ -19,6 +19,7 @@ export const PUBLISHED = [
   'packages/pipeline',
   'packages/model',
   'packages/train',
+  'packages/web',
   'apps/dashboard',
   'apps/cli',
 ];

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PUBLISHED, REPO } from './consumer-project.js';
 
 const TEST_FILE = /\.test\.ts$|(^|\/)test-[^/]*(\/|$)|(^|\/)testing\.ts$/;
+const BUNDLED = /^src\/page\//;
 /** Packages a package may declare without importing them: types-only packages, tools run by scripts. */
 const TOOLS = new Set(['tsx', 'vitest', 'typescript', 'esbuild', 'playwright-core']);
 
@@ -25,10 +26,11 @@ async function importedPackages(files: string[]): Promise<Set<string>> {
   for (const file of files) {
     const text = await readFile(file, 'utf8');
     const specifiers =
-      /(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+'([^'.][^']*)'|(?:import|resolve)\('([^'.][^']*)'\)/g;
+      /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+'([^'.][^']*)'|(?:^|\n)\s*import\s+'([^'.][^']*)'|(?:import|resolve)\('([^'.][^']*)'\)/g;
     for (const m of text.matchAll(specifiers)) {
-      const spec = m[1] ?? m[2];
-      if (spec.startsWith('node:')) continue;
+      const spec = m[1] ?? m[2] ?? m[3];
+      // node: built-ins and the package's own `imports` (#platform) are not dependencies.
+      if (spec.startsWith('node:') || spec.startsWith('#')) continue;
       names.add(
         spec
           .split('/')
@@ -46,16 +48,18 @@ describe('declared dependencies', () => {
       const root = join(REPO, folder);
       const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
       const all = await sourceFiles(join(root, 'src'));
-      const runtime = all.filter((f) => !TEST_FILE.test(relative(root, f)));
+      // src/page/ is bundled into dist by the build (@ct3d/web's page): its imports are build-time ones.
+      const bundled = all.filter((f) => BUNDLED.test(relative(root, f)));
+      const runtime = all.filter((f) => !TEST_FILE.test(relative(root, f)) && !bundled.includes(f));
       const used = await importedPackages(runtime);
-      // tsx loads the TypeScript workers only when running from this repository's sources: a dev dependency.
-      used.delete('tsx');
       // tsx loads the TypeScript workers only when running from this repository's sources: a dev dependency.
       used.delete('tsx');
       const deps = Object.keys(pkg.dependencies ?? {});
       // '@tensorflow/tfjs-node(-gpu)' are optional: loaded by a computed specifier, never declared.
       expect(deps.sort()).toEqual([...used].sort());
-      const testUsed = await importedPackages(all.filter((f) => TEST_FILE.test(relative(root, f))));
+      const testUsed = await importedPackages(
+        all.filter((f) => TEST_FILE.test(relative(root, f)) || bundled.includes(f)),
+      );
       const declared = new Set([...deps, ...Object.keys(pkg.devDependencies ?? {}), ...TOOLS]);
       expect([...testUsed].filter((n) => !declared.has(n) && n !== pkg.name)).toEqual([]);
       expect(pkg.files).toEqual(folder === 'apps/dashboard' ? ['dist', 'public'] : ['dist']);

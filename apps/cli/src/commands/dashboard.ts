@@ -17,6 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     token: values.token,
   });
   console.log(`dashboard: ${server.url} (Ctrl-C to stop)`);
+  console.log('in-browser diagnosis of a run: /runs/<name>/predict/ (linked from the Runs tab)');
   await untilInterrupted();
   await server.close();
   return 0;

@@ -76,6 +76,13 @@ export const commands: Command[] = [
     load: () => import('./predict.js'),
   },
   {
+    name: 'export-web',
+    summary:
+      "Write a run's in-browser diagnosis page (static folder: drop a scan, get the seed's sentences and a heat map)",
+    usage: 'ct3d export-web --run <dir> --out <dir> [--max-scan-gib 1.5]',
+    load: () => import('./export-web.js'),
+  },
+  {
     name: 'dashboard',
     summary:
       'Serve the dashboard for the runs in a folder (replays; live runs come from `ct3d train --dashboard`)',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../tf.js';
 import { adamUpdate } from './adam-update.js';
 import {
+  BATCH_NORM_APPLY,
   BATCH_NORM_MOMENTS,
   batchNormInference,
   batchNormTraining,
@@ -46,6 +47,21 @@ const fakeMoments: tf.KernelFunc = ({ inputs, backend }) => {
   return (backend as CpuKernelBackend).makeTensorInfo([2, c], 'float32', out);
 };
 
+/** Ct3dBatchNormApply in plain JS: (x - mean) * rsqrt(var + eps) * gamma + beta per channel. */
+const fakeApply: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = readInput(backend, inputs, 'x');
+  const m = readInput(backend, inputs, 'moments');
+  const [gamma, beta] = [readInput(backend, inputs, 'gamma'), readInput(backend, inputs, 'beta')];
+  const shape = inputOf(inputs, 'x').shape;
+  const c = shape[shape.length - 1];
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const ch = i % c;
+    out[i] = ((x[i] - m[ch]) / Math.sqrt(m[c + ch] + (attrs?.epsilon as number))) * gamma[ch] + beta[ch];
+  }
+  return (backend as CpuKernelBackend).makeTensorInfo(shape, 'float32', out);
+};
+
 const SHAPE = [2, 5, 4, 3, 6];
 const C = SHAPE[4];
 
@@ -67,6 +83,19 @@ function trainingRun(): Float32Array[] {
 }
 
 const PARTS = ['y', 'moments', 'dx', 'dgamma', 'dbeta'];
+
+/** y and the gradients (x, mean, variance, gamma, beta) of sum(y * w) of inference-mode batch norm. */
+function inferenceRun(): Float32Array[] {
+  return tf.tidy(() => {
+    const x = tf.tensor(pseudoRandom(tf.util.sizeFromShape(SHAPE), 5), SHAPE);
+    const [mean, variance, gamma, beta] = [6, 7, 8, 9].map((seed) => tf.tensor1d(pseudoRandom(C, seed)));
+    const w = tf.tensor(pseudoRandom(x.size, 4), SHAPE);
+    const f = (a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(batchNormInference(a, m, tf.add(tf.abs(v), 0.1), g, b, 1e-3), w));
+    const y = batchNormInference(x, mean, tf.add(tf.abs(variance), 0.1), gamma, beta, 1e-3);
+    return [y, ...tf.grads(f)([x, mean, variance, gamma, beta])].map((t) => t.dataSync() as Float32Array);
+  });
+}
 
 describe('batch-norm ops', () => {
   let plain: Float32Array[];
@@ -97,6 +126,25 @@ describe('batch-norm ops', () => {
       const s = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, oneMinusAcc1: 0.1, oneMinusAcc2: 0.001 };
       const m1 = tf.add(tf.mul(m, 0.9), tf.mul(dy, 1 - 0.9));
       same(adamUpdate(x, m, tf.abs(v), dy, s, 'm'), m1);
+    });
+  });
+
+  describe("with a backend's normalize kernel", () => {
+    let plainInference: Float32Array[];
+    beforeAll(async () => {
+      plainInference = inferenceRun();
+      await useFakeBackend([
+        { kernelName: BATCH_NORM_APPLY, backendName: FAKE_BACKEND, kernelFunc: fakeApply },
+      ]);
+    });
+    afterAll(removeFakeBackend);
+
+    it('inference runs it and has the gradients of the plain path (Grad-CAM through a trained model)', () => {
+      const got = inferenceRun();
+      for (const [i, g] of got.entries()) {
+        const part = ['y', 'dx', 'dmean', 'dvariance', 'dgamma', 'dbeta'][i];
+        expect(closeMismatch(g, plainInference[i], { rtol: 1e-5, atol: 1e-6 }), part).toBeNull();
+      }
     });
   });
 

@@ -67,6 +67,38 @@ export function batchNormApply(
 }
 
 /**
+ * The APPLY kernel's gradient with the moments as given (inference mode, e.g. Grad-CAM through a trained
+ * model): dx = dy * gamma * rstd, dgamma = sum dy * xhat, dbeta = sum dy, and the moments' own gradients
+ * (d mean = -sum dy * gamma * rstd, d var = -0.5 * sum dy * gamma * xhat * rstd^2). Training never reaches it:
+ * batchNormTraining's custom gradient covers the moments' dependence on x.
+ */
+const batchNormApplyGradient: tf.GradConfig = {
+  kernelName: BATCH_NORM_APPLY,
+  inputsToSave: ['x', 'moments', 'gamma'],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+    const [x, moments, gamma] = saved;
+    const epsilon = attrs.epsilon as number;
+    const dyRows = asRows(dy as tf.Tensor);
+    const rstd = () => tf.rsqrt(tf.add(rowOf(moments, 1), epsilon));
+    const xhat = () => tf.mul(tf.sub(asRows(x), rowOf(moments, 0)), rstd());
+    return {
+      x: () => tf.reshape(tf.mul(dyRows, tf.mul(gamma, rstd())), x.shape),
+      moments: () => {
+        const g = tf.mul(gamma, rstd());
+        const dMean = tf.neg(tf.mul(tf.sum(dyRows, 0), g));
+        const dVar = tf.mul(tf.sum(tf.mul(dyRows, xhat()), 0), tf.mul(g, tf.mul(rstd(), -0.5)));
+        return tf.stack([dMean, dVar]);
+      },
+      gamma: () => tf.sum(tf.mul(dyRows, xhat()), 0),
+      beta: () => tf.sum(dyRows, 0),
+    };
+  },
+};
+
+// The gradient belongs to the kernel name, whichever backend registers the kernel.
+tf.registerGradient(batchNormApplyGradient);
+
+/**
  * [dx, dgamma, dbeta]: dbeta = sum dy, dgamma = sum dy * xhat, dx = gamma * rstd * (dy - (dbeta + xhat *
  * dgamma) / rows), xhat = (x - mean) * rstd (the batch statistics depend on x).
  */

@@ -4,6 +4,7 @@
 // channels-first copy of x (contiguous runs), dy rows are XNNPACK's "weights" side (fresh id per chunk,
 // so a stale packing is never reused). Input gradient: the forward conv of dy zero-padded by f-1 with
 // the flipped, in/out-swapped filter (reuses the forward path).
+import { platform } from '#platform';
 import type { Heap } from './heap.js';
 import { winograd, winogradApplies } from './winograd.js';
 
@@ -67,7 +68,7 @@ function fillCol(h: Float32Array, g: ConvGeom, xF: number, colF: number, line0: 
 
 // 3x3x3 filters go to Winograd F(2x2x2, 3x3x3) (winograd.ts, 3.4x fewer multiplies); CT3D_WINOGRAD=0 keeps
 // the im2col + XNNPACK path for every shape (A/B benchmarks). Read once per thread (workers inherit env).
-const winogradOn = process.env.CT3D_WINOGRAD !== '0';
+const winogradOn = platform.env('CT3D_WINOGRAD') !== '0';
 
 /** True where the Winograd kernels run this conv. */
 export const useWinograd = (g: ConvGeom): boolean => winogradOn && winogradApplies(g);

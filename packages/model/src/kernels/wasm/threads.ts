@@ -1,26 +1,18 @@
-// Two-core conv kernels: wasm is single-threaded in Node, so a worker thread with its own wasm instance
-// takes the last floor(n/2) samples of each conv call while the main thread does the rest. Kernels are
-// synchronous, so the main thread blocks on Atomics.wait for the worker (never the other way round).
+// Two-core conv kernels: wasm is single-threaded, so a helper thread with its own wasm instance takes the
+// last floor(n/2) samples of each conv call while the calling thread does the rest (Node: a worker thread;
+// pages run on one thread, see platform/browser.ts).
 
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { siblingModule, workerPreload } from '@ct3d/core/node';
+import { platform } from '#platform';
+import type { ConvHelper } from '../../platform/platform.js';
 import { blockFilterGrad, blockForwardInto, blockInputGradInto } from './block-core.js';
 import { type ConvJobKind, jobSizes } from './conv-job.js';
 import { type ConvGeom, convFilterGrad, convForwardInto, convInputGradInto } from './conv3d-core.js';
 import type { Heap } from './heap.js';
 
-interface ConvWorker {
-  worker: Worker;
-  ctrl: Int32Array;
-  err: Uint8Array;
-  sab: SharedArrayBuffer;
-}
+let threads = platform.defaultConvThreads();
+let current: ConvHelper | null = null;
 
-let threads = Math.min(2, availableParallelism());
-let current: ConvWorker | null = null;
-
-/** 1: everything on the calling thread; 2 (default on >= 2 cores): split each conv's batch with a worker. */
+/** 1: everything on the calling thread; 2 (default on >= 2 Node cores): split each conv's batch with a helper. */
 export function setConvThreads(n: 1 | 2): void {
   threads = n;
   if (n === 1) void disposeConvWorker();
@@ -33,48 +25,12 @@ export function getConvThreads(): number {
 export async function disposeConvWorker(): Promise<void> {
   const w = current;
   current = null;
-  if (w) await w.worker.terminate();
+  if (w) await w.dispose();
 }
 
-function waitFor(w: ConvWorker, index: number, what: string): void {
-  while (Atomics.load(w.ctrl, index) === 0) Atomics.wait(w.ctrl, index, 0, 1000);
-  if (Atomics.load(w.ctrl, index) === 2 || Atomics.load(w.ctrl, 0) === 2) {
-    const text = new TextDecoder().decode(w.err.slice()).replace(/\0+$/, '');
-    void disposeConvWorker();
-    throw new Error(`conv worker failed during ${what}: ${text}`);
-  }
-}
-
-function startWorker(): ConvWorker {
-  const entry = siblingModule(import.meta.url, 'conv-worker').href;
-  const preload = workerPreload(entry);
-  const load = preload
-    ? `import(${JSON.stringify(preload)}).then(() => import(${JSON.stringify(entry)}))`
-    : `import(${JSON.stringify(entry)})`;
-  // A failed import is reported through the shared error buffer: the main thread is blocked in Atomics.wait.
-  const code = [
-    "const { workerData } = require('node:worker_threads');",
-    load,
-    '.catch((e) => { const v = new Uint8Array(workerData.errSab); v.set(new TextEncoder().encode(String(e && e.stack || e)).subarray(0, 4000));',
-    'const c = new Int32Array(workerData.ctrlSab); Atomics.store(c, 1, 2); Atomics.notify(c, 1); });',
-  ].join('\n');
-  const ctrlSab = new SharedArrayBuffer(8);
-  const errSab = new SharedArrayBuffer(4096);
-  const worker = new Worker(code, { eval: true, workerData: { ctrlSab, errSab } });
-  worker.unref();
-  const w: ConvWorker = {
-    worker,
-    ctrl: new Int32Array(ctrlSab),
-    err: new Uint8Array(errSab),
-    sab: new SharedArrayBuffer(4),
-  };
-  waitFor(w, 1, 'start-up');
-  return w;
-}
-
-function workerFor(floats: number): ConvWorker {
-  current ??= startWorker();
-  if (current.sab.byteLength < floats * 4) current.sab = new SharedArrayBuffer(floats * 4);
+/** The helper, started on first use; null where the platform has none (then everything runs here). */
+function helper(): ConvHelper | null {
+  current ??= platform.startConvHelper();
   return current;
 }
 
@@ -97,15 +53,16 @@ export function runSplit(
   block?: BlockExtras,
 ): Float32Array | null {
   const pool = block?.pool ?? 2;
-  const nW = threads >= 2 ? Math.floor(g.n / 2) : 0;
+  const w = threads >= 2 && g.n >= 2 ? helper() : null;
+  const nW = w ? Math.floor(g.n / 2) : 0;
   const gMain: ConvGeom = { ...g, n: g.n - nW };
   const gW: ConvGeom = { ...g, n: nW };
   const sMain = jobSizes(kind, gMain, pool);
   const sW = jobSizes(kind, gW, pool);
-  let w: ConvWorker | null = null;
-  if (nW > 0) {
-    w = workerFor(sW.a + sW.b + sW.out);
-    const shared = new Float32Array(w.sab);
+  let sab: SharedArrayBuffer | null = null;
+  if (w) {
+    sab = w.buffer(sW.a + sW.b + sW.out);
+    const shared = new Float32Array(sab);
     const h = heap.f32;
     // The worker's samples follow the main thread's ones; filters (kind != filterGrad) are whole.
     shared.set(h.subarray((aPtr >>> 2) + sMain.a, (aPtr >>> 2) + sMain.a + sW.a), 0);
@@ -115,8 +72,7 @@ export function runSplit(
       shared.set(h.subarray(bPtr >>> 2, (bPtr >>> 2) + wSize), sW.a);
       shared.set(h.subarray(block.biasPtr >>> 2, (block.biasPtr >>> 2) + g.outC), sW.a + wSize);
     } else shared.set(h.subarray((bPtr >>> 2) + bSkip, (bPtr >>> 2) + bSkip + sW.b), sW.a);
-    Atomics.store(w.ctrl, 0, 0);
-    w.worker.postMessage({ kind, geom: gW, sab: w.sab, pool });
+    w.post({ kind, geom: gW, pool });
   }
   let dw: Float32Array | null = null;
   if (kind === 'forward') convForwardInto(heap, gMain, aPtr, bId, outPtr, bPtr);
@@ -126,9 +82,14 @@ export function runSplit(
   else if (kind === 'blockInputGrad') blockInputGradInto(heap, gMain, aPtr, bPtr, outPtr);
   else if (kind === 'blockFilterGrad') dw = blockFilterGrad(heap, gMain, aPtr, bPtr);
   else dw = convFilterGrad(heap, gMain, aPtr, bPtr);
-  if (w) {
-    waitFor(w, 0, kind);
-    const result = new Float32Array(w.sab, (sW.a + sW.b) * 4, sW.out);
+  if (w && sab) {
+    try {
+      w.wait(kind);
+    } catch (err) {
+      void disposeConvWorker();
+      throw err;
+    }
+    const result = new Float32Array(sab, (sW.a + sW.b) * 4, sW.out);
     if (dw) for (let i = 0; i < dw.length; i++) dw[i] += result[i];
     else if (block) {
       // pooled values then int32 indices (copied bit for bit through the float view)
@@ -136,7 +97,7 @@ export function runSplit(
       const mainHalf = sMain.out / 2;
       heap.f32.set(result.subarray(0, half), (outPtr >>> 2) + mainHalf);
       new Int32Array(heap.f32.buffer).set(
-        new Int32Array(w.sab, (sW.a + sW.b + half) * 4, half),
+        new Int32Array(sab, (sW.a + sW.b + half) * 4, half),
         (block.argPtr >>> 2) + mainHalf,
       );
     } else heap.f32.set(result, (outPtr >>> 2) + sMain.out);

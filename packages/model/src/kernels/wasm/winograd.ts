@@ -2,8 +2,7 @@
 // this file): 64 multiplies per 8 outputs instead of 216, in our own wasm SIMD module. Each thread gets its
 // own instance and memory (loaded synchronously on first use); operands are copied in from the caller's
 // arrays (tfjs heap views) and results copied out, which costs far less than the multiplies it saves.
-import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
+import { platform } from '#platform';
 import type { ConvGeom } from './conv3d-core.js';
 import type { WinoExports } from './winograd-exports.js';
 
@@ -31,16 +30,16 @@ export let winogradVariant: 'relaxed-simd' | 'simd' | 'not loaded' = 'not loaded
  * SIMD128 build (A/B benchmarks); so does a V8 that rejects the flag (slower: mul + add, not fused).
  */
 function compile(): WebAssembly.Module {
-  const relaxed = readFileSync(new URL('./winograd-relaxed.wasm', import.meta.url));
-  if (process.env.CT3D_RELAXED_SIMD !== '0') {
-    if (!WebAssembly.validate(relaxed)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  const relaxed = platform.kernelBinary('winograd-relaxed.wasm');
+  if (platform.env('CT3D_RELAXED_SIMD') !== '0') {
+    if (!WebAssembly.validate(relaxed)) platform.allowRelaxedSimd();
     if (WebAssembly.validate(relaxed)) {
       winogradVariant = 'relaxed-simd';
       return new WebAssembly.Module(relaxed);
     }
   }
   winogradVariant = 'simd';
-  return new WebAssembly.Module(readFileSync(new URL('./winograd.wasm', import.meta.url)));
+  return new WebAssembly.Module(platform.kernelBinary('winograd.wasm'));
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -251,8 +250,8 @@ class WinogradModule {
 /** A separate instance of one build (tests run both): 'simd' is plain SIMD128, 'relaxed-simd' needs V8's support. */
 export function createWinograd(build: 'simd' | 'relaxed-simd'): WinogradModule {
   compiled ??= compile(); // sets the V8 flag where needed
-  const file = build === 'simd' ? './winograd.wasm' : './winograd-relaxed.wasm';
-  return new WinogradModule(new WebAssembly.Module(readFileSync(new URL(file, import.meta.url))));
+  const file = build === 'simd' ? 'winograd.wasm' : 'winograd-relaxed.wasm';
+  return new WinogradModule(new WebAssembly.Module(platform.kernelBinary(file)));
 }
 
 let instance: WinogradModule | null = null;

@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { classifyAdapter, dawnOptions, type WebGPUInfo } from './device.js';
+import { classifyAdapter, type WebGPUInfo } from './adapter-info.js';
+import { dawnOptions } from './device.js';
 
 const SCRIPT = `
 const [url, options] = JSON.parse(process.argv[1]);

@@ -1,6 +1,7 @@
 import { toolAvailable } from '@ct3d/test-support';
 import { describe, expect, it } from 'vitest';
-import { createWebGPU, describeAdapter } from './device.js';
+import { describeAdapter } from './adapter-info.js';
+import { createWebGPU } from './device.js';
 
 describe('describeAdapter', () => {
   it('joins the non-empty, distinct adapter fields', () => {

@@ -1,12 +1,6 @@
 // Creates Dawn's WebGPU (the `webgpu` npm package) in Node before tfjs-backend-webgpu is imported: that backend
 // registers itself only if navigator.gpu exists at import time.
-
-export interface WebGPUInfo {
-  adapter: string;
-  software: boolean;
-}
-
-const SOFTWARE_PATTERN = /llvmpipe|lavapipe|swiftshader|software|\bcpu\b/i;
+import { classifyAdapter, type WebGPUInfo } from './adapter-info.js';
 
 type DawnModule = { create(options: string[]): GPU; globals: object };
 
@@ -29,14 +23,6 @@ function installNavigator(gpu: GPU): void {
   }
 }
 
-/** Describes an adapter in one line: vendor, device, description. */
-export function describeAdapter(info: GPUAdapterInfo): string {
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter(
-    (s) => typeof s === 'string' && s.length > 0,
-  );
-  return [...new Set(parts)].join(' / ') || 'unknown adapter';
-}
-
 let created: Promise<WebGPUInfo> | undefined;
 
 async function createOnce(): Promise<WebGPUInfo> {
@@ -55,13 +41,6 @@ async function createOnce(): Promise<WebGPUInfo> {
     adapter.info,
     (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
   );
-}
-
-/** Names an adapter and tells whether it is a software rasterizer (slower than the wasm kernels). */
-export function classifyAdapter(info: GPUAdapterInfo, fallback: boolean): WebGPUInfo {
-  const adapterName = describeAdapter(info);
-  const software = fallback || info.architecture === 'software' || SOFTWARE_PATTERN.test(adapterName);
-  return { adapter: adapterName, software };
 }
 
 /**

@@ -10,7 +10,7 @@ import { fusedKernelConfigs } from './fused.js';
 import { broadcastKernelConfig } from './grads.js';
 import { FAST_KERNELS, withFallback } from './kernels.js';
 
-export { createWebGPU, describeAdapter, type WebGPUInfo } from './device.js';
+export { describeAdapter, type WebGPUInfo } from './adapter-info.js';
 
 /** Names of the stock kernels registerWebGPUKernels replaces. */
 export const WEBGPU_KERNEL_NAMES: readonly string[] = FAST_KERNELS.map((k) => k.name);

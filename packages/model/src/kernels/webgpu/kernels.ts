@@ -1,5 +1,6 @@
 // Kernel functions for the 'webgpu' backend: our WGSL programs where the attributes fit (stride 1, no
 // dilation, NDHWC for convolutions; VALID non-overlapping windows for max pooling), the stock kernel otherwise.
+
 import {
   backend_util,
   type KernelConfig,
@@ -7,6 +8,7 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { platform } from '#platform';
 import {
   type ConvGeom,
   convFilterGradProgram,
@@ -36,7 +38,7 @@ const TARGET_GROUPS = 1024;
 
 /** CT3D_WEBGPU_TILE=64|128|256 forces the GEMM row tile (for tuning runs); unset picks by size. */
 function forcedTile(): Tile | null {
-  const v = typeof process === 'undefined' ? undefined : process.env.CT3D_WEBGPU_TILE;
+  const v = platform.env('CT3D_WEBGPU_TILE');
   if (v === '64') return { tm: 64, rm: 4 };
   if (v === '128') return { tm: 128, rm: 8 };
   if (v === '256') return { tm: 256, rm: 16 };

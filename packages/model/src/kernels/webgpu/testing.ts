@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { closeMismatch, toolAvailable } from '@ct3d/test-support';
-import { createWebGPU, registerWebGPUKernels, type WebGPUInfo } from './index.js';
+import type { WebGPUInfo } from './adapter-info.js';
+import { createWebGPU } from './device.js';
+import { registerWebGPUKernels } from './index.js';
 
 /** Creates WebGPU and registers our kernels; null (with a loud warning) when no adapter exists. */
 export async function setupWebGPU(): Promise<WebGPUInfo | null> {

@@ -1,8 +1,9 @@
 import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
-import { buildSeedModel, tf } from '@ct3d/model';
+import { phantom } from '@ct3d/test-support';
 import { describe, expect, it } from 'vitest';
 import { gradCam } from './gradcam.js';
-import { phantom } from './test-helpers.js';
+import { buildSeedModel } from './seed-model.js';
+import * as tf from './tf.js';
 
 describe('gradCam on a softmax model', () => {
   it('explains the predicted class (a softmax sum has no gradient) and reports its probability', () => {

@@ -1,12 +1,12 @@
 import { toChannelsLast, type Volume } from '@ct3d/core';
-import { tf } from '@ct3d/model';
+import * as tf from './tf.js';
 
 export interface GradCamResult {
   /** Heatmap in [0, 1] with the input's shape and voxel order (1 = strongest evidence). */
   cam: Volume;
-  /** The explained class's probability: class 1 for a sigmoid model, the predicted class for a softmax one. */
+  /** The explained class's probability. */
   probability: number;
-  /** The explained class (1 for a sigmoid model; the argmax class for a k-unit softmax model). */
+  /** The explained class (index = label). */
   classIndex: number;
   /** Name of the layer whose activations were weighted (the last Conv3D). */
   layer: string;
@@ -63,13 +63,21 @@ export function lastConvIndex(model: tf.LayersModel): number {
   return idx;
 }
 
+export interface GradCamOptions {
+  /**
+   * The class to explain. Default: class 1 (abnormal) for a sigmoid model, the predicted class for a softmax
+   * one. 'predicted' explains a sigmoid model's predicted class too (class 0 through the gradient of 1 - p).
+   */
+  target?: number | 'predicted';
+}
+
 /**
- * Grad-CAM (Selvaraju et al.) for the class-1 (abnormal) output of a binary 3D CNN, or the predicted class of
- * a multi-class (softmax) one (the sum of a softmax is constant, so it has no gradient): the last Conv3D's
+ * Grad-CAM (Selvaraju et al.) of one class (GradCamOptions.target) of a binary (sigmoid) or multi-class
+ * (softmax) 3D CNN: the last Conv3D's
  * activations A_c weighted by the mean gradient of the output over each channel, ReLU, resized to the
  * scan and scaled to [0, 1].
  */
-export function gradCam(model: tf.LayersModel, v: Volume): GradCamResult {
+export function gradCam(model: tf.LayersModel, v: Volume, opts: GradCamOptions = {}): GradCamResult {
   const idx = lastConvIndex(model);
   const conv = model.layers[idx];
   const want = model.inputs[0].shape.slice(1, 4);
@@ -86,10 +94,21 @@ export function gradCam(model: tf.LayersModel, v: Volume): GradCamResult {
   const { map, mapShape, probability, classIndex } = tf.tidy(() => {
     const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
     const acts = convModel.predict(x) as tf.Tensor;
-    const probs = Array.from(score(acts).dataSync());
-    const target = units > 1 ? probs.indexOf(Math.max(...probs)) : 0;
+    const out = Array.from(score(acts).dataSync());
+    const probs = units > 1 ? out : [1 - out[0], out[0]];
+    const predicted = probs.indexOf(Math.max(...probs));
+    const byDefault = units > 1 ? predicted : 1;
+    const target = opts.target === 'predicted' ? predicted : (opts.target ?? byDefault);
+    if (!(target >= 0 && target < probs.length)) {
+      throw new Error(`Grad-CAM: class ${target} does not exist (the model has ${probs.length} classes)`);
+    }
+    // The sum of a softmax is constant (no gradient): take the target's output; 1 - p for a sigmoid's class 0.
     const picked = (a: tf.Tensor): tf.Tensor =>
-      units > 1 ? tf.sum(tf.mul(score(a), tf.oneHot([target], units))) : tf.sum(score(a));
+      units > 1
+        ? tf.sum(tf.mul(score(a), tf.oneHot([target], units)))
+        : target === 1
+          ? tf.sum(score(a))
+          : tf.neg(tf.sum(score(a)));
     const grads = tf.grad(picked)(acts);
     const weights = tf.mean(grads, [0, 1, 2, 3]);
     const cam = tf.squeeze(tf.relu(tf.sum(tf.mul(acts, weights), -1)), [0]);
@@ -97,7 +116,7 @@ export function gradCam(model: tf.LayersModel, v: Volume): GradCamResult {
       map: cam.dataSync() as Float32Array,
       mapShape: cam.shape,
       probability: probs[target],
-      classIndex: units > 1 ? target : 1,
+      classIndex: target,
     };
   });
   const data = upsampleToVolume(map, mapShape, v.shape);

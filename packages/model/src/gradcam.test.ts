@@ -1,8 +1,9 @@
 import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
-import { buildSeedModel, tf } from '@ct3d/model';
+import { phantom } from '@ct3d/test-support';
 import { describe, expect, it } from 'vitest';
 import { gradCam, lastConvIndex, upsampleToVolume } from './gradcam.js';
-import { phantom } from './test-helpers.js';
+import { buildSeedModel } from './seed-model.js';
+import * as tf from './tf.js';
 
 const vol = (shape: [number, number, number], data: Float32Array): Volume => ({
   data,

@@ -1,0 +1,108 @@
+// /runs/<name>/predict/: the in-browser diagnosis page of each run, served with a CSP that lets it compile
+// its wasm kernels and reach nothing but this server; in Chromium it predicts a scan from the run's model.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { identityAffine } from '@ct3d/core';
+import { writeNifti } from '@ct3d/io/node';
+import { saveModel } from '@ct3d/model';
+import { CHROMIUM, chromiumAvailable, phantom } from '@ct3d/test-support';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Dashboard, startDashboard } from './index.js';
+import { tinySeedModel } from './test-helpers.js';
+
+const SIDE = 8;
+let root: string;
+let dash: Dashboard;
+
+function get(path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port: dash.port, path }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString('latin1');
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ct3d-dash-predict-'));
+  await saveModel(tinySeedModel(SIDE), join(root, 'runs', 'trained', 'best'));
+  await mkdir(join(root, 'runs', 'untrained'), { recursive: true });
+  await writeFile(join(root, 'runs', 'untrained', 'history.json'), '{"acc":[0.5]}');
+  dash = await startDashboard({ runsDir: join(root, 'runs') });
+});
+
+afterAll(async () => {
+  await dash?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('/runs/<name>/predict/', () => {
+  it('serves the page, its manifest and the best checkpoint under the page CSP', async () => {
+    const bare = await get('/runs/trained/predict');
+    expect([bare.status, bare.headers.location]).toEqual([308, 'predict/']);
+    const page = await get('/runs/trained/predict/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<script type="module" src="app.js">');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("'wasm-unsafe-eval'");
+    const manifest = JSON.parse((await get('/runs/trained/predict/manifest.json')).body);
+    expect(manifest).toMatchObject({
+      run: 'trained',
+      checkpoint: 'best',
+      inputSize: [SIDE, SIDE, SIDE],
+      head: 'sigmoid',
+      classNames: ['normal', 'abnormal'],
+    });
+    const model = await get('/runs/trained/predict/model/model.json');
+    expect(JSON.parse(model.body).weightsManifest[0].paths).toEqual(['./weights.bin']);
+    const weights = await get('/runs/trained/predict/model/weights.bin');
+    expect([weights.status, weights.headers['content-type']]).toEqual([200, 'application/octet-stream']);
+    const wasm = await get('/runs/trained/predict/wasm/winograd.wasm');
+    expect([wasm.status, wasm.headers['content-type']]).toEqual([200, 'application/wasm']);
+  });
+
+  it('refuses paths out of the page or model folder, and a run without a model', async () => {
+    expect((await get('/runs/trained/predict/model/%2e%2e/model.json')).status).toBe(403);
+    expect((await get('/runs/trained/predict/../../api/info')).status).toBe(403);
+    expect((await get('/runs/nothere/predict/manifest.json')).status).toBe(404);
+    const untrained = await get('/runs/untrained/predict/manifest.json');
+    expect([untrained.status, untrained.body]).toEqual([404, 'this run has no trained model yet\n']);
+  });
+
+  describe.skipIf(!chromiumAvailable('the dashboard predict page in chromium'))('in Chromium', () => {
+    it('predicts a dropped scan with the run model, inside the dashboard CSP', async () => {
+      const scan = join(root, 'scan.nii.gz');
+      const shape: [number, number, number] = [20, 20, 12];
+      const data = phantom(shape, true).map((v) => v * 1400 - 1000);
+      await writeNifti({ data, shape, spacing: [1, 1, 2], affine: identityAffine() }, scan);
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage();
+        const violations: string[] = [];
+        page.on('console', (m) => {
+          if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+        });
+        await page.goto(`http://127.0.0.1:${dash.port}/runs/trained/predict/`);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready');
+        await page.setInputFiles('#file', scan);
+        await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+        expect(await page.textContent('#error')).toBe('');
+        expect(await page.textContent('#sentences')).toMatch(
+          /^This model is \d+\.\d\d percent confident that CT scan is normal\nThis model is \d+\.\d\d percent confident that CT scan is abnormal$/,
+        );
+        expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,86 @@
+// Each run's in-browser diagnosis page (@ct3d/web) at /runs/<name>/predict/: the prebuilt page, the run's
+// manifest and its best checkpoint's files, the same folder `ct3d export-web` writes. A scan dropped on the
+// page never reaches this server: the page reads it in the tab.
+
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { loadRun } from '@ct3d/train';
+import { MODEL_DIRS } from '@ct3d/train/run-folder';
+import {
+  APP_DIR,
+  assertAppBuilt,
+  MANIFEST_FILE,
+  MODEL_FOLDER,
+  type WebManifest,
+  webManifest,
+} from '@ct3d/web';
+import { HttpError } from './http-error.js';
+import { decodeSegments } from './paths.js';
+import { SECURITY_HEADERS, send, sendFile, TYPES } from './respond.js';
+import type { RunStore } from './runs.js';
+
+/** The page compiles wasm (its kernels) and runs a worker; it still loads and connects only to this server. */
+const PAGE_HEADERS = {
+  ...SECURITY_HEADERS,
+  'content-security-policy':
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
+interface RunPage {
+  manifest: WebManifest;
+  modelDir: string;
+}
+
+/** The manifest and model folder of each run, computed once per checkpoint (keyed by model.json's mtime). */
+export class PredictPages {
+  private readonly pages = new Map<string, { key: string; page: Promise<RunPage> }>();
+
+  constructor(private readonly runs: RunStore) {}
+
+  async page(run: string): Promise<RunPage> {
+    const runDir = await this.runs.runDir(run);
+    const stamps = await Promise.all(
+      MODEL_DIRS.map((d) =>
+        stat(join(runDir, d, 'model.json')).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+      ),
+    );
+    if (stamps.every((t) => t === 0)) throw new HttpError(404, 'this run has no trained model yet');
+    const key = stamps.join();
+    const cached = this.pages.get(run);
+    if (cached?.key === key) return cached.page;
+    const page = (async () => {
+      const loaded = await loadRun(runDir);
+      const manifest = webManifest(runDir, loaded);
+      loaded.model.dispose();
+      return { manifest: { ...manifest, run }, modelDir: loaded.modelDir };
+    })();
+    page.catch(() => this.pages.delete(run));
+    this.pages.set(run, { key, page });
+    return page;
+  }
+}
+
+export async function predictPageRoute(
+  pages: PredictPages,
+  res: ServerResponse,
+  run: string,
+  rest: string[],
+): Promise<void> {
+  // Relative URLs in the page need the folder form: /runs/<name>/predict/.
+  if (rest.length === 0) return send(res, 308, 'see predict/\n', TYPES['.txt'], { location: 'predict/' });
+  await assertAppBuilt().catch(() => {
+    throw new HttpError(404, 'the web page is not built (run `pnpm build` in the ct3d checkout)');
+  });
+  if (rest.length === 1 && rest[0] === '') return sendFile(res, APP_DIR, ['index.html'], PAGE_HEADERS);
+  const { manifest, modelDir } = await pages.page(run);
+  if (rest.length === 1 && rest[0] === MANIFEST_FILE) {
+    return send(res, 200, JSON.stringify(manifest), TYPES['.json'], PAGE_HEADERS);
+  }
+  if (rest[0] === MODEL_FOLDER.replace('/', ''))
+    return sendFile(res, modelDir, decodeSegments(rest.slice(1)), PAGE_HEADERS);
+  return sendFile(res, APP_DIR, decodeSegments(rest), PAGE_HEADERS);
+}

@@ -1,0 +1,60 @@
+// Answers of the dashboard's server: every one carries the security headers (a page served here may load
+// and connect only to this server), files go through the guarded read.
+import type { ServerResponse } from 'node:http';
+import { extname } from 'node:path';
+import { toJson } from './events.js';
+import { openGuarded, READ_LIMITS, streamGuarded } from './guarded-read.js';
+import { HttpError } from './http-error.js';
+
+export const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+};
+
+/** The page may load and connect only to this server: nothing leaves the machine. */
+export const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Uint8Array,
+  type: string,
+  extra = {},
+): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...extra });
+  res.end(body);
+}
+
+export const sendJson = (res: ServerResponse, value: unknown) =>
+  send(res, 200, toJson(value), TYPES['.json']);
+
+/** A file under `root` through the guarded read (real path inside, regular file, size bound), streamed. */
+export async function sendFile(
+  res: ServerResponse,
+  root: string,
+  segments: string[],
+  headers: Record<string, string> = SECURITY_HEADERS,
+): Promise<void> {
+  const type = TYPES[extname(segments.at(-1) ?? '').toLowerCase()];
+  if (!type) throw new HttpError(404, 'file type not served');
+  const file = await openGuarded(root, segments, READ_LIMITS.served);
+  res.writeHead(200, { ...headers, 'content-type': type, 'content-length': file.size });
+  const stream = streamGuarded(file);
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy());
+  stream.pipe(res);
+}

@@ -1,0 +1,107 @@
+// `ct3d export-web`: a run's best checkpoint + the prebuilt page (dist/app) + manifest.json, as one static
+// folder that any file server can serve. The dashboard serves the same files per run (pageFile, webManifest).
+import { access, cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SEED_HU_WINDOW } from '@ct3d/preprocess';
+import { type LoadedRun, loadRun } from '@ct3d/train';
+import { MANIFEST_FILE, MODEL_FOLDER, type WebManifest } from './manifest.js';
+
+/** The built page: dist/app beside this module's dist (src/ in the workspace reads the same folder). */
+export const APP_DIR = fileURLToPath(new URL('../dist/app/', import.meta.url));
+
+/** A scan needing more than this in the tab is refused before it is read (tabs get a few GiB at most). */
+export const DEFAULT_MAX_SCAN_BYTES = 1.5 * 1024 ** 3;
+
+/** Throws a clear error when the page was not built (a workspace checkout before `pnpm build`). */
+export async function assertAppBuilt(): Promise<void> {
+  try {
+    await access(join(APP_DIR, 'worker.js'));
+  } catch {
+    throw new Error(`${APP_DIR}: the web page is not built (run \`pnpm build\` in the ct3d checkout)`);
+  }
+}
+
+/** The manifest for a loaded run (its model decides the input size and the head). */
+export function webManifest(
+  runDir: string,
+  run: LoadedRun,
+  maxScanBytes = DEFAULT_MAX_SCAN_BYTES,
+): WebManifest {
+  const [, w, h, d] = run.model.inputs[0].shape;
+  const units = run.model.outputs[0].shape.at(-1);
+  if (!w || !h || !d || !units) throw new Error(`${run.modelDir}: the model has no fixed [w, h, d] input`);
+  const head = units === 1 ? 'sigmoid' : 'softmax';
+  const known = run.info?.classNames ?? [];
+  const classNames =
+    head === 'sigmoid'
+      ? ['normal', 'abnormal'] // as `ct3d predict` and the seed say it
+      : Array.from({ length: units }, (_, c) => (known.length === units ? known[c] : `class ${c}`));
+  return {
+    format: 'ct3d-web-1',
+    run: basename(resolve(runDir)),
+    checkpoint: basename(run.modelDir),
+    inputSize: [w, h, d],
+    head,
+    classNames,
+    huWindow: { ...SEED_HU_WINDOW },
+    maxScanBytes,
+  };
+}
+
+export interface ExportResult {
+  outDir: string;
+  manifest: WebManifest;
+  /** Files written, relative to outDir, and their total size. */
+  files: string[];
+  bytes: number;
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), `${rel}/`)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** Refuses to replace a folder that is not empty and is not an earlier export (it has no manifest.json). */
+async function checkTarget(outDir: string): Promise<void> {
+  const entries = await readdir(outDir).catch(() => null);
+  if (entries === null || entries.length === 0 || entries.includes(MANIFEST_FILE)) return;
+  throw new Error(
+    `${outDir}: not empty and not an earlier export (no ${MANIFEST_FILE}); choose another --out`,
+  );
+}
+
+/**
+ * Writes the page for `runDir` into `outDir`: index.html, app.js, worker.js, wasm/, model/ (the run's best
+ * checkpoint, else its final model) and manifest.json. Built in a temporary sibling folder and renamed, so
+ * outDir is never half written.
+ */
+export async function exportWebApp(opts: {
+  runDir: string;
+  outDir: string;
+  maxScanBytes?: number;
+}): Promise<ExportResult> {
+  await assertAppBuilt();
+  const outDir = resolve(opts.outDir);
+  await checkTarget(outDir);
+  const run = await loadRun(opts.runDir);
+  const manifest = webManifest(opts.runDir, run, opts.maxScanBytes);
+  run.model.dispose();
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await cp(APP_DIR, tmp, { recursive: true });
+  await mkdir(join(tmp, MODEL_FOLDER), { recursive: true });
+  await cp(run.modelDir, join(tmp, MODEL_FOLDER), { recursive: true });
+  await writeFile(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await rm(outDir, { recursive: true, force: true });
+  await rename(tmp, outDir);
+  const files = await listFiles(outDir);
+  let bytes = 0;
+  for (const f of files) bytes += (await stat(join(outDir, f))).size;
+  return { outDir, manifest, files, bytes };
+}

@@ -1,0 +1,11 @@
+// @ct3d/web: the in-browser diagnosis page. Node side: export a run as a static folder (`ct3d export-web`)
+// or serve it per run (`ct3d dashboard`). The page itself is prebuilt in dist/app (see src/page/).
+export {
+  APP_DIR,
+  assertAppBuilt,
+  DEFAULT_MAX_SCAN_BYTES,
+  type ExportResult,
+  exportWebApp,
+  webManifest,
+} from './export.js';
+export { MANIFEST_FILE, MODEL_FOLDER, WASM_FOLDER, type WebManifest } from './manifest.js';

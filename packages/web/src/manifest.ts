@@ -1,0 +1,26 @@
+// manifest.json of an exported page: what the page needs to know about the run besides the model itself.
+// Type-only for the page (page/*.ts import it with `import type`), so it holds no Node code.
+
+export const MANIFEST_FILE = 'manifest.json';
+/** Where the model's files sit in the page folder (model.json + weights.bin). */
+export const MODEL_FOLDER = 'model/';
+/** Where the .wasm files sit in the page folder. */
+export const WASM_FOLDER = 'wasm/';
+
+export interface WebManifest {
+  format: 'ct3d-web-1';
+  /** The run folder's name, shown on the page. */
+  run: string;
+  /** Which checkpoint was exported: best/ (the seed reloads its best checkpoint) or model/ (the final one). */
+  checkpoint: string;
+  /** The model's input [width, height, depth]: scans are resized to it as ingest does. */
+  inputSize: [number, number, number];
+  /** 'sigmoid': one unit, p(class 1); 'softmax': one unit per class. */
+  head: 'sigmoid' | 'softmax';
+  /** One name per class (index = label). */
+  classNames: string[];
+  /** The HU window of the seed's normalisation (processScan's), so the page can map values back to HU. */
+  huWindow: { min: number; max: number };
+  /** A scan needing more bytes than this (decoded file + float32 voxels) is refused before it is read. */
+  maxScanBytes: number;
+}

@@ -1,0 +1,265 @@
+// The exported page in Chromium: a run trained here, exported, served by a plain static server; a scan set on
+// the file input must get `ct3d predict`'s probability and sentences, a heat map, and bad files one message.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { identityAffine } from '@ct3d/core';
+import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { buildSeedModel, initBackend, saveModel } from '@ct3d/model';
+import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportWebApp } from './export.js';
+import { trainTinyRun, writeScan } from './test-run.js';
+
+const haveChromium = chromiumAvailable('the in-browser diagnosis tests');
+const SIDE = 16;
+
+let root: string;
+let site: StaticServer;
+let other: StaticServer;
+let browser: Browser;
+let page: Page;
+let goodScan: string;
+let expected: ScanPrediction;
+const requests: { url: string; method: string; body: string | null }[] = [];
+/** The page folders served to the browser: every request must go to one of them. */
+const origins: string[] = [];
+
+/**
+ * Sets `file` (a path or bytes) on the page's file input and waits for the page to finish with it: 'done', or
+ * 'error: ' and the page's message.
+ */
+async function diagnose(file: string | { name: string; buffer: Buffer }): Promise<string> {
+  const input =
+    typeof file === 'string'
+      ? file
+      : { name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer };
+  await page.setInputFiles('#file', input);
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+  const state = await page.getAttribute('body', 'data-state');
+  return state === 'done' ? state : `error: ${await page.textContent('#error')}`;
+}
+
+/** Moves a range input as a user would (the input event redraws). */
+const setRange = (selector: string, value: number) =>
+  page.$eval(
+    selector,
+    (el, v) => {
+      (el as HTMLInputElement).value = String(v);
+      el.dispatchEvent(new Event('input'));
+    },
+    value,
+  );
+
+const pageProbabilities = () =>
+  page.$$eval('#probabilities tbody tr', (rows) =>
+    rows.map((r) => Number((r as HTMLElement).dataset.probability)),
+  );
+
+/** Node's NiftiError text for `bytes` named `name` (what `ct3d predict` prints after the path). */
+function nodeError(bytes: Uint8Array, name: string): string {
+  try {
+    decodeNifti(bytes, { name, minExtent: MIN_SCAN_EXTENT });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`${name} decoded in Node`);
+}
+
+describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ct3d-web-'));
+    const runDir = join(root, 'runs', 'tiny');
+    await trainTinyRun(runDir, SIDE);
+    const exported = await exportWebApp({ runDir, outDir: join(root, 'site') });
+    expect(exported.manifest).toMatchObject({
+      inputSize: [SIDE, SIDE, SIDE],
+      head: 'sigmoid',
+      checkpoint: 'best',
+    });
+    goodScan = join(root, 'good.nii.gz');
+    await writeScan(goodScan, [40, 36, 24], true);
+    // What `ct3d predict --run runs/tiny good.nii.gz` computes, on the same wasm backend as the page.
+    await initBackend('wasm');
+    expected = await predictScanFile(await loadRun(runDir), goodScan);
+    site = await serveFolder(exported.outDir);
+    origins.push(site.url);
+    other = await serveFolder(root); // another origin: the page must not reach it
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--js-flags=--expose-gc'] });
+    const context = await browser.newContext();
+    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
+    page = await context.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await other?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('predicts as `ct3d predict` does, says the seed sentences, times each stage and draws a heat map', async () => {
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
+    expect(await diagnose(goodScan)).toBe('done');
+    const got = await pageProbabilities();
+    expect(got).toHaveLength(2);
+    for (let c = 0; c < 2; c++) expect(Math.abs(got[c] - expected.probabilities[c])).toBeLessThan(1e-4);
+    expect(await page.textContent('#sentences')).toBe(expected.text);
+    const stages = await page.$$eval('#stages li', (li) =>
+      li.map((l) => [l.dataset.stage, Number(l.dataset.ms)]),
+    );
+    expect(stages.map(([s]) => s)).toEqual(['read', 'decode', 'preprocess', 'predict', 'gradcam']);
+    for (const [, ms] of stages) expect(ms).toBeGreaterThanOrEqual(0);
+    // Each view: heat-map colours (red != blue somewhere); with the heat map off, the scan's grey levels.
+    const views = () =>
+      page.$$eval('canvas', (canvases) =>
+        canvases.map((c) => {
+          const { data } = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, c.width, c.height);
+          let coloured = 0;
+          const greys = new Set<number>();
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i] !== data[i + 2]) coloured++;
+            else greys.add(data[i]);
+          }
+          return { coloured, greys: greys.size, size: [c.width, c.height] };
+        }),
+      );
+    const overlaid = await views();
+    expect(overlaid.map((v) => v.size)).toEqual([
+      [SIDE, SIDE],
+      [SIDE, SIDE],
+      [SIDE, SIDE],
+    ]);
+    for (const v of overlaid) expect(v.coloured).toBeGreaterThan(0);
+    await setRange('#opacity', 0);
+    for (const v of await views()) {
+      expect(v.coloured).toBe(0);
+      expect(v.greys).toBeGreaterThan(3);
+    }
+    await setRange('#opacity', 0.5);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-predict.png'), fullPage: true });
+  });
+
+  it('refuses bad files with the NiftiError text, before allocating a too large one, and stays usable', async () => {
+    const good = await readFile(goodScan);
+    const volume = (shape: [number, number, number]) => ({
+      data: new Float32Array(shape[0] * shape[1] * shape[2]),
+      shape,
+      spacing: [1, 1, 1] as [number, number, number],
+      affine: identityAffine(),
+    });
+    const flat = encodeNifti(volume([32, 32, 1]));
+    // A valid header claiming 2048 x 2048 x 1024 int16 voxels (8 GiB decoded) in a file of a few bytes.
+    const huge = Buffer.from(encodeNifti(volume([4, 4, 4]), { datatype: 'int16' }));
+    const dims = new DataView(huge.buffer, huge.byteOffset);
+    for (const [i, n] of [2048, 2048, 1024].entries()) dims.setInt16(42 + 2 * i, n, true);
+    const cases = [
+      { name: 'notes.nii', buffer: Buffer.from('these are not the voxels you are looking for '.repeat(20)) },
+      { name: 'cut.nii.gz', buffer: good.subarray(0, Math.floor(good.length / 2)) },
+      { name: 'xray.nii', buffer: Buffer.from(flat) },
+    ];
+    for (const bad of cases) expect(await diagnose(bad)).toBe(`error: ${nodeError(bad.buffer, bad.name)}`);
+    expect(await diagnose({ name: 'huge.nii', buffer: huge })).toMatch(
+      /^error: huge\.nii: needs 24\.0 GiB in this tab .*; the page's limit is 1\.5 GiB$/,
+    );
+    expect(await diagnose(goodScan)).toBe('done');
+    expect(await page.isHidden('#error')).toBe(true);
+  });
+
+  it('takes a file dropped on the drop zone', async () => {
+    const b64 = (await readFile(goodScan)).toString('base64');
+    await page.evaluate((data) => {
+      const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.nii.gz');
+      const dataTransfer = new DataTransfer();
+      dataTransfer.items.add(file);
+      const drop = new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true });
+      document.getElementById('drop')?.dispatchEvent(drop);
+    }, b64);
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    expect(await page.textContent('#sentences')).toBe(expected.text);
+  });
+
+  it('says one sentence and a probability per class for a softmax (multi-class) run', async () => {
+    const runDir = join(root, 'runs', 'three');
+    const model = buildSeedModel({
+      width: SIDE,
+      height: SIDE,
+      depth: SIDE,
+      filters: [4, 8],
+      outputUnits: 3,
+      seed: 2,
+    });
+    await saveModel(model, join(runDir, 'best'));
+    const exported = await exportWebApp({ runDir, outDir: join(root, 'site-three') });
+    expect(exported.manifest).toMatchObject({
+      head: 'softmax',
+      classNames: ['class 0', 'class 1', 'class 2'],
+    });
+    const want = await predictScanFile(await loadRun(runDir), goodScan);
+    const three = await serveFolder(exported.outDir);
+    origins.push(three.url);
+    const other = await page.context().newPage();
+    try {
+      await other.goto(three.url);
+      await other.waitForFunction(() => document.body.dataset.state === 'ready');
+      await other.setInputFiles('#file', goodScan);
+      await other.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+      expect(await other.textContent('#sentences')).toBe(want.text);
+      const got = await other.$$eval('#probabilities tbody tr', (rows) =>
+        rows.map((r) => Number((r as HTMLElement).dataset.probability)),
+      );
+      expect(got).toHaveLength(3);
+      for (const [c, p] of want.probabilities.entries()) expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
+    } finally {
+      await other.close();
+      await three.close();
+    }
+  });
+
+  it('keeps tfjs memory and the page heap flat over ten predictions', async () => {
+    const tensors: number[] = [];
+    const bytes: number[] = [];
+    const heap: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      expect(await diagnose(goodScan)).toBe('done');
+      tensors.push(Number(await page.getAttribute('#memory', 'data-tensors')));
+      bytes.push(Number(await page.getAttribute('#memory', 'data-bytes')));
+      heap.push(
+        await page.evaluate(() => {
+          (globalThis as unknown as { gc(): void }).gc();
+          return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+        }),
+      );
+    }
+    expect(new Set(tensors).size).toBe(1);
+    expect(new Set(bytes).size).toBe(1);
+    expect(heap[9] - heap[1]).toBeLessThan(2 * 2 ** 20);
+  });
+
+  it('sends nothing: every request is a GET of the page folder without a body, and CSP blocks other hosts', async () => {
+    const blocked = await page.evaluate(
+      (url) =>
+        fetch(url).then(
+          () => 'sent',
+          () => 'blocked',
+        ),
+      `${other.url}good.nii.gz`,
+    );
+    expect(blocked).toBe('blocked');
+    expect(requests.length).toBeGreaterThan(5);
+    for (const r of requests) {
+      expect(
+        origins.some((o) => r.url.startsWith(o)),
+        r.url,
+      ).toBe(true);
+      expect(r.method).toBe('GET');
+      expect(r.body).toBeNull();
+      expect(r.url).not.toMatch(/good|dropped|notes|cut|xray|huge/);
+    }
+  });
+});
