@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel, saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom, Subject, share } from 'rxjs';
@@ -13,7 +13,6 @@ import {
   fakeEvaluation,
   fakeRunStart,
   fakeStepEvents,
-  phantomBatches,
   tinySeedModel,
   writeTinyCache,
 } from './test-helpers.js';

@@ -5,12 +5,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng, type Rng } from '@ct3d/core';
+import { phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder } from '@ct3d/train';
 import { connectable, lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
 import { rawGet, rawRequest } from './raw-http.js';
-import { phantomBatches, tinySeedModel, writeTinyCache } from './test-helpers.js';
+import { tinySeedModel, writeTinyCache } from './test-helpers.js';
 
 const SIDE = 8;
 const TOKEN = 'fuzz-token-0123456789abcdef';

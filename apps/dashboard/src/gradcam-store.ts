@@ -69,7 +69,7 @@ export class GradCamStore {
     const { model, dir } = await this.model(run);
     const volume = await this.scans.volume(scanId);
     const { gradCam } = await import('@ct3d/model');
-    return { ...gradCam(model, volume), modelDir: dir };
+    return { ...(await gradCam(model, volume)), modelDir: dir };
   }
 
   private model(run: string): Promise<{ model: tf.LayersModel; dir: string }> {

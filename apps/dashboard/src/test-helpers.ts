@@ -1,11 +1,11 @@
 // Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
+import { identityAffine } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
 import { buildSeedModel, type tf } from '@ct3d/model';
 import { phantom } from '@ct3d/test-support';
-import { type BatchLike, type BinaryEvaluation, binaryMetrics, type TrainEvent } from '@ct3d/train';
+import { type BinaryEvaluation, binaryMetrics, type TrainEvent } from '@ct3d/train';
 
 export async function writeTinyCache(
   dir: string,
@@ -112,26 +112,7 @@ export const fakeEvaluation: { type: 'evaluation' } & BinaryEvaluation = (() => 
   return { type: 'evaluation', ...binaryMetrics(labels, probabilities), probabilities, labels, ids };
 })();
 
-/** Two batches of [normal, abnormal] phantoms (side^3) in the model's channels-last layout. */
 /** The seed model cut down to one 2-filter block for side^3 inputs: fast enough for a real fit() in a test. */
 export function tinySeedModel(side: number): tf.LayersModel {
   return buildSeedModel({ width: side, height: side, depth: side, filters: [2], denseUnits: 4, seed: 5 });
-}
-
-export function* phantomBatches(side: number): Generator<BatchLike> {
-  const n = side ** 3;
-  for (let b = 0; b < 2; b++) {
-    const x = new Float32Array(2 * n);
-    [false, true].forEach((lesion, k) => {
-      const shape: [number, number, number] = [side, side, side];
-      const v: Volume = { data: phantom(shape, lesion), shape, spacing: [1, 1, 1], affine: identityAffine() };
-      x.set(toChannelsLast(v), k * n);
-    });
-    yield {
-      x,
-      y: Float32Array.from([0, 1]),
-      shape: [2, side, side, side, 1],
-      ids: [`normal-${b}`, `abnormal-${b}`],
-    };
-  }
 }

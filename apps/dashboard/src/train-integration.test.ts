@@ -3,11 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder } from '@ct3d/train';
 import { connectable, lastValueFrom, share } from 'rxjs';
 import { afterEach, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
-import { phantomBatches, tinySeedModel, writeTinyCache } from './test-helpers.js';
+import { tinySeedModel, writeTinyCache } from './test-helpers.js';
 
 const SIDE = 8;
 const batches = () => phantomBatches(SIDE);

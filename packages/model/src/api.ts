@@ -9,7 +9,13 @@ export {
   WASM_FILES,
 } from './backend.js';
 export { verifyBackendGradients } from './backend-probe.js';
-export { type GradCamResult, gradCam, lastConvIndex, upsampleToVolume } from './gradcam.js';
+export {
+  type GradCamOptions,
+  type GradCamResult,
+  gradCam,
+  lastConvIndex,
+  upsampleToVolume,
+} from './gradcam.js';
 // Threads of the wasm conv kernels (1, or 2 = a worker thread takes half the batch); import-safe anywhere.
 export { getConvThreads, setConvThreads } from './kernels/wasm/threads.js';
 export { BatchNormalization3D, type BatchNormalization3DArgs } from './layers/batch-normalization3d.js';

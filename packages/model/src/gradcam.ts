@@ -77,7 +77,11 @@ export interface GradCamOptions {
  * activations A_c weighted by the mean gradient of the output over each channel, ReLU, resized to the
  * scan and scaled to [0, 1].
  */
-export function gradCam(model: tf.LayersModel, v: Volume, opts: GradCamOptions = {}): GradCamResult {
+export async function gradCam(
+  model: tf.LayersModel,
+  v: Volume,
+  opts: GradCamOptions = {},
+): Promise<GradCamResult> {
   const idx = lastConvIndex(model);
   const conv = model.layers[idx];
   const want = model.inputs[0].shape.slice(1, 4);
@@ -91,10 +95,14 @@ export function gradCam(model: tf.LayersModel, v: Volume, opts: GradCamOptions =
   const score = (t: tf.Tensor): tf.Tensor =>
     head.reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, t);
   const units = model.outputs[0].shape.at(-1) ?? 1;
-  const { map, mapShape, probability, classIndex } = tf.tidy(() => {
-    const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
-    const acts = convModel.predict(x) as tf.Tensor;
-    const out = Array.from(score(acts).dataSync());
+  // Reads are awaited, never dataSync(): a synchronous read from a page's WebGPU device breaks its later uploads.
+  const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
+  const acts = convModel.predict(x) as tf.Tensor;
+  x.dispose();
+  try {
+    const y = tf.tidy(() => score(acts));
+    const out = Array.from(await y.data());
+    y.dispose();
     const probs = units > 1 ? out : [1 - out[0], out[0]];
     const predicted = probs.indexOf(Math.max(...probs));
     const byDefault = units > 1 ? predicted : 1;
@@ -109,19 +117,29 @@ export function gradCam(model: tf.LayersModel, v: Volume, opts: GradCamOptions =
         : target === 1
           ? tf.sum(score(a))
           : tf.neg(tf.sum(score(a)));
-    const grads = tf.grad(picked)(acts);
-    const weights = tf.mean(grads, [0, 1, 2, 3]);
-    const cam = tf.squeeze(tf.relu(tf.sum(tf.mul(acts, weights), -1)), [0]);
-    return {
-      map: cam.dataSync() as Float32Array,
-      mapShape: cam.shape,
-      probability: probs[target],
-      classIndex: target,
-    };
-  });
+    const cam = tf.tidy(() => {
+      const weights = tf.mean(tf.grad(picked)(acts), [0, 1, 2, 3]);
+      return tf.squeeze(tf.relu(tf.sum(tf.mul(acts, weights), -1)), [0]);
+    });
+    const map = (await cam.data()) as Float32Array;
+    const mapShape = cam.shape;
+    cam.dispose();
+    return normalized(v, map, mapShape, { probability: probs[target], classIndex: target, layer: conv.name });
+  } finally {
+    acts.dispose();
+  }
+}
+
+/** The map resized to the scan and scaled to [0, 1] (all zero stays zero: no positive evidence). */
+function normalized(
+  v: Volume,
+  map: Float32Array,
+  mapShape: number[],
+  rest: Omit<GradCamResult, 'cam'>,
+): GradCamResult {
   const data = upsampleToVolume(map, mapShape, v.shape);
   let max = 0;
   for (const x of data) max = Math.max(max, x);
   if (max > 0) for (let i = 0; i < data.length; i++) data[i] /= max;
-  return { cam: { ...v, data }, probability, classIndex, layer: conv.name };
+  return { cam: { ...v, data }, ...rest };
 }

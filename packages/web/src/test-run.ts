@@ -1,23 +1,9 @@
 // Fixtures for the page's tests: a tiny run trained with @ct3d/train's fit(), and synthetic scans on disk.
-import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
+import { identityAffine } from '@ct3d/core';
 import { writeNifti } from '@ct3d/io/node';
 import { buildSeedModel } from '@ct3d/model';
-import { phantom } from '@ct3d/test-support';
-import { type BatchLike, fit, fitToEnd } from '@ct3d/train';
-
-/** Phantoms in the model's layout, [normal, abnormal] per batch. */
-function* batches(side: number): Generator<BatchLike> {
-  const n = side ** 3;
-  for (let b = 0; b < 2; b++) {
-    const x = new Float32Array(2 * n);
-    [false, true].forEach((lesion, k) => {
-      const shape: [number, number, number] = [side, side, side];
-      const v: Volume = { data: phantom(shape, lesion), shape, spacing: [1, 1, 1], affine: identityAffine() };
-      x.set(toChannelsLast(v), k * n);
-    });
-    yield { x, y: Float32Array.from([0, 1]), shape: [2, side, side, side, 1] };
-  }
-}
+import { phantom, phantomBatches } from '@ct3d/test-support';
+import { fit, fitToEnd } from '@ct3d/train';
 
 /** Trains the seed model at side^3 for two short epochs into runDir (best/ and model/ as `ct3d train` does). */
 export async function trainTinyRun(runDir: string, side: number): Promise<void> {
@@ -32,8 +18,8 @@ export async function trainTinyRun(runDir: string, side: number): Promise<void> 
   await fitToEnd(
     fit({
       model,
-      train: () => batches(side),
-      validation: () => batches(side),
+      train: () => phantomBatches(side),
+      validation: () => phantomBatches(side),
       epochs: 2,
       stepsPerEpoch: 2,
       runDir,

@@ -221,10 +221,39 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     }
   });
 
-  it('keeps tfjs memory and the page heap flat over ten predictions', async () => {
+  it("runs on WebGPU with ct3d's kernels when asked (Chromium's software adapter here), scan after scan", async () => {
+    const gpuBrowser = await chromium.launch({ executablePath: CHROMIUM, args: ['--enable-unsafe-webgpu'] });
+    try {
+      const gpuPage = await gpuBrowser.newPage();
+      await gpuPage.goto(`${site.url}?backend=webgpu`);
+      await gpuPage.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
+      expect(await gpuPage.textContent('#error')).toBe('');
+      expect(await gpuPage.getAttribute('#backend', 'data-backend')).toBe('webgpu');
+      // Twice: a synchronous GPU read in Grad-CAM once broke every later upload on a page's WebGPU device.
+      for (let i = 0; i < 2; i++) {
+        await gpuPage.setInputFiles('#file', goodScan);
+        await gpuPage.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+        expect(await gpuPage.textContent('#error')).toBe('');
+        const got = await gpuPage.$$eval('#probabilities tbody tr', (rows) =>
+          rows.map((r) => Number((r as HTMLElement).dataset.probability)),
+        );
+        for (const [c, p] of expected.probabilities.entries())
+          expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
+      }
+      expect(await gpuPage.getAttribute('#memory', 'data-tensors')).toBe(
+        await page.getAttribute('#memory', 'data-tensors'),
+      );
+    } finally {
+      await gpuBrowser.close();
+    }
+  });
+
+  it("keeps tfjs memory, the worker's wasm heap and the page heap flat over ten predictions", async () => {
     const tensors: number[] = [];
     const bytes: number[] = [];
     const heap: number[] = [];
+    const wasmHeap: number[] = [];
+    const [worker] = page.workers();
     for (let i = 0; i < 10; i++) {
       expect(await diagnose(goodScan)).toBe('done');
       tensors.push(Number(await page.getAttribute('#memory', 'data-tensors')));
@@ -235,7 +264,17 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
           return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
         }),
       );
+      // tfjs keeps its engine on the global scope: the wasm backend's heap (it grows, never shrinks).
+      wasmHeap.push(
+        await worker.evaluate(
+          () =>
+            (globalThis as unknown as { _tfengine: { backendInstance: { wasm: { HEAPU8: Uint8Array } } } })
+              ._tfengine.backendInstance.wasm.HEAPU8.byteLength,
+        ),
+      );
     }
+    expect(wasmHeap[0]).toBeGreaterThan(0);
+    expect(new Set(wasmHeap.slice(1)).size).toBe(1);
     expect(new Set(tensors).size).toBe(1);
     expect(new Set(bytes).size).toBe(1);
     expect(heap[9] - heap[1]).toBeLessThan(2 * 2 ** 20);

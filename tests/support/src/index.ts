@@ -1,7 +1,7 @@
 // @ct3d/test-support: helpers shared by the packages' tests and benchmarks (a private workspace package).
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
-export { phantom } from './phantom.js';
+export { phantom, phantomBatches } from './phantom.js';
 export { CHROMIUM, chromiumAvailable, type RequiredTool, toolAvailable } from './required-tools.js';
 export { type StaticServer, serveFolder } from './static-server.js';
 export { timeRuns } from './timing.js';

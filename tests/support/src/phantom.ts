@@ -1,4 +1,5 @@
 // A synthetic chest for tests that need a plausible CT-like volume.
+import { identityAffine, toChannelsLast, type Volume } from '@ct3d/core';
 
 /** A chest-like phantom in cache units (0..1 over -1000..400 HU): body ellipse, two dark lungs, a bright spine. */
 export function phantom([nx, ny, nz]: [number, number, number], lesion: boolean): Float32Array {
@@ -20,4 +21,25 @@ export function phantom([nx, ny, nz]: [number, number, number], lesion: boolean)
     }
   }
   return v;
+}
+
+/** Two batches of [normal, abnormal] phantoms (side^3) in the model's channels-last layout (a BatchLike). */
+export function* phantomBatches(
+  side: number,
+): Generator<{ x: Float32Array; y: Float32Array; shape: number[]; ids: string[] }> {
+  const n = side ** 3;
+  for (let b = 0; b < 2; b++) {
+    const x = new Float32Array(2 * n);
+    [false, true].forEach((lesion, k) => {
+      const shape: [number, number, number] = [side, side, side];
+      const v: Volume = { data: phantom(shape, lesion), shape, spacing: [1, 1, 1], affine: identityAffine() };
+      x.set(toChannelsLast(v), k * n);
+    });
+    yield {
+      x,
+      y: Float32Array.from([0, 1]),
+      shape: [2, side, side, side, 1],
+      ids: [`normal-${b}`, `abnormal-${b}`],
+    };
+  }
 }

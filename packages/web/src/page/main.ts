@@ -1,6 +1,6 @@
 // The page: hands each picked or dropped file to the worker, shows each stage as it ends, the seed's
 // sentences, the probabilities and the slices with their heat map. Holds no model code (worker.ts does).
-import type { WebManifest } from '../manifest.js';
+import { MANIFEST_FILE, type WebManifest } from '../manifest.js';
 import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
 import {
   type CtWindow,
@@ -169,13 +169,14 @@ async function start(): Promise<void> {
     showError(`The page's worker failed: ${e.message}`);
     setState('error');
   };
-  const response = await fetch(new URL('manifest.json', base));
+  const response = await fetch(new URL(MANIFEST_FILE, base));
+  if (!response.ok) throw new Error(`${MANIFEST_FILE}: HTTP ${response.status}`);
   manifest = (await response.json()) as WebManifest;
   const [w, h, d] = manifest.inputSize;
   $('model-info').textContent =
     `Run ${manifest.run} (${manifest.checkpoint} checkpoint): ${manifest.classNames.join(' / ')}, input ${w}x${h}x${d}`;
   const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-  send({ type: 'init', base, backend });
+  send({ type: 'init', base, manifest, backend });
 
   const input = $<HTMLInputElement>('file');
   input.addEventListener('change', () => {

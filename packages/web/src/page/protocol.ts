@@ -1,10 +1,11 @@
 // Messages between the page (main.ts) and its worker (worker.ts). Every stage reports when it ends, with its
 // time, so the page shows a progress line per stage and never blocks.
+import type { WebManifest } from '../manifest.js';
 
 export type StageName = 'read' | 'decode' | 'preprocess' | 'predict' | 'gradcam';
 
 export type ToWorker =
-  | { type: 'init'; base: string; backend: string }
+  | { type: 'init'; base: string; manifest: WebManifest; backend: string }
   | { type: 'diagnose'; id: number; file: File };
 
 export interface MemoryReport {

@@ -23,11 +23,15 @@ export interface SliceSource {
   cam?: Float32Array;
 }
 
-/** Slices along each plane's axis and the plane's (columns, rows) axes. */
-const AXES: Record<Plane, { through: 0 | 1 | 2; cols: 0 | 1 | 2; rows: 0 | 1 | 2 }> = {
-  axial: { through: 2, cols: 0, rows: 1 },
-  coronal: { through: 1, cols: 0, rows: 2 },
-  sagittal: { through: 0, cols: 1, rows: 2 },
+/**
+ * Each plane's slicing axis, its (columns, rows) axes and whether row 0 is the last index. The volume is the
+ * model's input (after the seed's 90 degree turn); axial slices are shown as the seed plots them
+ * (`imshow(volume[:, :, k])`: rows = axis 0 from the top), the other two with the last slice (superior) up.
+ */
+const AXES: Record<Plane, { through: 0 | 1 | 2; cols: 0 | 1 | 2; rows: 0 | 1 | 2; lastUp: boolean }> = {
+  axial: { through: 2, cols: 1, rows: 0, lastUp: false },
+  coronal: { through: 0, cols: 1, rows: 2, lastUp: true },
+  sagittal: { through: 1, cols: 0, rows: 2, lastUp: true },
 };
 
 export function sliceCount(plane: Plane, shape: [number, number, number]): number {
@@ -51,7 +55,7 @@ export function drawSlice(
   window: CtWindow,
   opacity: number,
 ): void {
-  const { through, cols, rows } = AXES[plane];
+  const { through, cols, rows, lastUp } = AXES[plane];
   const [nx, ny] = src.shape;
   const w = src.shape[cols];
   const h = src.shape[rows];
@@ -65,8 +69,7 @@ export function drawSlice(
   const at = [0, 0, 0];
   at[through] = index;
   for (let r = 0; r < h; r++) {
-    // Row 0 at the top shows the highest index (anterior / superior up, as radiologists look at it).
-    at[rows] = h - 1 - r;
+    at[rows] = lastUp ? h - 1 - r : r;
     for (let c = 0; c < w; c++) {
       at[cols] = c;
       const voxel = at[0] + nx * (at[1] + ny * at[2]);

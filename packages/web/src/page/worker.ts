@@ -7,7 +7,7 @@ import { claimedNiftiSize, decodeNifti, MIN_SCAN_EXTENT, NiftiError } from '@ct3
 import { type BackendName, gradCam, initBackend, loadModel, tf } from '@ct3d/model';
 import { processScan } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
-import { MANIFEST_FILE, MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
+import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
 import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
 
 interface Loaded {
@@ -23,11 +23,8 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postM
 
 const GIB = 1024 ** 3;
 
-async function load(base: string, backend: string): Promise<Loaded> {
+async function load(base: string, manifest: WebManifest, backend: string): Promise<Loaded> {
   const t0 = performance.now();
-  const response = await fetch(new URL(MANIFEST_FILE, base));
-  if (!response.ok) throw new Error(`${MANIFEST_FILE}: HTTP ${response.status}`);
-  const manifest = (await response.json()) as WebManifest;
   const choice = await initBackend(backend as BackendName, { wasmPaths: new URL(WASM_FOLDER, base).href });
   const model = await loadModel(new URL(MODEL_FOLDER, base).href);
   // One warm-up prediction compiles the kernels (WebGPU pipelines, wasm code) before the first scan; awaited,
@@ -75,10 +72,14 @@ function sentences(probabilities: number[], m: WebManifest): string {
 
 async function predict({ model, manifest }: Loaded, v: Volume): Promise<number[]> {
   const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
-  const y = model.predict(x) as tf.Tensor;
-  const out = Array.from(await y.data());
-  tf.dispose([x, y]);
-  return manifest.head === 'sigmoid' ? [1 - out[0], out[0]] : out;
+  try {
+    const y = model.predict(x) as tf.Tensor;
+    const out = Array.from(await y.data());
+    y.dispose();
+    return manifest.head === 'sigmoid' ? [1 - out[0], out[0]] : out;
+  } finally {
+    x.dispose();
+  }
 }
 
 function memory(): MemoryReport {
@@ -124,7 +125,7 @@ let queue: Promise<void> = Promise.resolve();
 
 scope.onmessage = ({ data: message }) => {
   if (message.type === 'init') {
-    loading = load(message.base, message.backend);
+    loading = load(message.base, message.manifest, message.backend);
     loading.catch((err: unknown) => post({ type: 'init-failed', message: errorText(err) }));
     return;
   }
