@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { loadCache } from '@ct3d/pipeline';
 import { evaluateRun, loadRun, predictScanFile } from '@ct3d/train';
+import { exportWebApp } from '@ct3d/web';
 import { parseCommand, parseIntOption, parseNumberOption, parseSize } from '../args.js';
 import { parseBackend } from './backend-option.js';
 import { DEMO } from './demo-settings.js';
@@ -68,6 +69,17 @@ export async function run(argv: string[]): Promise<number> {
     console.log((await predictScanFile(run, example.source)).text);
   }
   console.log(`curves:  ${join(runDir, 'curves.png')}\nmontage: ${join(runDir, 'montage.png')}`);
+  console.log(await exportPage(runDir, join(out, 'web')));
   console.log(`demo finished in ${elapsed()}: val_acc ${val.acc.toFixed(4)}, val_auc ${val.auc.toFixed(4)}`);
   return 0;
+}
+
+/** The run's in-browser page (`ct3d export-web`), or why not (a checkout where the page is not built yet). */
+async function exportPage(runDir: string, outDir: string): Promise<string> {
+  try {
+    const site = await exportWebApp({ runDir, outDir });
+    return `in-browser diagnosis: ${site.outDir} (serve it, e.g. \`python3 -m http.server -d ${site.outDir}\`, and drop a scan)`;
+  } catch (err) {
+    return `in-browser diagnosis: not exported: ${(err as Error).message}`;
+  }
 }
