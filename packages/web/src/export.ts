@@ -67,10 +67,13 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return out;
 }
 
-/** Refuses to replace a folder that is not empty and is not an earlier export (it has no manifest.json). */
+/** Refuses to replace a file, or a folder that is not empty and is not an earlier export (no manifest.json). */
 async function checkTarget(outDir: string): Promise<void> {
-  const entries = await readdir(outDir).catch(() => null);
-  if (entries === null || entries.length === 0 || entries.includes(MANIFEST_FILE)) return;
+  const info = await stat(outDir).catch(() => null);
+  if (info === null) return;
+  if (!info.isDirectory()) throw new Error(`${outDir}: exists and is not a folder; choose another --out`);
+  const entries = await readdir(outDir);
+  if (entries.length === 0 || entries.includes(MANIFEST_FILE)) return;
   throw new Error(
     `${outDir}: not empty and not an earlier export (no ${MANIFEST_FILE}); choose another --out`,
   );
