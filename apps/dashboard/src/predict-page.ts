@@ -76,11 +76,12 @@ export async function predictPageRoute(
     throw new HttpError(404, 'the web page is not built (run `pnpm build` in the ct3d checkout)');
   });
   if (rest.length === 1 && rest[0] === '') return sendFile(res, APP_DIR, ['index.html'], PAGE_HEADERS);
+  const isManifest = rest.length === 1 && rest[0] === MANIFEST_FILE;
+  const inModel = rest[0] === MODEL_FOLDER.replace('/', '');
+  // Only the manifest and the model come from the run (its model is loaded once per checkpoint, for the
+  // manifest); the page's own files do not touch the run.
+  if (!isManifest && !inModel) return sendFile(res, APP_DIR, decodeSegments(rest), PAGE_HEADERS);
   const { manifest, modelDir } = await pages.page(run);
-  if (rest.length === 1 && rest[0] === MANIFEST_FILE) {
-    return send(res, 200, JSON.stringify(manifest), TYPES['.json'], PAGE_HEADERS);
-  }
-  if (rest[0] === MODEL_FOLDER.replace('/', ''))
-    return sendFile(res, modelDir, decodeSegments(rest.slice(1)), PAGE_HEADERS);
-  return sendFile(res, APP_DIR, decodeSegments(rest), PAGE_HEADERS);
+  if (isManifest) return send(res, 200, JSON.stringify(manifest), TYPES['.json'], PAGE_HEADERS);
+  return sendFile(res, modelDir, decodeSegments(rest.slice(1)), PAGE_HEADERS);
 }

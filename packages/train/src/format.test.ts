@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatEpochLine, formatMetricValue, formatPrediction, formatStepTime } from './format.js';
+import {
+  formatEpochLine,
+  formatMetricValue,
+  formatPrediction,
+  formatStepTime,
+  predictionClassNames,
+} from './format.js';
 
 describe('formatEpochLine', () => {
   it("prints the seed's verbose=2 line plus val_auc", () => {
@@ -77,5 +83,14 @@ describe('formatPrediction', () => {
     );
     expect(() => formatPrediction(1.2)).toThrow(/\[0, 1\]/);
     expect(() => formatPrediction(Number.NaN)).toThrow(/probability/);
+  });
+});
+
+describe('predictionClassNames', () => {
+  it("is the seed's pair for a sigmoid head, the run's names per softmax unit, else numbered classes", () => {
+    expect(predictionClassNames(1, ['CT-0', 'CT-23'])).toEqual(['normal', 'abnormal']);
+    expect(predictionClassNames(3, ['CT-0', 'CT-1', 'CT-2..4'])).toEqual(['CT-0', 'CT-1', 'CT-2..4']);
+    expect(predictionClassNames(3, ['CT-0', 'CT-1'])).toEqual(['class 0', 'class 1', 'class 2']);
+    expect(predictionClassNames(2)).toEqual(['class 0', 'class 1']);
   });
 });

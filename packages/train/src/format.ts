@@ -80,6 +80,15 @@ export function formatPrediction(
   return formatPredictions([1 - p, p], classNames);
 }
 
+/**
+ * The class names a prediction is reported with: the seed's 'normal' / 'abnormal' for a sigmoid head (one
+ * unit), the run's names for a softmax head when it has one per unit (run.json), else 'class 0', 'class 1', ...
+ */
+export function predictionClassNames(units: number, known: readonly string[] = []): string[] {
+  if (units === 1) return ['normal', 'abnormal'];
+  return Array.from({ length: units }, (_, c) => (known.length === units ? known[c] : `class ${c}`));
+}
+
 /** The seed's sentence for each class of a softmax output: "This model is 12.34 percent confident that CT scan is CT-1". */
 export function formatPredictions(scores: readonly number[], classNames: readonly string[]): string {
   if (scores.length !== classNames.length) {

@@ -31,7 +31,7 @@ export type {
   TrainEvent,
 } from './events.js';
 export { type FitOptions, fit, fitToEnd } from './fit.js';
-export { formatEpochLine, formatPrediction, formatPredictions } from './format.js';
+export { formatEpochLine, formatPrediction, formatPredictions, predictionClassNames } from './format.js';
 export { type BinaryMetrics, binaryMetrics, rocAuc } from './metrics.js';
 export { type MulticlassMetrics, multiclassMetrics } from './multiclass-metrics.js';
 export {

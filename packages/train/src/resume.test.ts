@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADAM_UPDATE, buildSeedModel, initBackend, tf } from '@ct3d/model';
+import { type AdamStepAttrs, adamStepValues } from '@ct3d/test-support';
 import { share } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BestCheckpoint, EarlyStopping } from './callbacks.js';
@@ -46,14 +47,7 @@ const cpuAdamKernel: tf.KernelConfig = {
       return t;
     };
     const [w, m, v, g] = ['w', 'm', 'v', 'g'].map((k) => cpu.readSync(input(k).dataId) as Float32Array);
-    const s = attrs as Record<string, number> & { out: 'm' | 'v' | 'w' };
-    const out = w.map((wi, i) => {
-      const m1 = m[i] * s.beta1 + g[i] * (1 - s.beta1);
-      const v1 = v[i] * s.beta2 + g[i] * g[i] * (1 - s.beta2);
-      if (s.out === 'm') return m1;
-      if (s.out === 'v') return v1;
-      return wi - (s.lr * (m1 / s.oneMinusAcc1)) / (Math.sqrt(v1 / s.oneMinusAcc2) + s.epsilon);
-    });
+    const out = adamStepValues(w, m, v, g, attrs as unknown as AdamStepAttrs);
     return cpu.makeTensorInfo(input('w').shape, 'float32', out);
   },
 };

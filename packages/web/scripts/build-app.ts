@@ -3,7 +3,7 @@
 // .wasm files the worker loads. `ct3d export-web` and `ct3d dashboard` serve this folder as it is.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { wasmFilePaths } from '@ct3d/model/wasm-files';
+import { NODE_ONLY_IMPORTS, wasmFilePaths } from '@ct3d/model/wasm-files';
 import { build } from 'esbuild';
 
 const page = fileURLToPath(new URL('../src/page/', import.meta.url));
@@ -22,8 +22,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  // tfjs-backend-wasm's emscripten glue names Node modules it only loads under Node.
-  external: ['fs', 'path', 'os', 'worker_threads', 'perf_hooks', 'crypto'],
+  external: [...NODE_ONLY_IMPORTS],
 });
 for (const file of ['index.html', 'style.css']) await copyFile(`${page}${file}`, `${out}${file}`);
 for (const { name, path } of wasmFilePaths()) await copyFile(path, `${out}wasm/${name}`);

@@ -4,7 +4,7 @@ import { access, cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEED_HU_WINDOW } from '@ct3d/preprocess';
-import { type LoadedRun, loadRun } from '@ct3d/train';
+import { type LoadedRun, loadRun, predictionClassNames } from '@ct3d/train';
 import { MANIFEST_FILE, MODEL_FOLDER, type WebManifest } from './manifest.js';
 
 /** The built page: dist/app beside this module's dist (src/ in the workspace reads the same folder). */
@@ -31,19 +31,14 @@ export function webManifest(
   const [, w, h, d] = run.model.inputs[0].shape;
   const units = run.model.outputs[0].shape.at(-1);
   if (!w || !h || !d || !units) throw new Error(`${run.modelDir}: the model has no fixed [w, h, d] input`);
-  const head = units === 1 ? 'sigmoid' : 'softmax';
-  const known = run.info?.classNames ?? [];
-  const classNames =
-    head === 'sigmoid'
-      ? ['normal', 'abnormal'] // as `ct3d predict` and the seed say it
-      : Array.from({ length: units }, (_, c) => (known.length === units ? known[c] : `class ${c}`));
   return {
     format: 'ct3d-web-1',
     run: basename(resolve(runDir)),
     checkpoint: basename(run.modelDir),
     inputSize: [w, h, d],
-    head,
-    classNames,
+    head: units === 1 ? 'sigmoid' : 'softmax',
+    // The names `ct3d predict` says: the seed's normal / abnormal for a sigmoid head.
+    classNames: predictionClassNames(units, run.info?.classNames),
     huWindow: { ...SEED_HU_WINDOW },
     maxScanBytes,
   };

@@ -31,15 +31,15 @@ const origins: string[] = [];
  * Sets `file` (a path or bytes) on the page's file input and waits for the page to finish with it: 'done', or
  * 'error: ' and the page's message.
  */
-async function diagnose(file: string | { name: string; buffer: Buffer }): Promise<string> {
+async function diagnose(file: string | { name: string; buffer: Buffer }, on = page): Promise<string> {
   const input =
     typeof file === 'string'
       ? file
       : { name: file.name, mimeType: 'application/octet-stream', buffer: file.buffer };
-  await page.setInputFiles('#file', input);
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
-  const state = await page.getAttribute('body', 'data-state');
-  return state === 'done' ? state : `error: ${await page.textContent('#error')}`;
+  await on.setInputFiles('#file', input);
+  await on.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+  const state = await on.getAttribute('body', 'data-state');
+  return state === 'done' ? state : `error: ${await on.textContent('#error')}`;
 }
 
 /** Moves a range input as a user would (the input event redraws). */
@@ -53,10 +53,14 @@ const setRange = (selector: string, value: number) =>
     value,
   );
 
-const pageProbabilities = () =>
-  page.$$eval('#probabilities tbody tr', (rows) =>
+/** The probabilities the page shows, checked against `want` (one per class, each within 1e-4). */
+async function expectProbabilities(want: number[], on = page): Promise<void> {
+  const got = await on.$$eval('#probabilities tbody tr', (rows) =>
     rows.map((r) => Number((r as HTMLElement).dataset.probability)),
   );
+  expect(got).toHaveLength(want.length);
+  for (const [c, p] of want.entries()) expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
+}
 
 /** Node's NiftiError text for `bytes` named `name` (what `ct3d predict` prints after the path). */
 function nodeError(bytes: Uint8Array, name: string): string {
@@ -105,9 +109,8 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
   it('predicts as `ct3d predict` does, says the seed sentences, times each stage and draws a heat map', async () => {
     expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
     expect(await diagnose(goodScan)).toBe('done');
-    const got = await pageProbabilities();
-    expect(got).toHaveLength(2);
-    for (let c = 0; c < 2; c++) expect(Math.abs(got[c] - expected.probabilities[c])).toBeLessThan(1e-4);
+    expect(expected.probabilities).toHaveLength(2);
+    await expectProbabilities(expected.probabilities);
     expect(await page.textContent('#sentences')).toBe(expected.text);
     const stages = await page.$$eval('#stages li', (li) =>
       li.map((l) => [l.dataset.stage, Number(l.dataset.ms)]),
@@ -207,14 +210,10 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     try {
       await other.goto(three.url);
       await other.waitForFunction(() => document.body.dataset.state === 'ready');
-      await other.setInputFiles('#file', goodScan);
-      await other.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+      expect(await diagnose(goodScan, other)).toBe('done');
       expect(await other.textContent('#sentences')).toBe(want.text);
-      const got = await other.$$eval('#probabilities tbody tr', (rows) =>
-        rows.map((r) => Number((r as HTMLElement).dataset.probability)),
-      );
-      expect(got).toHaveLength(3);
-      for (const [c, p] of want.probabilities.entries()) expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
+      expect(want.probabilities).toHaveLength(3);
+      await expectProbabilities(want.probabilities, other);
     } finally {
       await other.close();
       await three.close();
@@ -231,14 +230,8 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       expect(await gpuPage.getAttribute('#backend', 'data-backend')).toBe('webgpu');
       // Twice: a synchronous GPU read in Grad-CAM once broke every later upload on a page's WebGPU device.
       for (let i = 0; i < 2; i++) {
-        await gpuPage.setInputFiles('#file', goodScan);
-        await gpuPage.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
-        expect(await gpuPage.textContent('#error')).toBe('');
-        const got = await gpuPage.$$eval('#probabilities tbody tr', (rows) =>
-          rows.map((r) => Number((r as HTMLElement).dataset.probability)),
-        );
-        for (const [c, p] of expected.probabilities.entries())
-          expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
+        expect(await diagnose(goodScan, gpuPage)).toBe('done');
+        await expectProbabilities(expected.probabilities, gpuPage);
       }
       expect(await gpuPage.getAttribute('#memory', 'data-tensors')).toBe(
         await page.getAttribute('#memory', 'data-tensors'),

@@ -58,6 +58,7 @@ describe.skipIf(!haveChromium)('installed packages in a page', () => {
       backend: string;
       predictions: number[];
       wasmFiles: { name: string; path: string }[];
+      external: string[];
     }>(dir, ['model-forward.mjs']);
     const folder = join(dir, 'model-page');
     await mkdir(join(folder, 'wasm'), { recursive: true });
@@ -71,8 +72,7 @@ describe.skipIf(!haveChromium)('installed packages in a page', () => {
       outfile: join(folder, 'bundle.js'),
       metafile: true,
       logLevel: 'error',
-      // tfjs-backend-wasm's emscripten glue names Node modules it loads only under Node.
-      external: ['fs', 'path', 'os', 'worker_threads', 'perf_hooks', 'crypto'],
+      external: node.external,
     });
     const inputs = Object.keys(bundle.metafile.inputs);
     expect(inputs.some((p) => p.includes('node_modules/@ct3d/model/dist/platform/browser.js'))).toBe(true);

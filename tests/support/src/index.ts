@@ -1,4 +1,5 @@
 // @ct3d/test-support: helpers shared by the packages' tests and benchmarks (a private workspace package).
+export { type AdamStepAttrs, adamStepValues } from './adam-reference.js';
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
 export { phantom, phantomBatches } from './phantom.js';

@@ -1,6 +1,6 @@
 // FusedAdamOptimizer picks its step through the kernel registry: with a backend's Ct3dAdamUpdate kernel (a fake
 // backend's, plain JS) it steps through the kernel and equals tfjs's Adam; snapshot()/restore() carry its state.
-import { closeMismatch } from '@ct3d/test-support';
+import { type AdamStepAttrs, adamStepValues, closeMismatch } from '@ct3d/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAM_UPDATE } from '../ops/adam-update.js';
 import {
@@ -20,14 +20,7 @@ let adamCalls = 0;
 const fakeAdam: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   adamCalls++;
   const [w, m, v, g] = ['w', 'm', 'v', 'g'].map((k) => readInput(backend, inputs, k));
-  const s = attrs as Record<string, number> & { out: 'm' | 'v' | 'w' };
-  const out = w.map((wi, i) => {
-    const m1 = m[i] * s.beta1 + g[i] * (1 - s.beta1);
-    const v1 = v[i] * s.beta2 + g[i] * g[i] * (1 - s.beta2);
-    if (s.out === 'm') return m1;
-    if (s.out === 'v') return v1;
-    return wi - (s.lr * (m1 / s.oneMinusAcc1)) / (Math.sqrt(v1 / s.oneMinusAcc2) + s.epsilon);
-  });
+  const out = adamStepValues(w, m, v, g, attrs as unknown as AdamStepAttrs);
   return (backend as CpuKernelBackend).makeTensorInfo(inputOf(inputs, 'w').shape, 'float32', out);
 };
 

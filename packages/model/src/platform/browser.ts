@@ -1,6 +1,6 @@
 // The browser host: kernel binaries fetched once from the page's wasm folder, one thread (a helper would
 // need SharedArrayBuffer, i.e. a cross-origin isolated page), the page's own navigator.gpu.
-import { classifyAdapter } from '../kernels/webgpu/adapter-info.js';
+import { requestAdapterInfo } from '../kernels/webgpu/adapter-info.js';
 import { KERNEL_BINARIES, type KernelBinary, type Platform } from './platform.js';
 
 const binaries = new Map<KernelBinary, Uint8Array<ArrayBuffer>>();
@@ -17,12 +17,7 @@ function folderOf(folder: string | undefined): string {
 async function adapterInfo() {
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) throw new Error('this browser has no WebGPU (navigator.gpu is missing)');
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter === null) throw new Error('navigator.gpu gave no adapter');
-  return classifyAdapter(
-    adapter.info,
-    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
-  );
+  return requestAdapterInfo(gpu, 'navigator.gpu gave no adapter');
 }
 
 export const platform: Platform = {

@@ -6,7 +6,7 @@ import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
 import { type Evaluation, evaluate } from '../evaluate.js';
-import { formatPrediction, formatPredictions } from '../format.js';
+import { formatPrediction, formatPredictions, predictionClassNames } from '../format.js';
 import { readJsonFile } from '../json-file.js';
 import { outputUnits } from '../multiclass.js';
 import { modelInputShape, predictProbabilities } from '../step.js';
@@ -60,8 +60,9 @@ export async function predictScanFile(run: LoadedRun, scanPath: string): Promise
   const volume = processScan(await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT }), { size });
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
-  if (probabilities.length === 2 && outputUnits(run.model) === 1) {
-    const classNames: [string, string] = ['normal', 'abnormal'];
+  const units = outputUnits(run.model);
+  const classNames = predictionClassNames(units, run.info?.classNames);
+  if (units === 1) {
     const probability = probabilities[1];
     return {
       scan: scanPath,
@@ -69,13 +70,9 @@ export async function predictScanFile(run: LoadedRun, scanPath: string): Promise
       probabilities,
       predicted,
       classNames,
-      text: formatPrediction(probability, classNames),
+      text: formatPrediction(probability, [classNames[0], classNames[1]]),
     };
   }
-  const known = run.info?.classNames ?? [];
-  const classNames = probabilities.map((_, c) =>
-    known.length === probabilities.length ? known[c] : `class ${c}`,
-  );
   const text = formatPredictions(probabilities, classNames);
   return {
     scan: scanPath,

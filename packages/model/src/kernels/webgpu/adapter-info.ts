@@ -22,3 +22,13 @@ export function classifyAdapter(info: GPUAdapterInfo, fallback: boolean): WebGPU
   const software = fallback || info.architecture === 'software' || SOFTWARE_PATTERN.test(adapterName);
   return { adapter: adapterName, software };
 }
+
+/** Requests `gpu`'s high-performance adapter and classifies it; throws `noAdapter` when there is none. */
+export async function requestAdapterInfo(gpu: GPU, noAdapter: string): Promise<WebGPUInfo> {
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) throw new Error(noAdapter);
+  return classifyAdapter(
+    adapter.info,
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+  );
+}

@@ -1,6 +1,6 @@
 // Creates Dawn's WebGPU (the `webgpu` npm package) in Node before tfjs-backend-webgpu is imported: that backend
 // registers itself only if navigator.gpu exists at import time.
-import { classifyAdapter, type WebGPUInfo } from './adapter-info.js';
+import { requestAdapterInfo, type WebGPUInfo } from './adapter-info.js';
 
 type DawnModule = { create(options: string[]): GPU; globals: object };
 
@@ -31,15 +31,9 @@ async function createOnce(): Promise<WebGPUInfo> {
   const g = globalThis as { navigator?: { gpu?: GPU } };
   const gpu = g.navigator?.gpu ?? mod.create(dawnOptions());
   installNavigator(gpu);
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter === null) {
-    throw new Error(
-      'webgpu: no WebGPU adapter (Dawn found no Vulkan device; on a CPU-only machine install lavapipe: mesa-vulkan-drivers >= 23)',
-    );
-  }
-  return classifyAdapter(
-    adapter.info,
-    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
+  return requestAdapterInfo(
+    gpu,
+    'webgpu: no WebGPU adapter (Dawn found no Vulkan device; on a CPU-only machine install lavapipe: mesa-vulkan-drivers >= 23)',
   );
 }
 
