@@ -10,7 +10,7 @@ import { synthesizeChestCT } from '@ct3d/io/synthetic';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CacheEntry, type CacheManifest, loadCache } from './cache.js';
-import { ingest } from './ingest.js';
+import { ingest, type ScanEntry } from './ingest.js';
 import { CacheProblemsError } from './manifest-schema.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 import { verifyCacheEntries } from './verify-cache.js';
@@ -19,11 +19,11 @@ let root: string;
 let pool: WorkerPool;
 /** The cache ingest made: two scans (CT-0, CT-23) at 8x8x4. */
 let made: string;
+const scans: ScanEntry[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ct3d-cache-hostile-'));
   pool = createWorkerPool({ workers: 1 });
-  const scans = [];
   for (const [i, abnormal] of [false, true].entries()) {
     const path = join(root, 'data', `scan-${i}.nii.gz`);
     await mkdir(join(root, 'data'), { recursive: true });
@@ -152,6 +152,9 @@ describe('verifyCacheEntries: each file against what the manifest records', () =
       `${nan.dir}: 1 of 2 cached scans fail verification: ${nan.entry.file}: ` +
         `cache file has 4 NaN/Inf voxels; ${advice(nan.dir)}`,
     );
+    // What the advice says: ingest again rebuilds the file (its check is the same cachedFileProblem).
+    await lastValueFrom(ingest({ scans, cacheDir: nan.dir, size: [8, 8, 4], pool }));
+    expect(await refusal(nan.dir, (await loadCache(nan.dir)).entries)).toBe('accepted');
     const short = await withEditedFile((b) => b.subarray(0, b.length - 4));
     expect(await refusal(short.dir, short.entries)).toContain(
       `${short.entry.file}: cache file has 1372 bytes, 1376 expected (truncated?)`,
