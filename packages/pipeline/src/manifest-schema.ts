@@ -152,8 +152,8 @@ function parseEntry(raw: unknown, size: Shape3 | undefined): CacheEntry | string
 }
 
 /**
- * The manifest in `value` (parsed JSON read from `path`), checked field by field. Unknown fields are ignored.
- * Throws CacheProblemsError listing every bad field, one line each: `entry 3 ("x.nii"): label must be ...`.
+ * The manifest in `value` (parsed JSON read from `path`), checked field by field. Unknown fields are dropped.
+ * Throws CacheProblemsError listing every bad field, one line each: `entry 3 (x.nii): label must be ...`.
  */
 export function parseCacheManifest(value: unknown, path: string): CacheManifest {
   if (!isObject(value) || !Array.isArray(value.entries))
