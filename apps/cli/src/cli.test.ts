@@ -87,6 +87,40 @@ describe('ct3d CLI', () => {
     const history = JSON.parse(await readFile(join(runDir, 'history.json'), 'utf8'));
     expect(history.val_loss).toHaveLength(2);
 
+    // A second train into the run folder is refused and changes nothing; --overwrite replaces the run.
+    const trainArgs = ['train', '--cache', cache, '--run', runDir, '--epochs', '1', '--filters', '2,2'];
+    const again = await ct3d(...trainArgs, '--backend', 'cpu', '--workers', '1');
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe(
+      `ct3d train: ${runDir}: already holds a run (best, curves.png, events.jsonl, history.json, ...); ` +
+        `continue it with --resume ${runDir}, or replace it with --overwrite`,
+    );
+    expect(JSON.parse(await readFile(join(runDir, 'history.json'), 'utf8'))).toEqual(history);
+    const replaced = await ct3d(...trainArgs, '--backend', 'cpu', '--workers', '1', '--overwrite');
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(runDir, 'history.json'), 'utf8')).val_loss).toHaveLength(1);
+
+    // Two altered cache files: each named on its own line, then the one-line error; no run folder made.
+    const altered = join(dir, 'cache-altered');
+    await cp(cache, altered, { recursive: true });
+    for (const entry of manifest.entries.slice(0, 2)) {
+      const bytes = await readFile(join(altered, entry.file));
+      bytes.writeFloatLE(bytes.readFloatLE(400) + 1, 400);
+      await writeFile(join(altered, entry.file), bytes);
+    }
+    const refused = await ct3d(
+      ...['train', '--cache', altered, '--run', join(dir, 'run-altered'), '--backend', 'cpu'],
+    );
+    expect(refused.code).toBe(1);
+    const why = 'cache file bytes differ from the ones written (hash mismatch)';
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([
+      `  ${manifest.entries[0].file}: ${why}`,
+      `  ${manifest.entries[1].file}: ${why}`,
+      `ct3d train: ${altered}: 2 of 6 cached scans fail verification: ${manifest.entries[0].file}: ${why} ` +
+        `(+1 more); re-run \`ct3d ingest\` of the same data into ${altered} to rebuild them`,
+    ]);
+    await expect(readFile(join(dir, 'run-altered', 'metrics.json'))).rejects.toThrow(/ENOENT/);
+
     const evaluation = await ct3d('evaluate', '--run', runDir, '--cache', cache, '--set', 'val', '--json');
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const metrics = JSON.parse(evaluation.stdout.trim().split('\n').at(-1) ?? '{}');

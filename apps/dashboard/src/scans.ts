@@ -1,6 +1,7 @@
 import { rotateInPlane } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { decodeNifti } from '@ct3d/io';
+import { MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
 import { READ_LIMITS, readGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, relativeSegments } from './paths.js';
@@ -24,22 +25,21 @@ export class ScanStore {
   ) {}
 
   async list(): Promise<ScanInfo[]> {
-    const bytes = await readGuarded(this.cacheDir, ['manifest.json'], READ_LIMITS.json);
-    let manifest: unknown;
+    const bytes = await readGuarded(this.cacheDir, [MANIFEST_FILE], READ_LIMITS.json);
+    const name = `cache ${MANIFEST_FILE}`;
+    let json: unknown;
     try {
-      manifest = JSON.parse(bytes.toString('utf8'));
+      json = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
-      throw new HttpError(500, `cache manifest.json: ${(err as Error).message}`);
+      throw new HttpError(500, `${name}: ${(err as Error).message}`);
     }
-    const entries = (manifest as { entries?: unknown } | null)?.entries;
-    if (!Array.isArray(entries)) throw new HttpError(500, 'cache manifest.json: no "entries" array');
-    return entries.map((e: ScanInfo) => ({
-      id: String(e?.id),
-      file: String(e?.file),
-      label: Number(e?.label),
-      className: String(e?.className),
-      shape: e?.shape,
-    }));
+    try {
+      // The pipeline's one manifest schema: a bad entry is named, never shown as a scan.
+      const { entries } = parseCacheManifest(json, name);
+      return entries.map(({ id, file, label, className, shape }) => ({ id, file, label, className, shape }));
+    } catch (err) {
+      throw new HttpError(500, (err as Error).message);
+    }
   }
 
   /** The volume of scan `id`, rotated in-plane by `degrees` (with @ct3d/augment) when non-zero. */

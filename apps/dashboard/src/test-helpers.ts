@@ -1,4 +1,5 @@
 // Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identityAffine } from '@ct3d/core';
@@ -17,10 +18,14 @@ export async function writeTinyCache(
     ['normal-1', 0],
     ['abnormal-1', 1],
   ] as const) {
-    await writeFile(
-      join(dir, 'scans', `${id}.nii`),
-      encodeNifti({ data: phantom(shape, label === 1), shape, spacing: [1, 1, 1], affine: identityAffine() }),
-    );
+    const bytes = encodeNifti({
+      data: phantom(shape, label === 1),
+      shape,
+      spacing: [1, 1, 1],
+      affine: identityAffine(),
+    });
+    await writeFile(join(dir, 'scans', `${id}.nii`), bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
     entries.push({
       id,
       file: `scans/${id}.nii`,
@@ -28,7 +33,8 @@ export async function writeTinyCache(
       label,
       className: label ? 'CT-23' : 'CT-0',
       shape,
-      sourceHash: 'test',
+      sourceHash: sha256,
+      fileHash: sha256,
     });
   }
   await writeFile(join(dir, 'manifest.json'), JSON.stringify({ size: shape, entries, failed: [] }));

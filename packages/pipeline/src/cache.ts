@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Volume } from '@ct3d/core';
 import { writeFileAtomic } from '@ct3d/core/node';
-import { readNifti } from '@ct3d/io/node';
+import { decodeNifti, NiftiError } from '@ct3d/io';
+import { readNifti, readRegularFile } from '@ct3d/io/node';
+import { parseCacheManifest, relativeFileProblem } from './manifest-schema.js';
 import type { Shape3 } from './tasks.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -56,7 +58,10 @@ export function scanId(source: string): string {
   return `${stem}-${tag}`;
 }
 
-/** The manifest, or an empty one when the cache dir has none yet. A corrupt manifest is an error. */
+/**
+ * The manifest, or an empty one when the cache dir has none yet. A corrupt manifest is an error: invalid JSON,
+ * or a CacheProblemsError from the one manifest schema (manifest-schema.ts) naming each bad entry and field.
+ */
 export async function loadCache(cacheDir: string): Promise<CacheManifest> {
   const path = join(cacheDir, MANIFEST_FILE);
   let text: string;
@@ -67,16 +72,13 @@ export async function loadCache(cacheDir: string): Promise<CacheManifest> {
       return { size: [0, 0, 0], entries: [], failed: [] };
     throw error;
   }
-  let parsed: CacheManifest;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as CacheManifest;
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(`${path}: invalid JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(parsed.entries) || !Array.isArray(parsed.size)) {
-    throw new Error(`${path}: not a ct3d cache manifest (no entries/size)`);
-  }
-  return { ...parsed, failed: parsed.failed ?? [] };
+  return parseCacheManifest(parsed, path);
 }
 
 /** Atomic (io's temp file + rename over the manifest); a failure (ENOSPC, EACCES) names the manifest. */
@@ -94,7 +96,9 @@ export async function writeManifest(cacheDir: string, manifest: CacheManifest): 
 }
 
 export async function readCachedVolume(cacheDir: string, entry: CacheEntry): Promise<Volume> {
-  const file = join(cacheDir, entry.file);
+  const resolved = await resolveCacheFile(cacheDir, entry.file);
+  if ('refused' in resolved) throw new Error(`${join(cacheDir, entry.file)}: ${resolved.refused}`);
+  const file = resolved.path;
   const volume = await readNifti(file);
   if (volume.shape.some((n, i) => n !== entry.shape[i])) {
     throw new Error(
@@ -104,28 +108,60 @@ export async function readCachedVolume(cacheDir: string, entry: CacheEntry): Pro
   return volume;
 }
 
+/**
+ * The real path of a manifest entry's `file`, or why it is refused: absolute, with `..`, or a link whose
+ * target leaves the cache folder (nothing is read from outside the cache). A missing file keeps its path.
+ */
+export async function resolveCacheFile(
+  cacheDir: string,
+  file: string,
+): Promise<{ path: string } | { refused: string }> {
+  const problem = relativeFileProblem(file);
+  if (problem !== undefined) return { refused: `file ${problem}` };
+  const root = await realpath(cacheDir);
+  const real = await realpath(join(root, file)).catch(() => undefined);
+  if (real === undefined) return { path: join(cacheDir, file) };
+  const rel = relative(root, real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+    return { refused: `file is a link that leaves the cache (to ${real})` };
+  return { path: real };
+}
+
 /** Bytes of a float32 cache file of `shape`: the 352-byte NIfTI-1 header, then the voxels. */
 export function cacheFileBytes(shape: Shape3): number {
   return 352 + 4 * shape[0] * shape[1] * shape[2];
 }
 
 /**
- * Why the cache file of `entry` cannot be reused as it is (truncated, resized, or bytes that are not the ones
- * written: checked against the recorded hash), or undefined when it is intact.
+ * Why the cache file of `entry` cannot be used as it is, or undefined when it is intact: outside the cache (a
+ * link out), missing, truncated or resized, bytes that are not the ones written (checked against the recorded
+ * hash), or NaN/Inf voxels (ingest never writes them; io's decoder counts them).
  */
 export async function cachedFileProblem(cacheDir: string, entry: CacheEntry): Promise<string | undefined> {
-  const file = join(cacheDir, entry.file);
+  const resolved = await resolveCacheFile(cacheDir, entry.file);
+  if ('refused' in resolved) return resolved.refused;
+  const file = resolved.path;
   const st = await stat(file).catch(() => undefined);
   if (!st?.isFile()) return 'cache file missing';
   const expected = cacheFileBytes(entry.shape);
   if (st.size !== expected) return `cache file has ${st.size} bytes, ${expected} expected (truncated?)`;
-  if (entry.fileHash === undefined) return undefined;
-  const hash = createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
-  return hash === entry.fileHash
-    ? undefined
-    : 'cache file bytes differ from the ones written (hash mismatch)';
+  let bytes: Uint8Array;
+  try {
+    bytes = await readRegularFile(file, { name: entry.file, maxBytes: expected });
+  } catch (err) {
+    return err instanceof NiftiError ? err.reason : (err as Error).message;
+  }
+  if (entry.fileHash !== undefined && createHash('sha256').update(bytes).digest('hex') !== entry.fileHash)
+    return 'cache file bytes differ from the ones written (hash mismatch)';
+  try {
+    const volume = decodeNifti(bytes, { name: entry.file });
+    if (volume.shape.join('x') !== entry.shape.join('x'))
+      return `cache file holds ${volume.shape.join('x')}, the manifest says ${entry.shape.join('x')}`;
+    if (volume.nonFinite > 0) return `cache file has ${volume.nonFinite} NaN/Inf voxels`;
+  } catch (err) {
+    return err instanceof NiftiError ? err.reason : (err as Error).message;
+  }
+  return undefined;
 }
 
 /** Temp files are what a killed run leaves behind (an interrupted write never got renamed): remove them. */

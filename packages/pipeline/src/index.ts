@@ -13,11 +13,21 @@ export { BoundedQueue } from './bounded-queue.js';
 export {
   type CacheEntry,
   type CacheManifest,
+  cachedFileProblem,
   loadCache,
   MANIFEST_FILE,
   readCachedVolume,
+  resolveCacheFile,
 } from './cache.js';
 export { type FailedScan, type IngestEvent, type IngestOptions, ingest, type ScanEntry } from './ingest.js';
+export {
+  CacheProblemsError,
+  MAX_CACHE_VOXELS,
+  MAX_CLASSES,
+  parseCacheManifest,
+  relativeFileProblem,
+} from './manifest-schema.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 export { formatDuration, formatProgress, type ProgressState } from './progress.js';
 export type { Shape3 } from './tasks.js';
+export { verifyCacheEntries } from './verify-cache.js';

@@ -27,6 +27,43 @@ function counts(labels: readonly number[], k: number): number[] {
 }
 
 /**
+ * Refuses a split where a class 0..k-1 (k = largest label + 1, at least 2) has no scans, or none in the
+ * training or the validation split: it could never be learned or measured (val_auc would be NaN).
+ */
+export function requireEveryClass(
+  where: string,
+  split: { train: readonly { label: number }[]; val: readonly { label: number }[] },
+  names: readonly string[],
+): void {
+  const all = [...split.train, ...split.val].map((e) => e.label);
+  const k = Math.max(2, ...all.map((l) => l + 1));
+  const train = counts(
+    split.train.map((e) => e.label),
+    k,
+  );
+  const val = counts(
+    split.val.map((e) => e.label),
+    k,
+  );
+  for (let c = 0; c < k; c++) {
+    const name = names[c] && names[c] !== `class ${c}` ? `class ${c} (${names[c]})` : `class ${c}`;
+    const n = train[c] + val[c];
+    if (n === 0) {
+      throw new Error(
+        `${where}: ${name} has no scans; training needs scans of every class 0..${k - 1} (at least 2 classes): ` +
+          'add scans to its folder and re-run `ct3d ingest`',
+      );
+    }
+    if (train[c] === 0 || val[c] === 0) {
+      throw new Error(
+        `${where}: ${name} has ${n} scan${n === 1 ? '' : 's'}, none left for ${train[c] === 0 ? 'training' : 'validation'}; ` +
+          'every class needs scans in both splits (at least 2 each, K with --folds K): add scans or change --val-fraction',
+      );
+    }
+  }
+}
+
+/**
  * The classes of a split cache: k from the labels, the head it needs, per-class counts and the loss
  * weights. A multi-class run needs training scans of every class 0..k-1 (an empty class could never be
  * learned, and its balanced weight would be infinite).

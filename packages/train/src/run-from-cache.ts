@@ -1,10 +1,17 @@
 import { resolve } from 'node:path';
 import { buildSeedModel, initBackend } from '@ct3d/model';
-import { type CacheManifest, createWorkerPool, loadCache, type WorkerPool } from '@ct3d/pipeline';
+import {
+  type CacheManifest,
+  createWorkerPool,
+  loadCache,
+  verifyCacheEntries,
+  type WorkerPool,
+} from '@ct3d/pipeline';
 import { catchError, connectable, defer, EMPTY, finalize, type Observable, Subject, switchMap } from 'rxjs';
-import { type ClassWeightOption, classSetup } from './class-setup.js';
+import { type ClassWeightOption, classSetup, requireEveryClass } from './class-setup.js';
 import type { RunEndEvent, TrainEvent } from './events.js';
 import { fit } from './fit.js';
+import { refuseExistingRun } from './run-folder/claim-run.js';
 import { RunRecorder } from './run-folder/recorder.js';
 import { prepareRunFolder } from './run-folder/resume-run.js';
 import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
@@ -62,12 +69,33 @@ export interface TrainFromCacheOptions {
   fold?: number;
   /** Continue the run in runDir from its last resume checkpoint (options: resumeOptions(runDir)). */
   resume?: boolean;
+  /** Replace the run runDir already holds (its run files); without it (or resume) such a folder is refused. */
+  overwrite?: boolean;
 }
 
 function classNamesOf(manifest: CacheManifest): string[] {
   const names: string[] = [];
   for (const e of manifest.entries) names[e.label] = e.className;
   return Array.from(names, (n, i) => n ?? `class ${i}`);
+}
+
+/**
+ * Everything that can refuse a run, before anything is written: an existing run in runDir, the manifest
+ * (its schema), a class without scans in either split, and every cache file against what the manifest
+ * records (size, hash, shape, finite voxels, inside the cache).
+ */
+async function checkedInputs(opts: TrainFromCacheOptions) {
+  await refuseExistingRun(opts.runDir, opts);
+  const manifest = await loadCache(opts.cacheDir);
+  if (manifest.entries.length === 0) throw new Error(`${opts.cacheDir}: the cache holds no scans`);
+  const split =
+    opts.folds === undefined
+      ? splitEntries(manifest.entries, { valFraction: opts.valFraction, splitSeed: opts.splitSeed })
+      : kFoldSplits(manifest.entries, opts.folds, (opts.fold ?? 1) - 1, { splitSeed: opts.splitSeed });
+  requireEveryClass(opts.cacheDir, split, classNamesOf(manifest));
+  const classes = classSetup(opts.cacheDir, split, classNamesOf(manifest), opts);
+  await verifyCacheEntries(opts.cacheDir, manifest.entries);
+  return { manifest, split, classes };
 }
 
 /** A prepared training run: subscribe to its events, then start it. */
@@ -95,14 +123,7 @@ export interface TrainingRun {
 export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
   let pool: WorkerPool | undefined;
   const setup = async () => {
-    const manifest = await loadCache(opts.cacheDir);
-    if (manifest.entries.length === 0) throw new Error(`${opts.cacheDir}: the cache holds no scans`);
-    const split =
-      opts.folds === undefined
-        ? splitEntries(manifest.entries, { valFraction: opts.valFraction, splitSeed: opts.splitSeed })
-        : kFoldSplits(manifest.entries, opts.folds, (opts.fold ?? 1) - 1, { splitSeed: opts.splitSeed });
-    if (split.val.length === 0) throw new Error(`${opts.cacheDir}: too few scans for a validation split`);
-    const classes = classSetup(opts.cacheDir, split, classNamesOf(manifest), opts);
+    const { manifest, split, classes } = await checkedInputs(opts);
     const backend = await initBackend(opts.backend ?? 'auto');
     const [width, height, depth] = manifest.size;
     const seed = opts.seed ?? 0;

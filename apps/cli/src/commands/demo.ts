@@ -51,6 +51,8 @@ export async function run(argv: string[]): Promise<number> {
       seed,
       learningRate: parseNumberOption(values.lr, '--lr', DEMO.lr),
       batchSize: parseIntOption(values.batch, '--batch', DEMO.batch, 1),
+      // The demo rebuilds its own output folder each time: running it twice just works.
+      overwrite: true,
       // The default bnStats 'precise': with batch 2, Keras' moving averages of the noisy batch statistics
       // leave inference-mode predictions collapsed to one class after a short run.
     },

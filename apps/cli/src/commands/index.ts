@@ -52,7 +52,7 @@ export const commands: Command[] = [
     name: 'train',
     summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
     usage:
-      'ct3d train --cache <dir> --run <dir> [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
+      'ct3d train --cache <dir> --run <dir> [--overwrite] [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
       '[--seed 0] [--lr 1e-4] [--bn-stats precise|keras] [--bn-stats-batches 16] [--bn-momentum 0.99] [--folds K [--fold i]] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
       '[--class-weight balanced|W0,W1,...] [--sampling balanced] [--dashboard [--port P]] [--verbose]\n' +
       '       ct3d train --resume <run> [--cache <dir>] [--workers N] [--dashboard [--port P]]',

@@ -1,6 +1,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
+import { printable } from '@ct3d/core';
 import { startDashboard } from '@ct3d/dashboard';
-import { formatProgress } from '@ct3d/pipeline';
+import { CacheProblemsError, formatProgress } from '@ct3d/pipeline';
 import {
   type BnStats,
   FOLD_FILES,
@@ -26,6 +27,7 @@ export async function run(argv: string[]): Promise<number> {
     cache: { type: 'string' },
     run: { type: 'string' },
     resume: { type: 'string' },
+    overwrite: { type: 'boolean' },
     epochs: { type: 'string' },
     batch: { type: 'string' },
     backend: { type: 'string' },
@@ -54,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const opts: TrainFromCacheOptions = {
     cacheDir: values.resume ? (values.cache ?? '') : requireString(values.cache, '--cache <dir>'),
     runDir: values.resume ?? requireString(values.run, '--run <dir>'),
+    overwrite: values.overwrite === true,
     epochs: parseIntOption(values.epochs, '--epochs', 100, 1),
     batchSize: parseIntOption(values.batch, '--batch', 2, 1),
     backend: parseBackend(values.backend),
@@ -212,6 +215,11 @@ export async function runTraining(
   let end: RunEnd | undefined;
   try {
     end = await training.start();
+  } catch (err) {
+    // Every bad cache entry on its own line; the error's one-line message (the first of them) follows.
+    if (err instanceof CacheProblemsError && err.problems.length > 1)
+      for (const line of err.problems) console.error(`  ${printable(line)}`);
+    throw err;
   } finally {
     if (board) {
       if (process.stdout.isTTY) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readNifti } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
-import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
+import { createWorkerPool, loadCache, validationBatches, verifyCacheEntries } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
 import { type Evaluation, evaluate } from '../evaluate.js';
 import { formatPrediction, formatPredictions, predictionClassNames } from '../format.js';
@@ -105,6 +105,7 @@ export async function evaluateRun(
   if (manifest.size.join('x') !== expected) {
     throw new Error(`${cacheDir}: cached at ${manifest.size.join('x')} but the model takes ${expected}`);
   }
+  await verifyCacheEntries(cacheDir, entries); // scores of altered or NaN files would be wrong, silently
   const pool = createWorkerPool({ workers: opts.workers });
   try {
     return await evaluate(

@@ -88,8 +88,13 @@ export class RunRecorder {
     });
   }
 
-  /** A failed run: metrics.json says why and how far it got (the error itself goes to the run's owner). */
+  /**
+   * A failed run: metrics.json says why and how far it got (the error itself goes to the run's owner). A run
+   * refused before it started (no runStart: bad options, a bad cache, a folder holding another run) writes
+   * nothing, so the folder stays as it was.
+   */
   recordFailure(err: unknown): void {
+    if (!this.start) return;
     const doc = {
       error: err instanceof Error ? err.message : String(err),
       epochsRun: this.last?.epoch ?? 0,

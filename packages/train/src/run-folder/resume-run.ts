@@ -6,6 +6,7 @@ import type { CacheManifest } from '@ct3d/pipeline';
 import { type FitResumeOptions, loadResumeCheckpoint, type ResumeCheckpoint } from '../resume.js';
 import type { TrainFromCacheOptions } from '../run-from-cache.js';
 import { type ReproducibilityRecord, reproducibilityRecord } from '../run-record.js';
+import { clearRun } from './claim-run.js';
 import { trimEventLog } from './event-log.js';
 import { RUN_FILES, runPaths } from './layout.js';
 import { restoreModelFolder } from './resume-files.js';
@@ -106,8 +107,8 @@ async function rewindRunFolder(runDir: string, from: ResumeCheckpoint | null): P
 }
 
 /**
- * The run.json to write and fit's resume options. A new run gets the reproducibility record (and loses any
- * resume checkpoints a previous run left in the folder); `opts.resume` continues the folder's run after
+ * The run.json to write and fit's resume options. A new run gets the reproducibility record (and the files
+ * of a run it replaces, --overwrite, are removed first); `opts.resume` continues the folder's run after
  * checking that the data and the split are unchanged.
  */
 export async function prepareRunFolder(
@@ -125,7 +126,7 @@ export async function prepareRunFolder(
   });
   const meta = { manifestHash: record.data.manifestHash };
   if (!opts.resume) {
-    await rm(dir, { recursive: true, force: true });
+    await clearRun(runDir); // what --overwrite replaces (refuseExistingRun let nothing else through)
     return { info: { ...info, reproduce: record }, resume: { save: true, meta } };
   }
   const prior = await readRunInfo(runDir);

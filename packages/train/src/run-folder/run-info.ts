@@ -20,7 +20,15 @@ export interface RunInfo {
   settings: Required<
     Omit<
       TrainFromCacheOptions,
-      'splitSeed' | 'workers' | 'filters' | 'classWeight' | 'sampling' | 'resume' | 'folds' | 'fold'
+      | 'splitSeed'
+      | 'workers'
+      | 'filters'
+      | 'classWeight'
+      | 'sampling'
+      | 'resume'
+      | 'folds'
+      | 'fold'
+      | 'overwrite'
     >
   > & {
     splitSeed: number | null;
