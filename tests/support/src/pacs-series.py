@@ -1,6 +1,7 @@
 """Writes small synthetic CT series (explicit VR little endian) for the PACS tests, with a planted
 patient identity that no ct3d output may contain. Usage: pacs-series.py <out-dir> <spec-json>.
-spec: {"seed": str, "studies": [{"series": [{"description": str, "slices": int, "size": int}]}]}.
+spec: {"seed": str, "studies": [{"series": [{"description": str, "slices": int, "size": int,
+"modality": str}]}]}.
 Prints one JSON line: [{"file", "study", "series", "sop", "description"}] (UIDs are deterministic per seed)."""
 import hashlib
 import json
@@ -19,7 +20,8 @@ def uid(seed, *path):
     return generate_uid(entropy_srcs=[seed, *map(str, path)])
 
 
-def write_slice(path, study, series, sop, description, index, size, rng):
+def write_slice(path, study, series, sop, spec, index, rng):
+    size = spec.get("size", 16)
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = CTImageStorage
     meta.MediaStorageSOPInstanceUID = sop
@@ -38,9 +40,9 @@ def write_slice(path, study, series, sop, description, index, size, rng):
     ds.PatientBirthDate = "19010101"
     ds.AccessionNumber = "PLANTEDACC77"
     ds.InstitutionName = "PLANTED HOSPITAL"
-    ds.Modality = "CT"
+    ds.Modality = spec.get("modality", "CT")
     ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]
-    ds.SeriesDescription = description
+    ds.SeriesDescription = spec["description"]
     ds.StudyDate = "20200101"
     ds.SeriesNumber = 1
     ds.InstanceNumber = index + 1
@@ -76,8 +78,7 @@ def main():
             for i in range(series_spec["slices"]):
                 sop = uid(seed, s, e, i)
                 path = os.path.join(folder, f"{i:04d}.dcm")
-                write_slice(path, study, series, sop, series_spec["description"], i,
-                            series_spec.get("size", 16), rng)
+                write_slice(path, study, series, sop, series_spec, i, rng)
                 written.append({"file": path, "study": study, "series": series, "sop": sop,
                                 "description": series_spec["description"]})
     print(json.dumps(written))

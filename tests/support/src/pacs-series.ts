@@ -12,6 +12,8 @@ export interface SeriesSpec {
   slices: number;
   /** Rows and columns (default 16). */
   size?: number;
+  /** Modality (default CT). */
+  modality?: string;
 }
 
 export interface WrittenInstance {

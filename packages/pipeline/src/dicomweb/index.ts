@@ -1,5 +1,6 @@
 // @ct3d/pipeline/dicomweb: series from a PACS over DICOMweb (QIDO-RS lists, WADO-RS streams), for ingest.
 export { DicomwebError, type RequestOptions, type RetryOptions, withRetries } from './http.js';
+export { type FetchLabelledOptions, fetchLabelledSeries, type LabelledSeries } from './labelled-series.js';
 export { listStudySeries, type SeriesInfo, searchStudies } from './qido.js';
 export {
   type DicomwebEvent,
@@ -11,5 +12,6 @@ export {
   studyName,
 } from './retrieve-studies.js';
 export { type DicomwebEnv, type DicomwebServer, dicomwebServer } from './server.js';
+export { parseStudyLabels, type StudyLabel, type StudyLabels } from './study-labels.js';
 export { doneSeriesHashes, shortHash, uidHash } from './uid-hash.js';
 export { multipartBoundary, type RetrieveLimits, retrieveSeries, WADO_ACCEPT } from './wado.js';

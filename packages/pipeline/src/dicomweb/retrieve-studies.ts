@@ -31,6 +31,8 @@ export type DicomwebEvent =
   | { type: 'progress'; seriesDone: number; seriesTotal: number; bytes: number; mbPerSec: number }
   | { type: 'seriesDone'; studyHash: string; seriesHash: string; instances: number; bytes: number }
   | { type: 'retry'; message: string }
+  /** A listed series that ignoreSeries turned down: one line naming it and the reason. */
+  | { type: 'ignored'; message: string; studyHash: string; seriesHash: string }
   | { type: 'failed'; message: string; studyHash: string; seriesHash?: string };
 
 export interface RetrieveStudiesOptions extends RetryOptions, RetrieveLimits {
@@ -38,8 +40,8 @@ export interface RetrieveStudiesOptions extends RetryOptions, RetrieveLimits {
   studies: StudyRequest[];
   /** uidHash values of series done by an earlier run: listed, counted as skipped, never fetched. */
   skipSeries?: ReadonlySet<string>;
-  /** Which listed series to fetch (default all), e.g. by modality or SeriesDescription. */
-  seriesFilter?: (series: SeriesInfo) => boolean;
+  /** Why a listed series is not to be fetched (e.g. not CT), or undefined to fetch it (default: all). */
+  ignoreSeries?: (series: SeriesInfo) => string | undefined;
   /** Series (and study listings) in flight at once (default 2). */
   concurrency?: number;
   idleTimeoutMs?: number;
@@ -56,6 +58,8 @@ export interface RetrieveSummary {
   series: number;
   fetched: number;
   skipped: number;
+  /** Series turned down by ignoreSeries. */
+  ignored: number;
   /** One line each, naming the study (and series), without UIDs or credentials. */
   failed: string[];
   bytes: number;
@@ -76,15 +80,33 @@ export function studyName(study: StudyRequest): string {
   return study.ref ? `${printable(study.ref)} (${hash})` : hash;
 }
 
+/** 'labels.csv line 4 (study 1a2b3c4d5e6f), series 0f1e2d3c4b5a "B70f"'. */
+function seriesName(study: StudyRequest, seriesHash: string, info: SeriesInfo): string {
+  return `${studyName(study)}, series ${shortHash(seriesHash)} "${printable(info.description)}"`;
+}
+
 /** Runs `work` over `items` with at most `limit` at once. */
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  signal: AbortSignal | undefined,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      await work(items[next++]);
+    }
   });
   await Promise.all(lanes);
 }
 
+/**
+ * Lists the studies' series, then fetches them (at most `concurrency` in flight) and hands each to
+ * onSeries. Failures are collected as one line each and the rest goes on; an aborted `signal` stops it all
+ * (the returned promise rejects with the signal's reason).
+ */
 export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<RetrieveSummary> {
   const { server, concurrency = 2 } = opts;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -112,8 +134,9 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
 
   const planned: PlannedSeries[] = [];
   let skipped = 0;
+  let ignored = 0;
   const indexed = opts.studies.map((study, index) => ({ study, index }));
-  await forEachLimited(indexed, concurrency, async ({ study, index }) => {
+  await forEachLimited(indexed, concurrency, opts.signal, async ({ study, index }) => {
     const studyHash = uidHash(study.studyUID);
     try {
       const list = await withRetries(() => listStudySeries(server, study.studyUID, request), retry);
@@ -122,11 +145,17 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
         return;
       }
       for (const [i, info] of list.entries()) {
-        if (!(opts.seriesFilter?.(info) ?? true)) continue;
-        if (opts.skipSeries?.has(uidHash(info.seriesUID))) skipped++;
+        const seriesHash = uidHash(info.seriesUID);
+        const why = opts.ignoreSeries?.(info);
+        if (why !== undefined) {
+          ignored++;
+          const message = `${seriesName(study, seriesHash, info)}: ignored, ${printable(why)}`;
+          emit({ type: 'ignored', message, studyHash, seriesHash });
+        } else if (opts.skipSeries?.has(seriesHash)) skipped++;
         else planned.push({ order: [index, i], study, studyHash, info });
       }
     } catch (error) {
+      opts.signal?.throwIfAborted();
       fail([index], `${studyName(study)}: ${describe(error)}`, studyHash);
     }
   });
@@ -146,9 +175,9 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
   progress(true);
   let fetched = 0;
   planned.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
-  await forEachLimited(planned, concurrency, async ({ order, study, studyHash, info }) => {
+  await forEachLimited(planned, concurrency, opts.signal, async ({ order, study, studyHash, info }) => {
     const seriesHash = uidHash(info.seriesUID);
-    const name = `${studyName(study)}, series ${shortHash(seriesHash)} "${printable(info.description)}"`;
+    const name = seriesName(study, seriesHash, info);
     try {
       let received = 0;
       const instances = await withRetries(() => {
@@ -180,6 +209,7 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
       fetched++;
       emit({ type: 'seriesDone', studyHash, seriesHash, instances: instances.length, bytes: received });
     } catch (error) {
+      opts.signal?.throwIfAborted();
       fail(order, `${name}: ${describe(error)}`, studyHash, seriesHash);
     }
     seriesDone++;
@@ -190,6 +220,7 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
     series: planned.length + skipped,
     fetched,
     skipped,
+    ignored,
     failed: failed
       .sort((a, b) => a.order[0] - b.order[0] || (a.order[1] ?? -1) - (b.order[1] ?? -1))
       .map((f) => f.line),
