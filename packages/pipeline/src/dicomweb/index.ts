@@ -1,6 +1,7 @@
 // @ct3d/pipeline/dicomweb: series from a PACS over DICOMweb (QIDO-RS lists, WADO-RS streams), for ingest.
 export { DicomwebError, type RequestOptions, type RetryOptions, withRetries } from './http.js';
 export { type FetchLabelledOptions, fetchLabelledSeries, type LabelledSeries } from './labelled-series.js';
+export { formatPacsProgress } from './progress-line.js';
 export { listStudySeries, type SeriesInfo, searchStudies } from './qido.js';
 export {
   type DicomwebEvent,

@@ -1,7 +1,11 @@
 // fetchLabelledSeries against a real Orthanc: labels.csv rows -> labelled series, non-CT series ignored.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import {
   type OrthancServer,
   orthancAvailable,
@@ -128,5 +132,48 @@ describe.runIf(haveOrthanc)('fetchLabelledSeries from a real Orthanc', () => {
     const early = await collect(csv(), { stopAfter: 1 });
     expect(early.got).toHaveLength(1);
     expect(early.events.filter((e) => e.type === 'seriesDone').length).toBeLessThan(3);
+  });
+
+  it('runs the README example as written', async () => {
+    const pkg = fileURLToPath(new URL('../..', import.meta.url));
+    const readme = await readFile(join(pkg, 'README.md'), 'utf8');
+    const after = readme.split(
+      '<!-- example: runs against Orthanc in src/dicomweb/labelled-series.test.ts -->',
+    )[1];
+    const code = /^\s*```js\n([\s\S]*?)\n```/.exec(after ?? '')?.[1];
+    expect(code).toBeDefined();
+    const work = join(dir, 'readme');
+    await mkdir(join(work, 'node_modules', '@ct3d'), { recursive: true });
+    await symlink(pkg, join(work, 'node_modules', '@ct3d', 'pipeline'), 'dir');
+    await writeFile(join(work, 'example.mjs'), code as string);
+    await writeFile(join(work, 'labels.csv'), `${csv()}not-a-uid,normal\n`);
+    const tsx = join(dirname(createRequire(import.meta.url).resolve('tsx/cli')), 'loader.mjs');
+    const env = {
+      ...process.env,
+      PACS_URL: orthanc.dicomweb,
+      CT3D_DICOMWEB_USER: orthanc.user,
+      CT3D_DICOMWEB_PASSWORD: orthanc.password,
+    };
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', pathToFileURL(tsx).href, 'example.mjs'],
+      { cwd: work, env },
+    );
+    expect(stdout.trim().split('\n').sort()).toEqual([
+      expect.stringMatching(/^abnormal: B70f, 3 files \([0-9a-f]{12}\)$/),
+      expect.stringMatching(/^normal: AX bone, 2 files \([0-9a-f]{12}\)$/),
+      expect.stringMatching(/^normal: AX lung, 2 files \([0-9a-f]{12}\)$/),
+    ]);
+    expect(stderr).toContain('labels.csv line 4: the first column is not a StudyInstanceUID');
+    expect(stderr).toMatch(/"KEY IMAGES": ignored, modality OT, not CT/);
+    expect(stderr).toMatch(/pacs \[#{20}\] 3\/3 [\d.]+ series\/s ETA 0s [\d.]+ MB\/s/);
+    for (const secret of [
+      orthanc.password,
+      PLANTED_PATIENT_NAME,
+      PLANTED_PATIENT_ID,
+      ...written.map((w) => w.study),
+    ]) {
+      expect(stdout + stderr).not.toContain(secret);
+    }
   });
 });

@@ -20,6 +20,7 @@ import {
   type DicomwebEvent,
   dicomwebServer,
   doneSeriesHashes,
+  formatPacsProgress,
   type RetrievedSeries,
   type RetrieveStudiesOptions,
   retrieveStudies,
@@ -121,6 +122,9 @@ describe.runIf(haveOrthanc)('retrieveStudies from a real Orthanc', () => {
     const instanceBytes = series.flatMap((s) => s.instances).reduce((n, b) => n + b.byteLength, 0);
     expect(summary.bytes).toBeGreaterThanOrEqual(instanceBytes);
     expect(last?.type === 'progress' && last.mbPerSec).toBeGreaterThan(0);
+    expect(last?.type === 'progress' && formatPacsProgress(last)).toMatch(
+      /^pacs \[#{20}\] 3\/3 [\d.]+ series\/s ETA 0s [\d.]+ MB\/s$/,
+    );
     expect(proxy.maxOpen).toBeLessThanOrEqual(2);
     expect(proxy.requests.every((r) => r.authorization?.startsWith('Basic '))).toBe(true);
     expectClean(output);
@@ -143,6 +147,19 @@ describe.runIf(haveOrthanc)('retrieveStudies from a real Orthanc', () => {
     }
     expect(proxy.requests).toHaveLength(2);
     expectClean(output, 'wrong-pass-7731');
+
+    // Credentials in the URL are used, and stripped from every message.
+    const inUrl = new URL(`${proxy.url}/dicom-web`);
+    inUrl.username = orthanc.user;
+    inUrl.password = 'url-pass-5519';
+    const fromUrl = await retrieveStudies({
+      server: dicomwebServer(inUrl.toString(), {}),
+      studies,
+      onSeries: () => {},
+    });
+    expect(fromUrl.failed).toHaveLength(2);
+    expect(fromUrl.failed[0]).toContain(`HTTP 401 Unauthorized from ${proxy.url}/dicom-web `);
+    expectClean(JSON.stringify(fromUrl), 'url-pass-5519');
   });
 
   it('reports an unknown study and a 404 in one line each, and the other studies still come', async () => {

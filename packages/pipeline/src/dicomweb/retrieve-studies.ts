@@ -28,7 +28,15 @@ export interface RetrievedSeries {
 
 export type DicomwebEvent =
   | { type: 'listed'; studies: number; series: number; skipped: number }
-  | { type: 'progress'; seriesDone: number; seriesTotal: number; bytes: number; mbPerSec: number }
+  | {
+      type: 'progress';
+      seriesDone: number;
+      seriesTotal: number;
+      bytes: number;
+      mbPerSec: number;
+      /** Since retrieveStudies started. */
+      elapsedMs: number;
+    }
   | { type: 'seriesDone'; studyHash: string; seriesHash: string; instances: number; bytes: number }
   | { type: 'retry'; message: string }
   /** A listed series that ignoreSeries turned down: one line naming it and the reason. */
@@ -170,7 +178,14 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
     lastProgress = now;
     const seconds = (now - started) / 1000;
     const mbPerSec = seconds > 0 ? bytes / 1e6 / seconds : 0;
-    emit({ type: 'progress', seriesDone, seriesTotal: planned.length, bytes, mbPerSec });
+    emit({
+      type: 'progress',
+      seriesDone,
+      seriesTotal: planned.length,
+      bytes,
+      mbPerSec,
+      elapsedMs: now - started,
+    });
   };
   progress(true);
   let fetched = 0;
