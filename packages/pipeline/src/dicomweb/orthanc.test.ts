@@ -25,6 +25,7 @@ import {
   type RetrieveStudiesOptions,
   retrieveStudies,
   type StudyRequest,
+  searchStudies,
   uidHash,
 } from './index.js';
 
@@ -128,6 +129,16 @@ describe.runIf(haveOrthanc)('retrieveStudies from a real Orthanc', () => {
     expect(proxy.maxOpen).toBeLessThanOrEqual(2);
     expect(proxy.requests.every((r) => r.authorization?.startsWith('Basic '))).toBe(true);
     expectClean(output);
+  });
+
+  it('finds studies by a QIDO-RS filter', async () => {
+    const server = dicomwebServer(orthanc.dicomweb, {
+      CT3D_DICOMWEB_USER: orthanc.user,
+      CT3D_DICOMWEB_PASSWORD: orthanc.password,
+    });
+    const all = await searchStudies(server, { StudyDate: '20200101', ModalitiesInStudy: 'CT' });
+    expect(all.sort()).toEqual(studies.map((s) => s.studyUID).sort());
+    expect(await searchStudies(server, { StudyDate: '19990101' })).toEqual([]);
   });
 
   it('keeps to the concurrency limit', async () => {
