@@ -159,6 +159,15 @@ describe.runIf(haveOrthanc)('retrieveStudies from a real Orthanc', () => {
     expect(proxy.requests).toHaveLength(2);
     expectClean(output, 'wrong-pass-7731');
 
+    // With one study at a time, the first 401 stops the run: no more wrong logins against the account.
+    proxy.requests = [];
+    const one = await run({ password: 'wrong-pass-7731', concurrency: 1 });
+    expect(one.summary.failed).toEqual([
+      expect.stringMatching(/^labels\.csv line 2 \(study [0-9a-f]{12}\): HTTP 401 /),
+      `1 study not tried: ${proxy.url}/dicom-web refused the credentials (HTTP 401)`,
+    ]);
+    expect(proxy.requests).toHaveLength(1);
+
     // Credentials in the URL are used, and stripped from every message.
     const inUrl = new URL(`${proxy.url}/dicom-web`);
     inUrl.username = orthanc.user;

@@ -41,7 +41,8 @@ export type DicomwebEvent =
   | { type: 'retry'; message: string }
   /** A listed series that ignoreSeries turned down: one line naming it and the reason. */
   | { type: 'ignored'; message: string; studyHash: string; seriesHash: string }
-  | { type: 'failed'; message: string; studyHash: string; seriesHash?: string };
+  /** One line; studyHash is absent for a line about the whole run (studies not tried after a 401). */
+  | { type: 'failed'; message: string; studyHash?: string; seriesHash?: string };
 
 export interface RetrieveStudiesOptions extends RetryOptions, RetrieveLimits {
   server: DicomwebServer;
@@ -124,7 +125,7 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
   // Failures in input order (study, then series as listed), whatever order the requests ended in.
   const failed: { order: number[]; line: string }[] = [];
   const emit = (event: DicomwebEvent) => opts.onEvent?.(event);
-  const fail = (order: number[], message: string, studyHash: string, seriesHash?: string) => {
+  const fail = (order: number[], message: string, studyHash?: string, seriesHash?: string) => {
     const line = server.scrub(message).replace(/[\r\n]+/g, ' ');
     failed.push({ order, line });
     emit({ type: 'failed', message: line, studyHash, seriesHash });
@@ -139,6 +140,14 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
     },
   };
   const request = { idleTimeoutMs: opts.idleTimeoutMs, signal: opts.signal };
+  // After a 401 the credentials are wrong for every request: trying on would only risk locking the
+  // account, so the rest is not tried (and said so in one line).
+  let refused = false;
+  let studiesNotTried = 0;
+  let seriesNotTried = 0;
+  const noteRefusal = (error: unknown) => {
+    if (error instanceof DicomwebError && error.status === 401) refused = true;
+  };
 
   const planned: PlannedSeries[] = [];
   let skipped = 0;
@@ -146,6 +155,10 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
   const indexed = opts.studies.map((study, index) => ({ study, index }));
   await forEachLimited(indexed, concurrency, opts.signal, async ({ study, index }) => {
     const studyHash = uidHash(study.studyUID);
+    if (refused) {
+      studiesNotTried++;
+      return;
+    }
     try {
       const list = await withRetries(() => listStudySeries(server, study.studyUID, request), retry);
       if (list.length === 0) {
@@ -164,6 +177,7 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
       }
     } catch (error) {
       opts.signal?.throwIfAborted();
+      noteRefusal(error);
       fail([index], `${studyName(study)}: ${describe(error)}`, studyHash);
     }
   });
@@ -193,6 +207,11 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
   await forEachLimited(planned, concurrency, opts.signal, async ({ order, study, studyHash, info }) => {
     const seriesHash = uidHash(info.seriesUID);
     const name = seriesName(study, seriesHash, info);
+    if (refused) {
+      seriesNotTried++;
+      seriesDone++;
+      return;
+    }
     try {
       let received = 0;
       const instances = await withRetries(() => {
@@ -225,11 +244,20 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
       emit({ type: 'seriesDone', studyHash, seriesHash, instances: instances.length, bytes: received });
     } catch (error) {
       opts.signal?.throwIfAborted();
+      noteRefusal(error);
       fail(order, `${name}: ${describe(error)}`, studyHash, seriesHash);
     }
     seriesDone++;
     progress(true);
   });
+  if (studiesNotTried + seriesNotTried > 0) {
+    const what = [
+      studiesNotTried > 0 ? `${studiesNotTried} stud${studiesNotTried === 1 ? 'y' : 'ies'}` : '',
+      seriesNotTried > 0 ? `${seriesNotTried} series` : '',
+    ];
+    const line = `${what.filter(Boolean).join(' and ')} not tried: ${server.display} refused the credentials (HTTP 401)`;
+    fail([Number.MAX_SAFE_INTEGER], line);
+  }
   return {
     studies: opts.studies.length,
     series: planned.length + skipped,
