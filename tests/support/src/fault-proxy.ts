@@ -84,7 +84,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = createServer((req, res) => {
     open++;
     proxy.maxOpen = Math.max(proxy.maxOpen, open);
-    res.once('close', () => open--);
+    // Counted closed once the last byte is handed over: a client cannot start its next request earlier.
+    let counted = true;
+    const closed = () => {
+      if (counted) open--;
+      counted = false;
+    };
+    res.once('finish', closed);
+    res.once('close', closed);
     const entry: ProxiedRequest = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
