@@ -1,12 +1,14 @@
-// Suites that need a tool the machine may lack (Chromium, a WebGPU adapter) skip loudly on a developer's
-// machine and fail in CI, where .ci/run installs the tools and sets CT3D_REQUIRE_BROWSER / CT3D_REQUIRE_GPU.
+// Suites that need a tool the machine may lack (Chromium, a WebGPU adapter, Orthanc) skip loudly on a developer's
+// machine and fail in CI, where .ci/run installs the tools and sets CT3D_REQUIRE_BROWSER / CT3D_REQUIRE_GPU
+// / CT3D_REQUIRE_ORTHANC.
 import { existsSync } from 'node:fs';
 
-export type RequiredTool = 'browser' | 'gpu';
+export type RequiredTool = 'browser' | 'gpu' | 'orthanc';
 
 const HOW: Record<RequiredTool, { env: string; install: string }> = {
   browser: { env: 'CT3D_REQUIRE_BROWSER', install: 'apt-get install -y chromium' },
   gpu: { env: 'CT3D_REQUIRE_GPU', install: 'bash scripts/install-lavapipe.sh (a software Vulkan adapter)' },
+  orthanc: { env: 'CT3D_REQUIRE_ORTHANC', install: 'apt-get install -y orthanc orthanc-dicomweb' },
 };
 
 /** True when the tool is there; otherwise a loud skip banner, or an error when CI requires the tool. */

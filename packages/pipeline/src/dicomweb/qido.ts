@@ -1,0 +1,84 @@
+// QIDO-RS: the series of a study, and the studies matching a filter (application/dicom+json).
+import { DicomwebError, openDicomweb, type RequestOptions } from './http.js';
+import type { DicomwebServer } from './server.js';
+
+export interface SeriesInfo {
+  seriesUID: string;
+  /** SeriesDescription (0008,103E), '' when absent. */
+  description: string;
+  /** Modality (0008,0060), '' when absent. */
+  modality: string;
+  /** NumberOfSeriesRelatedInstances (0020,1209), when the server gives it. */
+  instances?: number;
+}
+
+type DicomJson = Record<string, { vr?: string; Value?: unknown[] } | undefined>;
+
+const TAG = {
+  studyUID: '0020000D',
+  seriesUID: '0020000E',
+  description: '0008103E',
+  modality: '00080060',
+  instances: '00201209',
+} as const;
+
+function first(item: DicomJson, tag: string): unknown {
+  return item[tag]?.Value?.[0];
+}
+
+async function queryJson(
+  server: DicomwebServer,
+  path: string,
+  opts: RequestOptions,
+  onBytes: (n: number) => void = () => {},
+): Promise<DicomJson[]> {
+  const { body } = await openDicomweb(server, path, 'application/dicom+json', onBytes, opts);
+  const text = await new Response(body).text();
+  // Some servers answer an empty match with 204 or an empty body.
+  if (text.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new DicomwebError(`${server.display} answered a query with invalid JSON`, true);
+  }
+  if (!Array.isArray(parsed))
+    throw new DicomwebError(`${server.display} answered a query with no array`, false);
+  return parsed as DicomJson[];
+}
+
+/** The series of one study (QIDO-RS `studies/{study}/series`). */
+export async function listStudySeries(
+  server: DicomwebServer,
+  studyUID: string,
+  opts: RequestOptions = {},
+): Promise<SeriesInfo[]> {
+  const items = await queryJson(server, `studies/${encodeURIComponent(studyUID)}/series`, opts);
+  return items.flatMap((item) => {
+    const seriesUID = first(item, TAG.seriesUID);
+    if (typeof seriesUID !== 'string' || seriesUID === '') return [];
+    const count = Number(first(item, TAG.instances));
+    return [
+      {
+        seriesUID,
+        description: String(first(item, TAG.description) ?? ''),
+        modality: String(first(item, TAG.modality) ?? ''),
+        ...(Number.isInteger(count) && count >= 0 ? { instances: count } : {}),
+      },
+    ];
+  });
+}
+
+/** StudyInstanceUIDs of the studies matching QIDO-RS attribute filters, e.g. { ModalitiesInStudy: 'CT' }. */
+export async function searchStudies(
+  server: DicomwebServer,
+  filter: Record<string, string>,
+  opts: RequestOptions = {},
+): Promise<string[]> {
+  const query = new URLSearchParams(filter).toString();
+  const items = await queryJson(server, `studies${query ? `?${query}` : ''}`, opts);
+  return items.flatMap((item) => {
+    const uid = first(item, TAG.studyUID);
+    return typeof uid === 'string' && uid !== '' ? [uid] : [];
+  });
+}
