@@ -18,6 +18,14 @@ export {
   readCachedVolume,
 } from './cache.js';
 export { type FailedScan, type IngestEvent, type IngestOptions, ingest, type ScanEntry } from './ingest.js';
+export {
+  classesWithoutScans,
+  INGEST_ERRORS_FILE,
+  type IngestProblem,
+  type ProblemKind,
+  problemLine,
+  writeIngestErrors,
+} from './ingest-report.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 export { formatDuration, formatProgress, type ProgressState } from './progress.js';
 export type { Shape3 } from './tasks.js';

@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   const cacheDir = join(out, 'cache');
   console.log(`[2/4] ingesting into ${cacheDir} at ${size.join('x')} (${elapsed()})`);
   const ingested = await runIngest({ dataDir, cacheDir, size });
-  if (ingested.failed.length > 0) return 1;
+  if (ingested.failed.length > 0 || ingested.emptyClasses.length > 0) return 1;
 
   const runDir = join(out, 'run');
   console.log(`[3/4] training the seed model into ${runDir} (${elapsed()})`);
