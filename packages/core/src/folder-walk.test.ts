@@ -85,6 +85,22 @@ describe('walkFiles', () => {
     });
   });
 
+  it('reports a name that is not UTF-8 (a string path would name another file), with the rest listed', async () => {
+    await files(['bytes/ok.nii']);
+    const bad = Buffer.concat([
+      Buffer.from(join(root, 'bytes/bad')),
+      Buffer.from([0xff]),
+      Buffer.from('.nii'),
+    ]);
+    await writeFile(bad, 'x');
+    expect(summary(await walkFiles(join(root, 'bytes')))).toEqual({
+      files: ['bytes/ok.nii'],
+      skipped: [
+        ['bytes/bad\ufffd.nii', 'its name is not valid UTF-8 (shown with U+FFFD): rename it to read it'],
+      ],
+    });
+  });
+
   it('reports an unreadable folder by name and walks on (run as a user that permissions apply to)', async () => {
     await files(['locked/CT-0/a.nii', 'locked/CT-0/secret/s.nii', 'locked/CT-0/z/z.nii']);
     await chmod(join(root, 'locked/CT-0/secret'), 0o000);

@@ -67,27 +67,61 @@ function errorText(error: unknown): string {
   return code ?? message ?? String(error);
 }
 
+/** An entry with its name decoded; `name` is undefined when the bytes are not UTF-8 (no string names it). */
+interface Entry {
+  dirent: Dirent<Buffer>;
+  name: string | undefined;
+  shown: string;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lossyUtf8 = new TextDecoder('utf-8');
+
+function decodeName(dirent: Dirent<Buffer>): Entry {
+  const shown = lossyUtf8.decode(dirent.name);
+  try {
+    return { dirent, name: strictUtf8.decode(dirent.name), shown };
+  } catch {
+    return { dirent, name: undefined, shown };
+  }
+}
+
 async function walkFolder(dir: string, real: string, state: WalkState): Promise<string[]> {
   state.dirs.set(real, dir);
-  let entries: Dirent[];
+  let entries: Entry[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = (await readdir(dir, { withFileTypes: true, encoding: 'buffer' })).map(decodeName);
   } catch (error) {
     state.skipped.push({ path: dir, reason: `cannot read the folder (${errorText(error)}), not walked` });
     return [];
   }
   // Real entries first, links after: what a link repeats is then listed under its own path.
   const sorted = entries.sort(
-    (a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()) || byPath(a.name, b.name),
+    (a, b) =>
+      Number(a.dirent.isSymbolicLink()) - Number(b.dirent.isSymbolicLink()) || byPath(a.shown, b.shown),
   );
   const files: string[] = [];
-  for (const entry of sorted) files.push(...(await visit(entry, join(dir, entry.name), real, state)));
+  for (const { dirent, name, shown } of sorted) {
+    // A string path would name another file (U+FFFD for the bad bytes): reading it would fail with ENOENT.
+    if (name === undefined) {
+      const reason = 'its name is not valid UTF-8 (shown with U+FFFD): rename it to read it';
+      state.skipped.push({ path: join(dir, shown), reason });
+    } else {
+      files.push(...(await visit(dirent, name, join(dir, name), real, state)));
+    }
+  }
   return files;
 }
 
-async function visit(entry: Dirent, path: string, parentReal: string, state: WalkState): Promise<string[]> {
+async function visit(
+  entry: Dirent<Buffer>,
+  name: string,
+  path: string,
+  parentReal: string,
+  state: WalkState,
+): Promise<string[]> {
   const link = entry.isSymbolicLink();
-  const real = link ? await realpath(path).catch(() => undefined) : join(parentReal, entry.name);
+  const real = link ? await realpath(path).catch(() => undefined) : join(parentReal, name);
   // A broken or looping link counts as a file: its reader fails with the reason, it never silently vanishes.
   if (real === undefined) return [path];
   const { opts, roots, skipped } = state;
