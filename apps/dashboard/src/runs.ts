@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
+import { printable } from '@ct3d/core';
 import { FOLD_DIR_PATTERN, RUN_FILES } from '@ct3d/train/run-folder';
 import type { Observable, Subscription } from 'rxjs';
 import {
@@ -48,7 +49,7 @@ export class RunStore {
   constructor(
     readonly runsDir: string,
     /** Where a fault of the live feed is reported (one line); the trainer's stream never sees it. */
-    private readonly logLine: (line: string) => void = (line) => console.error(line),
+    private readonly logLine: (line: string) => void = (line) => console.error(printable(line)),
   ) {}
 
   /**

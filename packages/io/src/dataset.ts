@@ -11,6 +11,7 @@ export {
 export {
   classNamesOf,
   DEFAULT_CLASSES,
+  type DiscoverOptions,
   discoverScans,
   mergedClassName,
   parseClassMap,

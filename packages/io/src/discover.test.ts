@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,87 @@ describe('discoverScans with links that repeat what is there', () => {
       ]);
     } finally {
       await rm(data, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('discoverScans with links out of the data folder and its own output folder', () => {
+  let data = '';
+  beforeAll(async () => {
+    data = await realpath(await mkdtemp(join(tmpdir(), 'ct3d-io-out-')));
+    for (const f of [
+      'CT-0/a.nii.gz',
+      'CT-23/b.nii.gz',
+      'CT-0/cache/a-1a2b3c4d.nii',
+      'CT-0/cache/manifest.json',
+    ]) {
+      await mkdir(join(data, f, '..'), { recursive: true });
+      await writeFile(join(data, f), 'x');
+    }
+    await symlink('/', join(data, 'CT-0', 'root'));
+  });
+  afterAll(() => rm(data, { recursive: true, force: true }));
+
+  it('a link to / in a class folder is skipped with its reason; the scans are found (the walk never reaches /proc)', async () => {
+    const { scans, skipped } = await discoverScans(data);
+    expect(scans.map((s) => s.path.slice(data.length + 1))).toEqual([
+      'CT-0/a.nii.gz',
+      'CT-0/cache/a-1a2b3c4d.nii',
+      'CT-23/b.nii.gz',
+    ]);
+    expect(skipped[0]).toEqual({
+      path: join(data, 'CT-0', 'root'),
+      reason: `link to /, outside ${data}: not followed; follow with --follow-links`,
+    });
+  });
+
+  it('the output folder inside a class folder is skipped with its reason, also reached through a link', async () => {
+    await symlink(join(data, 'CT-0', 'cache'), join(data, 'CT-23', 'cache-link'));
+    try {
+      const out = join(data, 'CT-0', 'cache');
+      const { scans, skipped } = await discoverScans(data, { outputDir: out });
+      expect(scans.map((s) => s.path.slice(data.length + 1))).toEqual(['CT-0/a.nii.gz', 'CT-23/b.nii.gz']);
+      const reason = `the output folder (${out}): its own files are not read as scans`;
+      expect(skipped.filter((s) => s.reason === reason).map((s) => s.path.slice(data.length + 1))).toEqual([
+        'CT-0/cache',
+        'CT-23/cache-link',
+      ]);
+    } finally {
+      await rm(join(data, 'CT-23', 'cache-link'));
+    }
+  });
+
+  it('refuses a class folder as the output folder (compared by real path)', async () => {
+    await symlink(join(data, 'CT-23'), join(data, 'out-link'));
+    await expect(discoverScans(data, { outputDir: join(data, 'out-link') })).rejects.toThrow(
+      `${join(data, 'out-link')}: the output folder is the class folder CT-23; its cache files would be read as scans (choose an output folder outside the class folders)`,
+    );
+  });
+});
+
+describe('discoverScans --follow-links', () => {
+  it('follows a link out of the data folder when asked', async () => {
+    const base = await realpath(await mkdtemp(join(tmpdir(), 'ct3d-io-follow-')));
+    try {
+      for (const f of ['data/CT-0/a.nii', 'data/CT-23/b.nii', 'pool/p.nii']) {
+        await mkdir(join(base, f, '..'), { recursive: true });
+        await writeFile(join(base, f), 'x');
+      }
+      await symlink(join(base, 'pool'), join(base, 'data/CT-23/pool'));
+      const without = await discoverScans(join(base, 'data'));
+      expect(without.scans).toHaveLength(2);
+      expect(without.skipped.map((s) => s.reason)).toEqual([
+        `link to ${join(base, 'pool')}, outside ${join(base, 'data')}: not followed; follow with --follow-links`,
+      ]);
+      const followed = await discoverScans(join(base, 'data'), { followLinks: true });
+      expect(followed.scans.map((s) => s.path.slice(base.length + 1))).toEqual([
+        'data/CT-0/a.nii',
+        'data/CT-23/b.nii',
+        'data/CT-23/pool/p.nii',
+      ]);
+      expect(followed.skipped).toEqual([]);
+    } finally {
+      await rm(base, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,6 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { realPathOf, walkFiles } from '@ct3d/core/node';
 
 export interface ScanEntry {
   path: string;
@@ -66,50 +67,6 @@ export function classNamesOf(classes: Readonly<Record<string, number>>): string[
   return Array.from(byLabel, (folders, i) => (folders ? mergedClassName(folders) : `class ${i}`));
 }
 
-/** What one class folder's walk has met, by real path: a folder or file reached twice is listed once. */
-interface Walk {
-  dirs: Map<string, string>;
-  files: Map<string, string>;
-  skipped: ScanList['skipped'];
-}
-
-/**
- * All files under dir (recursively), sorted by path for a stable order. Symlinked folders are followed once:
- * a loop (`ln -s . loop`) or a second link to a folder already walked, and a second link to a file already
- * listed, go to `skipped` (their copies would leak into both training and validation).
- */
-async function listFiles(dir: string, walk: Walk): Promise<string[]> {
-  walk.dirs.set(await realpath(dir), dir);
-  const entries = await readdir(dir, { withFileTypes: true });
-  const found: { path: string; isDir: boolean }[] = [];
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    // A broken symlink counts as a file: it ends up in `skipped` or fails to read, never silently vanishes.
-    const linkToDir =
-      entry.isSymbolicLink() &&
-      (await stat(full).then(
-        (s) => s.isDirectory(),
-        () => false,
-      ));
-    found.push({ path: full, isDir: entry.isDirectory() || linkToDir });
-  }
-  const files: string[] = [];
-  for (const { path, isDir } of found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-    const real = await realpath(path).catch(() => path);
-    const seen = isDir ? walk.dirs.get(real) : walk.files.get(real);
-    if (seen !== undefined) {
-      const what = isDir ? 'symlink loop or second link to the folder' : 'second link to the file';
-      walk.skipped.push({ path, reason: `${what} ${seen}, already listed` });
-    } else if (isDir) {
-      files.push(...(await listFiles(path, walk)));
-    } else {
-      walk.files.set(real, path);
-      files.push(path);
-    }
-  }
-  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
 async function checkClassFolder(
   root: string,
   folder: string,
@@ -124,28 +81,63 @@ async function checkClassFolder(
   throw new Error(`${folder}: class folder is not a directory (expected folders ${expected} under ${root})`);
 }
 
+export interface DiscoverOptions {
+  classes?: Record<string, number>;
+  classNames?: readonly string[];
+  /** Follow links whose real path leaves the data folder (`--follow-links`); default: skip them with a reason. */
+  followLinks?: boolean;
+  /**
+   * The output folder of the command (ingest's --out): not read as scans when it lies inside a class folder
+   * (skipped with a reason, as tar skips its own archive); refused when it is a class folder.
+   */
+  outputDir?: string;
+}
+
 /**
  * Finds .nii/.nii.gz scans in one folder per class (recursively), labelled by the class map. Each scan's
  * className is its label's name: `classNames[label]` when given, else the folder, or a merged name when
- * several folders share the label ("CT-1..4").
+ * several folders share the label ("CT-1..4"). Links are followed once; a link leaving the data folder, an
+ * unreadable folder and the output folder are skipped with their reason (core's walkFiles).
  */
-export async function discoverScans(
-  dir: string,
-  opts: { classes?: Record<string, number>; classNames?: readonly string[] } = {},
-): Promise<ScanList> {
+export async function discoverScans(dir: string, opts: DiscoverOptions = {}): Promise<ScanList> {
   const classes = opts.classes ?? DEFAULT_CLASSES;
   if (Object.keys(classes).length === 0) throw new Error('discoverScans: no classes given');
   const names = opts.classNames ?? classNamesOf(classes);
   const scans: ScanEntry[] = [];
   const skipped: ScanList['skipped'] = [];
+  const exclude = await outputExclusion(dir, classes, opts.outputDir);
   for (const [className, label] of Object.entries(classes)) {
     const folder = join(dir, className);
     await checkClassFolder(dir, folder, classes);
-    const walk: Walk = { dirs: new Map(), files: new Map(), skipped };
-    for (const path of await listFiles(folder, walk)) {
+    const walked = await walkFiles(folder, {
+      within: [dir],
+      followLinks: opts.followLinks,
+      linkHint: 'follow with --follow-links',
+      exclude,
+    });
+    skipped.push(...walked.skipped);
+    for (const path of walked.files) {
       if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
       else skipped.push({ path, reason: `not a NIfTI file (.nii or .nii.gz) in ${relative(dir, folder)}` });
     }
   }
   return { scans, skipped };
+}
+
+/** The output folder, by real path, for the walk to skip; an error when it is a class folder itself. */
+async function outputExclusion(
+  dir: string,
+  classes: Record<string, number>,
+  outputDir: string | undefined,
+): Promise<Map<string, string>> {
+  if (outputDir === undefined) return new Map();
+  const out = await realPathOf(outputDir);
+  for (const className of Object.keys(classes)) {
+    if ((await realPathOf(join(dir, className))) === out) {
+      throw new Error(
+        `${outputDir}: the output folder is the class folder ${className}; its cache files would be read as scans (choose an output folder outside the class folders)`,
+      );
+    }
+  }
+  return new Map([[out, `the output folder (${outputDir}): its own files are not read as scans`]]);
 }

@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import {
   type DatatypeInfo,
   datatypeByCode,
@@ -39,8 +40,9 @@ function readString(bytes: Uint8Array, start: number, length: number): string {
   return s;
 }
 
-function printable(s: string): string {
-  return JSON.stringify(s);
+/** The header's text field in quotes, escaped by core's one escaping function (bytes 0x80-0x9f included). */
+function quoted(s: string): string {
+  return `"${printable(s)}"`;
 }
 
 /** Finds the version and byte order from sizeof_hdr (348 or 540), in either byte order. */
@@ -62,9 +64,9 @@ function checkMagic(bytes: Uint8Array, version: 1 | 2, file: string): void {
   const pair = version === 1 ? 'ni1' : 'ni2';
   if (magic === single) return;
   if (magic === pair) {
-    throw new NiftiError(file, `magic ${printable(magic)} marks a .hdr/.img pair, which is not supported`);
+    throw new NiftiError(file, `magic ${quoted(magic)} marks a .hdr/.img pair, which is not supported`);
   }
-  throw new NiftiError(file, `bad magic ${printable(magic)} (expected ${printable(single)})`);
+  throw new NiftiError(file, `bad magic ${quoted(magic)} (expected ${quoted(single)})`);
 }
 
 function parseNifti1(view: DataView, bytes: Uint8Array, le: boolean): NiftiHeader {

@@ -49,13 +49,22 @@ export function settingsHash(size: Shape3): string {
     .slice(0, 16);
 }
 
-/** Stable, readable, collision-free id: file stem + 8 hex of the absolute source path. */
+/** Longest scan id, in bytes: `<id>.nii` fits the 255 bytes of a file name, with room to spare. */
+export const MAX_SCAN_ID_BYTES = 200;
+
+/**
+ * Stable, readable, collision-free id: file stem + 8 hex of the absolute source path. The stem is ASCII
+ * (other characters become `_`, `.tmp` becomes `_tmp`), so characters are bytes; a stem too long for a file name is cut, and the
+ * hash of the whole path keeps the id unique.
+ */
 export function scanId(source: string): string {
   const stem = basename(source)
     .replace(/\.nii(\.gz)?$/i, '')
-    .replace(/[^A-Za-z0-9_.-]+/g, '_');
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    // removeStaleTemps takes names with ".tmp" in them for a killed run's leftovers.
+    .replace(/\.tmp/gi, '_tmp');
   const tag = createHash('sha256').update(resolve(source)).digest('hex').slice(0, 8);
-  return `${stem}-${tag}`;
+  return `${stem.slice(0, MAX_SCAN_ID_BYTES - tag.length - 1)}-${tag}`;
 }
 
 /**

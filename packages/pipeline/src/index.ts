@@ -27,6 +27,14 @@ export {
   parseCacheManifest,
   relativeFileProblem,
 } from './manifest-schema.js';
+export {
+  classesWithoutScans,
+  INGEST_ERRORS_FILE,
+  type IngestProblem,
+  type ProblemKind,
+  problemLine,
+  writeIngestErrors,
+} from './ingest-report.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 export { formatDuration, formatProgress, type ProgressState } from './progress.js';
 export type { Shape3 } from './tasks.js';

@@ -11,7 +11,7 @@ import { writeNifti } from '@ct3d/io/node';
 import { synthesizeChestCT } from '@ct3d/io/synthetic';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCache } from './cache.js';
+import { loadCache, MAX_SCAN_ID_BYTES } from './cache.js';
 import { type IngestEvent, ingest, type ScanEntry } from './ingest.js';
 import { MemoryBudget } from './memory-budget.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
@@ -166,6 +166,35 @@ describe('ingest refuses files that are not what they seem', { timeout: 30_000 }
       'cache file rewritten: cache file bytes differ from the ones written (hash mismatch)',
     ]);
     expect((await run(cacheDir, list)).done).toMatchObject({ ingested: 0, skipped: 3 });
+  });
+});
+
+describe('ingest of names at the file system`s limits', { timeout: 30_000 }, () => {
+  it('a 247-byte name, a 254-byte UTF-8 name and two long names alike are cached under unique, short names', async () => {
+    const dir = join(root, 'long');
+    await mkdir(dir);
+    const names = [
+      `${'a'.repeat(243)}.nii`,
+      `${'é'.repeat(125)}.nii`,
+      `${'b'.repeat(240)}1.nii.gz`,
+      `${'b'.repeat(240)}2.nii.gz`,
+      'x.tmp.nii',
+    ];
+    expect(names.map((n) => Buffer.byteLength(n))).toEqual([247, 254, 248, 248, 9]);
+    for (const [i, n] of names.entries()) await writeNifti(good(20 + i), join(dir, n));
+    const list = names.map((n) => scan(join(dir, n)));
+    const cacheDir = join(root, 'cache-long');
+    const { done } = await run(cacheDir, list);
+    expect(done).toMatchObject({ ingested: 5, failed: [] });
+    const { entries } = await loadCache(cacheDir);
+    expect(entries.map((e) => e.source)).toEqual(list.map((s) => s.path));
+    const files = entries.map((e) => e.file);
+    expect(new Set(files).size).toBe(5);
+    for (const f of files) expect(Buffer.byteLength(f)).toBeLessThanOrEqual(MAX_SCAN_ID_BYTES + 4);
+    expect(files[0]).toMatch(new RegExp(`^a{${MAX_SCAN_ID_BYTES - 9}}-[0-9a-f]{8}\\.nii$`));
+    expect(files[4]).toMatch(/^x_tmp-[0-9a-f]{8}\.nii$/);
+    // All five are found intact on the next run (a ".tmp" in a name is not taken for a killed run's file).
+    expect((await run(cacheDir, list)).done).toMatchObject({ ingested: 0, skipped: 5 });
   });
 });
 

@@ -1,5 +1,5 @@
 // exportWebApp's guards: what it replaces, what it refuses, and that it never leaves a half-written folder.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel, saveModel } from '@ct3d/model';
@@ -41,6 +41,26 @@ describe('exportWebApp', () => {
     await writeFile(join(folder, 'cat.jpg'), 'meow');
     await expect(exportWebApp({ runDir, outDir: folder })).rejects.toThrow('not an earlier export');
     expect(await readdir(folder)).toEqual(['cat.jpg']);
+  });
+
+  it('refuses a run whose model folder holds a link out of it, and writes nothing', async () => {
+    const linked = join(root, 'linked-run');
+    const model = buildSeedModel({
+      width: 16,
+      height: 16,
+      depth: 16,
+      filters: [4, 8],
+      denseUnits: 8,
+      seed: 2,
+    });
+    await saveModel(model, join(linked, 'model'));
+    await writeFile(join(root, 'secret.txt'), 'not for the web');
+    await symlink(join(root, 'secret.txt'), join(linked, 'model', 'notes.txt'));
+    const out = join(root, 'site-linked');
+    await expect(exportWebApp({ runDir: linked, outDir: out })).rejects.toThrow(
+      `${join(linked, 'model', 'notes.txt')}: a link out of the run's model folder; not exported (copy the file there instead)`,
+    );
+    expect((await readdir(root)).filter((f) => f.startsWith('site-linked'))).toEqual([]);
   });
 
   it('names the run folder that has no trained model', async () => {

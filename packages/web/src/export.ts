@@ -1,8 +1,9 @@
 // `ct3d export-web`: a run's best checkpoint + the prebuilt page (dist/app) + manifest.json, as one static
 // folder that any file server can serve. The dashboard serves the same files per run (pageFile, webManifest).
 import { access, cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { walkFiles } from '@ct3d/core/node';
 import { SEED_HU_WINDOW } from '@ct3d/preprocess';
 import { type LoadedRun, loadRun, predictionClassNames } from '@ct3d/train';
 import { MANIFEST_FILE, MODEL_FOLDER, type WebManifest } from './manifest.js';
@@ -52,14 +53,20 @@ export interface ExportResult {
   bytes: number;
 }
 
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = prefix + entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), `${rel}/`)));
-    else out.push(rel);
+/**
+ * The files of the export being built in `tmp`, relative, sorted. cp copies a link as a link: one in the run's
+ * model folder would publish whatever it leads to, so the export is refused, naming it (core's walkFiles, the
+ * one rule for links that leave a folder).
+ */
+async function exportedFiles(tmp: string, modelDir: string): Promise<string[]> {
+  const { files, skipped } = await walkFiles(tmp);
+  if (skipped.length > 0) {
+    const link = join(modelDir, relative(join(tmp, MODEL_FOLDER), skipped[0].path));
+    throw new Error(
+      `${link}: a link out of the run's model folder; not exported (copy the file there instead)`,
+    );
   }
-  return out;
+  return files.map((f) => relative(tmp, f));
 }
 
 /** Refuses to replace a file, or a folder that is not empty and is not an earlier export (no manifest.json). */
@@ -96,9 +103,12 @@ export async function exportWebApp(opts: {
   await mkdir(join(tmp, MODEL_FOLDER), { recursive: true });
   await cp(run.modelDir, join(tmp, MODEL_FOLDER), { recursive: true });
   await writeFile(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const files = await exportedFiles(tmp, run.modelDir).catch(async (err: unknown) => {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  });
   await rm(outDir, { recursive: true, force: true });
   await rename(tmp, outDir);
-  const files = await listFiles(outDir);
   let bytes = 0;
   for (const f of files) bytes += (await stat(join(outDir, f))).size;
   return { outDir, manifest, files, bytes };

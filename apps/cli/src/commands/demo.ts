@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { printable } from '@ct3d/core';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { loadCache } from '@ct3d/pipeline';
 import { evaluateRun, loadRun, predictScanFile } from '@ct3d/train';
@@ -31,17 +32,17 @@ export async function run(argv: string[]): Promise<number> {
 
   const dataDir = join(out, 'data');
   console.log(
-    `[1/4] synthesizing ${2 * perClass} chest CTs (${DEMO.scanSize}x${DEMO.scanSize}) into ${dataDir}`,
+    `[1/4] synthesizing ${2 * perClass} chest CTs (${DEMO.scanSize}x${DEMO.scanSize}) into ${printable(dataDir)}`,
   );
   await writeSyntheticDataset(dataDir, { perClass, size: DEMO.scanSize, slices: DEMO.slices, seed });
 
   const cacheDir = join(out, 'cache');
-  console.log(`[2/4] ingesting into ${cacheDir} at ${size.join('x')} (${elapsed()})`);
+  console.log(`[2/4] ingesting into ${printable(cacheDir)} at ${size.join('x')} (${elapsed()})`);
   const ingested = await runIngest({ dataDir, cacheDir, size });
-  if (ingested.failed.length > 0) return 1;
+  if (ingested.failed.length > 0 || ingested.emptyClasses.length > 0) return 1;
 
   const runDir = join(out, 'run');
-  console.log(`[3/4] training the seed model into ${runDir} (${elapsed()})`);
+  console.log(`[3/4] training the seed model into ${printable(runDir)} (${elapsed()})`);
   const end = await runTraining(
     {
       cacheDir,
@@ -64,13 +65,15 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`[4/4] evaluating the best checkpoint on the validation split (${elapsed()})`);
   const run = await loadRun(runDir);
   const val = await evaluateRun(run, cacheDir, { set: 'val' });
-  console.log(formatEvaluation(val, 'val', run.modelDir));
+  console.log(formatEvaluation(val, 'val', printable(run.modelDir)));
   const example = (await loadCache(cacheDir)).entries.find((e) => e.id === val.ids[0]);
   if (example) {
-    console.log(`ct3d predict ${example.source} --run ${runDir}`);
+    console.log(`ct3d predict ${printable(example.source)} --run ${printable(runDir)}`);
     console.log((await predictScanFile(run, example.source)).text);
   }
-  console.log(`curves:  ${join(runDir, 'curves.png')}\nmontage: ${join(runDir, 'montage.png')}`);
+  console.log(
+    `curves:  ${printable(join(runDir, 'curves.png'))}\nmontage: ${printable(join(runDir, 'montage.png'))}`,
+  );
   console.log(await exportPage(runDir, join(out, 'web')));
   console.log(`demo finished in ${elapsed()}: val_acc ${val.acc.toFixed(4)}, val_auc ${val.auc.toFixed(4)}`);
   return 0;

@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const outDir = requireString(values.out, '--out <dir>');
   console.error(
-    `downloading ${files.map((f) => f.name).join(', ')} from ${baseUrl} into ${outDir}/downloads ` +
+    `downloading ${files.map((f) => f.name).join(', ')} from ${printable(baseUrl)} into ${printable(outDir)}/downloads ` +
       '(interrupted downloads resume when re-run)',
   );
   const result = await fetchDataset({
@@ -138,7 +138,7 @@ function reporter(progress: ProgressSink): (e: FetchEvent) => void {
           `${r.present.length} already there, ${r.ignored.length} ignored, ${r.failed.length} failed`,
       );
     } else if (e.type === 'fileFailed') {
-      progress.done(`failed ${e.reason}`);
+      progress.done(`failed ${printable(e.reason)}`);
     }
   };
 }
@@ -160,6 +160,8 @@ async function printSummary(result: FetchDatasetResult, downloadOnly: boolean): 
   const counts = done.map(
     (f) => `${f.file.folder} ${found.scans.filter((s) => s.className === f.file.folder).length}`,
   );
-  console.log(`scans in ${result.outDir}: ${counts.join(', ')}`);
-  console.log(`next: ct3d ingest ${result.outDir} --out <cache-dir> (pick class folders with --classes)`);
+  console.log(`scans in ${printable(result.outDir)}: ${counts.join(', ')}`);
+  console.log(
+    `next: ct3d ingest ${printable(result.outDir)} --out <cache-dir> (pick class folders with --classes)`,
+  );
 }

@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import {
   type Evaluation,
   type EvaluationSet,
@@ -28,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   console.log(
     values.json
       ? JSON.stringify(summarize(result, set))
-      : formatEvaluation(result, set, run.modelDir, run.info?.classNames),
+      : formatEvaluation(result, set, printable(run.modelDir), run.info?.classNames),
   );
   return 0;
 }

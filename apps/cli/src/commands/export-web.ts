@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import { exportWebApp } from '@ct3d/web';
 import { parseCommand, requireString, UsageError } from '../args.js';
 
@@ -18,11 +19,11 @@ export async function run(argv: string[]): Promise<number> {
   const r = await exportWebApp({ runDir, outDir, maxScanBytes: gib && gib * 1024 ** 3 });
   const m = r.manifest;
   console.log(
-    `Exported run ${m.run} (${m.checkpoint} checkpoint, input ${m.inputSize.join('x')}, ${m.classNames.join(' / ')}) ` +
-      `to ${r.outDir}: ${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB`,
+    `Exported run ${m.run} (${m.checkpoint} checkpoint, input ${m.inputSize.join('x')}, ${printable(m.classNames.join(' / '))}) ` +
+      `to ${printable(r.outDir)}: ${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB`,
   );
   console.log(
-    `Serve it with any static file server (e.g. \`python3 -m http.server -d ${r.outDir}\`), open it and drop a .nii or .nii.gz: the scan is read in the browser and never sent.`,
+    `Serve it with any static file server (e.g. \`python3 -m http.server -d ${printable(r.outDir)}\`), open it and drop a .nii or .nii.gz: the scan is read in the browser and never sent.`,
   );
   return 0;
 }

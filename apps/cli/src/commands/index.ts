@@ -34,7 +34,7 @@ export const commands: Command[] = [
     summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
     usage:
       'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
-      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--json]\n' +
+      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--follow-links] [--json]\n' +
       Object.entries(CLASS_PRESETS)
         .map(([name, p]) => `  --classes ${name}: ${p.description}`)
         .join('\n'),

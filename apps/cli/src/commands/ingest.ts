@@ -1,9 +1,28 @@
 import { printable } from '@ct3d/core';
-import { type ClassMapping, discoverScans, resolveClassMapping, type ScanEntry } from '@ct3d/io/dataset';
-import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
+import {
+  type ClassMapping,
+  classNamesOf,
+  DEFAULT_CLASSES,
+  discoverScans,
+  resolveClassMapping,
+  type ScanEntry,
+} from '@ct3d/io/dataset';
+import {
+  classesWithoutScans,
+  formatProgress,
+  type IngestEvent,
+  type IngestProblem,
+  ingest,
+  type ProblemKind,
+  problemLine,
+  writeIngestErrors,
+} from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
 import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
 import { createProgress } from '../progress.js';
+
+/** Problems of each kind (failed, skipped, warning) printed as they come; all of them go to ingest-errors.txt. */
+const SHOWN_PER_KIND = 10;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
@@ -11,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     size: { type: 'string' },
     workers: { type: 'string' },
     classes: { type: 'string' },
+    'follow-links': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   const dataDir = requireString(positionals[0], '<data-dir>');
@@ -20,9 +40,10 @@ export async function run(argv: string[]): Promise<number> {
     size: values.size ? parseSize(values.size) : [128, 128, 64],
     workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
     mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
+    followLinks: values['follow-links'] === true,
     json: Boolean(values.json),
   });
-  return done.failed.length > 0 ? 1 : 0;
+  return done.failed.length > 0 || done.emptyClasses.length > 0 ? 1 : 0;
 }
 
 export interface IngestRun {
@@ -32,16 +53,55 @@ export interface IngestRun {
   workers?: number;
   /** Class mapping (a preset or an explicit map, see resolveClassMapping); default the seed's CT-0/CT-23. */
   mapping?: ClassMapping;
+  /** Follow links whose real path leaves the data folder (else each is skipped with its reason). */
+  followLinks?: boolean;
   json?: boolean;
 }
 
 type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
 
+export interface IngestSummary extends DoneEvent {
+  /** Files found but not read as scans (not NIfTI, links out of the data folder, unreadable folders). */
+  skippedFiles: { path: string; reason: string }[];
+  /** `<cache>/ingest-errors.txt`: every failure, skip and warning; null when there were none. */
+  errorsFile: string | null;
+  /** One line per class with no scan in the cache (training needs every class). */
+  emptyClasses: string[];
+}
+
+/** Prints the first SHOWN_PER_KIND problems of each kind and keeps all of them for the errors file. */
+function problemPrinter() {
+  const shown = new Map<ProblemKind, number>();
+  let hidden = 0;
+  return {
+    print(p: IngestProblem): void {
+      const n = shown.get(p.kind) ?? 0;
+      if (n < SHOWN_PER_KIND) console.error(problemLine(p));
+      else hidden++;
+      shown.set(p.kind, n + 1);
+    },
+    get hidden() {
+      return hidden;
+    },
+  };
+}
+
 /** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
-export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
-  const found = await discoverScans(opts.dataDir, opts.mapping ?? {});
+export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
+  const mapping = opts.mapping ?? { classes: DEFAULT_CLASSES, classNames: classNamesOf(DEFAULT_CLASSES) };
+  const found = await discoverScans(opts.dataDir, {
+    ...mapping,
+    followLinks: opts.followLinks,
+    outputDir: opts.cacheDir,
+  });
   if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
-  for (const s of found.skipped) console.error(`skipped ${printable(s.path)}: ${printable(s.reason)}`);
+  const printer = problemPrinter();
+  const skipped = found.skipped.map(
+    (s): IngestProblem => ({ kind: 'skipped', path: s.path, text: s.reason }),
+  );
+  for (const p of skipped) printer.print(p);
+  const warnings: IngestProblem[] = [];
+  const printedFailures = new Set<string>();
   const progress = createProgress();
   let started = performance.now();
   let total = 0;
@@ -54,10 +114,14 @@ export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
         console.error(`removed unfinished file from an earlier run: ${printable(t)}`);
       }
     } else if (e.type === 'scanDone') {
-      for (const w of e.warnings) console.error(`${printable(e.path)}: ${printable(w)}`);
+      for (const text of e.warnings) {
+        warnings.push({ kind: 'warning', path: e.path, text });
+        printer.print(warnings[warnings.length - 1]);
+      }
     } else if (e.type === 'scanFailed') {
       // Names are escaped: a newline or terminal code in a file name cannot split the line or forge output.
-      console.error(`failed ${printable(e.path)}: ${printable(e.reason)}`);
+      printer.print({ kind: 'failed', path: e.path, text: e.reason });
+      printedFailures.add(e.path);
     } else if (e.type === 'done') {
       done = e;
       return;
@@ -73,16 +137,26 @@ export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
     ),
   );
   if (!done) throw new Error('ingest ended without a summary');
+  // Copies refused at the end (same bytes) have no live event: printed here, within the same bound.
+  const failed = done.failed.map((f): IngestProblem => ({ kind: 'failed', path: f.path, text: f.reason }));
+  for (const f of failed) if (!printedFailures.has(f.path)) printer.print(f);
   progress.done(
     `ingested ${done.ingested}, already cached ${done.skipped}, failed ${done.failed.length} ` +
-      `(${done.scansPerSec.toFixed(2)} scans/s) -> ${done.cacheDir}`,
+      `(${done.scansPerSec.toFixed(2)} scans/s) -> ${printable(done.cacheDir)}`,
   );
-  if (done.failed.length > 0) {
-    console.error(`${done.failed.length} scan(s) failed:`);
-    for (const f of done.failed) console.error(`  ${printable(f.path)}: ${printable(f.reason)}`);
+  const errorsFile = await writeIngestErrors(opts.cacheDir, [...failed, ...skipped, ...warnings]);
+  if (errorsFile !== undefined) {
+    const shown = printer.hidden > 0 ? ` (the first ${SHOWN_PER_KIND} of each shown above)` : '';
+    console.error(
+      `${failed.length} failed, ${skipped.length} skipped, ${warnings.length} warnings${shown}: ` +
+        `all listed in ${printable(errorsFile)}`,
+    );
   }
-  if (opts.json) console.log(JSON.stringify({ ...done, skippedFiles: found.skipped }));
-  return done;
+  const emptyClasses = classesWithoutScans(mapping.classes, mapping.classNames, found.scans, done.failed);
+  for (const line of emptyClasses) console.error(line);
+  const summary = { ...done, skippedFiles: found.skipped, errorsFile: errorsFile ?? null, emptyClasses };
+  if (opts.json) console.log(JSON.stringify(summary));
+  return summary;
 }
 
 /** "classes (binary): 0 = CT-0 [CT-0] 254 scans; 1 = CT-1..4 [CT-1, CT-2, CT-3, CT-4] 856 scans". */
@@ -90,7 +164,7 @@ export function describeMapping(mapping: ClassMapping, scans: ScanEntry[]): stri
   const parts = mapping.classNames.map((name, label) => {
     const folders = Object.keys(mapping.classes).filter((f) => mapping.classes[f] === label);
     const n = scans.filter((s) => s.label === label).length;
-    return `${label} = ${name} [${folders.join(', ')}] ${n} scan${n === 1 ? '' : 's'}`;
+    return `${label} = ${printable(name)} [${printable(folders.join(', '))}] ${n} scan${n === 1 ? '' : 's'}`;
   });
   return `classes (${mapping.preset ?? 'explicit map'}): ${parts.join('; ')}`;
 }

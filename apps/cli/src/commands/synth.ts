@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import { SYNTHETIC_FAMILIES, type SyntheticFamily, writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { parseCommand, parseIntOption, parseRange, requireString, UsageError } from '../args.js';
 
@@ -19,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
   const files = await writeSyntheticDataset(dir, { perClass, size, slices, seed, family });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
-    `wrote ${files.length} synthetic scans (${family}, ${size}x${size}, ${slices.join('-')} slices) to ${dir} in ${s}s`,
+    `wrote ${files.length} synthetic scans (${family}, ${size}x${size}, ${slices.join('-')} slices) to ${printable(dir)} in ${s}s`,
   );
   return 0;
 }

@@ -123,7 +123,7 @@ async function runFolds(
   }
   const summary = await summarizeFolds(opts.runDir, folds);
   console.log(formatFoldSummary(summary));
-  console.log(`fold summary: ${join(opts.runDir, FOLD_FILES.summary)}`);
+  console.log(`fold summary: ${printable(join(opts.runDir, FOLD_FILES.summary))}`);
   return ok ? 0 : 1;
 }
 
@@ -157,11 +157,11 @@ export function logTraining(events$: Observable<TrainEvent>, opts: LogOptions = 
         if (opts.verbose && Array.isArray(rejected) && rejected.length > 0) {
           console.log(`not used: ${rejected.join('; ')}`);
         }
-        console.log(`${e.epochs} epochs of ${steps} steps; run folder ${e.runDir ?? '-'}`);
+        console.log(`${e.epochs} epochs of ${steps} steps; run folder ${printable(e.runDir ?? '-')}`);
         if (e.resumed)
           console.log(`resuming after epoch ${e.resumed.epoch} (weights, optimizer, history restored)`);
         const classLine = describeClasses(e.settings);
-        if (classLine) console.log(classLine);
+        if (classLine) console.log(printable(classLine));
       } else if (e.type === 'batchEnd') {
         if (e.step === 1) epochStart = performance.now() - e.ms;
         const bar = formatProgress({
@@ -179,7 +179,7 @@ export function logTraining(events$: Observable<TrainEvent>, opts: LogOptions = 
         progress.done('');
         console.log(formatEpochLine(e));
       } else if (e.type === 'checkpoint') {
-        console.log(`saved best checkpoint (${e.monitor} ${e.value.toFixed(4)}) to ${e.path}`);
+        console.log(`saved best checkpoint (${e.monitor} ${e.value.toFixed(4)}) to ${printable(e.path)}`);
       } else if (e.type === 'earlyStop') {
         console.log(
           `early stopping at epoch ${e.epoch}: best ${e.monitor} ${e.best.toFixed(4)} at epoch ${e.bestEpoch}`,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isInsideFolder } from '@ct3d/core/node';
 import { type Entry, getFileNameLowLevel, openPromise, type ZipFile } from 'yauzl';
 import { crc32Update } from './crc32.js';
 import { entryTargetPath, isArchiveLitter, isSymlinkEntry, unsafeEntryName } from './zip-entry-name.js';
@@ -45,10 +46,6 @@ export interface ExtractResult {
 }
 
 const GiB = 1024 ** 3;
-
-function isInside(root: string, path: string): boolean {
-  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
 
 /** Why an entry is refused before any byte is read, or undefined. */
 function refusal(entry: Entry, name: string, maxRatio: number): string | undefined {
@@ -208,7 +205,8 @@ async function extractEntry(
   if (refused) return failed(refused);
   if (name.endsWith('/') || isArchiveLitter(name)) return { entry: name, status: 'ignored', bytes: 0 };
   const target = resolve(root, entryTargetPath(name, folder));
-  if (!isInside(root, target) || target === root) return failed('path leaves the output folder (refused)');
+  if (!isInsideFolder(root, target) || target === root)
+    return failed('path leaves the output folder (refused)');
   // Two entries of one name: the last would silently replace the first; the first is kept, this one refused.
   const first = claimed.get(target);
   if (first !== undefined)
@@ -221,7 +219,7 @@ async function extractEntry(
     return failed('passes the cap on bytes extracted from this zip (refused)');
   try {
     // A symlinked folder already under the output folder must not carry files outside it.
-    if (!isInside(root, await realpath(await nearestExisting(dirname(target))))) {
+    if (!isInsideFolder(root, await realpath(await nearestExisting(dirname(target))))) {
       return failed(`folder ${relative(root, dirname(target))} links outside the output folder (refused)`);
     }
     await mkdir(dirname(target), { recursive: true });
