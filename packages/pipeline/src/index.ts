@@ -21,13 +21,6 @@ export {
 } from './cache.js';
 export { type FailedScan, type IngestEvent, type IngestOptions, ingest, type ScanEntry } from './ingest.js';
 export {
-  CacheProblemsError,
-  MAX_CACHE_VOXELS,
-  MAX_CLASSES,
-  parseCacheManifest,
-  relativeFileProblem,
-} from './manifest-schema.js';
-export {
   classesWithoutScans,
   INGEST_ERRORS_FILE,
   type IngestProblem,
@@ -35,6 +28,13 @@ export {
   problemLine,
   writeIngestErrors,
 } from './ingest-report.js';
+export {
+  CacheProblemsError,
+  MAX_CACHE_VOXELS,
+  MAX_CLASSES,
+  parseCacheManifest,
+  relativeFileProblem,
+} from './manifest-schema.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions } from './pool.js';
 export { formatDuration, formatProgress, type ProgressState } from './progress.js';
 export type { Shape3 } from './tasks.js';
