@@ -5,6 +5,8 @@ import { planRotation, type RotationPlan } from './rotation-plan.js';
 export interface RotateOptions {
   /** Spline order: 3 (cubic, the seed's default) or 1 (bilinear, cheaper). */
   order?: 1 | 3;
+  /** Clip to [0, 1] like the seed's rotate_aug (default true). */
+  clip?: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export function rotateInPlane(v: Volume, degrees: number, opts: RotateOptions = 
     );
   }
   const plan = planRotation(nx, ny, degrees, order);
+  const [lo, hi] = opts.clip === false ? [-Infinity, Infinity] : [0, 1];
   const out = new Float32Array(v.data.length);
   const n = nx * ny;
   if (order === 3) {
@@ -33,10 +36,10 @@ export function rotateInPlane(v: Volume, degrees: number, opts: RotateOptions = 
       const base = k * n;
       for (let p = 0; p < n; p++) coeff[p] = v.data[base + p];
       splineFilterPlane(coeff, nx, ny, scratch);
-      sampleCubic(plan, coeff, 0, out, base);
+      sampleCubic(plan, coeff, 0, out, base, lo, hi);
     }
   } else {
-    for (let k = 0; k < nz; k++) sampleLinear(plan, v.data, k * n, out, k * n);
+    for (let k = 0; k < nz; k++) sampleLinear(plan, v.data, k * n, out, k * n, lo, hi);
   }
   const [[c, s], [ms, c2]] = plan.matrix;
   const r = [
@@ -48,13 +51,15 @@ export function rotateInPlane(v: Volume, degrees: number, opts: RotateOptions = 
   return { data: out, shape: [nx, ny, nz], spacing: [...v.spacing], affine: matmul4(v.affine, r) };
 }
 
-/** 4x4 cubic taps per output pixel from the prefiltered plane, clipped to [0, 1]. */
+/** 4x4 cubic taps per output pixel from the prefiltered plane, clipped to [lo, hi]. */
 function sampleCubic(
   plan: RotationPlan,
   c: Float64Array,
   cBase: number,
   out: Float32Array,
   oBase: number,
+  lo: number,
+  hi: number,
 ): void {
   const { inside, start, xi, yo, wx, wy, nx } = plan;
   const n = inside.length;
@@ -83,17 +88,19 @@ function sampleCubic(
         t += wy[at + b] * (a0 * c[row + x0] + a1 * c[row + x1] + a2 * c[row + x2] + a3 * c[row + x3]);
       }
     }
-    out[oBase + p] = Math.min(Math.max(t, 0), 1);
+    out[oBase + p] = Math.min(Math.max(t, lo), hi);
   }
 }
 
-/** 2x2 linear taps straight from the float32 slice (order 1 needs no prefilter), clipped to [0, 1]. */
+/** 2x2 linear taps straight from the float32 slice (order 1 needs no prefilter), clipped to [lo, hi]. */
 function sampleLinear(
   plan: RotationPlan,
   src: Float32Array,
   sBase: number,
   out: Float32Array,
   oBase: number,
+  lo: number,
+  hi: number,
 ): void {
   const { inside, xi, yo, wx, wy } = plan;
   const n = inside.length;
@@ -107,7 +114,7 @@ function sampleLinear(
     const t =
       wy[at] * (wx[at] * src[r0 + x0] + wx[at + 1] * src[r0 + x1]) +
       wy[at + 1] * (wx[at] * src[r1 + x0] + wx[at + 1] * src[r1 + x1]);
-    out[oBase + p] = Math.min(Math.max(t, 0), 1);
+    out[oBase + p] = Math.min(Math.max(t, lo), hi);
   }
 }
 
