@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { TransformEntry } from '@ct3d/augment';
 import { createRng, mixSeed } from '@ct3d/core';
 import { BoundedQueue } from './bounded-queue.js';
 import type { CacheEntry } from './cache.js';
@@ -25,6 +26,8 @@ export interface EpochBatchesOptions {
   batchSize: number;
   shuffle: boolean;
   augment: boolean;
+  /** The recipe's augmentation steps (default: the seed's rotation). */
+  transforms?: TransformEntry[];
   seed: number;
   pool: WorkerPool;
   /** Batches loading or ready ahead of the consumer; default 2. */
@@ -80,7 +83,7 @@ export function itemSeed(seed: number, epoch: number, position: number): number 
 }
 
 /**
- * One epoch of batches. Workers read (and, if `augment`, randomly rotate) each cached volume; batches are
+ * One epoch of batches. Workers read (and, if `augment`, augment) each cached volume; batches are
  * delivered in order through a queue of `prefetch` slots. A slot is taken before a batch's work is submitted,
  * so a slow consumer stops new work: at most (prefetch + 1) x batchSize volumes are alive at once.
  */
@@ -106,6 +109,7 @@ export async function* epochBatches(opts: EpochBatchesOptions): AsyncGenerator<B
       pool.loadItem({
         file: resolve(opts.cacheDir, entry.file),
         augment: opts.augment,
+        ...(opts.transforms && { transforms: opts.transforms }),
         seed: itemSeed(opts.seed, epoch, positions[k]),
       }),
     );

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { sameSteps, seedRecipe, type TransformEntry } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { writeFileAtomic } from '@ct3d/core/node';
 import { decodeNifti, NiftiError } from '@ct3d/io';
@@ -37,14 +38,18 @@ export interface CacheManifest {
   version?: number;
   size: Shape3;
   settingsHash?: string;
+  /** The recipe's preprocessing that made the files (absent in older caches: the seed preset at `size`). */
+  recipe?: { preprocess: TransformEntry[] };
   entries: CacheEntry[];
   failed: { path: string; reason: string }[];
   updatedAt?: string;
 }
 
-export function settingsHash(size: Shape3): string {
+/** Hash of the settings a cache file depends on; the seed preset's keeps the hash caches had before recipes. */
+export function settingsHash(size: Shape3, preprocess?: readonly TransformEntry[]): string {
+  const seed = !preprocess || sameSteps(preprocess, seedRecipe(size).preprocess);
   return createHash('sha256')
-    .update(JSON.stringify({ size, preprocess: PREPROCESS_VERSION }))
+    .update(JSON.stringify(seed ? { size, preprocess: PREPROCESS_VERSION } : { size, recipe: preprocess }))
     .digest('hex')
     .slice(0, 16);
 }

@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { TransformEntry } from '@ct3d/augment';
 import type { ScanEntry } from '@ct3d/io/dataset';
 import { catchError, concat, defer, finalize, from, map, mergeMap, Observable, of, switchMap } from 'rxjs';
 import {
@@ -31,6 +32,8 @@ export interface IngestOptions {
    * the machine's memory, at most 8 GiB). A scan that alone needs more is refused before it is read.
    */
   memoryBudget?: number;
+  /** The recipe's preprocessing, checked (default: the seed preset at `size`). */
+  preprocess?: TransformEntry[];
 }
 
 export type { ScanEntry };
@@ -120,7 +123,7 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
   await mkdir(cacheDir, { recursive: true });
   const removedTemps = await removeStaleTemps(cacheDir);
   const previous = await loadCache(cacheDir);
-  const settings = settingsHash(size);
+  const settings = settingsHash(size, opts.preprocess);
   const byPath = new Map(previous.entries.map((e) => [resolve(e.source), e]));
   const seen = new Set<string>();
   const scans = opts.scans.filter((s) => !seen.has(resolve(s.path)) && seen.add(resolve(s.path)));
@@ -128,6 +131,7 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
     cacheDir,
     size,
     scans.map((s) => s.path),
+    opts.preprocess,
   );
   const budget = new MemoryBudget(opts.memoryBudget ?? defaultMemoryBudget());
   const plan: Plan = { store, budget, removedTemps, cached: [], unreadable: [], todo: [] };
@@ -216,6 +220,7 @@ function runPlan(
                   size: opts.size,
                   knownHash: item.previous?.sourceHash,
                   maxBytes: item.maxBytes,
+                  ...(opts.preprocess && { preprocess: opts.preprocess }),
                 },
                 signal,
               ),
@@ -225,7 +230,7 @@ function runPlan(
             of<IngestResult>({ kind: 'failed', reason: `worker: ${describeError(e)}`, ms: 0 }),
           ),
           map((result): IngestEvent => {
-            const entry = entryFor(item, result, opts.size);
+            const entry = entryFor(item, result, opts.size, opts.preprocess);
             if (!entry) {
               const reason = result.kind === 'failed' ? result.reason : 'unknown';
               plan.store.recordFailure(item.scan.path, reason);
@@ -272,14 +277,19 @@ function runPlan(
   return concat(of(start), cachedEvents, unreadableEvents, processed, finished);
 }
 
-function entryFor(item: PlannedScan, result: IngestResult, size: Shape3): CacheEntry | undefined {
+function entryFor(
+  item: PlannedScan,
+  result: IngestResult,
+  size: Shape3,
+  preprocess?: TransformEntry[],
+): CacheEntry | undefined {
   const base = {
     id: item.id,
     file: item.file,
     source: item.scan.path,
     label: item.scan.label,
     className: item.scan.className,
-    settingsHash: settingsHash(size),
+    settingsHash: settingsHash(size, preprocess),
     sourceSize: item.sourceSize,
     sourceMtimeMs: item.sourceMtimeMs,
   };

@@ -2,6 +2,7 @@
 // parses it here, so a hand-edited or corrupt manifest fails with a line naming the entry and the field
 // instead of "Invalid array length" from deep inside a typed array.
 import { isAbsolute, win32 } from 'node:path';
+import { parseRecipe, RecipeError } from '@ct3d/augment';
 import { DEFAULT_MAX_BYTES } from '@ct3d/io';
 import type { CacheEntry, CacheManifest } from './cache.js';
 import type { Shape3 } from './tasks.js';
@@ -151,6 +152,18 @@ function parseEntry(raw: unknown, size: Shape3 | undefined): CacheEntry | string
   return problems.length > 0 ? problems : (out as unknown as CacheEntry);
 }
 
+/** The manifest's recorded preprocessing, checked like a recipe file (every step and parameter). */
+function readRecipe(v: unknown): NonNullable<CacheManifest['recipe']> | Bad {
+  if (!isObject(v) || !Array.isArray(v.preprocess))
+    return new Bad(`must be {"preprocess": [...]}, got ${shown(v)}`);
+  try {
+    return { preprocess: parseRecipe({ preprocess: v.preprocess }, 'recipe').preprocess };
+  } catch (error) {
+    if (error instanceof RecipeError) return new Bad(error.message.replace(/^recipe: /, ''));
+    throw error;
+  }
+}
+
 /**
  * The manifest in `value` (parsed JSON read from `path`), checked field by field. Unknown fields are dropped.
  * Throws CacheProblemsError listing every bad field, one line each: `entry 3 (x.nii): label must be ...`.
@@ -163,6 +176,11 @@ export function parseCacheManifest(value: unknown, path: string): CacheManifest 
   if (size instanceof Bad) problems.push(`size ${size.reason}`);
   const top: Record<string, unknown> = {};
   problems.push(...readFields(value, {}, { version: finite, settingsHash: string, updatedAt: string }, top));
+  if (value.recipe !== undefined) {
+    const recipe = readRecipe(value.recipe);
+    if (recipe instanceof Bad) problems.push(`recipe ${recipe.reason}`);
+    else top.recipe = recipe;
+  }
   const entries: CacheEntry[] = [];
   const ids = new Map<string, number>();
   value.entries.forEach((raw, i) => {

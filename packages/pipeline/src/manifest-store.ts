@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { seedRecipe, type TransformEntry } from '@ct3d/augment';
 import { type CacheEntry, type CacheManifest, settingsHash, writeManifest } from './cache.js';
 import type { Shape3 } from './tasks.js';
 
@@ -18,6 +19,8 @@ export class ManifestStore {
     readonly size: Shape3,
     /** Source paths in input order: the manifest lists entries in this order. */
     readonly order: string[],
+    /** The recipe's preprocessing (default: the seed preset at `size`). */
+    readonly preprocess: TransformEntry[] = seedRecipe(size).preprocess,
   ) {}
 
   record(entry: CacheEntry): void {
@@ -74,7 +77,8 @@ export class ManifestStore {
     return {
       version: 1,
       size: this.size,
-      settingsHash: settingsHash(this.size),
+      settingsHash: settingsHash(this.size, this.preprocess),
+      recipe: { preprocess: this.preprocess },
       entries: this.order.flatMap((p) => this.#entries.get(resolve(p)) ?? []),
       failed: this.failures(),
       updatedAt: new Date().toISOString(),

@@ -1,6 +1,6 @@
+import { type Composed, composeStage, seedRecipe, type TransformEntry } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
-import { processScan } from '@ct3d/preprocess';
 import type { Shape3 } from './tasks.js';
 
 export interface ScanSettings {
@@ -9,6 +9,8 @@ export interface ScanSettings {
   name?: string;
   /** Largest uncompressed image accepted (io's default when absent). */
   maxBytes?: number;
+  /** The recipe's preprocessing (default: the seed preset at `size`). */
+  preprocess?: TransformEntry[];
 }
 
 export interface ProcessedScan {
@@ -29,7 +31,11 @@ export function processBytes(bytes: Uint8Array, settings: ScanSettings): Process
   const { name, maxBytes } = settings;
   const source = decodeNifti(bytes, { name, maxBytes, minExtent: MIN_SCAN_EXTENT });
   const t1 = performance.now();
-  const volume = processScan(source, { size: settings.size });
+  const volume = preprocessing(settings).apply(source);
+  if (volume.shape.join('x') !== settings.size.join('x'))
+    throw new Error(
+      `the recipe's preprocessing made ${volume.shape.join('x')}, not the cache's ${settings.size.join('x')}`,
+    );
   const t2 = performance.now();
   const sourceShape: Shape3 = [source.shape[0], source.shape[1], source.shape[2]];
   return { volume, sourceShape, nonFinite: source.nonFinite, decodeMs: t1 - t0, preprocessMs: t2 - t1 };
@@ -42,4 +48,16 @@ export function describeError(error: unknown): string {
     return typeof reason === 'string' && reason ? reason : error.message;
   }
   return String(error);
+}
+
+let composed: { key: string; stage: Composed } | undefined;
+
+/** The recipe's composed preprocessing, built once per worker (every scan of an ingest uses the same). */
+function preprocessing(settings: ScanSettings): Composed {
+  const key = JSON.stringify([settings.size, settings.preprocess ?? null]);
+  if (composed?.key !== key) {
+    const recipe = settings.preprocess ? { preprocess: settings.preprocess } : seedRecipe(settings.size);
+    composed = { key, stage: composeStage(recipe, 'preprocess') };
+  }
+  return composed.stage;
 }

@@ -1,4 +1,5 @@
 /** Messages between the main thread and the pool's workers (structured-clone friendly). */
+import type { TransformEntry } from '@ct3d/augment';
 
 export type Shape3 = [number, number, number];
 
@@ -20,6 +21,8 @@ export interface IngestTask {
   knownHash?: string;
   /** Largest uncompressed image accepted (the size its header claims, checked by the planner). */
   maxBytes?: number;
+  /** The recipe's preprocessing (default: the seed preset at `size`). */
+  preprocess?: TransformEntry[];
 }
 
 export type IngestResult =
@@ -42,6 +45,8 @@ export interface LoadItemTask {
   /** Absolute path of a cached float32 .nii. */
   file: string;
   augment: boolean;
-  /** Seed of this item's rotation RNG (derived from run seed, epoch and position). */
+  /** The recipe's augmentation (default: the seed preset's rotation). */
+  transforms?: TransformEntry[];
+  /** Seed of this item's augmentation RNG (derived from run seed, epoch and position). */
   seed: number;
 }

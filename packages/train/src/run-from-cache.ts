@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadRecipe, type Recipe, type RecipeSource, sameSteps, seedRecipe } from '@ct3d/augment';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import {
   type CacheManifest,
@@ -42,8 +43,10 @@ export interface TrainFromCacheOptions {
   filters?: number[];
   /** EarlyStopping patience on val_acc (default 15). */
   patience?: number;
-  /** Random rotation of training scans (default true). */
+  /** Augment training scans (default true). */
   augment?: boolean;
+  /** Transforms recipe (`--transforms`): a preset or a recipe file; default the seed preset. */
+  transforms?: RecipeSource;
   /** Initial rate of the seed's ExponentialDecay(decay_steps 100000, rate 0.96, staircase); default 1e-4. */
   learningRate?: number;
   /** BatchNorm moving-average momentum (default 0.99, Keras). */
@@ -71,6 +74,23 @@ export interface TrainFromCacheOptions {
   resume?: boolean;
   /** Replace the run runDir already holds (its run files); without it (or resume) such a folder is refused. */
   overwrite?: boolean;
+}
+
+/**
+ * The run's recipe: the cache's preprocessing (what made its files) and the requested augmentation. A recipe
+ * whose preprocessing differs from the cache's is refused: the model would train on other inputs than it sees.
+ */
+function runRecipe(opts: TrainFromCacheOptions, manifest: CacheManifest): Recipe {
+  const cached = manifest.recipe?.preprocess ?? seedRecipe(manifest.size).preprocess;
+  const recipe = opts.transforms
+    ? loadRecipe(opts.transforms, { size: manifest.size })
+    : seedRecipe(manifest.size);
+  if (!sameSteps(recipe.preprocess, cached)) {
+    throw new Error(
+      `${opts.transforms?.name}: its preprocessing differs from the cache's (${opts.cacheDir}); ingest again with --transforms ${opts.transforms?.name}`,
+    );
+  }
+  return { preprocess: cached, augment: recipe.augment };
 }
 
 function classNamesOf(manifest: CacheManifest): string[] {
@@ -124,6 +144,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
   let pool: WorkerPool | undefined;
   const setup = async () => {
     const { manifest, split, classes } = await checkedInputs(opts);
+    const recipe = runRecipe(opts, manifest);
     const backend = await initBackend(opts.backend ?? 'auto');
     const [width, height, depth] = manifest.size;
     const seed = opts.seed ?? 0;
@@ -146,6 +167,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
       batchSize: opts.batchSize ?? 2,
       seed,
       augment: opts.augment ?? true,
+      transforms: recipe.augment,
       ...(classes.sampling === 'balanced' && { sampling: 'balanced' as const }),
       bnStatsBatches: opts.bnStatsBatches,
     });
@@ -178,6 +200,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
         bnStatsBatches: opts.bnStatsBatches ?? DEFAULT_BN_STATS_BATCHES,
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
+      recipe,
       node: process.version,
       startedAt: new Date().toISOString(),
     };

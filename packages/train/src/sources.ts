@@ -1,3 +1,4 @@
+import type { TransformEntry } from '@ct3d/augment';
 import { createRng, mixSeed } from '@ct3d/core';
 import { type CacheEntry, epochBatches, validationBatches, type WorkerPool } from '@ct3d/pipeline';
 import type { BatchSource } from './epoch.js';
@@ -11,8 +12,10 @@ export interface CacheSourcesOptions {
   batchSize?: number;
   /** Shuffle and augmentation seed; each epoch mixes in its number. */
   seed: number;
-  /** Random rotation of training scans (default true, the seed). */
+  /** Augment training scans (default true, the seed). */
   augment?: boolean;
+  /** The recipe's augmentation steps (default: the seed's random rotation). */
+  transforms?: TransformEntry[];
   /** Batches prepared ahead by the workers (default 2, the seed's prefetch(2)). */
   prefetch?: number;
   /** 'balanced': training batches draw every class equally often (see @ct3d/pipeline balancedOrder). */
@@ -65,6 +68,7 @@ export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
         batchSize,
         shuffle: true,
         augment: opts.augment ?? true,
+        ...(opts.transforms && { transforms: opts.transforms }),
         seed: opts.seed,
         pool: opts.pool,
         prefetch: opts.prefetch,

@@ -34,7 +34,7 @@ export const commands: Command[] = [
     summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
     usage:
       'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
-      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--follow-links] [--json]\n' +
+      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--follow-links] [--transforms seed|recipe.json] [--json]\n' +
       Object.entries(CLASS_PRESETS)
         .map(([name, p]) => `  --classes ${name}: ${p.description}`)
         .join('\n'),
@@ -53,7 +53,7 @@ export const commands: Command[] = [
     summary: "Train the seed model on an ingest cache with the seed's recipe; writes a run folder",
     usage:
       'ct3d train --cache <dir> --run <dir> [--overwrite] [--epochs 100] [--batch 2] [--backend auto|tensorflow|webgpu|wasm|cpu] ' +
-      '[--seed 0] [--lr 1e-4] [--bn-stats precise|keras] [--bn-stats-batches 16] [--bn-momentum 0.99] [--folds K [--fold i]] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] ' +
+      '[--seed 0] [--lr 1e-4] [--bn-stats precise|keras] [--bn-stats-batches 16] [--bn-momentum 0.99] [--folds K [--fold i]] [--workers N] [--val-fraction 0.3] [--split-seed S] [--patience 15] [--filters 64,64,128,256] [--no-augment] [--transforms seed|default|recipe.json] ' +
       '[--class-weight balanced|W0,W1,...] [--sampling balanced] [--dashboard [--port P]] [--verbose]\n' +
       '       ct3d train --resume <run> [--cache <dir>] [--workers N] [--dashboard [--port P]]',
     load: () => import('./train.js'),

@@ -1,3 +1,4 @@
+import { loadRecipe, type TransformEntry } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import {
   type ClassMapping,
@@ -20,6 +21,7 @@ import {
 import { lastValueFrom, tap } from 'rxjs';
 import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
 import { createProgress } from '../progress.js';
+import { readRecipeSource } from '../recipe-option.js';
 
 /** Problems of each kind (failed, skipped, warning) printed as they come; all of them go to ingest-errors.txt. */
 const SHOWN_PER_KIND = 10;
@@ -31,13 +33,17 @@ export async function run(argv: string[]): Promise<number> {
     workers: { type: 'string' },
     classes: { type: 'string' },
     'follow-links': { type: 'boolean' },
+    transforms: { type: 'string' },
     json: { type: 'boolean' },
   });
   const dataDir = requireString(positionals[0], '<data-dir>');
+  const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
+  const recipe = values.transforms === undefined ? undefined : await readRecipeSource(values.transforms);
   const done = await runIngest({
     dataDir,
     cacheDir: requireString(values.out, '--out <cache-dir>'),
-    size: values.size ? parseSize(values.size) : [128, 128, 64],
+    size,
+    ...(recipe && { preprocess: loadRecipe(recipe, { size }).preprocess }),
     workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
     mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
     followLinks: values['follow-links'] === true,
@@ -55,6 +61,8 @@ export interface IngestRun {
   mapping?: ClassMapping;
   /** Follow links whose real path leaves the data folder (else each is skipped with its reason). */
   followLinks?: boolean;
+  /** The recipe's preprocessing (`--transforms`; default the seed preset). */
+  preprocess?: TransformEntry[];
   json?: boolean;
 }
 
@@ -132,9 +140,13 @@ export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
     );
   };
   await lastValueFrom(
-    ingest({ scans: found.scans, cacheDir: opts.cacheDir, size: opts.size, workers: opts.workers }).pipe(
-      tap(onEvent),
-    ),
+    ingest({
+      scans: found.scans,
+      cacheDir: opts.cacheDir,
+      size: opts.size,
+      workers: opts.workers,
+      ...(opts.preprocess && { preprocess: opts.preprocess }),
+    }).pipe(tap(onEvent)),
   );
   if (!done) throw new Error('ingest ended without a summary');
   // Copies refused at the end (same bytes) have no live event: printed here, within the same bound.

@@ -18,6 +18,7 @@ import {
 import type { Observable } from 'rxjs';
 import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
+import { readRecipeSource } from '../recipe-option.js';
 import { parseBackend } from './backend-option.js';
 import { describeClasses, parseClassOptions } from './class-options.js';
 import { untilInterrupted } from './dashboard.js';
@@ -38,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     patience: { type: 'string' },
     filters: { type: 'string' },
     'no-augment': { type: 'boolean' },
+    transforms: { type: 'string' },
     'class-weight': { type: 'string' },
     sampling: { type: 'string' },
     dashboard: { type: 'boolean' },
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
     patience: parseIntOption(values.patience, '--patience', 15, 1),
     filters: values.filters ? parseFilters(values.filters) : undefined,
     augment: !values['no-augment'],
+    ...(values.transforms !== undefined && { transforms: await readRecipeSource(values.transforms) }),
     ...parseClassOptions(values['class-weight'], values.sampling),
     learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
     batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),

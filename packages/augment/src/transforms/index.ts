@@ -4,10 +4,12 @@ export { ParamReader, RecipeError } from './params.js';
 export {
   composeRecipe,
   composeStage,
+  loadRecipe,
   PRESETS,
   parseRecipe,
   type Recipe,
   type RecipeOptions,
+  type RecipeSource,
   resolveRecipe,
   sameSteps,
   seedRecipe,

@@ -119,3 +119,19 @@ export function composeRecipe(recipe: Recipe, file = 'recipe'): { preprocess: Co
 export function sameSteps(a: readonly TransformEntry[], b: readonly TransformEntry[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** Where a recipe comes from: a preset name, or a file's name and its JSON text. */
+export interface RecipeSource {
+  name: string;
+  text?: string;
+}
+
+/** The checked recipe of a source (`--transforms seed|default|recipe.json`). */
+export function loadRecipe(source: RecipeSource, opts: RecipeOptions = {}): Recipe {
+  if (source.text !== undefined) return resolveRecipe(source.text, source.name, opts);
+  if (!PRESETS[source.name])
+    throw new RecipeError(
+      `${source.name}: not a preset (${Object.keys(PRESETS).join(', ')}) nor a recipe file`,
+    );
+  return resolveRecipe(source.name, source.name, opts);
+}

@@ -21,7 +21,8 @@ export async function ingestScan(task: IngestTask): Promise<IngestResult> {
     if (task.knownHash === sourceHash && (await exists(task.cacheFile))) {
       return { kind: 'unchanged', sourceHash, ms: ms() };
     }
-    const done = processBytes(bytes, { size: task.size, name: task.source, maxBytes: task.maxBytes });
+    const { size, maxBytes, preprocess } = task;
+    const done = processBytes(bytes, { size, name: task.source, maxBytes, preprocess });
     const tWrite = ms();
     const encoded = encodeNifti(done.volume, { datatype: 'float32' }, task.cacheFile);
     const fileHash = createHash('sha256').update(encoded).digest('hex');

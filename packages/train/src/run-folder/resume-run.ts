@@ -18,6 +18,8 @@ export function recordedOptions(info: RunInfo): TrainFromCacheOptions {
   for (const [key, value] of Object.entries(info.settings)) if (value !== null) options[key] = value;
   if (info.classes?.classWeight) options.classWeight = info.classes.classWeight;
   if (info.classes?.sampling) options.sampling = info.classes.sampling;
+  if (info.recipe)
+    options.transforms = { name: `${info.cacheDir} run recipe`, text: JSON.stringify(info.recipe) };
   const legacy = info.settings as { preciseBatchNorm?: boolean; bnStats?: string };
   if (legacy.bnStats === undefined && 'preciseBatchNorm' in legacy) {
     // Runs from before --bn-stats: precise over every training batch, or Keras' moving averages.

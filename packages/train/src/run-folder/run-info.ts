@@ -1,6 +1,7 @@
 // run.json: what a run folder needs to be understood later (predict, evaluate, reproduce, resume).
 
 import { readFile } from 'node:fs/promises';
+import type { Recipe } from '@ct3d/augment';
 import type { ClassSetup } from '../class-setup.js';
 import { parseJsonOf } from '../json-file.js';
 import type { TrainFromCacheOptions } from '../run-from-cache.js';
@@ -29,6 +30,7 @@ export interface RunInfo {
       | 'folds'
       | 'fold'
       | 'overwrite'
+      | 'transforms'
     >
   > & {
     splitSeed: number | null;
@@ -39,6 +41,8 @@ export interface RunInfo {
     filters: number[];
   };
   split: { train: string[]; val: string[] };
+  /** The transforms recipe: the cache's preprocessing and the training augmentation (absent in older runs: seed). */
+  recipe?: Recipe;
   /** Class count, head, per-class counts, loss weights and sampling (absent in runs from before multi-class). */
   classes?: ClassSetup;
   /** Versions, seeds, RNG notes, data manifest hash, platform, resumes (absent in runs from before it). */
