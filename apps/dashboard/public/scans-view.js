@@ -3,7 +3,7 @@
 import { byId, elementById, escapeHtml } from './dom.js';
 
 /** @typedef {import('../src/slices.js').Axis} Axis */
-/** @typedef {{scan: string | null, window: string, rotate: number, camRun: string | null}} ScansState */
+/** @typedef {{scan: string | null, window: string, sample: number, camRun: string | null}} ScansState */
 /** @typedef {{render: () => Promise<void>, resetIndex: () => void}} SliceView */
 
 /** @type {Axis[]} */
@@ -51,7 +51,7 @@ function draw(canvas, img) {
 }
 
 /**
- * One slice view: raw or augmented (rotated by the server) along `axis`, with a slider over the slices.
+ * One slice view: raw or augmented (the recipe's augmentation, run by the server) along `axis`, with a slider over the slices.
  * @param {HTMLElement} parent
  * @param {'raw' | 'augmented'} kind
  * @param {Axis} axis
@@ -75,15 +75,15 @@ function makeView(parent, kind, axis, state) {
   let index = null;
   const render = async () => {
     if (!state.scan) return;
-    const rotate = kind === 'augmented' ? `&rotate=${state.rotate}` : '';
-    const q = `axis=${axis}&window=${state.window}${index === null ? '' : `&index=${index}`}${rotate}`;
+    const sample = kind === 'augmented' ? `&sample=${state.sample}` : '';
+    const q = `axis=${axis}&window=${state.window}${index === null ? '' : `&index=${index}`}${sample}`;
     try {
       const img = await fetchGrey(`/api/scans/${encodeURIComponent(state.scan)}/slice?${q}`);
       draw(canvas, img);
       slider.max = String(img.count - 1);
       slider.value = String(img.index);
       index = img.index;
-      label.textContent = `${axis} ${img.index + 1}/${img.count}${kind === 'augmented' ? ` · rotated ${state.rotate}°` : ''}`;
+      label.textContent = `${axis} ${img.index + 1}/${img.count}${kind === 'augmented' ? ` · sample ${state.sample}` : ''}`;
       canvas.dataset.rendered = String(Number(canvas.dataset.rendered ?? 0) + 1);
       label.classList.remove('error');
     } catch (err) {
@@ -192,7 +192,7 @@ function makeCamView(parent, axis, state) {
 
 export function createScansView() {
   /** @type {ScansState} */
-  const state = { scan: null, window: 'lung', rotate: 10, camRun: null };
+  const state = { scan: null, window: 'lung', sample: 1, camRun: null };
   const camViews = AXES.map((a) => makeCamView(byId('views-cam'), a, state));
   byId('cam-go').addEventListener('click', () => {
     state.camRun = elementById('cam-run', HTMLSelectElement).value;
@@ -226,9 +226,9 @@ export function createScansView() {
     state.window = windowSelect.value;
     renderAll();
   });
-  const rotateSelect = elementById('rotate-select', HTMLSelectElement);
-  rotateSelect.addEventListener('change', () => {
-    state.rotate = Number(rotateSelect.value);
+  const sampleSelect = elementById('sample-select', HTMLSelectElement);
+  sampleSelect.addEventListener('change', () => {
+    state.sample = Number(sampleSelect.value);
     for (const v of views.slice(3)) v.render();
   });
   const scanSelect = elementById('scan-select', HTMLSelectElement);

@@ -28,7 +28,7 @@ const TARGETS = [
   '/api/scans/normal-1/slice?window=toString',
   '/api/scans/normal-1/montage?rows=99999&cols=99999',
   '/api/scans/normal-1/montage?rows=NaN',
-  '/api/scans/abnormal-1/slice?rotate=-0&index=00000000003',
+  '/api/scans/abnormal-1/slice?sample=-0&index=00000000003',
   '/api/runs/%00/log',
   '/api/runs/%ff%fe/log',
   '/api/runs/..%2f..%2f..%2fetc%2fpasswd/log',

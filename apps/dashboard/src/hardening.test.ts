@@ -101,7 +101,7 @@ describe('requests that crashed or leaked', () => {
     for (const q of ['montage?rows=0', 'montage?cols=-1', 'montage?rows=1e1', 'montage?rows=0x10']) {
       expect((await rawRequest(dash.port, rawGet(`/api/scans/normal-1/${q}`))).status).toBe(400);
     }
-    for (const q of ['rotate=181', 'index=99999999999', 'index=12', 'index=-1', 'window=constructor']) {
+    for (const q of ['sample=-1', 'index=99999999999', 'index=12', 'index=-1', 'window=constructor']) {
       expect((await rawRequest(dash.port, rawGet(`/api/scans/normal-1/slice?${q}`))).status).toBe(400);
     }
     const n = PARAM_LIMITS.tiles;

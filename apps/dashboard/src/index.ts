@@ -1,6 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TransformEntry } from '@ct3d/augment';
 import type { Observable } from 'rxjs';
 import { checkBind } from './auth.js';
 import type { DashboardEvent } from './events.js';
@@ -32,6 +33,8 @@ export interface DashboardOptions {
   events$?: Observable<DashboardEvent>;
   /** Name of the live run (its folder under runsDir); default: basename of runStart's `runDir`. */
   liveRun?: string;
+  /** The augmentation steps the Scans tab previews (a recipe's `augment`; default the seed preset's). */
+  augment?: TransformEntry[];
   /** Default 127.0.0.1. Any non-loopback host requires `token`. */
   host?: string;
   /** Default 0 (an ephemeral port). */
@@ -66,7 +69,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   if (opts.cacheDir) await requireDir(opts.cacheDir, 'scan cache');
   const runs = new RunStore(opts.runsDir);
   if (opts.events$) runs.attach(opts.events$, opts.liveRun);
-  const scans = opts.cacheDir ? new ScanStore(opts.cacheDir) : undefined;
+  const scans = opts.cacheDir ? new ScanStore(opts.cacheDir, undefined, opts.augment) : undefined;
   const gradcams = scans ? new GradCamStore(runs, scans) : undefined;
   const predictPages = new PredictPages(runs);
   const server = createServer(

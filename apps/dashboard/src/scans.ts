@@ -1,5 +1,5 @@
-import { rotateInPlane } from '@ct3d/augment';
-import type { Volume } from '@ct3d/core';
+import { type Composed, composeStage, seedRecipe, type TransformEntry } from '@ct3d/augment';
+import { createRng, type Volume } from '@ct3d/core';
 import { decodeNifti } from '@ct3d/io';
 import { MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
 import { READ_LIMITS, readGuarded } from './guarded-read.js';
@@ -18,11 +18,16 @@ export interface ScanInfo {
 /** Reads scans of an ingest cache (manifest.json + float32 .nii), keeping the last few volumes in memory. */
 export class ScanStore {
   private readonly volumes = new Map<string, Promise<Volume>>();
+  private readonly augmentation: Composed;
 
   constructor(
     readonly cacheDir: string,
     private readonly keep = 6,
-  ) {}
+    /** The training recipe's augmentation steps (default: the seed preset's). */
+    augment: TransformEntry[] = seedRecipe().augment,
+  ) {
+    this.augmentation = composeStage({ augment }, 'augment');
+  }
 
   async list(): Promise<ScanInfo[]> {
     const bytes = await readGuarded(this.cacheDir, [MANIFEST_FILE], READ_LIMITS.json);
@@ -42,16 +47,18 @@ export class ScanStore {
     }
   }
 
-  /** The volume of scan `id`, rotated in-plane by `degrees` (with @ct3d/augment) when non-zero. */
-  volume(id: string, degrees = 0): Promise<Volume> {
-    const key = `${id}@${degrees}`;
+  /**
+   * The volume of scan `id`; for sample n > 0, augmented by the recipe's composed augmentation with
+   * createRng(n): the same function the training load workers run.
+   */
+  volume(id: string, sample = 0): Promise<Volume> {
+    const key = `${id}@${sample}`;
     let v = this.volumes.get(key);
     if (!v) {
-      // Bilinear (order 1) is the cheap preview; training may use cubic, so edges differ slightly.
       v =
-        degrees === 0
+        sample === 0
           ? this.load(id)
-          : this.volume(id, 0).then((raw) => rotateInPlane(raw, degrees, { order: 1 }));
+          : this.volume(id, 0).then((raw) => this.augmentation.apply(raw, createRng(sample)));
       v.catch(() => this.volumes.delete(key));
       this.volumes.set(key, v);
       if (this.volumes.size > this.keep) this.volumes.delete(this.volumes.keys().next().value!);

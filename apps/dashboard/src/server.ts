@@ -89,11 +89,11 @@ async function scanRoute(ctx: ServerContext, res: ServerResponse, url: URL, rest
   if (rest.length === 0) return sendJson(res, await ctx.scans.list());
   const [id, what] = decodeSegments(rest);
   if (what !== 'slice' && what !== 'montage') throw new HttpError(404, 'unknown scan view');
-  const degrees = intParam(url, 'rotate', 0, -180, 180);
+  const sample = intParam(url, 'sample', 0, 0, 1_000_000);
   const rows = intParam(url, 'rows', 4, 1, PARAM_LIMITS.tiles);
   const cols = intParam(url, 'cols', 10, 1, PARAM_LIMITS.tiles);
   const range = windowParam(url);
-  const vol = await ctx.scans.volume(id, degrees);
+  const vol = await ctx.scans.volume(id, sample);
   if (what === 'slice') return sendSlice(res, vol, url, range);
   if (rows * cols * vol.shape[0] * vol.shape[1] > PARAM_LIMITS.montagePixels) {
     throw new HttpError(

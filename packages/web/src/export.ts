@@ -3,6 +3,7 @@
 import { access, cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedRecipe } from '@ct3d/augment';
 import { walkFiles } from '@ct3d/core/node';
 import { SEED_HU_WINDOW } from '@ct3d/preprocess';
 import { type LoadedRun, loadRun, predictionClassNames } from '@ct3d/train';
@@ -32,6 +33,8 @@ export function webManifest(
   const [, w, h, d] = run.model.inputs[0].shape;
   const units = run.model.outputs[0].shape.at(-1);
   if (!w || !h || !d || !units) throw new Error(`${run.modelDir}: the model has no fixed [w, h, d] input`);
+  const { preprocess } = run.info?.recipe ?? seedRecipe([w, h, d]);
+  const window = preprocess.find((e) => e.name === 'ScaleIntensityRange');
   return {
     format: 'ct3d-web-1',
     run: basename(resolve(runDir)),
@@ -40,7 +43,8 @@ export function webManifest(
     head: units === 1 ? 'sigmoid' : 'softmax',
     // The names `ct3d predict` says: the seed's normal / abnormal for a sigmoid head.
     classNames: predictionClassNames(units, run.info?.classNames),
-    huWindow: { ...SEED_HU_WINDOW },
+    huWindow: window ? { min: Number(window.a_min), max: Number(window.a_max) } : { ...SEED_HU_WINDOW },
+    preprocess,
     maxScanBytes,
   };
 }

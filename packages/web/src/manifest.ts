@@ -1,5 +1,6 @@
 // manifest.json of an exported page: what the page needs to know about the run besides the model itself.
 // Type-only for the page (page/*.ts import it with `import type`), so it holds no Node code.
+import type { TransformEntry } from '@ct3d/augment';
 
 export const MANIFEST_FILE = 'manifest.json';
 /** Where the model's files sit in the page folder (model.json + weights.bin). */
@@ -21,6 +22,11 @@ export interface WebManifest {
   classNames: string[];
   /** The HU window of the seed's normalisation (processScan's), so the page can map values back to HU. */
   huWindow: { min: number; max: number };
+  /**
+   * The run's recipe preprocessing (run.json; the seed preset when the run has none): the page runs exactly
+   * what ingest ran. Absent in pages exported before recipes: the seed preset at inputSize.
+   */
+  preprocess?: TransformEntry[];
   /** A scan needing more bytes than this (decoded file + float32 voxels) is refused before it is read. */
   maxScanBytes: number;
 }

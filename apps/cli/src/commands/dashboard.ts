@@ -1,5 +1,7 @@
+import { loadAugment } from '@ct3d/augment';
 import { startDashboard } from '@ct3d/dashboard';
 import { parseCommand, parseIntOption, requireString } from '../args.js';
+import { readRecipeSource } from '../recipe-option.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -8,10 +10,14 @@ export async function run(argv: string[]): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     token: { type: 'string' },
+    transforms: { type: 'string' },
   });
   const server = await startDashboard({
     runsDir: requireString(values.runs, '--runs <dir>'),
     cacheDir: values.cache,
+    ...(values.transforms !== undefined && {
+      augment: loadAugment(await readRecipeSource(values.transforms)),
+    }),
     port: parseIntOption(values.port, '--port', 0),
     host: values.host,
     token: values.token,

@@ -86,7 +86,8 @@ export const commands: Command[] = [
     name: 'dashboard',
     summary:
       'Serve the dashboard for the runs in a folder (replays; live runs come from `ct3d train --dashboard`)',
-    usage: 'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token T]',
+    usage:
+      'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token T] [--transforms seed|default|recipe.json]',
     load: () => import('./dashboard.js'),
   },
 

@@ -1,4 +1,5 @@
 import { basename, dirname, join, resolve } from 'node:path';
+import { loadAugment } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { startDashboard } from '@ct3d/dashboard';
 import { CacheProblemsError, formatProgress } from '@ct3d/pipeline';
@@ -210,6 +211,7 @@ export async function runTraining(
         runsDir: dirname(resolve(opts.runDir)),
         liveRun: basename(resolve(opts.runDir)),
         cacheDir: opts.cacheDir,
+        ...(opts.transforms && { augment: loadAugment(opts.transforms) }),
         events$,
         port: live.port,
       })

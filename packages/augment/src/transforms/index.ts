@@ -4,6 +4,7 @@ export { ParamReader, RecipeError } from './params.js';
 export {
   composeRecipe,
   composeStage,
+  loadAugment,
   loadRecipe,
   PRESETS,
   parseRecipe,

@@ -47,8 +47,13 @@ export class ParamReader {
     const { min = -Infinity, max = Infinity, above } = range;
     const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
     if (!ok || (above !== undefined && v <= above)) {
-      const bounds = above !== undefined ? `> ${above}` : `in [${min}, ${max}]`;
-      this.fail(param, v === undefined ? 'is missing' : `must be a finite number ${bounds}`);
+      const bounds =
+        above !== undefined
+          ? ` > ${above}`
+          : min === -Infinity && max === Infinity
+            ? ''
+            : ` in [${min}, ${max}]`;
+      this.fail(param, v === undefined ? 'is missing' : `must be a finite number${bounds}`);
     }
     return this.keep(param, v);
   }

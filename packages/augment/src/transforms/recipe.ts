@@ -83,13 +83,7 @@ function withSize(entry: unknown, size: RecipeOptions['size']): unknown {
 export function resolveRecipe(nameOrJson: string, file: string, opts: RecipeOptions = {}): Recipe {
   const preset = PRESETS[nameOrJson];
   if (preset) return parseRecipe(preset, `preset ${nameOrJson}`, opts);
-  let value: unknown;
-  try {
-    value = JSON.parse(nameOrJson);
-  } catch (error) {
-    throw new RecipeError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`);
-  }
-  return parseRecipe(value, file, opts);
+  return parseRecipe(parseJson(nameOrJson, file), file, opts);
 }
 
 /** The seed preset at a size (default 128x128x64): what every run without a recorded recipe used. */
@@ -124,6 +118,25 @@ export function sameSteps(a: readonly TransformEntry[], b: readonly TransformEnt
 export interface RecipeSource {
   name: string;
   text?: string;
+}
+
+/** Only the augmentation of a source (no size needed), e.g. for a preview of what training sees. */
+export function loadAugment(source: RecipeSource): TransformEntry[] {
+  const value = source.text === undefined ? PRESETS[source.name] : parseJson(source.text, source.name);
+  if (!value)
+    throw new RecipeError(
+      `${source.name}: not a preset (${Object.keys(PRESETS).join(', ')}) nor a recipe file`,
+    );
+  const augment = (value as Partial<Recipe>).augment;
+  return parseRecipe(augment === undefined ? {} : { augment }, source.name).augment;
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RecipeError(`${file}: not JSON (${(error as Error).message.split('\n')[0]})`);
+  }
 }
 
 /** The checked recipe of a source (`--transforms seed|default|recipe.json`). */

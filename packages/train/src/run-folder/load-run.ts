@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { composeStage, sameSteps, seedRecipe } from '@ct3d/augment';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readNifti } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches, verifyCacheEntries } from '@ct3d/pipeline';
-import { processScan } from '@ct3d/preprocess';
 import { type Evaluation, evaluate } from '../evaluate.js';
 import { formatPrediction, formatPredictions, predictionClassNames } from '../format.js';
 import { readJsonFile } from '../json-file.js';
@@ -53,11 +53,15 @@ export interface ScanPrediction {
   text: string;
 }
 
-/** Preprocesses one scan as ingest does (size from the model) and predicts it: the seed's last cell. */
+/**
+ * Preprocesses one scan with the run's recipe (run.json; runs without one: the seed preset at the model's
+ * input size), exactly as ingest made the training cache, and predicts it: the seed's last cell.
+ */
 export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
-  const size = modelInputShape(run.model);
+  const recipe = run.info?.recipe ?? seedRecipe(modelInputShape(run.model));
   // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
-  const volume = processScan(await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT }), { size });
+  const scan = await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT });
+  const volume = composeStage(recipe, 'preprocess', `${run.modelDir}/../run.json recipe`).apply(scan);
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   const units = outputUnits(run.model);
@@ -104,6 +108,14 @@ export async function evaluateRun(
   const expected = modelInputShape(run.model).join('x');
   if (manifest.size.join('x') !== expected) {
     throw new Error(`${cacheDir}: cached at ${manifest.size.join('x')} but the model takes ${expected}`);
+  }
+  // The cache must hold what the model was trained on: the run's recipe's preprocessing (seed when absent).
+  const cached = manifest.recipe?.preprocess ?? seedRecipe(manifest.size).preprocess;
+  const trained = run.info?.recipe?.preprocess ?? seedRecipe(manifest.size).preprocess;
+  if (!sameSteps(cached, trained)) {
+    throw new Error(
+      `${cacheDir}: preprocessed with another recipe than the run's (run.json recipe); ingest it with the run's recipe`,
+    );
   }
   await verifyCacheEntries(cacheDir, entries); // scores of altered or NaN files would be wrong, silently
   const pool = createWorkerPool({ workers: opts.workers });

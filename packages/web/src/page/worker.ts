@@ -1,11 +1,11 @@
 // The page's worker: loads the model once, then for each dropped file reads, decodes, preprocesses (the same
-// @ct3d/io and @ct3d/preprocess code as `ct3d ingest`), predicts and explains it. The page never freezes,
+// @ct3d/io code and composed recipe preprocessing as `ct3d ingest`), predicts and explains it. The page never freezes,
 // and the file's bytes stay in this tab: nothing here sends anything.
+import { composeStage, seedRecipe } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { toChannelsLast } from '@ct3d/core';
 import { claimedNiftiSize, decodeNifti, MIN_SCAN_EXTENT, NiftiError } from '@ct3d/io';
 import { type BackendName, gradCam, initBackend, loadModel, tf } from '@ct3d/model';
-import { processScan } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
 import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
@@ -96,9 +96,9 @@ async function diagnose(loaded: Loaded, id: number, file: File): Promise<void> {
   const scan = await stage(id, 'decode', () =>
     decodeNifti(bytes, { name: file.name, minExtent: MIN_SCAN_EXTENT, maxBytes: m.maxScanBytes }),
   );
-  const volume = await stage(id, 'preprocess', () =>
-    processScan(scan, { size: m.inputSize, window: m.huWindow }),
-  );
+  // The run's recipe preprocessing: the function ingest ran on the training scans.
+  const recipe = m.preprocess ? { preprocess: m.preprocess } : seedRecipe(m.inputSize);
+  const volume = await stage(id, 'preprocess', () => composeStage(recipe, 'preprocess').apply(scan));
   const probabilities = await stage(id, 'predict', () => predict(loaded, volume));
   const shown = volume.data.slice();
   post(
