@@ -6,6 +6,7 @@ import type { Volume } from '@ct3d/core';
 import { writeFileAtomic } from '@ct3d/core/node';
 import { decodeNifti, NiftiError } from '@ct3d/io';
 import { readNifti, readRegularFile } from '@ct3d/io/node';
+import type { CacheEntry, CacheManifest } from './cache-types.js';
 import { parseCacheManifest, relativeFileProblem } from './manifest-schema.js';
 import type { Shape3 } from './tasks.js';
 
@@ -13,37 +14,7 @@ export const MANIFEST_FILE = 'manifest.json';
 /** Bump when the preprocessing output changes, so old caches are recomputed. */
 export const PREPROCESS_VERSION = 'hu[-1000,400]/rot90/trilinear/v1';
 
-export interface CacheEntry {
-  id: string;
-  /** Relative to the cache dir. */
-  file: string;
-  source: string;
-  label: number;
-  className: string;
-  shape: Shape3;
-  /** sha256 of the source file's bytes. */
-  sourceHash: string;
-  /** sha256 of the cache file's bytes (absent in caches written before it was recorded). */
-  fileHash?: string;
-  /** Hash of (size, preprocessing version) the file was made with. */
-  settingsHash?: string;
-  /** Cheap change check done before any hashing. */
-  sourceSize?: number;
-  sourceMtimeMs?: number;
-  sourceShape?: Shape3;
-  warnings?: string[];
-}
-
-export interface CacheManifest {
-  version?: number;
-  size: Shape3;
-  settingsHash?: string;
-  /** The recipe's preprocessing that made the files (absent in older caches: the seed preset at `size`). */
-  recipe?: { preprocess: TransformEntry[] };
-  entries: CacheEntry[];
-  failed: { path: string; reason: string }[];
-  updatedAt?: string;
-}
+export type { CacheEntry, CacheManifest };
 
 /** Hash of the settings a cache file depends on; the seed preset's keeps the hash caches had before recipes. */
 export function settingsHash(size: Shape3, preprocess?: readonly TransformEntry[]): string {

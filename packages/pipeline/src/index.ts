@@ -2,7 +2,6 @@
 // worker pool.
 
 // Moved to @ct3d/core (the dashboard uses it too); still exported here for pipeline's users.
-export { toChannelsLast } from '@ct3d/core';
 export {
   type Batch,
   type EpochBatchesOptions,
@@ -19,7 +18,7 @@ export {
   readCachedVolume,
   resolveCacheFile,
 } from './cache.js';
-export { type FailedScan, type IngestEvent, type IngestOptions, ingest, type ScanEntry } from './ingest.js';
+export { type FailedScan, type IngestEvent, type IngestOptions, ingest } from './ingest.js';
 export {
   classesWithoutScans,
   INGEST_ERRORS_FILE,

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeStage, parseRecipe } from '@ct3d/augment';
 import { createRng, toChannelsLast } from '@ct3d/core';
-import { discoverScans } from '@ct3d/io/dataset';
+import { discoverScans, type ScanEntry } from '@ct3d/io/dataset';
 import { readNifti } from '@ct3d/io/node';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochBatches } from './batches.js';
 import { loadCache, settingsHash } from './cache.js';
-import { ingest, type ScanEntry } from './ingest.js';
+import { ingest } from './ingest.js';
 import { parseCacheManifest } from './manifest-schema.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
 

@@ -4,7 +4,7 @@
 import { isAbsolute, win32 } from 'node:path';
 import { parseRecipe, RecipeError } from '@ct3d/augment';
 import { DEFAULT_MAX_BYTES } from '@ct3d/io';
-import type { CacheEntry, CacheManifest } from './cache.js';
+import type { CacheEntry, CacheManifest } from './cache-types.js';
 import type { Shape3 } from './tasks.js';
 
 /** Voxels of the largest cache volume: a float32 file of at most io's DEFAULT_MAX_BYTES (2 GiB). */

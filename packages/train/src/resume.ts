@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
 import type { BestCheckpoint, EarlyStopping } from './callbacks.js';
 import type { EarlyStopEvent, EpochEndEvent, History, ResumedFrom } from './events.js';
-import { type AdamRecord, adamSnapshot, restoreModelWeights, restoreOptimizer } from './resume-weights.js';
+import type { ResumeState } from './resume-state.js';
+import { adamSnapshot, restoreModelWeights, restoreOptimizer } from './resume-weights.js';
 import { RUN_FILES, runPaths } from './run-folder/layout.js';
 import { fromJson, newestCheckpointDir, STATE_FILE } from './run-folder/resume-files.js';
 import type { RunFolderStore } from './run-folder/store.js';
@@ -20,35 +21,7 @@ export const RESUME_RNG_NOTE =
   'no RNG state is saved: shuffle and augmentation seeds are derived from (seed, epoch), so the next epoch ' +
   'number restores them; Dropout masks are derived from (seed, epoch, step)';
 
-export interface ResumeState {
-  format: 'ct3d-resume';
-  version: 1;
-  /** Last finished epoch (1-based): training continues at epoch + 1. */
-  epoch: number;
-  epochs: number;
-  /** Optimizer steps taken so far = the learning-rate schedule's position. */
-  iteration: number;
-  /** The rate the next step uses (schedule(iteration)). */
-  nextLearningRate: number;
-  history: History;
-  earlyStopping: {
-    monitor: string;
-    best: number;
-    bestEpoch: number;
-    wait: number;
-    stoppedEpoch: number;
-  } | null;
-  bestCheckpoint: { monitor: string; best: number; bestEpoch: number } | null;
-  bestEvent: EpochEndEvent | null;
-  bestPath: string | null;
-  last: EpochEndEvent | null;
-  stoppedEarly: boolean;
-  rng: string;
-  optimizer: AdamRecord;
-  /** Caller's extras (e.g. the data manifest hash). */
-  meta: Record<string, unknown>;
-  savedAt: string;
-}
+export type { ResumeState };
 
 export interface ResumeCheckpoint {
   /** The checkpoint folder (model/, optimizer.bin, best/, state.json). */

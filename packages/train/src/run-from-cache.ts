@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadRecipe, type Recipe, type RecipeSource, sameSteps, seedRecipe } from '@ct3d/augment';
+import { loadRecipe, type Recipe, sameSteps, seedRecipe } from '@ct3d/augment';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import {
   type CacheManifest,
@@ -9,7 +9,7 @@ import {
   type WorkerPool,
 } from '@ct3d/pipeline';
 import { catchError, connectable, defer, EMPTY, finalize, type Observable, Subject, switchMap } from 'rxjs';
-import { type ClassWeightOption, classSetup, requireEveryClass } from './class-setup.js';
+import { classSetup, requireEveryClass } from './class-setup.js';
 import type { RunEndEvent, TrainEvent } from './events.js';
 import { fit } from './fit.js';
 import { refuseExistingRun } from './run-folder/claim-run.js';
@@ -19,62 +19,9 @@ import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
 import { exponentialDecay } from './schedule.js';
 import { cacheBatchSources, DEFAULT_BN_STATS_BATCHES } from './sources.js';
 import { kFoldSplits, splitEntries } from './split.js';
+import type { BnStats, TrainFromCacheOptions } from './train-options.js';
 
-export type BnStats = 'keras' | 'precise';
-
-export interface TrainFromCacheOptions {
-  cacheDir: string;
-  runDir: string;
-  /** Default 100 (the seed). */
-  epochs?: number;
-  /** Default 2 (the seed). */
-  batchSize?: number;
-  /** tfjs backend, default 'auto'. */
-  backend?: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-  /** Seeds weight init, shuffling and augmentation (default 0). */
-  seed?: number;
-  /** Worker threads for loading and augmentation (default: all cores). */
-  workers?: number;
-  /** Validation share of each class (default 0.3: the seed's 70/30 split). */
-  valFraction?: number;
-  /** Shuffle each class with this seed before splitting (default: sorted order, the seed). */
-  splitSeed?: number;
-  /** Conv filters per block (default the seed's [64, 64, 128, 256]); fewer blocks for small inputs. */
-  filters?: number[];
-  /** EarlyStopping patience on val_acc (default 15). */
-  patience?: number;
-  /** Augment training scans (default true). */
-  augment?: boolean;
-  /** Transforms recipe (`--transforms`): a preset or a recipe file; default the seed preset. */
-  transforms?: RecipeSource;
-  /** Initial rate of the seed's ExponentialDecay(decay_steps 100000, rate 0.96, staircase); default 1e-4. */
-  learningRate?: number;
-  /** BatchNorm moving-average momentum (default 0.99, Keras). */
-  batchNormMomentum?: number;
-  /** Per-class loss weights: 'balanced' (n / (k * n_c) over the training split) or one weight per class. */
-  classWeight?: ClassWeightOption;
-  /** 'balanced': training batches draw every class equally often (default 'shuffle': each scan once an epoch). */
-  sampling?: 'shuffle' | 'balanced';
-  /**
-   * BatchNorm statistics used at inference: 'precise' (default) recomputes each layer's moving mean and
-   * variance after every epoch over a bounded sample of unaugmented training scans (`bnStatsBatches`
-   * batches), so they match the trained weights; 'keras' keeps the seed's moving averages (momentum
-   * `batchNormMomentum`), which on small data sets often collapse validation predictions to one class.
-   */
-  bnStats?: BnStats;
-  /** Batches in the precise-BatchNorm sample each epoch (default 16 = 32 scans at batch 2). */
-  bnStatsBatches?: number;
-  /**
-   * K-fold cross-validation (with `fold`): this run trains on the other folds and validates on fold `fold`
-   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. See trainFolds.
-   */
-  folds?: number;
-  fold?: number;
-  /** Continue the run in runDir from its last resume checkpoint (options: resumeOptions(runDir)). */
-  resume?: boolean;
-  /** Replace the run runDir already holds (its run files); without it (or resume) such a folder is refused. */
-  overwrite?: boolean;
-}
+export type { BnStats, TrainFromCacheOptions };
 
 /**
  * The run's recipe: the cache's preprocessing (what made its files) and the requested augmentation. A recipe

@@ -1,6 +1,6 @@
+import { toChannelsLast } from '@ct3d/core';
 import { synthesizeChestCT } from '@ct3d/io/synthetic';
 import { buildSeedModel, initBackend, type tf } from '@ct3d/model';
-import { toChannelsLast } from '@ct3d/pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
 import { formatPrediction } from './format.js';

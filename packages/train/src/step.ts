@@ -1,6 +1,6 @@
 import type { Volume } from '@ct3d/core';
+import { toChannelsLast } from '@ct3d/core';
 import { FusedAdamOptimizer, tf } from '@ct3d/model';
-import { toChannelsLast } from '@ct3d/pipeline';
 import { categoricalCrossEntropyTensor, sampleWeights } from './multiclass.js';
 
 /** A batch as the trainer needs it; @ct3d/pipeline's Batch is one. */

@@ -1,17 +1,7 @@
 import type { Rng } from '@ct3d/core';
-import type { Anatomy } from './anatomy.js';
+import type { Anatomy, VesselSegment } from './anatomy-types.js';
 
-/** A straight vessel piece: x, y in pixels, z in mm, radius in pixels, brightness in HU. */
-export interface VesselSegment {
-  ax: number;
-  ay: number;
-  az: number;
-  bx: number;
-  by: number;
-  bz: number;
-  r: number;
-  hu: number;
-}
+export type { VesselSegment };
 
 type Vec3 = [number, number, number];
 

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import type { Recipe } from '@ct3d/augment';
 import type { ClassSetup } from '../class-setup.js';
 import { parseJsonOf } from '../json-file.js';
-import type { TrainFromCacheOptions } from '../run-from-cache.js';
 import type { ReproducibilityRecord } from '../run-record.js';
+import type { TrainFromCacheOptions } from '../train-options.js';
 import { runPaths } from './layout.js';
 import { writeRunFile } from './write-run-file.js';
 

@@ -3,7 +3,7 @@
 // training goes on. fit knows no file names; the layout is run-folder/layout.ts.
 import { saveModel, type tf } from '@ct3d/model';
 import { type MontageScan, writeMontagePng } from '../png/index.js';
-import type { ResumeState } from '../resume.js';
+import type { ResumeState } from '../resume-state.js';
 import { type RunPaths, runPaths } from './layout.js';
 import { writeCheckpoint } from './resume-files.js';
 

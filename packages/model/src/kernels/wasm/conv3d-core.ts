@@ -5,20 +5,11 @@
 // so a stale packing is never reused). Input gradient: the forward conv of dy zero-padded by f-1 with
 // the flipped, in/out-swapped filter (reuses the forward path).
 import { platform } from '#platform';
+import type { ConvGeom } from './conv-geom.js';
 import type { Heap } from './heap.js';
 import { winograd, winogradApplies } from './winograd.js';
 
-export interface ConvGeom {
-  n: number;
-  d1: number;
-  d2: number;
-  d3: number;
-  c: number;
-  f1: number;
-  f2: number;
-  f3: number;
-  outC: number;
-}
+export type { ConvGeom };
 
 /** Max floats in one im2col chunk (32 MiB): bounds the working set whatever the volume size. */
 export const COL_BUDGET_FLOATS = 8 * 2 ** 20;

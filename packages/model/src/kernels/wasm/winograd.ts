@@ -3,7 +3,7 @@
 // own instance and memory (loaded synchronously on first use); operands are copied in from the caller's
 // arrays (tfjs heap views) and results copied out, which costs far less than the multiplies it saves.
 import { platform } from '#platform';
-import type { ConvGeom } from './conv3d-core.js';
+import type { ConvGeom } from './conv-geom.js';
 import type { WinoExports } from './winograd-exports.js';
 
 export type { WinoExports };
