@@ -1,14 +1,4 @@
-import type { Volume } from '@ct3d/core';
-import { withData } from './make.js';
-
-/** out = f(x) per voxel, computed in float64 and rounded to float32 once. */
-export function mapVoxels(v: Volume, f: (x: number) => number): Volume {
-  const src = v.data;
-  const out = new Float32Array(src.length);
-  for (let n = 0; n < src.length; n++) out[n] = f(src[n]);
-  return withData(v, out);
-}
-
+/** The smallest and largest voxel values. */
 export function minMax(data: Float32Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;

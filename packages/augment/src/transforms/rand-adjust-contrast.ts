@@ -1,12 +1,16 @@
 import type { Volume } from '@ct3d/core';
-import { mapVoxels, minMax } from './intensity.js';
-import { randomly, type TransformDef } from './make.js';
+import { minMax } from './intensity.js';
+import { randomly, type TransformDef, withData } from './make.js';
 
 /** MONAI AdjustContrast: ((x - min) / (range + 1e-7)) ** gamma * range + min. */
 export function adjustContrast(v: Volume, gamma: number): Volume {
   const [lo, hi] = minMax(v.data);
   const range = hi - lo;
-  return mapVoxels(v, (x) => ((x - lo) / (range + 1e-7)) ** gamma * range + lo);
+  const src = v.data;
+  const out = new Float32Array(src.length);
+  const denominator = range + 1e-7;
+  for (let n = 0; n < src.length; n++) out[n] = ((src[n] - lo) / denominator) ** gamma * range + lo;
+  return withData(v, out);
 }
 
 /** MONAI RandAdjustContrast(prob 0.1, gamma (0.5, 4.5)): gamma drawn uniformly from the range. */

@@ -1,10 +1,12 @@
 import type { Volume } from '@ct3d/core';
-import { mapVoxels } from './intensity.js';
-import { randomly, type TransformDef } from './make.js';
+import { randomly, type TransformDef, withData } from './make.js';
 
 /** MONAI ShiftIntensity: x + offset. */
 export function shiftIntensity(v: Volume, offset: number): Volume {
-  return mapVoxels(v, (x) => x + offset);
+  const src = v.data;
+  const out = new Float32Array(src.length);
+  for (let n = 0; n < src.length; n++) out[n] = src[n] + offset;
+  return withData(v, out);
 }
 
 /** MONAI RandShiftIntensity(offsets, prob 0.1): offset drawn from [-o, o] (or the [lo, hi] given). */
