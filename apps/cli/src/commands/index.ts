@@ -25,7 +25,7 @@ export const commands: Command[] = [
   {
     name: 'preprocess',
     summary: "Apply the seed's process_scan (HU window, rotate 90, trilinear resize) to one scan",
-    usage: 'ct3d preprocess <in.nii[.gz]> <out.nii.gz> [--size 128x128x64]',
+    usage: 'ct3d preprocess <in.nii[.gz]> <out.nii.gz> [--size 128x128x64] [--transforms seed|recipe.json]',
     load: () => import('./preprocess.js'),
   },
 

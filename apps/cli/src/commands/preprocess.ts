@@ -1,18 +1,25 @@
+import { composeStage, loadRecipe } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { readNifti, writeNifti } from '@ct3d/io/node';
-import { processScan } from '@ct3d/preprocess';
 import { parseCommand, parseSize, requireString } from '../args.js';
+import { readRecipeSource } from '../recipe-option.js';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { size: { type: 'string' } });
+  const { values, positionals } = parseCommand(argv, {
+    size: { type: 'string' },
+    transforms: { type: 'string' },
+  });
   const input = requireString(positionals[0], 'input scan');
   const output = requireString(positionals[1], 'output path');
   const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
+  // The recipe's preprocessing, as ingest runs it (default the seed preset: the seed's process_scan).
+  const recipe = loadRecipe(await readRecipeSource(values.transforms ?? 'seed'), { size });
   const volume = await readNifti(input);
   if (volume.nonFinite > 0) {
     console.error(`${printable(input)}: ${volume.nonFinite} NaN/Inf voxels replaced by the window minimum`);
   }
-  await writeNifti(processScan(volume, { size }), output, { datatype: 'float32' });
-  console.log(`${printable(input)} -> ${printable(output)} (${size.join('x')}, float32)`);
+  const out = composeStage(recipe, 'preprocess').apply(volume);
+  await writeNifti(out, output, { datatype: 'float32' });
+  console.log(`${printable(input)} -> ${printable(output)} (${out.shape.join('x')}, float32)`);
   return 0;
 }
