@@ -1,7 +1,7 @@
 // Type-checked against the installed tarballs' .d.ts files (tsc --noEmit in the consumer project): each
 // package's public API resolves and types the way a user's TypeScript project sees it.
 
-import { randomRotation, rotateInPlane } from '@ct3d/augment';
+import { composeRecipe, type Recipe, randomRotation, resolveRecipe, rotateInPlane } from '@ct3d/augment';
 import { createRng, identityAffine, type Volume } from '@ct3d/core';
 import { startDashboard } from '@ct3d/dashboard';
 import { decodeNifti, encodeNifti, NiftiError, type NiftiVolume } from '@ct3d/io';
@@ -35,6 +35,10 @@ const err: Error = new NiftiError('x.nii', 'reason');
 const shape: [number, number, number] = processScan(decoded, { size: [2, 2, 2] }).shape;
 const rotated: Volume = randomRotation(normalizeHU(volume), createRng(1));
 const tilted: Volume = rotateInPlane(rotated, 5, { order: 1 });
+const recipe: Recipe = resolveRecipe('default', 'preset default', { size: [2, 2, 2] });
+const augmented: Volume = composeRecipe(recipe).augment.apply(tilted, createRng(2));
+// @ts-expect-error a recipe's size is a [w, h, d] tuple
+resolveRecipe('seed', 'x', { size: 64 });
 const synthetic: Volume = synthesizeChestCT({ size: 32, slices: 4, abnormal: false, seed: 0 });
 const files: readonly unknown[] = MOSMEDDATA_FILES;
 const mapping: ClassMapping | undefined = undefined;
@@ -50,4 +54,4 @@ const head: WebManifest['head'] = 'sigmoid';
 void exportWebApp({ runDir: 'run' });
 const api: unknown[] = [readNifti, writeNifti, discoverScans, createWorkerPool, epochBatches, ingest, fit];
 const more: unknown[] = [trainFromCache, startDashboard, files, mapping, fetchOptions, manifest, choice];
-console.log(incomplete, err, shape, tilted, synthetic, summary, event, sentences, head, api, more);
+console.log(incomplete, err, shape, tilted, augmented, synthetic, summary, event, sentences, head, api, more);
