@@ -62,11 +62,8 @@ export function invert(transforms: readonly AnyTransform[], v: Volume, source: G
   const spatial: Transform[] = [];
   for (const t of transforms) {
     if (t.random) throw new Error(`invert: ${t.name} is random and has no inverse`);
-    if (!t.geometry) {
-      if (t.name === 'Rotate90') throw new Error('invert: Rotate90 with keep_size has no inverse');
-      continue; // intensity only
-    }
-    if (!t.inverse) throw new Error(`invert: ${t.name} has no inverse`);
+    if (!t.geometry) continue; // intensity only
+    if (!t.inverse) throw new Error(`invert: ${t.name} ${JSON.stringify(t.params)} has no inverse`);
     befores.push(g);
     spatial.push(t);
     g = t.geometry(g);

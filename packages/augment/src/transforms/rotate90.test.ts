@@ -1,6 +1,7 @@
 import { rotate90 } from '@ct3d/preprocess';
 import { describe, expect, it } from 'vitest';
 import { goldenCase, goldenNames } from '../../test/transforms-golden.js';
+import { invert } from './compose.js';
 import { createTransform } from './registry.js';
 import type { Transform } from './types.js';
 
@@ -22,7 +23,10 @@ describe('Rotate90', () => {
   it("keep_size is the seed's scipy rotate(90, reshape=False), k 1 in (0, 1) only", () => {
     const { input } = goldenCase('rot90-k1-01');
     const t = createTransform({ name: 'Rotate90', keep_size: true }, 't') as Transform;
-    expect(t.apply(input).data).toEqual(rotate90(input).data);
+    const out = t.apply(input);
+    expect(out.data).toEqual(rotate90(input).data);
+    expect(t.geometry?.(input)).toEqual({ shape: out.shape, spacing: out.spacing, affine: out.affine });
+    expect(() => invert([t], out, input)).toThrow(/invert: Rotate90 .*"keep_size":true.* has no inverse/);
     expect(() => createTransform({ name: 'Rotate90', k: 2, keep_size: true }, 'r')).toThrow(
       /r Rotate90: keep_size true needs k 1 and spatial_axes \[0, 1\]/,
     );

@@ -1,6 +1,8 @@
+import { matmul4 } from '@ct3d/core';
 import { rotate90 as rotate90KeepSize } from '@ct3d/preprocess';
 import { deterministic, remapping, type TransformDef } from './make.js';
 import type { VoxelMap } from './remap.js';
+import type { Geometry } from './types.js';
 
 /**
  * numpy's `rot90(v, k, axes=(a, b))` as a voxel map: a quarter turn takes output (o_a, o_b) from input
@@ -36,6 +38,22 @@ export function rot90Map(shape: readonly number[], k: number, axes: readonly num
   return map;
 }
 
+/** The seed's turn: output (o0, o1) shows input (o1 + di, cj - o0); half-voxel shifts when nx - ny is odd. */
+function keepSizeGeometry(g: Geometry): Geometry {
+  const [nx, ny] = g.shape;
+  const turn = [
+    [0, 1, 0, (nx - ny) / 2],
+    [-1, 0, 0, (nx + ny - 2) / 2],
+    [0, 0, 1, 0],
+    [0, 0, 0, 1],
+  ];
+  return {
+    shape: [...g.shape],
+    spacing: [g.spacing[1], g.spacing[0], g.spacing[2]],
+    affine: matmul4(g.affine, turn),
+  };
+}
+
 /**
  * MONAI Rotate90(k, spatial_axes): numpy rot90. `keep_size: true` is the seed's scipy
  * `ndimage.rotate(v, 90, reshape=False)` instead (same shape, zero fill; k 1 in the (0, 1) plane only).
@@ -49,7 +67,7 @@ export const Rotate90: TransformDef = {
     if (keepSize && (((k % 4) + 4) % 4 !== 1 || axes[0] !== 0 || axes[1] !== 1))
       p.fail('keep_size', 'true needs k 1 and spatial_axes [0, 1] (the seed rotation)');
     const params = p.done();
-    if (keepSize) return deterministic('Rotate90', params, rotate90KeepSize);
+    if (keepSize) return deterministic('Rotate90', params, rotate90KeepSize, { geometry: keepSizeGeometry });
     return remapping('Rotate90', params, (shape) => rot90Map(shape, k, axes));
   },
 };
