@@ -2,6 +2,7 @@
 export { type AdamStepAttrs, adamStepValues } from './adam-reference.js';
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
+export { type NonFiniteScan, nonFiniteScans } from './non-finite-scans.js';
 export { phantom, phantomBatches } from './phantom.js';
 export { CHROMIUM, chromiumAvailable, type RequiredTool, toolAvailable } from './required-tools.js';
 export { type StaticServer, serveFolder } from './static-server.js';
