@@ -212,14 +212,9 @@ export async function runTraining(
   let end: RunEnd | undefined;
   try {
     end = await training.start();
-  } finally {
-    if (board) {
-      if (process.stdout.isTTY) {
-        console.log(`training ended; the dashboard stays at ${board.url} until Ctrl-C`);
-        await untilInterrupted();
-      }
-      await board.close();
-    }
+  } catch (err) {
+    await board?.close();
+    throw err;
   }
   if (end) {
     const best = end.best;
@@ -231,6 +226,12 @@ export async function runTraining(
           : '') +
         `\nrun folder: ${opts.runDir} (history.json, metrics.json, curves.png, montage.png, best/, model/)`,
     );
+  }
+  if (board) {
+    // The finished run stays viewable (a replay from memory) until Ctrl-C or SIGTERM, TTY or not.
+    console.log(`training finished; dashboard still at ${board.url} (Ctrl-C to stop)`);
+    await untilInterrupted();
+    await board.close();
   }
   return end;
 }
