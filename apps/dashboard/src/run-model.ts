@@ -70,7 +70,7 @@ export async function loadRunModel(root: ServedRoot, name: string, run: string[]
   }
 }
 
-/** run.json's class names (all the pages need of it), or null when the run has none. */
+/** run.json as the run recorded it (the pages use its class names), or null when the run has none. */
 async function runInfo(root: ServedRoot, name: string, run: string[]): Promise<LoadedRun['info']> {
   const text = await readGuardedTextIfPresent(root, [...run, RUN_FILES.info], READ_LIMITS.json);
   if (text === undefined) return null;
