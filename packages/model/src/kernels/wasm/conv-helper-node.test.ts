@@ -53,6 +53,17 @@ describe('a helper thread that cannot start', () => {
     await writeFile(join(dir, 'exits.mjs'), 'process.exit(3);\n');
     await writeFile(join(dir, 'silent.mjs'), 'setInterval(() => {}, 1000);\n');
     await writeFile(join(dir, 'imports-missing.mjs'), "import './not-there.mjs';\n");
+    // Starts as the conv worker does (ctrl[1] = 1), then dies on its first job.
+    await writeFile(
+      join(dir, 'dies-on-job.mjs'),
+      [
+        "import { parentPort, workerData } from 'node:worker_threads';",
+        'const ctrl = new Int32Array(workerData.ctrlSab);',
+        'Atomics.store(ctrl, 1, 1);',
+        'Atomics.notify(ctrl, 1);',
+        'parentPort.on("message", () => process.exit(7));',
+      ].join('\n'),
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -93,6 +104,20 @@ describe('a helper thread that cannot start', () => {
       }
     },
   );
+
+  it('a helper that dies during a job ends the blocked wait with one line', async () => {
+    const helper = startNodeConvHelper(entry('dies-on-job.mjs'), 10_000);
+    try {
+      await helper.ready();
+      helper.buffer(8);
+      helper.post({ kind: 'forward', geom: {}, pool: 2 });
+      expect(() => helper.wait('forward')).toThrow(
+        /^conv helper thread failed during forward: the thread exited with code 7$/,
+      );
+    } finally {
+      await helper.dispose();
+    }
+  });
 
   it('the real conv worker starts and reports ready', async () => {
     const helper = startNodeConvHelper();
