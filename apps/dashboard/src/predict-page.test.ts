@@ -5,9 +5,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityAffine } from '@ct3d/core';
+import { encodeNifti } from '@ct3d/io';
 import { writeNifti } from '@ct3d/io/node';
 import { saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, phantom } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, nonFiniteScans, phantom } from '@ct3d/test-support';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from './index.js';
@@ -79,7 +80,7 @@ describe('/runs/<name>/predict/', () => {
   });
 
   describe.skipIf(!chromiumAvailable('the dashboard predict page in chromium'))('in Chromium', () => {
-    it('predicts a dropped scan with the run model, inside the dashboard CSP', async () => {
+    it('predicts a dropped scan with the run model, inside the dashboard CSP; refuses a NaN scan, then goes on', async () => {
       const scan = join(root, 'scan.nii.gz');
       const shape: [number, number, number] = [20, 20, 12];
       const data = phantom(shape, true).map((v) => v * 1400 - 1000);
@@ -99,6 +100,22 @@ describe('/runs/<name>/predict/', () => {
         expect(await page.textContent('#sentences')).toMatch(
           /^This model is \d+\.\d\d percent confident that CT scan is normal\nThis model is \d+\.\d\d percent confident that CT scan is abnormal$/,
         );
+        // A scan whose voxels are not all finite: refused, naming it and the count; the next one is diagnosed.
+        const [nan] = nonFiniteScans(encodeNifti);
+        await page.setInputFiles('#file', {
+          name: nan.name,
+          mimeType: 'application/octet-stream',
+          buffer: Buffer.from(nan.bytes),
+        });
+        await page.waitForFunction(() => document.body.dataset.state === 'error');
+        expect(await page.textContent('#error')).toBe(
+          `${nan.name}: ${nan.nonFinite} non-finite voxels (NaN/Inf, 100% of ${nan.voxels}); refused: a prediction from them would mean nothing`,
+        );
+        expect(await page.isHidden('#result')).toBe(true);
+        await page.setInputFiles('#file', scan);
+        await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+        expect(await page.textContent('#error')).toBe('');
+        expect(await page.textContent('#sentences')).toMatch(/percent confident that CT scan is abnormal$/);
         expect(violations).toEqual([]);
       } finally {
         await browser.close();

@@ -12,7 +12,7 @@ import {
   type RunErrorEvent,
   RunLog,
 } from './events.js';
-import { READ_LIMITS, readGuardedTextIfPresent } from './guarded-read.js';
+import { READ_LIMITS, readGuardedTextIfPresent, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, runNameSegments } from './paths.js';
 
@@ -45,12 +45,16 @@ function parseRunFile<T>(
 export class RunStore {
   private readonly liveRuns = new Map<string, RunLog>();
   private readonly subscriptions: Subscription[] = [];
+  /** The root of every file of every run: a run's files are read as <run>/<file> under it. */
+  readonly root: ServedRoot;
 
   constructor(
     readonly runsDir: string,
     /** Where a fault of the live feed is reported (one line); the trainer's stream never sees it. */
     private readonly logLine: (line: string) => void = (line) => console.error(printable(line)),
-  ) {}
+  ) {
+    this.root = servedRoot(runsDir);
+  }
 
   /**
    * Feeds a live event stream into a new run. The run is named `name`, else after the basename of the
@@ -138,8 +142,12 @@ export class RunStore {
     return (await this.loadFinished(name)).log;
   }
 
-  /** Real path of a run's folder, refusing names that leave runsDir. */
-  async runDir(name: string): Promise<string> {
+  /**
+   * The segments of a run's folder under `root`, once that folder is known to exist inside the runs folder
+   * (404 for an unknown name, 403 for a run folder linked out). Its files are then opened under `root` as
+   * [...segments, file], so each is checked against the runs folder again, links and all.
+   */
+  async runSegments(name: string): Promise<string[]> {
     const segments = runNameSegments(name);
     const root = await realpath(this.runsDir);
     const dir = await realpath(join(root, ...segments)).catch((): never => {
@@ -147,7 +155,7 @@ export class RunStore {
     });
     if (!dir.startsWith(root + sep)) throw new PathRefused(403, 'run outside the runs folder');
     if (!(await stat(dir)).isDirectory()) throw new PathRefused(404, `no run ${name}`);
-    return dir;
+    return segments;
   }
 
   close(): void {
@@ -155,9 +163,9 @@ export class RunStore {
   }
 
   private async loadFinished(name: string): Promise<{ log: RunLog; source: RunSummary['source'] }> {
-    const dir = await this.runDir(name);
-    // Through the guarded read: a symlinked events.jsonl pointing out of the run folder is refused.
-    const read = (file: string) => readGuardedTextIfPresent(dir, [file], READ_LIMITS.json);
+    const segments = await this.runSegments(name);
+    // Through the guarded read: a symlinked events.jsonl pointing out of the runs folder is refused.
+    const read = (file: string) => readGuardedTextIfPresent(this.root, [...segments, file], READ_LIMITS.json);
     let events: readonly DashboardEvent[];
     let source: RunSummary['source'];
     const jsonl = await read(RUN_FILES.events);

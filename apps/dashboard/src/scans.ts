@@ -2,7 +2,7 @@ import { rotateInPlane } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { decodeNifti } from '@ct3d/io';
 import { MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
-import { READ_LIMITS, readGuarded } from './guarded-read.js';
+import { READ_LIMITS, readGuarded, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, relativeSegments } from './paths.js';
 
@@ -18,14 +18,18 @@ export interface ScanInfo {
 /** Reads scans of an ingest cache (manifest.json + float32 .nii), keeping the last few volumes in memory. */
 export class ScanStore {
   private readonly volumes = new Map<string, Promise<Volume>>();
+  /** Every scan is read under the cache folder, links and all. */
+  private readonly root: ServedRoot;
 
   constructor(
     readonly cacheDir: string,
     private readonly keep = 6,
-  ) {}
+  ) {
+    this.root = servedRoot(cacheDir);
+  }
 
   async list(): Promise<ScanInfo[]> {
-    const bytes = await readGuarded(this.cacheDir, [MANIFEST_FILE], READ_LIMITS.json);
+    const bytes = await readGuarded(this.root, [MANIFEST_FILE], READ_LIMITS.json);
     const name = `cache ${MANIFEST_FILE}`;
     let json: unknown;
     try {
@@ -63,7 +67,7 @@ export class ScanStore {
     const entry = (await this.list()).find((e) => e.id === id);
     if (!entry) throw new PathRefused(404, `no scan ${id} in the cache`);
     const segments = relativeSegments(entry.file);
-    const bytes = await readGuarded(this.cacheDir, segments, READ_LIMITS.scan);
+    const bytes = await readGuarded(this.root, segments, READ_LIMITS.scan);
     try {
       return decodeNifti(bytes, { name: segments.join('/'), maxBytes: READ_LIMITS.scan });
     } catch (err) {

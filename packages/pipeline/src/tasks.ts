@@ -45,3 +45,6 @@ export interface LoadItemTask {
   /** Seed of this item's rotation RNG (derived from run seed, epoch and position). */
   seed: number;
 }
+
+/** The message a pool thread sends once its task module has loaded (workers/boot.ts). */
+export const THREAD_STARTED = 'ct3d-pool-thread-started';

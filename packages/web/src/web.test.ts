@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { identityAffine } from '@ct3d/core';
 import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { buildSeedModel, initBackend, saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import {
+  CHROMIUM,
+  chromiumAvailable,
+  nonFiniteScans,
+  type StaticServer,
+  serveFolder,
+} from '@ct3d/test-support';
 import { loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +178,19 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     );
     expect(await diagnose(goodScan)).toBe('done');
     expect(await page.isHidden('#error')).toBe(true);
+  });
+
+  it('refuses scans whose voxels are not all finite, naming the file and the count, and goes on', async () => {
+    for (const bad of nonFiniteScans(encodeNifti)) {
+      const shown = await diagnose({ name: bad.name, buffer: Buffer.from(bad.bytes) });
+      expect(shown).toBe(
+        `error: ${bad.name}: ${bad.nonFinite} non-finite voxels (NaN/Inf, ${bad.percent}% of ${bad.voxels}); refused: a prediction from them would mean nothing`,
+      );
+      expect(await page.isHidden('#result')).toBe(true);
+      // The next file is diagnosed as usual.
+      expect(await diagnose(goodScan)).toBe('done');
+      await expectProbabilities(expected.probabilities);
+    }
   });
 
   it('takes a file dropped on the drop zone', async () => {

@@ -1,5 +1,6 @@
 import { startDashboard } from '@ct3d/dashboard';
 import { parseCommand, parseIntOption, requireString } from '../args.js';
+import { dashboardToken } from './dashboard-token.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -8,13 +9,14 @@ export async function run(argv: string[]): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     token: { type: 'string' },
+    'token-file': { type: 'string' },
   });
   const server = await startDashboard({
     runsDir: requireString(values.runs, '--runs <dir>'),
     cacheDir: values.cache,
     port: parseIntOption(values.port, '--port', 0),
     host: values.host,
-    token: values.token,
+    token: await dashboardToken({ token: values.token, tokenFile: values['token-file'] }),
   });
   console.log(`dashboard: ${server.url} (Ctrl-C to stop)`);
   console.log('in-browser diagnosis of a run: /runs/<name>/predict/ (linked from the Runs tab)');

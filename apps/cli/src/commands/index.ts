@@ -86,7 +86,9 @@ export const commands: Command[] = [
     name: 'dashboard',
     summary:
       'Serve the dashboard for the runs in a folder (replays; live runs come from `ct3d train --dashboard`)',
-    usage: 'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token T]',
+    usage:
+      'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token-file F | --token T]\n' +
+      '       (the token may also come from CT3D_DASHBOARD_TOKEN; --token is visible to other users)',
     load: () => import('./dashboard.js'),
   },
 

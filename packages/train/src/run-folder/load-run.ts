@@ -57,7 +57,9 @@ export interface ScanPrediction {
 export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
   const size = modelInputShape(run.model);
   // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
-  const volume = processScan(await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT }), { size });
+  // A scan with NaN/Inf voxels is refused (naming how many): the model would answer for it with confidence.
+  const scan = await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT, requireFinite: true });
+  const volume = processScan(scan, { size });
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   const units = outputUnits(run.model);

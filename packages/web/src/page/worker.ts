@@ -94,7 +94,13 @@ async function diagnose(loaded: Loaded, id: number, file: File): Promise<void> {
     return new Uint8Array(await file.arrayBuffer());
   });
   const scan = await stage(id, 'decode', () =>
-    decodeNifti(bytes, { name: file.name, minExtent: MIN_SCAN_EXTENT, maxBytes: m.maxScanBytes }),
+    // NaN/Inf voxels: refused with their count, as `ct3d predict` does (a diagnosis of them means nothing).
+    decodeNifti(bytes, {
+      name: file.name,
+      minExtent: MIN_SCAN_EXTENT,
+      maxBytes: m.maxScanBytes,
+      requireFinite: true,
+    }),
   );
   const volume = await stage(id, 'preprocess', () =>
     processScan(scan, { size: m.inputSize, window: m.huWindow }),
