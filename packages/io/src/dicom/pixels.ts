@@ -1,0 +1,111 @@
+// One frame's stored values: native pixels read in place, encapsulated ones through the codec of their syntax.
+import dicomParser, { type DataSet, type Element } from 'dicom-parser';
+import { decodeCompressedFrame } from './codecs.js';
+import { DicomError } from './errors.js';
+import type { TransferSyntax } from './transfer-syntax.js';
+
+export interface PixelFormat {
+  rows: number;
+  columns: number;
+  bitsAllocated: number;
+  bitsStored: number;
+  /** 0 unsigned, 1 two's complement. */
+  pixelRepresentation: number;
+  samplesPerPixel: number;
+  planarConfiguration: number;
+}
+
+/** The compressed bytes of one frame of encapsulated PixelData. */
+function encapsulatedFrame(ds: DataSet, el: Element, index: number, frameCount: number): Uint8Array {
+  const fragments = el.fragments ?? [];
+  if (frameCount === 1)
+    return dicomParser.readEncapsulatedPixelDataFromFragments(ds, el, 0, fragments.length);
+  if ((el.basicOffsetTable ?? []).length > 0) return dicomParser.readEncapsulatedImageFrame(ds, el, index);
+  if (fragments.length === frameCount)
+    return dicomParser.readEncapsulatedPixelDataFromFragments(ds, el, index, 1);
+  const table = dicomParser.createJPEGBasicOffsetTable(ds, el);
+  return dicomParser.readEncapsulatedImageFrame(ds, el, index, table);
+}
+
+/** Stored values from little- or big-endian sample bytes, as the format's signed or unsigned integers. */
+function samples(
+  bytes: Uint8Array,
+  format: PixelFormat,
+  from: 'native' | 'native-big-endian' | 'codec',
+  file: string,
+): ArrayLike<number> {
+  const count = format.rows * format.columns * format.samplesPerPixel;
+  const size = format.bitsAllocated / 8;
+  if (bytes.length < count * size) {
+    throw new DicomError(file, `pixel data holds ${bytes.length} bytes, a frame needs ${count * size}`);
+  }
+  const signed = format.pixelRepresentation === 1;
+  if (size === 1)
+    return signed ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : bytes.subarray(0, count);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, count * size);
+  const le = from !== 'native-big-endian';
+  if (size === 2) {
+    const out = signed ? new Int16Array(count) : new Uint16Array(count);
+    if (signed) for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, le);
+    else for (let i = 0; i < count; i++) out[i] = view.getUint16(2 * i, le);
+    return from === 'codec' ? signSmallerStored(out, format) : out;
+  }
+  if (size === 4) {
+    const out = signed ? new Int32Array(count) : new Uint32Array(count);
+    if (signed) for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, le);
+    else for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, le);
+    return out;
+  }
+  throw new DicomError(file, `BitsAllocated ${format.bitsAllocated} is not supported (8, 16 or 32)`);
+}
+
+/**
+ * Signed values stored in fewer bits than allocated: a codec hands back the stored bits only (e.g. 12-bit
+ * 0xF00 for -256), which are sign-extended here; native values already fill their 16 bits and stay as they are.
+ */
+function signSmallerStored(out: Int16Array | Uint16Array, format: PixelFormat): Int16Array | Uint16Array {
+  if (format.pixelRepresentation !== 1 || format.bitsStored >= 16 || format.bitsStored < 2) return out;
+  const shift = 32 - format.bitsStored;
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] << shift) >> shift;
+  return out;
+}
+
+/** The stored values of frame `index` (of frameCount) in row order. Errors are DicomError naming file. */
+export async function framePixels(
+  ds: DataSet,
+  el: Element,
+  format: PixelFormat,
+  syntax: TransferSyntax,
+  index: number,
+  frameCount: number,
+  file: string,
+): Promise<ArrayLike<number>> {
+  if (!(index >= 0 && index < frameCount)) throw new DicomError(file, `has no frame ${index + 1}`);
+  if (format.samplesPerPixel !== 1) {
+    throw new DicomError(file, `has ${format.samplesPerPixel} samples per pixel (colour): a CT needs 1`);
+  }
+  if (syntax.encoding === 'native') {
+    const size = (format.rows * format.columns * format.bitsAllocated) / 8;
+    const start = el.dataOffset + index * size;
+    if (start + size > Math.min(ds.byteArray.length, el.dataOffset + el.length)) {
+      throw new DicomError(file, `pixel data ends before frame ${index + 1} (truncated file?)`);
+    }
+    return samples(
+      ds.byteArray.subarray(start, start + size),
+      format,
+      syntax.bigEndian ? 'native-big-endian' : 'native',
+      file,
+    );
+  }
+  try {
+    const encoded = encapsulatedFrame(ds, el, index, frameCount);
+    const bytes = await decodeCompressedFrame(syntax.encoding, encoded, format);
+    return samples(bytes, format, 'codec', file);
+  } catch (err) {
+    if (err instanceof DicomError) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new DicomError(file, `cannot decode ${syntax.name} frame ${index + 1} (${why.split('\n')[0]})`, {
+      cause: err,
+    });
+  }
+}
