@@ -48,7 +48,7 @@ function samples(
     const out = signed ? new Int16Array(count) : new Uint16Array(count);
     if (signed) for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, le);
     else for (let i = 0; i < count; i++) out[i] = view.getUint16(2 * i, le);
-    return from === 'codec' ? signSmallerStored(out, format) : out;
+    return from === 'codec' ? keepStoredBits(out, format) : out;
   }
   if (size === 4) {
     const out = signed ? new Int32Array(count) : new Uint32Array(count);
@@ -60,13 +60,20 @@ function samples(
 }
 
 /**
- * Signed values stored in fewer bits than allocated: a codec hands back the stored bits only (e.g. 12-bit
- * 0xF00 for -256), which are sign-extended here; native values already fill their 16 bits and stay as they are.
+ * A codec's samples keep only their BitsStored bits, as DICOM defines them (and dcm2niix reads them): signed
+ * ones are sign-extended from there (12-bit 0xF00 is -256), unsigned ones masked (a lossy JPEG 2000 overshoot
+ * past 4095 wraps as in dcm2niix). Native pixels stay as stored.
  */
-function signSmallerStored(out: Int16Array | Uint16Array, format: PixelFormat): Int16Array | Uint16Array {
-  if (format.pixelRepresentation !== 1 || format.bitsStored >= 16 || format.bitsStored < 2) return out;
-  const shift = 32 - format.bitsStored;
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] << shift) >> shift;
+function keepStoredBits(out: Int16Array | Uint16Array, format: PixelFormat): Int16Array | Uint16Array {
+  const bits = format.bitsStored;
+  if (bits >= 16 || bits < 2) return out;
+  if (format.pixelRepresentation === 1) {
+    const shift = 32 - bits;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] << shift) >> shift;
+  } else {
+    const mask = (1 << bits) - 1;
+    for (let i = 0; i < out.length; i++) out[i] &= mask;
+  }
   return out;
 }
 

@@ -123,6 +123,7 @@ function seriesAffine(first: FrameGeometry, rows: number, step: number, normal: 
   const origin = first.position.map((p, a) => p + (rows - 1) * alongCol[a]);
   const lps = [0, 1, 2].map((a) => [alongRow[a], -alongCol[a], normal[a] * step, origin[a]]);
   const ras = lps.map((r, a) => (a < 2 ? r.map((v) => -v) : r));
+  // + 0 turns the -0 of a negated zero into 0 (dcm2niix's header keeps -0; equal as numbers).
   return [...ras.map((r) => r.map((v) => Math.fround(v) + 0)), [0, 0, 0, 1]];
 }
 

@@ -1,0 +1,109 @@
+// DICOM files on disk (Node only): a folder, a file or a list of files to series, and a series to a Volume.
+import { open, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DicomError,
+  type DicomSeries,
+  type DicomVolume,
+  groupSeries,
+  parseDicomFile,
+  readDicomSeries,
+  type SkippedFile,
+} from './dicom/index.js';
+import type { DicomInstance } from './dicom/instance.js';
+import { readRegularFile } from './nifti-read.js';
+
+/** A DICOM Part-10 file starts with a 128-byte preamble and "DICM". */
+export function hasDicomMagic(head: Uint8Array): boolean {
+  return (
+    head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d
+  );
+}
+
+/** Whether the file at path is a DICOM Part-10 file (false for anything unreadable). */
+export async function isDicomFile(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const head = new Uint8Array(132);
+      const { bytesRead } = await handle.read(head, 0, 132, 0);
+      return hasDicomMagic(head.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** All files under dir (sorted; symlinked folders not followed: a DICOM tree needs none). */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
+    else out.push(full);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+export interface DicomFolder {
+  series: DicomSeries[];
+  /** Files that are no CT slice, or could not be read, each with its reason. */
+  skipped: SkippedFile[];
+}
+
+/**
+ * Parses DICOM files into series (see groupSeries). Files that are not DICOM or cannot be read are listed in
+ * `skipped`, never thrown: the rest of the folder goes on.
+ */
+export async function readDicomFiles(paths: readonly string[]): Promise<DicomFolder> {
+  const instances: DicomInstance[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const path of paths) {
+    try {
+      const bytes = await readRegularFile(path);
+      if (!hasDicomMagic(bytes)) {
+        skipped.push({ name: path, reason: 'not a DICOM file (no DICM prefix)' });
+        continue;
+      }
+      instances.push(parseDicomFile(bytes, path));
+    } catch (err) {
+      skipped.push({ name: path, reason: (err as { reason?: string }).reason ?? (err as Error).message });
+    }
+  }
+  const grouped = groupSeries(instances);
+  return { series: grouped.series, skipped: [...skipped, ...grouped.skipped] };
+}
+
+/** The series of a folder (searched recursively) or of one file. */
+export async function readDicomFolder(path: string): Promise<DicomFolder> {
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    throw new DicomError(path, `cannot read (${err.code ?? err.message})`);
+  });
+  return readDicomFiles(info.isDirectory() ? await filesUnder(path) : [path]);
+}
+
+/**
+ * The one series of a folder or file as a Volume. Several series: refused with their names unless `series`
+ * (matched against SeriesDescription) picks exactly one. Errors are DicomError naming the path or series.
+ */
+export async function readDicomVolume(path: string, opts: { series?: RegExp } = {}): Promise<DicomVolume> {
+  const found = await readDicomFolder(path);
+  const picked = opts.series
+    ? found.series.filter((s) => opts.series?.test(s.seriesDescription))
+    : found.series;
+  if (picked.length === 1) return readDicomSeries(picked[0]);
+  if (found.series.length === 0) {
+    const first = found.skipped[0];
+    const why = first
+      ? ` (${found.skipped.length} files skipped; first: ${first.name}: ${first.reason})`
+      : '';
+    throw new DicomError(path, `no CT series found${why}`);
+  }
+  const names = found.series.map((s) => s.name).join(', ');
+  const what = opts.series
+    ? `${picked.length} of its series match --series ${opts.series.source}`
+    : `holds ${found.series.length} series`;
+  throw new DicomError(path, `${what} (${names}): pick one with --series REGEX on SeriesDescription`);
+}
