@@ -76,6 +76,53 @@ export async function readDicomFiles(paths: readonly string[]): Promise<DicomFol
   return { series: grouped.series, skipped: [...skipped, ...grouped.skipped] };
 }
 
+/** Bytes read to parse a header: a CT slice's header is a few KiB; longer ones are read whole. */
+const HEADER_PREFIX_BYTES = 256 * 1024;
+
+async function readPrefix(path: string, bytes: number): Promise<{ head: Uint8Array; whole: boolean }> {
+  const handle = await open(path, 'r');
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new DicomError(path, 'not a regular file');
+    const head = new Uint8Array(Math.min(bytes, info.size));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), whole: bytesRead >= info.size };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Series of DICOM files from their headers only (the pixels are not read, nothing is kept of the bytes):
+ * what an ingest plans with before its workers read each series whole. Non-DICOM files go to `skipped`.
+ */
+export async function readDicomHeaders(paths: readonly string[]): Promise<DicomFolder> {
+  const instances: DicomInstance[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const path of paths) {
+    try {
+      const { head, whole } = await readPrefix(path, HEADER_PREFIX_BYTES);
+      if (!hasDicomMagic(head)) {
+        skipped.push({ name: path, reason: 'not a DICOM file (no DICM prefix)' });
+        continue;
+      }
+      let instance: DicomInstance;
+      try {
+        instance = parseDicomFile(head, path, { headerOnly: true });
+      } catch (err) {
+        // A header longer than the prefix (or a deflated file) is parsed from the whole file.
+        if (whole) throw err;
+        instance = parseDicomFile(await readRegularFile(path), path, { headerOnly: true });
+      }
+      instances.push(instance);
+    } catch (err) {
+      skipped.push({ name: path, reason: (err as { reason?: string }).reason ?? (err as Error).message });
+    }
+  }
+  const grouped = groupSeries(instances);
+  return { series: grouped.series, skipped: [...skipped, ...grouped.skipped] };
+}
+
 /** The series of a folder (searched recursively) or of one file. */
 export async function readDicomFolder(path: string): Promise<DicomFolder> {
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
@@ -93,7 +140,7 @@ export async function readDicomVolume(path: string, opts: { series?: RegExp } = 
   const picked = opts.series
     ? found.series.filter((s) => opts.series?.test(s.seriesDescription))
     : found.series;
-  if (picked.length === 1) return readDicomSeries(picked[0]);
+  if (picked.length === 1) return readDicomSeries(picked[0], { name: `${path} (series ${picked[0].name})` });
   if (found.series.length === 0) {
     const first = found.skipped[0];
     const why = first

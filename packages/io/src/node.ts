@@ -5,6 +5,7 @@ export {
   isDicomFile,
   readDicomFiles,
   readDicomFolder,
+  readDicomHeaders,
   readDicomVolume,
 } from './dicom-read.js';
 export { readNifti, readRegularFile } from './nifti-read.js';

@@ -1,3 +1,4 @@
+/// <reference path="./codec-modules.d.ts" />
 // Decoders of compressed frames, each loaded the first time its transfer syntax appears. The wasm codecs
 // find their .wasm next to their emscripten glue (Node: by __dirname; a browser bundle passes locateFile).
 import type { PixelEncoding } from './transfer-syntax.js';

@@ -86,7 +86,7 @@ describe('skipped and refused', () => {
     const error = await readDicomVolume(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DicomError);
     expect((error as DicomError).message).not.toContain('\n');
-    expect((error as DicomError).file).toMatch(/^Chest_1\.0_B31f-[0-9a-f]{8}$/);
+    expect((error as DicomError).file).toMatch(/ \(series Chest_1\.0_B31f-[0-9a-f]{8}\)$/);
     expect((error as DicomError).message).toMatch(message);
   });
 

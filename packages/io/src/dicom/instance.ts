@@ -117,21 +117,53 @@ function frameGeometry(sources: (DataSet | undefined)[]): FrameGeometry | string
   };
 }
 
-function parse(bytes: Uint8Array, name: string): DataSet {
+function parse(bytes: Uint8Array, name: string, headerOnly: boolean): DataSet {
   try {
-    return dicomParser.parseDicom(bytes, { inflater: inflateRest });
+    const untilTag = headerOnly ? { untilTag: T.pixelData } : {};
+    return dicomParser.parseDicom(bytes, { inflater: inflateRest, ...untilTag });
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new DicomError(name, `not a readable DICOM Part-10 file (${why.split('\n')[0]})`, { cause: err });
   }
 }
 
-/** Parses one Part-10 file held in memory. Pixels are decoded only when readFrame is called. */
-export function parseDicomFile(bytes: Uint8Array, name = '<bytes>'): DicomInstance {
-  const ds = parse(bytes, name);
+// The readers are made outside parseDicomFile's scope: a closure there would keep the parsed bytes alive.
+function headerOnlyReader(name: string): DicomInstance['readFrame'] {
+  return async () => {
+    throw new DicomError(name, 'was parsed for its header only: parse it whole to read pixels');
+  };
+}
+
+function frameReader(
+  ds: DataSet,
+  pixels: PixelFormat | undefined,
+  transferSyntaxUID: string,
+  frameCount: number,
+  name: string,
+): DicomInstance['readFrame'] {
+  return async (index) => {
+    const pixelElement = ds.elements[T.pixelData];
+    if (!pixels || !pixelElement) throw new DicomError(name, 'has no PixelData');
+    const syntax = transferSyntaxOf(transferSyntaxUID);
+    if (!syntax) throw new DicomError(name, `unsupported transfer syntax ${transferSyntaxUID || '(none)'}`);
+    return framePixels(ds, pixelElement, pixels, syntax, index, frameCount, name);
+  };
+}
+
+/**
+ * Parses one Part-10 file held in memory. Pixels are decoded only when readFrame is called. `headerOnly`
+ * stops before PixelData (bytes may then be just the file's start) and keeps no reference to the bytes:
+ * readFrame rejects. Errors are DicomError naming `name`.
+ */
+export function parseDicomFile(
+  bytes: Uint8Array,
+  name = '<bytes>',
+  opts: { headerOnly?: boolean } = {},
+): DicomInstance {
+  const headerOnly = opts.headerOnly === true;
+  const ds = parse(bytes, name, headerOnly);
   const text = (tag: string) => ds.string(tag)?.trim() ?? '';
   const transferSyntaxUID = text('x00020010');
-  const syntax = transferSyntaxOf(transferSyntaxUID);
   const pixelElement = ds.elements[T.pixelData];
   const rows = ds.uint16(T.rows) ?? 0;
   const columns = ds.uint16(T.columns) ?? 0;
@@ -172,10 +204,8 @@ export function parseDicomFile(bytes: Uint8Array, name = '<bytes>'): DicomInstan
     frames: noGeometry === undefined ? frames : [],
     ...(noGeometry === undefined ? {} : { noGeometry }),
     gantryTilt: ds.floatString(T.gantryTilt) ?? 0,
-    readFrame: async (index) => {
-      if (!pixels || !pixelElement) throw new DicomError(name, 'has no PixelData');
-      if (!syntax) throw new DicomError(name, `unsupported transfer syntax ${transferSyntaxUID || '(none)'}`);
-      return framePixels(ds, pixelElement, pixels, syntax, index, frameCount, name);
-    },
+    readFrame: headerOnly
+      ? headerOnlyReader(name)
+      : frameReader(ds, pixels, transferSyntaxUID, frameCount, name),
   };
 }

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
-import { readNifti } from '@ct3d/io/node';
+import { readScan } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches } from '@ct3d/pipeline';
 import { processScan } from '@ct3d/preprocess';
@@ -53,11 +53,20 @@ export interface ScanPrediction {
   text: string;
 }
 
-/** Preprocesses one scan as ingest does (size from the model) and predicts it: the seed's last cell. */
-export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
+/**
+ * Preprocesses one scan (a NIfTI file, or a DICOM series folder or file; `series` picks one series of
+ * several by SeriesDescription) as ingest does, size from the model, and predicts it: the seed's last cell.
+ */
+export async function predictScanFile(
+  run: LoadedRun,
+  scanPath: string,
+  opts: { series?: RegExp } = {},
+): Promise<ScanPrediction> {
   const size = modelInputShape(run.model);
   // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
-  const volume = processScan(await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT }), { size });
+  const volume = processScan(await readScan(scanPath, { minExtent: MIN_SCAN_EXTENT, series: opts.series }), {
+    size,
+  });
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   const units = outputUnits(run.model);
