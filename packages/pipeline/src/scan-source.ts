@@ -7,7 +7,9 @@ import { planScanMemory } from './scan-memory.js';
 import { describeError } from './scan-work.js';
 
 /** Total size and latest change of a scan's file(s), or why they cannot be read. */
-export async function statSource(scan: ScanEntry): Promise<{ size: number; mtimeMs: number } | { problem: string }> {
+export async function statSource(
+  scan: ScanEntry,
+): Promise<{ size: number; mtimeMs: number } | { problem: string }> {
   const files = scan.dicom?.files ?? [scan.path];
   let size = 0;
   let mtimeMs = 0;
