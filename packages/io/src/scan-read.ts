@@ -10,6 +10,8 @@ export interface ScanVolume extends Volume {
   /** NaN/Inf voxels (NIfTI only; DICOM stores integers). */
   nonFinite: number;
   format: 'nifti' | 'dicom';
+  /** DICOM files of the folder that are no slice of the series (localizers, reports, unreadable), with why. */
+  skipped: { name: string; reason: string }[];
 }
 
 const NIFTI_NAME = /\.nii(\.gz)?$/i;
@@ -31,7 +33,7 @@ export async function readScan(
 ): Promise<ScanVolume> {
   if (!(await isDicomScan(path))) {
     const nifti = await readNifti(path, opts);
-    return { ...nifti, format: 'nifti' };
+    return { ...nifti, format: 'nifti', skipped: [] };
   }
   const dicom = await readDicomVolume(path, { series: opts.series });
   const minExtent = opts.minExtent ?? 1;
@@ -41,6 +43,6 @@ export async function readScan(
       `degenerate volume ${dicom.shape.join('x')}: a CT scan needs at least ${minExtent} voxels along each axis`,
     );
   }
-  const { data, shape, spacing, affine } = dicom;
-  return { data, shape, spacing, affine, nonFinite: 0, format: 'dicom' };
+  const { data, shape, spacing, affine, skipped } = dicom;
+  return { data, shape, spacing, affine, nonFinite: 0, format: 'dicom', skipped };
 }
