@@ -1,4 +1,5 @@
 // DICOM files on disk (Node only): a folder, a file or a list of files to series, and a series to a Volume.
+import { constants } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -13,6 +14,9 @@ import {
 import type { DicomInstance } from './dicom/instance.js';
 import { readRegularFile } from './nifti-read.js';
 
+/** Opened so that a FIFO cannot hang the read; each reader then refuses what is not a regular file. */
+const NON_BLOCKING = constants.O_RDONLY | constants.O_NONBLOCK;
+
 /** A DICOM Part-10 file starts with a 128-byte preamble and "DICM". */
 export function hasDicomMagic(head: Uint8Array): boolean {
   return (
@@ -23,8 +27,9 @@ export function hasDicomMagic(head: Uint8Array): boolean {
 /** Whether the file at path is a DICOM Part-10 file (false for anything unreadable). */
 export async function isDicomFile(path: string): Promise<boolean> {
   try {
-    const handle = await open(path, 'r');
+    const handle = await open(path, NON_BLOCKING);
     try {
+      if (!(await handle.stat()).isFile()) return false;
       const head = new Uint8Array(132);
       const { bytesRead } = await handle.read(head, 0, 132, 0);
       return hasDicomMagic(head.subarray(0, bytesRead));
@@ -99,7 +104,7 @@ async function readAll(paths: readonly string[]): Promise<(Uint8Array | string)[
 const HEADER_PREFIX_BYTES = 256 * 1024;
 
 async function readPrefix(path: string, bytes: number): Promise<{ head: Uint8Array; whole: boolean }> {
-  const handle = await open(path, 'r');
+  const handle = await open(path, NON_BLOCKING);
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new DicomError(path, 'not a regular file');

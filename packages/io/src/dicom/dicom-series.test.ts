@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDicomFolder, readDicomVolume, readNifti } from '../node.js';
+import { readDicomFolder, readDicomHeaders, readDicomVolume, readNifti } from '../node.js';
 import { DicomError, readDicomSeries } from './index.js';
 import { dcm2niix, makeSeries, type SeriesKind } from './test-series.js';
 
@@ -59,16 +59,21 @@ describe('skipped and refused', () => {
   it('skips localizers, SR, SEG and non-DICOM files, each with its reason', async () => {
     const dir = makeSeries(join(root, 'extras'), 'extras');
     writeFileSync(join(dir, 'notes.txt'), 'not dicom');
+    execFileSync('mkfifo', [join(dir, 'pipe')]); // must not hang the read
     const found = await readDicomFolder(dir);
     expect(found.series).toHaveLength(1);
     expect(found.series[0].instances).toHaveLength(6);
     const reasons = Object.fromEntries(found.skipped.map((s) => [s.name.split('/').pop(), s.reason]));
     expect(reasons).toEqual({
       'notes.txt': 'not a DICOM file (no DICM prefix)',
+      pipe: 'not a regular file (a FIFO)',
       'scout0000.dcm': 'localizer (scout) image, not a slice of the volume',
       'sr.dcm': 'not an image: structured report (SR)',
       'seg.dcm': 'not an image: segmentation (SEG)',
     });
+    const headers = await readDicomHeaders(readdirSync(dir).map((f) => join(dir, f)));
+    expect(headers.skipped.find((s) => s.name.endsWith('pipe'))?.reason).toBe('not a regular file');
+    expect(headers.series[0].instances).toHaveLength(6);
   });
 
   it.each([
