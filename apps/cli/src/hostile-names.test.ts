@@ -96,7 +96,7 @@ it('says which class has no scans and exits 1 (the good scans stay cached); --fo
   const empty = await ingest(data, cache, '--classes', 'CT-0=0,CT-23=1');
   expect(empty.code).toBe(1);
   expect(empty.stderr).toContain(
-    'class 1 (CT-23, folder CT-23) has no scans: no .nii or .nii.gz file found\n',
+    'class 1 (CT-23, folder CT-23) has no scans: no scan found (.nii, .nii.gz or a DICOM series)\n',
   );
   expect(await manifestSources(cache)).toEqual(['empty-class/CT-0/a.nii.gz']);
   await symlink(join(dir, 'pool'), join(data, 'CT-23', 'pool'));

@@ -25,8 +25,16 @@ export const commands: Command[] = [
   {
     name: 'preprocess',
     summary: "Apply the seed's process_scan (HU window, rotate 90, trilinear resize) to one scan",
-    usage: 'ct3d preprocess <in.nii[.gz]> <out.nii.gz> [--size 128x128x64]',
+    usage:
+      'ct3d preprocess <in.nii[.gz]|series-folder|file.dcm> <out.nii.gz> [--size 128x128x64] [--series REGEX]',
     load: () => import('./preprocess.js'),
+  },
+
+  {
+    name: 'convert',
+    summary: 'Write a DICOM CT series as NIfTI, voxels and affine as dcm2niix writes them (no patient data)',
+    usage: 'ct3d convert <series-folder|file.dcm> <out.nii[.gz]> [--series REGEX]',
+    load: () => import('./convert.js'),
   },
 
   {
@@ -34,7 +42,10 @@ export const commands: Command[] = [
     summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
     usage:
       'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
-      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--follow-links] [--json]\n' +
+      '[--classes seed|binary|severity|CT-0=0,CT-23=1 | --labels labels.csv] [--series REGEX] [--follow-links] [--json]\n' +
+      '  class folders hold .nii/.nii.gz files or DICOM series folders (one series = one scan)\n' +
+      '  --labels: CSV rows "path-or-StudyInstanceUID-or-SeriesInstanceUID,class" label the scans under <data-dir>\n' +
+      '  --follow-links: follow links that leave <data-dir> (skipped with a reason otherwise)\n' +
       Object.entries(CLASS_PRESETS)
         .map(([name, p]) => `  --classes ${name}: ${p.description}`)
         .join('\n'),
@@ -72,7 +83,8 @@ export const commands: Command[] = [
     name: 'predict',
     summary:
       "Preprocess one scan like ingest and print the seed's confidence sentences (two, or one per class of a multi-class run)",
-    usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--threshold 0.5|T|youden] [--backend auto] [--json]',
+    usage:
+      'ct3d predict <scan.nii[.gz]|series-folder> --run <dir> [--series REGEX] [--threshold 0.5|T|youden] [--backend auto] [--json]',
     load: () => import('./predict.js'),
   },
   {

@@ -3,9 +3,11 @@ import {
   type ClassMapping,
   classNamesOf,
   DEFAULT_CLASSES,
+  discoverLabelledScans,
   discoverScans,
   resolveClassMapping,
   type ScanEntry,
+  type ScanList,
 } from '@ct3d/io/dataset';
 import {
   classesWithoutScans,
@@ -18,8 +20,9 @@ import {
   writeIngestErrors,
 } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
-import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
+import { parseCommand, parseIntOption, parseSize, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
+import { parseSeriesOption } from './series-option.js';
 
 /** Problems of each kind (failed, skipped, warning) printed as they come; all of them go to ingest-errors.txt. */
 const SHOWN_PER_KIND = 10;
@@ -31,8 +34,11 @@ export async function run(argv: string[]): Promise<number> {
     workers: { type: 'string' },
     classes: { type: 'string' },
     'follow-links': { type: 'boolean' },
+    labels: { type: 'string' },
+    series: { type: 'string' },
     json: { type: 'boolean' },
   });
+  if (values.labels && values.classes) throw new UsageError('--labels and --classes cannot be combined');
   const dataDir = requireString(positionals[0], '<data-dir>');
   const done = await runIngest({
     dataDir,
@@ -41,6 +47,8 @@ export async function run(argv: string[]): Promise<number> {
     workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
     mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
     followLinks: values['follow-links'] === true,
+    labels: values.labels,
+    series: parseSeriesOption(values.series),
     json: Boolean(values.json),
   });
   return done.failed.length > 0 || done.emptyClasses.length > 0 ? 1 : 0;
@@ -55,7 +63,33 @@ export interface IngestRun {
   mapping?: ClassMapping;
   /** Follow links whose real path leaves the data folder (else each is skipped with its reason). */
   followLinks?: boolean;
+  /** A CSV of "path or StudyInstanceUID or SeriesInstanceUID, class" rows (instead of class folders). */
+  labels?: string;
+  /** Keeps the DICOM series whose SeriesDescription matches. */
+  series?: RegExp;
   json?: boolean;
+}
+
+/** The scans of the data folder, by class folders (the default) or by the labels CSV, and the class map. */
+async function findScans(
+  opts: IngestRun,
+): Promise<{ found: ScanList; classes: Pick<ClassMapping, 'classes' | 'classNames'> }> {
+  const walk = { followLinks: opts.followLinks, outputDir: opts.cacheDir, series: opts.series };
+  if (!opts.labels) {
+    const mapping = opts.mapping ?? { classes: DEFAULT_CLASSES, classNames: classNamesOf(DEFAULT_CLASSES) };
+    const found = await discoverScans(opts.dataDir, { ...mapping, ...walk });
+    if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
+    return { found, classes: mapping };
+  }
+  const found = await discoverLabelledScans(opts.dataDir, opts.labels, walk);
+  for (const p of found.problems) console.error(printable(p));
+  const parts = found.classNames.map((name, label) => {
+    const n = found.scans.filter((s) => s.label === label).length;
+    return `${label} = ${name} ${n} scan${n === 1 ? '' : 's'}`;
+  });
+  console.error(printable(`classes (${opts.labels}): ${parts.join('; ')}`));
+  const classes = Object.fromEntries(found.classNames.map((name, label) => [name, label]));
+  return { found, classes: { classes, classNames: found.classNames } };
 }
 
 type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
@@ -88,13 +122,7 @@ function problemPrinter() {
 
 /** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
 export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
-  const mapping = opts.mapping ?? { classes: DEFAULT_CLASSES, classNames: classNamesOf(DEFAULT_CLASSES) };
-  const found = await discoverScans(opts.dataDir, {
-    ...mapping,
-    followLinks: opts.followLinks,
-    outputDir: opts.cacheDir,
-  });
-  if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
+  const { found, classes } = await findScans(opts);
   const printer = problemPrinter();
   const skipped = found.skipped.map(
     (s): IngestProblem => ({ kind: 'skipped', path: s.path, text: s.reason }),
@@ -152,7 +180,7 @@ export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
         `all listed in ${printable(errorsFile)}`,
     );
   }
-  const emptyClasses = classesWithoutScans(mapping.classes, mapping.classNames, found.scans, done.failed);
+  const emptyClasses = classesWithoutScans(classes.classes, classes.classNames, found.scans, done.failed);
   for (const line of emptyClasses) console.error(line);
   const summary = { ...done, skippedFiles: found.skipped, errorsFile: errorsFile ?? null, emptyClasses };
   if (opts.json) console.log(JSON.stringify(summary));
