@@ -6,6 +6,8 @@ import {
   type DicomSeries,
   type DicomVolume,
   groupSeries,
+  HEADER_PREFIX_BYTES,
+  hasDicomMagic,
   parseDicomFile,
   readDicomSeries,
   type SkippedFile,
@@ -13,12 +15,7 @@ import {
 import type { DicomInstance } from './dicom/instance.js';
 import { readRegularFile } from './nifti-read.js';
 
-/** A DICOM Part-10 file starts with a 128-byte preamble and "DICM". */
-export function hasDicomMagic(head: Uint8Array): boolean {
-  return (
-    head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d
-  );
-}
+export { hasDicomMagic };
 
 /** Whether the file at path is a DICOM Part-10 file (false for anything unreadable). */
 export async function isDicomFile(path: string): Promise<boolean> {
@@ -76,9 +73,6 @@ export async function readDicomFiles(paths: readonly string[]): Promise<DicomFol
   return { series: grouped.series, skipped: [...skipped, ...grouped.skipped] };
 }
 
-/** Bytes read to parse a header: a CT slice's header is a few KiB; longer ones are read whole. */
-const HEADER_PREFIX_BYTES = 256 * 1024;
-
 async function readPrefix(path: string, bytes: number): Promise<{ head: Uint8Array; whole: boolean }> {
   const handle = await open(path, 'r');
   try {
@@ -135,12 +129,18 @@ export async function readDicomFolder(path: string): Promise<DicomFolder> {
  * The one series of a folder or file as a Volume. Several series: refused with their names unless `series`
  * (matched against SeriesDescription) picks exactly one. Errors are DicomError naming the path or series.
  */
-export async function readDicomVolume(path: string, opts: { series?: RegExp } = {}): Promise<DicomVolume> {
+export async function readDicomVolume(
+  path: string,
+  opts: { series?: RegExp; minExtent?: number } = {},
+): Promise<DicomVolume> {
   const found = await readDicomFolder(path);
   const picked = opts.series
     ? found.series.filter((s) => opts.series?.test(s.seriesDescription))
     : found.series;
-  if (picked.length === 1) return readDicomSeries(picked[0], { name: `${path} (series ${picked[0].name})` });
+  if (picked.length === 1) {
+    const name = `${path} (series ${picked[0].name})`;
+    return readDicomSeries(picked[0], { name, minExtent: opts.minExtent });
+  }
   if (found.series.length === 0) {
     const first = found.skipped[0];
     const why = first
