@@ -2,7 +2,7 @@
 // drag and drop) and several .dcm files predict as `ct3d predict <series-folder>` does, compressed series
 // decode with the page's own wasm codecs, skipped files are listed, a broken series gets one line and the next
 // goes on; nothing is sent and no planted patient identity appears on the page or its console.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,19 +155,33 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
     if (shots) await page.screenshot({ path: join(shots, 'web-dicom.png'), fullPage: true });
   });
 
-  it('takes several .dcm files and a NIfTI on the multi-file input', async () => {
-    const jpegls = join(study, 'jpegls');
-    const files = readdirSync(jpegls).map((f) => join(jpegls, f));
+  it('takes several .dcm files and a NIfTI on the multi-file input; an unknown transfer syntax gets one line', async () => {
+    const filesOf = (dir: string) => readdirSync(dir).map((f) => join(dir, f));
+    // Explicit VR little endian relabelled with a transfer syntax ct3d does not know (same length).
+    const odd = plantedSeries(join(root, 'odd'), { seed: 35, description: 'Odd syntax' });
+    for (const file of filesOf(odd)) {
+      const bytes = readFileSync(file);
+      bytes.write('1.2.840.10008.1.2.9', bytes.indexOf('1.2.840.10008.1.2.1\0'), 'latin1');
+      writeFileSync(file, bytes);
+    }
     const since = await requestCount(page);
-    await page.setInputFiles('#file', [join(study, 'good.nii.gz'), ...files]);
+    await page.setInputFiles('#file', [
+      join(study, 'good.nii.gz'),
+      ...filesOf(odd),
+      ...filesOf(join(study, 'jpegls')),
+    ]);
     expect(await finished(page, since)).toBe('done');
     const rows = await scanRows();
     expect(rows.map((r) => [r.state, r.facts])).toEqual([
       ['done', 'NIfTI'],
+      ['error', 'DICOM CT, 6 slices of 20x24'],
       ['done', 'DICOM CT, 6 slices of 20x24'],
     ]);
+    expect(rows[1].outcome).toMatch(
+      /^Odd_syntax-[0-9a-f]{8}: img\d{4}\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.9$/,
+    );
+    expect(await page.textContent('#error')).toBe(rows[1].outcome);
     expect(await page.isHidden('#skipped')).toBe(true);
-    expect(await page.isHidden('#error')).toBe(true);
     await expectAsNode(rows, (name) => (name === 'good.nii.gz' ? 'good' : folderOf(name)));
   });
 
@@ -191,7 +205,7 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
       expect(r.method).toBe('GET');
       expect(r.body).toBeNull();
       expect(urls[i].search).toBe('');
-      expect(r.url).not.toMatch(/study|chest|broken|jpegls|j2k|good|\.dcm|Chest|Lung|Soft/);
+      expect(r.url).not.toMatch(/study|chest|broken|jpegls|j2k|odd|good|\.dcm|Chest|Lung|Soft|Odd/);
     }
     const paths = urls.map((u) => u.pathname);
     expect(paths).toContain('/wasm/charlswasm_decode.wasm');

@@ -134,18 +134,26 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
   );
 }
 
-/** Every scan of a drop in turn: one that fails gets its one line and the next goes on. */
+/** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */
+let newest = 0;
+
+/** Every scan of a drop in turn: one that fails gets its one line, naming it, and the next goes on. */
 async function diagnose(loaded: Loaded, id: number, files: DroppedFile[], unreadable: SkippedFile[]) {
   const found = await scanSources(files);
   const skipped = [...unreadable, ...found.skipped];
   post({ type: 'plan', id, scans: found.scans.map((s) => s.facts), skipped });
   if (found.scans.length === 0) throw new Error(noScanMessage(files.length + unreadable.length, skipped));
   for (const [scan, source] of found.scans.entries()) {
+    if (id !== newest) return;
     post({ type: 'start', id, scan });
     try {
       await diagnoseScan(loaded, { id, scan }, source);
     } catch (err) {
-      post({ type: 'failed', id, scan, message: errorText(err), memory: memory() });
+      // A frame's error names its file: the series' name goes first.
+      const { name } = source.facts;
+      const text = errorText(err);
+      const message = text.startsWith(`${name}: `) ? text : `${name}: ${text}`;
+      post({ type: 'failed', id, scan, message, memory: memory() });
     }
   }
 }
@@ -161,6 +169,7 @@ scope.onmessage = ({ data: message }) => {
     return;
   }
   const { id, files, unreadable } = message;
+  newest = id;
   queue = queue.then(async () => {
     try {
       if (!loading) throw new Error('the worker was not initialised');
