@@ -57,20 +57,39 @@ export interface DicomFolder {
 export async function readDicomFiles(paths: readonly string[]): Promise<DicomFolder> {
   const instances: DicomInstance[] = [];
   const skipped: SkippedFile[] = [];
-  for (const path of paths) {
-    try {
-      const bytes = await readRegularFile(path);
-      if (!hasDicomMagic(bytes)) {
-        skipped.push({ name: path, reason: 'not a DICOM file (no DICM prefix)' });
-        continue;
+  const read = await readAll(paths);
+  for (const [i, path] of paths.entries()) {
+    const bytes = read[i];
+    if (typeof bytes === 'string') skipped.push({ name: path, reason: bytes });
+    else if (!hasDicomMagic(bytes)) skipped.push({ name: path, reason: 'not a DICOM file (no DICM prefix)' });
+    else {
+      try {
+        instances.push(parseDicomFile(bytes, path));
+      } catch (err) {
+        skipped.push({ name: path, reason: (err as { reason?: string }).reason ?? (err as Error).message });
       }
-      instances.push(parseDicomFile(bytes, path));
-    } catch (err) {
-      skipped.push({ name: path, reason: (err as { reason?: string }).reason ?? (err as Error).message });
     }
   }
   const grouped = groupSeries(instances);
   return { series: grouped.series, skipped: [...skipped, ...grouped.skipped] };
+}
+
+/** Files read READS_IN_FLIGHT at a time (a series is many small files), each its bytes or why it failed. */
+const READS_IN_FLIGHT = 8;
+
+async function readAll(paths: readonly string[]): Promise<(Uint8Array | string)[]> {
+  const out: (Uint8Array | string)[] = new Array(paths.length);
+  let next = 0;
+  const reader = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      out[i] = await readRegularFile(paths[i]).catch(
+        (err: unknown) => (err as { reason?: string }).reason ?? (err as Error).message,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, paths.length) }, reader));
+  return out;
 }
 
 async function readPrefix(path: string, bytes: number): Promise<{ head: Uint8Array; whole: boolean }> {

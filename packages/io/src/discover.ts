@@ -1,15 +1,19 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { type DicomScanSource, findDicomSeries } from './discover-dicom.js';
 
 export interface ScanEntry {
+  /** A NIfTI file, or for a DICOM series its files' folder + the series' name (not a file). */
   path: string;
   label: number;
   className: string;
+  /** Set for a DICOM series: the scan is these files. */
+  dicom?: DicomScanSource;
 }
 
 export interface ScanList {
   scans: ScanEntry[];
-  /** Files found in class folders that are not NIfTI images (not fatal). */
+  /** Files found in class folders that are neither NIfTI images nor CT slices of a series (not fatal). */
   skipped: { path: string; reason: string }[];
 }
 
@@ -110,6 +114,15 @@ async function listFiles(dir: string, walk: Walk): Promise<string[]> {
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Every file under dir (recursively, sorted), with what the walk refused (symlink loops, second links). */
+export async function listDatasetFiles(
+  dir: string,
+): Promise<{ files: string[]; skipped: ScanList['skipped'] }> {
+  const walk: Walk = { dirs: new Map(), files: new Map(), skipped: [] };
+  const files = await listFiles(dir, walk);
+  return { files, skipped: walk.skipped };
+}
+
 async function checkClassFolder(
   root: string,
   folder: string,
@@ -125,13 +138,14 @@ async function checkClassFolder(
 }
 
 /**
- * Finds .nii/.nii.gz scans in one folder per class (recursively), labelled by the class map. Each scan's
- * className is its label's name: `classNames[label]` when given, else the folder, or a merged name when
- * several folders share the label ("CT-1..4").
+ * Finds scans in one folder per class (recursively), labelled by the class map: .nii/.nii.gz files, and DICOM
+ * series (one scan per series, however its files are spread over subfolders; `series` picks some by
+ * SeriesDescription). Each scan's className is its label's name: `classNames[label]` when given, else the
+ * folder, or a merged name when several folders share the label ("CT-1..4").
  */
 export async function discoverScans(
   dir: string,
-  opts: { classes?: Record<string, number>; classNames?: readonly string[] } = {},
+  opts: { classes?: Record<string, number>; classNames?: readonly string[]; series?: RegExp } = {},
 ): Promise<ScanList> {
   const classes = opts.classes ?? DEFAULT_CLASSES;
   if (Object.keys(classes).length === 0) throw new Error('discoverScans: no classes given');
@@ -142,9 +156,20 @@ export async function discoverScans(
     const folder = join(dir, className);
     await checkClassFolder(dir, folder, classes);
     const walk: Walk = { dirs: new Map(), files: new Map(), skipped };
+    const others: string[] = [];
     for (const path of await listFiles(folder, walk)) {
       if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
-      else skipped.push({ path, reason: `not a NIfTI file (.nii or .nii.gz) in ${relative(dir, folder)}` });
+      else others.push(path);
+    }
+    const dicom = await findDicomSeries(others, { series: opts.series });
+    for (const s of dicom.found) scans.push({ ...s, label, className: names[label] ?? className });
+    for (const s of dicom.skipped) {
+      const notDicom = s.reason.startsWith('not a DICOM file');
+      const where = `in ${relative(dir, folder)}`;
+      skipped.push({
+        path: s.path,
+        reason: notDicom ? `neither NIfTI (.nii, .nii.gz) nor DICOM ${where}` : s.reason,
+      });
     }
   }
   return { scans, skipped };

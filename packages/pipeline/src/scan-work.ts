@@ -1,5 +1,6 @@
 import type { Volume } from '@ct3d/core';
 import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { DicomError, parseDicomFile, readDicomSeries } from '@ct3d/io/dicom';
 import { processScan } from '@ct3d/preprocess';
 import type { Shape3 } from './tasks.js';
 
@@ -33,6 +34,30 @@ export function processBytes(bytes: Uint8Array, settings: ScanSettings): Process
   const t2 = performance.now();
   const sourceShape: Shape3 = [source.shape[0], source.shape[1], source.shape[2]];
   return { volume, sourceShape, nonFinite: source.nonFinite, decodeMs: t1 - t0, preprocessMs: t2 - t1 };
+}
+
+/**
+ * The same for a DICOM series held in memory (its files' bytes): parsed, read as dcm2niix would write it,
+ * then preprocessed. `settings.name` names the series in errors.
+ */
+export async function processDicomBytes(
+  files: { name: string; bytes: Uint8Array }[],
+  settings: ScanSettings,
+): Promise<ProcessedScan> {
+  const t0 = performance.now();
+  const instances = files.map((f) => parseDicomFile(f.bytes, f.name));
+  const source = await readDicomSeries(instances, { name: settings.name });
+  if (source.shape.some((n) => n < MIN_SCAN_EXTENT)) {
+    throw new DicomError(
+      settings.name ?? source.name,
+      `degenerate volume ${source.shape.join('x')}: a CT scan needs at least ${MIN_SCAN_EXTENT} voxels along each axis`,
+    );
+  }
+  const t1 = performance.now();
+  const volume = processScan(source, { size: settings.size });
+  const t2 = performance.now();
+  const sourceShape: Shape3 = [source.shape[0], source.shape[1], source.shape[2]];
+  return { volume, sourceShape, nonFinite: 0, decodeMs: t1 - t0, preprocessMs: t2 - t1 };
 }
 
 /** One-line reason: NiftiError's own reason, else the message. */

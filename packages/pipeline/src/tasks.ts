@@ -13,6 +13,8 @@ export interface StageTimes {
 export interface IngestTask {
   /** Source NIfTI path (the worker reads it, so the bytes never touch the main thread). */
   source: string;
+  /** A DICOM series: its files (source is then the series' name for messages). */
+  sourceFiles?: string[];
   /** Absolute path of the float32 .nii to write. */
   cacheFile: string;
   size: Shape3;

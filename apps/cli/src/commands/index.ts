@@ -42,7 +42,9 @@ export const commands: Command[] = [
     summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
     usage:
       'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
-      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--json]\n' +
+      '[--classes seed|binary|severity|CT-0=0,CT-23=1 | --labels labels.csv] [--series REGEX] [--json]\n' +
+      '  class folders hold .nii/.nii.gz files or DICOM series folders (one series = one scan)\n' +
+      '  --labels: CSV rows "path-or-StudyInstanceUID-or-SeriesInstanceUID,class" label the scans under <data-dir>\n' +
       Object.entries(CLASS_PRESETS)
         .map(([name, p]) => `  --classes ${name}: ${p.description}`)
         .join('\n'),

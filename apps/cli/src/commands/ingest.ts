@@ -1,9 +1,17 @@
 import { printable } from '@ct3d/core';
-import { type ClassMapping, discoverScans, resolveClassMapping, type ScanEntry } from '@ct3d/io/dataset';
+import {
+  type ClassMapping,
+  discoverLabelledScans,
+  discoverScans,
+  resolveClassMapping,
+  type ScanEntry,
+  type ScanList,
+} from '@ct3d/io/dataset';
 import { formatProgress, type IngestEvent, ingest } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
-import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
+import { parseCommand, parseIntOption, parseSize, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
+import { parseSeriesOption } from './series-option.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(argv, {
@@ -11,8 +19,11 @@ export async function run(argv: string[]): Promise<number> {
     size: { type: 'string' },
     workers: { type: 'string' },
     classes: { type: 'string' },
+    labels: { type: 'string' },
+    series: { type: 'string' },
     json: { type: 'boolean' },
   });
+  if (values.labels && values.classes) throw new UsageError('--labels and --classes cannot be combined');
   const dataDir = requireString(positionals[0], '<data-dir>');
   const done = await runIngest({
     dataDir,
@@ -20,6 +31,8 @@ export async function run(argv: string[]): Promise<number> {
     size: values.size ? parseSize(values.size) : [128, 128, 64],
     workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
     mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
+    labels: values.labels,
+    series: parseSeriesOption(values.series),
     json: Boolean(values.json),
   });
   return done.failed.length > 0 ? 1 : 0;
@@ -32,15 +45,35 @@ export interface IngestRun {
   workers?: number;
   /** Class mapping (a preset or an explicit map, see resolveClassMapping); default the seed's CT-0/CT-23. */
   mapping?: ClassMapping;
+  /** A CSV of "path or StudyInstanceUID or SeriesInstanceUID, class" rows (instead of class folders). */
+  labels?: string;
+  /** Keeps the DICOM series whose SeriesDescription matches. */
+  series?: RegExp;
   json?: boolean;
+}
+
+/** The scans of the data folder: by class folders (the default) or by the labels CSV. */
+async function findScans(opts: IngestRun): Promise<ScanList> {
+  if (!opts.labels) {
+    const found = await discoverScans(opts.dataDir, { ...opts.mapping, series: opts.series });
+    if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
+    return found;
+  }
+  const found = await discoverLabelledScans(opts.dataDir, opts.labels, { series: opts.series });
+  for (const p of found.problems) console.error(printable(p));
+  const parts = found.classNames.map((name, label) => {
+    const n = found.scans.filter((s) => s.label === label).length;
+    return `${label} = ${name} ${n} scan${n === 1 ? '' : 's'}`;
+  });
+  console.error(printable(`classes (${opts.labels}): ${parts.join('; ')}`));
+  return found;
 }
 
 type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
 
 /** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
 export async function runIngest(opts: IngestRun): Promise<DoneEvent> {
-  const found = await discoverScans(opts.dataDir, opts.mapping ?? {});
-  if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
+  const found = await findScans(opts);
   for (const s of found.skipped) console.error(`skipped ${printable(s.path)}: ${printable(s.reason)}`);
   const progress = createProgress();
   let started = performance.now();

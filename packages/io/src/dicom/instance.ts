@@ -3,6 +3,7 @@
 import dicomParser, { type DataSet } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import { DicomError } from './errors.js';
+import { safeSeriesDescription } from './identity.js';
 import { framePixels, type PixelFormat } from './pixels.js';
 import { transferSyntaxOf } from './transfer-syntax.js';
 
@@ -26,6 +27,7 @@ export interface DicomInstance {
   sopClassUID: string;
   studyInstanceUID: string;
   seriesInstanceUID: string;
+  /** SeriesDescription; '' when it repeats a patient name, ID, birth date, accession number or institution. */
   seriesDescription: string;
   modality: string;
   imageType: string[];
@@ -194,7 +196,7 @@ export function parseDicomFile(
     sopClassUID: text(T.sopClass),
     studyInstanceUID: text(T.study),
     seriesInstanceUID: text(T.series),
-    seriesDescription: text(T.seriesDescription),
+    seriesDescription: safeSeriesDescription(ds, text(T.seriesDescription)),
     modality: text(T.modality),
     imageType: text(T.imageType)
       .split('\\')

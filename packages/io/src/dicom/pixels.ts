@@ -27,36 +27,49 @@ function encapsulatedFrame(ds: DataSet, el: Element, index: number, frameCount: 
   return dicomParser.readEncapsulatedImageFrame(ds, el, index, table);
 }
 
-/** Stored values from little- or big-endian sample bytes, as the format's signed or unsigned integers. */
+type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
+const ARRAYS = {
+  1: [Uint8Array, Int8Array],
+  2: [Uint16Array, Int16Array],
+  4: [Uint32Array, Int32Array],
+} as const;
+
+/** Big-endian samples of `size` bytes made little endian in place. */
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= bytes.length; i += size) {
+    for (let a = i, b = i + size - 1; a < b; a++, b--) {
+      const t = bytes[a];
+      bytes[a] = bytes[b];
+      bytes[b] = t;
+    }
+  }
+}
+
+/**
+ * Stored values from sample bytes, as the format's signed or unsigned integers: a view on the bytes where
+ * they are little endian and aligned (no copy), else a copy (big endian bytes swapped).
+ */
 function samples(
   bytes: Uint8Array,
   format: PixelFormat,
   from: 'native' | 'native-big-endian' | 'codec',
   file: string,
-): ArrayLike<number> {
+): Samples {
   const count = format.rows * format.columns * format.samplesPerPixel;
   const size = format.bitsAllocated / 8;
+  if (size !== 1 && size !== 2 && size !== 4) {
+    throw new DicomError(file, `BitsAllocated ${format.bitsAllocated} is not supported (8, 16 or 32)`);
+  }
   if (bytes.length < count * size) {
     throw new DicomError(file, `pixel data holds ${bytes.length} bytes, a frame needs ${count * size}`);
   }
-  const signed = format.pixelRepresentation === 1;
-  if (size === 1)
-    return signed ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : bytes.subarray(0, count);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, count * size);
-  const le = from !== 'native-big-endian';
-  if (size === 2) {
-    const out = signed ? new Int16Array(count) : new Uint16Array(count);
-    if (signed) for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, le);
-    else for (let i = 0; i < count; i++) out[i] = view.getUint16(2 * i, le);
-    return from === 'codec' ? keepStoredBits(out, format) : out;
-  }
-  if (size === 4) {
-    const out = signed ? new Int32Array(count) : new Uint32Array(count);
-    if (signed) for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, le);
-    else for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, le);
-    return out;
-  }
-  throw new DicomError(file, `BitsAllocated ${format.bitsAllocated} is not supported (8, 16 or 32)`);
+  const swap = from === 'native-big-endian' && size > 1;
+  const aligned = bytes.byteOffset % size === 0 && !swap ? bytes : bytes.slice(0, count * size);
+  if (swap) swapBytes(aligned, size);
+  const SampleArray = ARRAYS[size][format.pixelRepresentation === 1 ? 1 : 0];
+  const out = new SampleArray(aligned.buffer as ArrayBuffer, aligned.byteOffset, count);
+  return from === 'codec' && size === 2 ? keepStoredBits(out as Int16Array | Uint16Array, format) : out;
 }
 
 /**

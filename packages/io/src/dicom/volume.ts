@@ -127,6 +127,24 @@ function seriesAffine(first: FrameGeometry, rows: number, step: number, normal: 
   return [...ras.map((r) => r.map((v) => Math.fround(v) + 0)), [0, 0, 0, 1]];
 }
 
+/** Slice k of the volume from one frame: rows flipped, stored x slope + intercept (float32 as NIfTI's). */
+function fillSlice(
+  data: Float32Array,
+  k: number,
+  stored: ArrayLike<number>,
+  rows: number,
+  columns: number,
+  slope: number,
+  intercept: number,
+): void {
+  const sliceSize = rows * columns;
+  for (let r = 0; r < rows; r++) {
+    const to = k * sliceSize + (rows - 1 - r) * columns;
+    const from = r * columns;
+    for (let c = 0; c < columns; c++) data[to + c] = stored[from + c] * slope + intercept;
+  }
+}
+
 /**
  * Reads one CT series (a DicomSeries from groupSeries, or the parsed files of one series) into a Volume equal
  * to what ct3d reads from dcm2niix's NIfTI of it. Errors are DicomError naming the series (opts.name, else
@@ -156,13 +174,7 @@ export async function readDicomSeries(
   for (let k = 0; k < slices.length; k++) {
     const { instance, frame, geometry } = slices[k];
     const stored = await instance.readFrame(frame);
-    const slope = Math.fround(geometry.slope);
-    const intercept = Math.fround(geometry.intercept);
-    for (let r = 0; r < rows; r++) {
-      const to = k * sliceSize + (rows - 1 - r) * columns;
-      const from = r * columns;
-      for (let c = 0; c < columns; c++) data[to + c] = stored[from + c] * slope + intercept;
-    }
+    fillSlice(data, k, stored, rows, columns, Math.fround(geometry.slope), Math.fround(geometry.intercept));
   }
   const first = slices[0].geometry;
   const lossy = series.instances.some((i) => transferSyntaxOf(i.transferSyntaxUID)?.lossy === true);

@@ -3,25 +3,43 @@ import { access } from 'node:fs/promises';
 import { writeFileAtomic } from '@ct3d/core/node';
 import { encodeNifti } from '@ct3d/io';
 import { readRegularFile } from '@ct3d/io/node';
-import { describeError, processBytes } from '../scan-work.js';
+import { describeError, type ProcessedScan, processBytes, processDicomBytes } from '../scan-work.js';
 import type { IngestResult, IngestTask } from '../tasks.js';
 
+/** The source's bytes: the NIfTI file, or each file of a DICOM series (regular files only, size-bounded). */
+async function readSource(task: IngestTask): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const paths = task.sourceFiles ?? [task.source];
+  const files: { name: string; bytes: Uint8Array }[] = [];
+  for (const path of paths) {
+    files.push({ name: path, bytes: await readRegularFile(path, { name: path, maxBytes: task.maxBytes }) });
+  }
+  return files;
+}
+
+function decode(task: IngestTask, files: { name: string; bytes: Uint8Array }[]): Promise<ProcessedScan> {
+  const settings = { size: task.size, name: task.source, maxBytes: task.maxBytes };
+  if (task.sourceFiles) return processDicomBytes(files, settings);
+  return Promise.resolve(processBytes(files[0].bytes, settings));
+}
+
 /**
- * Thin worker wrapper: read (a regular file only, within the size bounds), hash, decode + processScan, write
+ * Thin worker wrapper: read (regular files only, within the size bounds), hash, decode + processScan, write
  * the cache file (atomic) and its hash. Bad scans become results.
  */
 export async function ingestScan(task: IngestTask): Promise<IngestResult> {
   const t0 = performance.now();
   const ms = () => performance.now() - t0;
   try {
-    const bytes = await readRegularFile(task.source, { name: task.source, maxBytes: task.maxBytes });
+    const files = await readSource(task);
     const tRead = ms();
-    const sourceHash = createHash('sha256').update(bytes).digest('hex');
+    const hash = createHash('sha256');
+    for (const file of files) hash.update(file.bytes);
+    const sourceHash = hash.digest('hex');
     const tHash = ms();
     if (task.knownHash === sourceHash && (await exists(task.cacheFile))) {
       return { kind: 'unchanged', sourceHash, ms: ms() };
     }
-    const done = processBytes(bytes, { size: task.size, name: task.source, maxBytes: task.maxBytes });
+    const done = await decode(task, files);
     const tWrite = ms();
     const encoded = encodeNifti(done.volume, { datatype: 'float32' }, task.cacheFile);
     const fileHash = createHash('sha256').update(encoded).digest('hex');
