@@ -164,11 +164,14 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
       bytes.write('1.2.840.10008.1.2.9', bytes.indexOf('1.2.840.10008.1.2.1\0'), 'latin1');
       writeFileSync(file, bytes);
     }
+    // Staff typed the patient's name into the description: the series is named by its hash alone.
+    const named = plantedSeries(join(root, 'named'), { seed: 36, description: 'Chest ZZTESTPATIENT' });
     const since = await requestCount(page);
     await page.setInputFiles('#file', [
       join(study, 'good.nii.gz'),
       ...filesOf(odd),
       ...filesOf(join(study, 'jpegls')),
+      ...filesOf(named),
     ]);
     expect(await finished(page, since)).toBe('done');
     const rows = await scanRows();
@@ -176,13 +179,18 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
       ['done', 'NIfTI'],
       ['error', 'DICOM CT, 6 slices of 20x24'],
       ['done', 'DICOM CT, 6 slices of 20x24'],
+      ['done', 'DICOM CT, 6 slices of 20x24'],
     ]);
+    expect(rows[3].name).toMatch(/^series-[0-9a-f]{8}$/);
     expect(rows[1].outcome).toMatch(
       /^Odd_syntax-[0-9a-f]{8}: img\d{4}\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.9$/,
     );
     expect(await page.textContent('#error')).toBe(rows[1].outcome);
     expect(await page.isHidden('#skipped')).toBe(true);
-    await expectAsNode(rows, (name) => (name === 'good.nii.gz' ? 'good' : folderOf(name)));
+    expected.set('named', await predictScanFile(run, named));
+    await expectAsNode(rows, (name) =>
+      name === 'good.nii.gz' ? 'good' : name.startsWith('series-') ? 'named' : folderOf(name),
+    );
   });
 
   it("takes the study folder dropped through Chromium's drag and drop (folders walked as entries)", async () => {
@@ -205,7 +213,7 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
       expect(r.method).toBe('GET');
       expect(r.body).toBeNull();
       expect(urls[i].search).toBe('');
-      expect(r.url).not.toMatch(/study|chest|broken|jpegls|j2k|odd|good|\.dcm|Chest|Lung|Soft|Odd/);
+      expect(r.url).not.toMatch(/study|chest|broken|jpegls|j2k|odd|named|good|\.dcm|Chest|Lung|Soft|Odd/);
     }
     const paths = urls.map((u) => u.pathname);
     expect(paths).toContain('/wasm/charlswasm_decode.wasm');
