@@ -193,6 +193,17 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
     );
   });
 
+  it('says why when no file given is a scan, and takes the next drop', async () => {
+    const since = await requestCount(page);
+    const notes = { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a scan') };
+    await page.setInputFiles('#file', [notes]);
+    expect(await finished(page, since)).toBe('error');
+    expect(await page.textContent('#error')).toBe('notes.txt: not a DICOM file (no DICM prefix)');
+    expect(await page.$$eval('#skipped li', (li) => li.map((l) => l.textContent))).toEqual([
+      'notes.txt: not a DICOM file (no DICM prefix)',
+    ]);
+  });
+
   it("takes the study folder dropped through Chromium's drag and drop (folders walked as entries)", async () => {
     const box = await page.locator('#drop').boundingBox();
     if (!box) throw new Error('no drop zone on the page');
