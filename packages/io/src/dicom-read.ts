@@ -145,28 +145,36 @@ export async function readDicomFolder(path: string): Promise<DicomFolder> {
 }
 
 /**
- * The one series of a folder or file as a Volume. Several series: refused with their names unless `series`
- * (matched against SeriesDescription) picks exactly one. Errors are DicomError naming the path or series.
+ * The one series of a folder or file as a Volume, with the files that were skipped (localizers, reports,
+ * unreadable files: the caller lists them). Several series: refused with their names unless `series`
+ * (matched against SeriesDescription) picks exactly one. Errors are DicomError naming the path or series;
+ * when files were skipped, the message says how many and the first.
  */
 export async function readDicomVolume(
   path: string,
   opts: { series?: RegExp; minExtent?: number } = {},
-): Promise<DicomVolume> {
+): Promise<DicomVolume & { skipped: SkippedFile[] }> {
   const found = await readDicomFolder(path);
+  const first = found.skipped[0];
+  const skippedNote = first
+    ? ` (${found.skipped.length} file${found.skipped.length === 1 ? '' : 's'} skipped; first: ${first.name}: ${first.reason})`
+    : '';
   const picked = opts.series
     ? found.series.filter((s) => opts.series?.test(s.seriesDescription))
     : found.series;
   if (picked.length === 1) {
     const name = `${path} (series ${picked[0].name})`;
-    return readDicomSeries(picked[0], { name, minExtent: opts.minExtent });
+    try {
+      return {
+        ...(await readDicomSeries(picked[0], { name, minExtent: opts.minExtent })),
+        skipped: found.skipped,
+      };
+    } catch (err) {
+      if (!(err instanceof DicomError) || skippedNote === '') throw err;
+      throw new DicomError(err.file, `${err.reason}${skippedNote}`, { cause: err });
+    }
   }
-  if (found.series.length === 0) {
-    const first = found.skipped[0];
-    const why = first
-      ? ` (${found.skipped.length} files skipped; first: ${first.name}: ${first.reason})`
-      : '';
-    throw new DicomError(path, `no CT series found${why}`);
-  }
+  if (found.series.length === 0) throw new DicomError(path, `no CT series found${skippedNote}`);
   const names = found.series.map((s) => s.name).join(', ');
   const what = opts.series
     ? `${picked.length} of its series match --series ${opts.series.source}`

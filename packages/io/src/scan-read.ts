@@ -9,6 +9,8 @@ export interface ScanVolume extends Volume {
   /** NaN/Inf voxels (NIfTI only; DICOM stores integers). */
   nonFinite: number;
   format: 'nifti' | 'dicom';
+  /** DICOM files of the folder that are no slice of the series (localizers, reports, unreadable), with why. */
+  skipped: { name: string; reason: string }[];
 }
 
 const NIFTI_NAME = /\.nii(\.gz)?$/i;
@@ -30,9 +32,9 @@ export async function readScan(
 ): Promise<ScanVolume> {
   if (!(await isDicomScan(path))) {
     const nifti = await readNifti(path, opts);
-    return { ...nifti, format: 'nifti' };
+    return { ...nifti, format: 'nifti', skipped: [] };
   }
   const dicom = await readDicomVolume(path, { series: opts.series, minExtent: opts.minExtent });
-  const { data, shape, spacing, affine } = dicom;
-  return { data, shape, spacing, affine, nonFinite: 0, format: 'dicom' };
+  const { data, shape, spacing, affine, skipped } = dicom;
+  return { data, shape, spacing, affine, nonFinite: 0, format: 'dicom', skipped };
 }

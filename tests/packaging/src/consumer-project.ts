@@ -74,7 +74,8 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
   const packMs = performance.now() - t0;
   const pkg = { name: 'ct3d-consumer', private: true, type: 'module' };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  // Folders too: data/dicom is a small DICOM series the io README's example reads.
+  // Folders too: data/dicom is the small DICOM folder the io README's example reads (a JPEG-LS series, a
+  // localizer, an SR and a SEG: packages/io/src/dicom/test-series.py extras, then dcmtk's dcmcjpls).
   await cp(CONSUMER_FILES, dir, { recursive: true });
   const t1 = performance.now();
   await run(

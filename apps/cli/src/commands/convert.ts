@@ -14,6 +14,7 @@ export async function run(argv: string[]): Promise<number> {
   const input = requireString(positionals[0], '<series-folder|file.dcm>');
   const output = requireString(positionals[1], '<out.nii[.gz]>');
   const volume = await readDicomVolume(input, { series: parseSeriesOption(values.series) });
+  for (const s of volume.skipped) console.error(`skipped ${printable(s.name)}: ${printable(s.reason)}`);
   const datatype = fitsInt16(volume.data) ? 'int16' : 'float32';
   // The header's description names the tool only: no DICOM text (which can hold a name) goes into it.
   await writeNifti(volume, output, { datatype, description: 'ct3d convert' });

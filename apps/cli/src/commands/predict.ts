@@ -1,3 +1,4 @@
+import { printable } from '@ct3d/core';
 import { loadRun, predictScanFile, runYoudenThreshold, type ScanPrediction } from '@ct3d/train';
 import { parseCommand, requireString, UsageError } from '../args.js';
 import { initBackendOption } from './backend-option.js';
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   await initBackendOption(values.backend);
   const run = await loadRun(runDir);
   const p = await predictScanFile(run, scan, { series: parseSeriesOption(values.series) });
+  for (const s of p.skipped) console.error(`skipped ${printable(s.name)}: ${printable(s.reason)}`);
   if (threshold && p.probabilities.length !== 2) {
     throw new UsageError('--threshold applies to the binary (sigmoid) head; this run has a softmax head');
   }

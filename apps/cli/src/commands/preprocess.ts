@@ -13,6 +13,7 @@ export async function run(argv: string[]): Promise<number> {
   const output = requireString(positionals[1], 'output path');
   const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
   const volume = await readScan(input, { series: parseSeriesOption(values.series) });
+  for (const s of volume.skipped) console.error(`skipped ${printable(s.name)}: ${printable(s.reason)}`);
   if (volume.nonFinite > 0) {
     console.error(`${printable(input)}: ${volume.nonFinite} NaN/Inf voxels replaced by the window minimum`);
   }

@@ -1,6 +1,6 @@
 // Series kinds: geometry as dcm2niix for sagittal and multi-frame files, what is skipped, what is refused.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,24 @@ describe('skipped and refused', () => {
     expect((error as DicomError).message).not.toContain('\n');
     expect((error as DicomError).file).toMatch(/ \(series Chest_1\.0_B31f-[0-9a-f]{8}\)$/);
     expect((error as DicomError).message).toMatch(message);
+  });
+
+  it('a truncated slice is skipped with its reason, and the gap it leaves names it', async () => {
+    const dir = makeSeries(join(root, 'truncated'), 'axial', { seed: 9 });
+    const victim = join(dir, readdirSync(dir).sort()[2]);
+    writeFileSync(victim, readFileSync(victim).subarray(0, 900));
+    const found = await readDicomFolder(dir);
+    expect(found.skipped).toEqual([
+      {
+        name: victim,
+        reason: expect.stringMatching(/^not a readable DICOM Part-10 file \(.*buffer overrun.*\)$/),
+      },
+    ]);
+    const error = await readDicomVolume(dir).catch((e: unknown) => e as DicomError);
+    expect(error.message).toMatch(
+      /uneven slice spacing: .* \(a missing slice\?\) \(1 file skipped; first: .*: not a readable/,
+    );
+    expect(error.message).not.toContain('\n');
   });
 
   it('mixed sizes: two series from one UID in a folder, refused when read as one', async () => {

@@ -124,7 +124,9 @@ function parse(bytes: Uint8Array, name: string, headerOnly: boolean): DataSet {
     const untilTag = headerOnly ? { untilTag: T.pixelData } : {};
     return dicomParser.parseDicom(bytes, { inflater: inflateRest, ...untilTag });
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    // dicom-parser throws strings, Errors, or {exception, dataSet} objects.
+    const thrown = err as { exception?: unknown; message?: unknown };
+    const why = String(thrown?.exception ?? thrown?.message ?? err);
     throw new DicomError(name, `not a readable DICOM Part-10 file (${why.split('\n')[0]})`, { cause: err });
   }
 }

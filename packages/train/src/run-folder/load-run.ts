@@ -51,6 +51,8 @@ export interface ScanPrediction {
   classNames: string[];
   /** The seed's sentences, one per class. */
   text: string;
+  /** Files of a DICOM folder that are no slice of the series read (localizers, reports), with why. */
+  skipped: { name: string; reason: string }[];
 }
 
 /**
@@ -64,9 +66,9 @@ export async function predictScanFile(
 ): Promise<ScanPrediction> {
   const size = modelInputShape(run.model);
   // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
-  const volume = processScan(await readScan(scanPath, { minExtent: MIN_SCAN_EXTENT, series: opts.series }), {
-    size,
-  });
+  const scan = await readScan(scanPath, { minExtent: MIN_SCAN_EXTENT, series: opts.series });
+  const volume = processScan(scan, { size });
+  const { skipped } = scan;
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   const units = outputUnits(run.model);
@@ -80,6 +82,7 @@ export async function predictScanFile(
       predicted,
       classNames,
       text: formatPrediction(probability, [classNames[0], classNames[1]]),
+      skipped,
     };
   }
   const text = formatPredictions(probabilities, classNames);
@@ -90,6 +93,7 @@ export async function predictScanFile(
     predicted,
     classNames,
     text,
+    skipped,
   };
 }
 
