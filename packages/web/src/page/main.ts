@@ -123,9 +123,8 @@ function redraw(plane?: Plane): void {
 function showVolume(source: SliceSource): void {
   shown = source;
   for (const p of PLANES) {
-    const shape = source.shape;
     const slider = $<HTMLInputElement>(`slice-${p}`);
-    const n = sliceCount(p, shape);
+    const n = sliceCount(p, source.shape);
     slider.max = String(n - 1);
     slider.value = String(Math.floor(n / 2));
   }
@@ -195,7 +194,10 @@ function onMessage(m: FromWorker): void {
     const name = manifest?.classNames[m.classIndex] ?? `class ${m.classIndex}`;
     result.camText = `Heat map: evidence for "${name}" (Grad-CAM on ${m.layer})`;
     showMemory(m.memory);
-    if (selected === m.scan) select(m.scan);
+    if (selected === m.scan) {
+      $('cam-info').textContent = result.camText;
+      redraw(); // the slices stay where the user moved them
+    }
   } else if (m.type === 'failed') {
     stopStages();
     if (m.scan >= 0) setScanState($('scans'), m.scan, 'error', m.message);
