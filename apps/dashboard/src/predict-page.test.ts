@@ -1,16 +1,26 @@
 // /runs/<name>/predict/: the in-browser diagnosis page of each run, served with a CSP that lets it compile
-// its wasm kernels and reach nothing but this server; in Chromium it predicts a scan from the run's model.
+// its wasm kernels and the DICOM codecs and reach nothing but this server; in Chromium it predicts a NIfTI scan
+// and a DICOM series from the run's model.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { identityAffine } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
+import { DICOM_WASM_FILES } from '@ct3d/io/dicom';
 import { writeNifti } from '@ct3d/io/node';
-import { saveModel } from '@ct3d/model';
+import { initBackend, saveModel } from '@ct3d/model';
 import { CHROMIUM, chromiumAvailable, nonFiniteScans, phantom } from '@ct3d/test-support';
+import { loadRun, predictScanFile } from '@ct3d/train';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expectProbabilities,
+  finished,
+  PLANTED,
+  plantedSeries,
+  requestCount,
+} from '../../../packages/web/src/test-page.js';
 import { type Dashboard, startDashboard } from './index.js';
 import { tinySeedModel } from './test-helpers.js';
 
@@ -67,8 +77,12 @@ describe('/runs/<name>/predict/', () => {
     expect(JSON.parse(model.body).weightsManifest[0].paths).toEqual(['./weights.bin']);
     const weights = await get('/runs/trained/predict/model/weights.bin');
     expect([weights.status, weights.headers['content-type']]).toEqual([200, 'application/octet-stream']);
-    const wasm = await get('/runs/trained/predict/wasm/winograd.wasm');
-    expect([wasm.status, wasm.headers['content-type']]).toEqual([200, 'application/wasm']);
+    // ct3d's kernels, and the DICOM codecs' (fetched by the page only for a compressed series).
+    for (const name of ['winograd.wasm', ...Object.keys(DICOM_WASM_FILES)]) {
+      const wasm = await get(`/runs/trained/predict/wasm/${name}`);
+      expect([wasm.status, wasm.headers['content-type']]).toEqual([200, 'application/wasm']);
+      expect(wasm.headers['content-security-policy']).toBe(csp);
+    }
   });
 
   it('refuses paths out of the page or model folder, and a run without a model', async () => {
@@ -117,6 +131,43 @@ describe('/runs/<name>/predict/', () => {
         expect(await page.textContent('#error')).toBe('');
         expect(await page.textContent('#sentences')).toMatch(/percent confident that CT scan is abnormal$/);
         expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('predicts a DICOM series (JPEG-LS, its codec from the page folder) as `ct3d predict` does', async () => {
+      const series = plantedSeries(join(root, 'series'), {
+        syntax: 'JPEG-LS lossless',
+        seed: 41,
+        description: 'Chest JPEG-LS',
+      });
+      await initBackend('wasm');
+      const run = await loadRun(join(root, 'runs', 'trained'));
+      const want = await predictScanFile(run, series);
+      run.model.dispose();
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage();
+        const lines: string[] = [];
+        page.on('console', (m) => lines.push(m.text()));
+        const fetched: string[] = [];
+        page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+        await page.goto(`http://127.0.0.1:${dash.port}/runs/trained/predict/`);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready');
+        const since = await requestCount(page);
+        await page.setInputFiles('#folder', series);
+        expect(await finished(page, since)).toBe('done');
+        expect(await page.getAttribute('#scans li', 'data-name')).toMatch(/^Chest_JPEG-LS-[0-9a-f]{8}$/);
+        expect(await page.textContent('#sentences')).toBe(want.text);
+        await expectProbabilities(page, want.probabilities);
+        expect(fetched).toContain('/runs/trained/predict/wasm/charlswasm_decode.wasm');
+        expect(lines.filter((l) => /Content Security Policy/i.test(l))).toEqual([]);
+        const shown = await page.content();
+        for (const planted of PLANTED) {
+          expect(shown).not.toContain(planted);
+          for (const line of lines) expect(line).not.toContain(planted);
+        }
       } finally {
         await browser.close();
       }

@@ -7,6 +7,8 @@ import {
   type DicomSeries,
   type DicomVolume,
   groupSeries,
+  HEADER_PREFIX_BYTES,
+  hasDicomMagic,
   parseDicomFile,
   readDicomSeries,
   type SkippedFile,
@@ -17,12 +19,7 @@ import { readRegularFile } from './nifti-read.js';
 /** Opened so that a FIFO cannot hang the read; each reader then refuses what is not a regular file. */
 const NON_BLOCKING = constants.O_RDONLY | constants.O_NONBLOCK;
 
-/** A DICOM Part-10 file starts with a 128-byte preamble and "DICM". */
-export function hasDicomMagic(head: Uint8Array): boolean {
-  return (
-    head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d
-  );
-}
+export { hasDicomMagic };
 
 /** Whether the file at path is a DICOM Part-10 file (false for anything unreadable). */
 export async function isDicomFile(path: string): Promise<boolean> {
@@ -100,9 +97,6 @@ async function readAll(paths: readonly string[]): Promise<(Uint8Array | string)[
   return out;
 }
 
-/** Bytes read to parse a header: a CT slice's header is a few KiB; longer ones are read whole. */
-const HEADER_PREFIX_BYTES = 256 * 1024;
-
 async function readPrefix(path: string, bytes: number): Promise<{ head: Uint8Array; whole: boolean }> {
   const handle = await open(path, NON_BLOCKING);
   try {
@@ -163,7 +157,7 @@ export async function readDicomFolder(path: string): Promise<DicomFolder> {
  */
 export async function readDicomVolume(
   path: string,
-  opts: { series?: RegExp } = {},
+  opts: { series?: RegExp; minExtent?: number } = {},
 ): Promise<DicomVolume & { skipped: SkippedFile[] }> {
   const found = await readDicomFolder(path);
   const first = found.skipped[0];
@@ -176,7 +170,10 @@ export async function readDicomVolume(
   if (picked.length === 1) {
     const name = `${path} (series ${picked[0].name})`;
     try {
-      return { ...(await readDicomSeries(picked[0], { name })), skipped: found.skipped };
+      return {
+        ...(await readDicomSeries(picked[0], { name, minExtent: opts.minExtent })),
+        skipped: found.skipped,
+      };
     } catch (err) {
       if (!(err instanceof DicomError) || skippedNote === '') throw err;
       throw new DicomError(err.file, `${err.reason}${skippedNote}`, { cause: err });

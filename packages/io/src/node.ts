@@ -8,6 +8,7 @@ export {
   readDicomHeaders,
   readDicomVolume,
 } from './dicom-read.js';
+export { dicomWasmFilePaths } from './dicom-wasm-files.js';
 export { readNifti, readRegularFile } from './nifti-read.js';
 export { writeNifti } from './nifti-write.js';
 export { isDicomScan, readScan, type ScanVolume } from './scan-read.js';

@@ -1,7 +1,6 @@
 // One scan from disk, whatever it is stored as: a .nii/.nii.gz file, or a DICOM series (a folder, a .dcm file).
 import { stat } from 'node:fs/promises';
 import type { Volume } from '@ct3d/core';
-import { DicomError } from './dicom/errors.js';
 import { isDicomFile, readDicomVolume } from './dicom-read.js';
 import type { ReadNiftiOptions } from './nifti-decode.js';
 import { readNifti } from './nifti-read.js';
@@ -35,14 +34,7 @@ export async function readScan(
     const nifti = await readNifti(path, opts);
     return { ...nifti, format: 'nifti', skipped: [] };
   }
-  const dicom = await readDicomVolume(path, { series: opts.series });
-  const minExtent = opts.minExtent ?? 1;
-  if (dicom.shape.some((n) => n < minExtent)) {
-    throw new DicomError(
-      dicom.name,
-      `degenerate volume ${dicom.shape.join('x')}: a CT scan needs at least ${minExtent} voxels along each axis`,
-    );
-  }
+  const dicom = await readDicomVolume(path, { series: opts.series, minExtent: opts.minExtent });
   const { data, shape, spacing, affine, skipped } = dicom;
   return { data, shape, spacing, affine, nonFinite: 0, format: 'dicom', skipped };
 }

@@ -17,6 +17,7 @@ import { loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportWebApp } from './export.js';
+import { expectProbabilities, finished, requestCount } from './test-page.js';
 import { trainTinyRun, writeScan } from './test-run.js';
 
 const haveChromium = chromiumAvailable('the in-browser diagnosis tests');
@@ -58,15 +59,6 @@ const setRange = (selector: string, value: number) =>
     },
     value,
   );
-
-/** The probabilities the page shows, checked against `want` (one per class, each within 1e-4). */
-async function expectProbabilities(want: number[], on = page): Promise<void> {
-  const got = await on.$$eval('#probabilities tbody tr', (rows) =>
-    rows.map((r) => Number((r as HTMLElement).dataset.probability)),
-  );
-  expect(got).toHaveLength(want.length);
-  for (const [c, p] of want.entries()) expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
-}
 
 /** Node's NiftiError text for `bytes` named `name` (what `ct3d predict` prints after the path). */
 function nodeError(bytes: Uint8Array, name: string): string {
@@ -116,7 +108,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
     expect(await diagnose(goodScan)).toBe('done');
     expect(expected.probabilities).toHaveLength(2);
-    await expectProbabilities(expected.probabilities);
+    await expectProbabilities(page, expected.probabilities);
     expect(await page.textContent('#sentences')).toBe(expected.text);
     const stages = await page.$$eval('#stages li', (li) =>
       li.map((l) => [l.dataset.stage, Number(l.dataset.ms)]),
@@ -189,12 +181,13 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       expect(await page.isHidden('#result')).toBe(true);
       // The next file is diagnosed as usual.
       expect(await diagnose(goodScan)).toBe('done');
-      await expectProbabilities(expected.probabilities);
+      await expectProbabilities(page, expected.probabilities);
     }
   });
 
   it('takes a file dropped on the drop zone', async () => {
     const b64 = (await readFile(goodScan)).toString('base64');
+    const since = await requestCount(page);
     await page.evaluate((data) => {
       const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.nii.gz');
       const dataTransfer = new DataTransfer();
@@ -202,7 +195,8 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       const drop = new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true });
       document.getElementById('drop')?.dispatchEvent(drop);
     }, b64);
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    expect(await finished(page, since)).toBe('done');
+    expect(await page.getAttribute('#scans li', 'data-name')).toBe('dropped.nii.gz');
     expect(await page.textContent('#sentences')).toBe(expected.text);
   });
 
@@ -232,7 +226,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       expect(await diagnose(goodScan, other)).toBe('done');
       expect(await other.textContent('#sentences')).toBe(want.text);
       expect(want.probabilities).toHaveLength(3);
-      await expectProbabilities(want.probabilities, other);
+      await expectProbabilities(other, want.probabilities);
     } finally {
       await other.close();
       await three.close();
@@ -250,7 +244,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       // Twice: a synchronous GPU read in Grad-CAM once broke every later upload on a page's WebGPU device.
       for (let i = 0; i < 2; i++) {
         expect(await diagnose(goodScan, gpuPage)).toBe('done');
-        await expectProbabilities(expected.probabilities, gpuPage);
+        await expectProbabilities(gpuPage, expected.probabilities);
       }
       expect(await gpuPage.getAttribute('#memory', 'data-tensors')).toBe(
         await page.getAttribute('#memory', 'data-tensors'),

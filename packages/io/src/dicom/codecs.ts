@@ -16,7 +16,17 @@ type Decode = (encoded: Uint8Array, format: FrameFormat) => Promise<Uint8Array>;
 
 let locateWasm: ((file: string) => string) | undefined;
 
-/** Where a browser serves the codecs' .wasm files (name -> URL); Node needs nothing. */
+/**
+ * The .wasm file each wasm codec loads (the name its glue asks locateFile for), with the package export that
+ * holds it: a page serves these files and locates them with setDicomWasmLocator.
+ */
+export const DICOM_WASM_FILES: Readonly<Record<string, string>> = {
+  'charlswasm_decode.wasm': '@cornerstonejs/codec-charls/decodewasm',
+  'openjpegwasm_decode.wasm': '@cornerstonejs/codec-openjpeg/decodewasm',
+  'libjpegturbowasm_decode.wasm': '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
+};
+
+/** Where a browser serves the codecs' .wasm files (a name of DICOM_WASM_FILES -> URL); Node needs nothing. */
 export function setDicomWasmLocator(locate: (file: string) => string): void {
   locateWasm = locate;
 }

@@ -213,3 +213,13 @@ export function parseDicomFile(
       : frameReader(ds, pixels, transferSyntaxUID, frameCount, name),
   };
 }
+
+/** A DICOM Part-10 file starts with a 128-byte preamble and "DICM". */
+export function hasDicomMagic(head: Uint8Array): boolean {
+  return (
+    head.length >= 132 && head[128] === 0x44 && head[129] === 0x49 && head[130] === 0x43 && head[131] === 0x4d
+  );
+}
+
+/** Bytes read to parse a header: a CT slice's header is a few KiB; longer ones are read whole. */
+export const HEADER_PREFIX_BYTES = 256 * 1024;

@@ -148,11 +148,12 @@ function fillSlice(
 /**
  * Reads one CT series (a DicomSeries from groupSeries, or the parsed files of one series) into a Volume equal
  * to what ct3d reads from dcm2niix's NIfTI of it. Errors are DicomError naming the series (opts.name, else
- * the series' name) and the reason: mixed sizes, duplicate positions, uneven spacing, tilt, undecodable frames.
+ * the series' name) and the reason: mixed sizes, duplicate positions, uneven spacing, tilt, undecodable frames,
+ * fewer than opts.minExtent voxels along an axis (checked before any pixel is decoded).
  */
 export async function readDicomSeries(
   source: DicomSeries | readonly DicomInstance[],
-  opts: { name?: string } = {},
+  opts: { name?: string; minExtent?: number } = {},
 ): Promise<DicomVolume> {
   const label0 = opts.name ?? (Array.isArray(source) ? (source[0]?.name ?? '<no files>') : '');
   const series = oneSeries(source, label0);
@@ -160,6 +161,14 @@ export async function readDicomSeries(
   const { slices, normal } = slicesOf(series, label);
   const step = checkSpacing(slices, normal, label);
   const [rows, columns] = series.size;
+  const shape: [number, number, number] = [columns, rows, slices.length];
+  const minExtent = opts.minExtent ?? 1;
+  if (shape.some((n) => n < minExtent)) {
+    throw new DicomError(
+      label,
+      `degenerate volume ${shape.join('x')}: a CT scan needs at least ${minExtent} voxels along each axis`,
+    );
+  }
   const sliceSize = rows * columns;
   const data = new Float32Array(sliceSize * slices.length);
   for (let k = 0; k < slices.length; k++) {
@@ -171,7 +180,7 @@ export async function readDicomSeries(
   const lossy = series.instances.some((i) => transferSyntaxOf(i.transferSyntaxUID)?.lossy === true);
   return {
     data,
-    shape: [columns, rows, slices.length],
+    shape,
     spacing: [Math.fround(first.pixelSpacing[1]), Math.fround(first.pixelSpacing[0]), Math.fround(step)],
     affine: seriesAffine(first, rows, step, normal),
     name: series.name,

@@ -1,7 +1,10 @@
-// The page: hands each picked or dropped file to the worker, shows each stage as it ends, the seed's
+// The page: hands the picked or dropped files (folders too) to the worker, lists the scans it finds (NIfTI
+// files, DICOM series) and the skipped files, shows each stage as it ends, and for the scan shown the seed's
 // sentences, the probabilities and the slices with their heat map. Holds no model code (worker.ts does).
 import { MANIFEST_FILE, type WebManifest } from '../manifest.js';
-import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
+import { droppedFiles, type Gathered, pickedFiles } from './dropped-files.js';
+import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
+import { markSelected, setScanState, showPlan } from './scan-list.js';
 import {
   type CtWindow,
   drawSlice,
@@ -15,7 +18,7 @@ import {
 const STAGES: readonly StageName[] = ['read', 'decode', 'preprocess', 'predict', 'gradcam'];
 const STAGE_TEXT: Record<StageName, string> = {
   read: 'Read the file',
-  decode: 'Decode NIfTI',
+  decode: 'Decode',
   preprocess: 'Preprocess (HU window, rotate, resize)',
   predict: 'Predict',
   gradcam: 'Grad-CAM heat map',
@@ -26,9 +29,21 @@ const base = new URL('./', location.href).href;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (message: ToWorker) => worker.postMessage(message);
 
+interface ScanResult {
+  probabilities: number[];
+  text: string;
+  source: SliceSource;
+  camText: string;
+}
+
 let manifest: WebManifest | null = null;
 let current = 0;
 let shown: SliceSource | null = null;
+/** The current drop: its scans, their results, the one shown and the error lines. */
+let scans: ScanFacts[] = [];
+let results = new Map<number, ScanResult>();
+let selected = -1;
+let errors: string[] = [];
 
 function setState(state: 'loading' | 'ready' | 'busy' | 'done' | 'error'): void {
   document.body.dataset.state = state;
@@ -40,13 +55,22 @@ function showError(text: string | null): void {
   el.textContent = text ?? '';
 }
 
-function stageItems(): void {
+function stageText(stage: StageName, format: ScanFacts['format']): string {
+  if (stage === 'read' && format === 'dicom') return "Read the series' files";
+  if (stage === 'decode') return `${STAGE_TEXT.decode} ${format === 'dicom' ? 'DICOM series' : 'NIfTI'}`;
+  return STAGE_TEXT[stage];
+}
+
+let stagesFormat: ScanFacts['format'] = 'nifti';
+
+function stageItems(format: ScanFacts['format']): void {
+  stagesFormat = format;
   $('stages').replaceChildren(
     ...STAGES.map((s, i) => {
       const li = document.createElement('li');
       li.dataset.stage = s;
       li.className = i === 0 ? 'running' : 'pending';
-      li.textContent = `${STAGE_TEXT[s]}…`;
+      li.textContent = `${stageText(s, format)}…`;
       return li;
     }),
   );
@@ -57,7 +81,7 @@ function stageDone(stage: StageName, ms: number): void {
   const i = STAGES.indexOf(stage);
   items[i].className = 'done';
   items[i].dataset.ms = ms.toFixed(0);
-  items[i].textContent = `${STAGE_TEXT[stage]}: ${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
+  items[i].textContent = `${stageText(stage, stagesFormat)}: ${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
   if (items[i + 1]) items[i + 1].className = 'running';
 }
 
@@ -96,18 +120,28 @@ function redraw(plane?: Plane): void {
   }
 }
 
-function showVolume(volume: Float32Array, shape: [number, number, number]): void {
-  if (!manifest) return;
-  shown = { volume, shape, hu: manifest.huWindow };
+function showVolume(source: SliceSource): void {
+  shown = source;
   for (const p of PLANES) {
     const slider = $<HTMLInputElement>(`slice-${p}`);
-    const n = sliceCount(p, shape);
+    const n = sliceCount(p, source.shape);
     slider.max = String(n - 1);
     slider.value = String(Math.floor(n / 2));
   }
   $('viewer').hidden = false;
-  $('cam-info').textContent = 'Heat map: computing…';
   redraw();
+}
+
+/** Shows scan `scan` of the drop: its sentences, probabilities and slices (with its heat map once made). */
+function select(scan: number): void {
+  const result = results.get(scan);
+  if (!result) return;
+  selected = scan;
+  markSelected($('scans'), scan);
+  $('scan-name').textContent = scans[scan]?.name ?? '';
+  showPrediction(result.probabilities, result.text);
+  $('cam-info').textContent = result.camText;
+  showVolume(result.source);
 }
 
 function showMemory({ numTensors, numBytes }: MemoryReport): void {
@@ -132,35 +166,65 @@ function onMessage(m: FromWorker): void {
     setState('error');
     return;
   }
-  if (m.id !== current) return; // a newer file replaced this one
-  if (m.type === 'stage') stageDone(m.stage, m.ms);
+  if (m.id !== current) return; // a newer drop replaced this one
+  if (m.type === 'plan') {
+    scans = m.scans;
+    showPlan($('scans'), $('skipped'), m.scans, m.skipped, select);
+  } else if (m.type === 'start') {
+    stageItems(scans[m.scan]?.format ?? 'nifti');
+    setScanState($('scans'), m.scan, 'running', 'running…');
+  } else if (m.type === 'stage') stageDone(m.stage, m.ms);
   else if (m.type === 'prediction') {
-    showPrediction(m.probabilities, m.text);
-    showVolume(m.volume, m.shape);
+    if (!manifest) return;
+    const source = { volume: m.volume, shape: m.shape, hu: manifest.huWindow };
+    results.set(m.scan, {
+      probabilities: m.probabilities,
+      text: m.text,
+      source,
+      camText: 'Heat map: computing…',
+    });
+    const top = m.probabilities.indexOf(Math.max(...m.probabilities));
+    const outcome = `${manifest.classNames[top] ?? `class ${top}`} ${m.probabilities[top].toFixed(4)}`;
+    setScanState($('scans'), m.scan, 'done', outcome);
+    if (selected < 0) select(m.scan);
   } else if (m.type === 'gradcam') {
-    if (shown) shown.cam = m.cam;
+    const result = results.get(m.scan);
+    if (!result) return;
+    result.source.cam = m.cam;
     const name = manifest?.classNames[m.classIndex] ?? `class ${m.classIndex}`;
-    $('cam-info').textContent = `Heat map: evidence for "${name}" (Grad-CAM on ${m.layer})`;
+    result.camText = `Heat map: evidence for "${name}" (Grad-CAM on ${m.layer})`;
     showMemory(m.memory);
-    redraw();
-    setState('done');
+    if (selected === m.scan) {
+      $('cam-info').textContent = result.camText;
+      redraw(); // the slices stay where the user moved them
+    }
   } else if (m.type === 'failed') {
     stopStages();
-    showError(m.message);
+    if (m.scan >= 0) setScanState($('scans'), m.scan, 'error', m.message);
+    errors.push(m.message);
+    showError(errors.join('\n'));
     showMemory(m.memory);
-    setState('error');
+  } else if (m.type === 'finished') {
+    setState(results.size > 0 ? 'done' : 'error');
   }
 }
 
-function diagnose(file: File): void {
+function diagnose({ files, unreadable }: Gathered): void {
   current += 1;
+  document.body.dataset.request = String(current);
+  scans = [];
+  results = new Map();
+  selected = -1;
+  errors = [];
   showError(null);
   $('result').hidden = true;
   $('viewer').hidden = true;
+  $('scans').hidden = true;
+  $('skipped').hidden = true;
   shown = null;
-  stageItems();
+  $('stages').replaceChildren();
   setState('busy');
-  send({ type: 'diagnose', id: current, file });
+  send({ type: 'diagnose', id: current, files, unreadable });
 }
 
 async function start(): Promise<void> {
@@ -178,11 +242,13 @@ async function start(): Promise<void> {
   const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
   send({ type: 'init', base, manifest, backend });
 
-  const input = $<HTMLInputElement>('file');
-  input.addEventListener('change', () => {
-    if (input.files?.[0]) diagnose(input.files[0]);
-    input.value = ''; // the same file again fires change again
-  });
+  for (const id of ['file', 'folder']) {
+    const input = $<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      if (input.files?.length) diagnose(pickedFiles(input.files));
+      input.value = ''; // the same files again fire change again
+    });
+  }
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -192,8 +258,10 @@ async function start(): Promise<void> {
   drop.addEventListener('drop', (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    const file = e.dataTransfer?.files[0];
-    if (file) diagnose(file);
+    if (!e.dataTransfer) return;
+    droppedFiles(e.dataTransfer).then(diagnose, (err: unknown) =>
+      showError(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
+    );
   });
   for (const p of PLANES) $(`slice-${p}`).addEventListener('input', () => redraw(p));
   $('window').addEventListener('change', () => redraw());

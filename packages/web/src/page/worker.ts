@@ -1,14 +1,22 @@
-// The page's worker: loads the model once, then for each dropped file reads, decodes, preprocesses (the same
-// @ct3d/io and @ct3d/preprocess code as `ct3d ingest`), predicts and explains it. The page never freezes,
-// and the file's bytes stay in this tab: nothing here sends anything.
+// The page's worker: loads the model once, then for each drop finds its scans (NIfTI files, DICOM series) and
+// reads, decodes, preprocesses (the same @ct3d/io and @ct3d/preprocess code as `ct3d ingest`), predicts and
+// explains each in turn. The page never freezes, and the files' bytes stay in this tab: nothing here sends.
 import type { Volume } from '@ct3d/core';
 import { toChannelsLast } from '@ct3d/core';
-import { claimedNiftiSize, decodeNifti, MIN_SCAN_EXTENT, NiftiError } from '@ct3d/io';
+import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator } from '@ct3d/io/dicom';
 import { type BackendName, gradCam, initBackend, loadModel, tf } from '@ct3d/model';
 import { processScan } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
-import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
+import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
+import {
+  checkNiftiSize,
+  checkSeriesSize,
+  noScanMessage,
+  type ScanSource,
+  scanSources,
+} from './scan-sources.js';
 
 interface Loaded {
   model: tf.LayersModel;
@@ -21,10 +29,10 @@ const scope = self as unknown as {
 };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-const GIB = 1024 ** 3;
-
 async function load(base: string, manifest: WebManifest, backend: string): Promise<Loaded> {
   const t0 = performance.now();
+  // The DICOM codecs' .wasm files are the page's own too (loaded only when a compressed series comes).
+  setDicomWasmLocator((file) => new URL(`${WASM_FOLDER}${file}`, base).href);
   const choice = await initBackend(backend as BackendName, { wasmPaths: new URL(WASM_FOLDER, base).href });
   const model = await loadModel(new URL(MODEL_FOLDER, base).href);
   // One warm-up prediction compiles the kernels (WebGPU pipelines, wasm code) before the first scan; awaited,
@@ -43,26 +51,18 @@ async function load(base: string, manifest: WebManifest, backend: string): Promi
   return { model, manifest };
 }
 
-/** Runs `work` as stage `stage` of request `id`, reporting its time when it ends. */
-async function stage<T>(id: number, name: StageName, work: () => T | Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const out = await work();
-  post({ type: 'stage', id, stage: name, ms: performance.now() - t0 });
-  return out;
+/** Which request and which of its scans the worker is on. */
+interface At {
+  id: number;
+  scan: number;
 }
 
-/** Refuses a scan that would not fit in the tab, from its header alone (before the file is read). */
-async function checkSize(file: File, limit: number): Promise<void> {
-  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
-  const claimed = claimedNiftiSize(head, file.name);
-  if (!claimed) return; // unreadable header: decodeNifti says why
-  const need = file.size + claimed.bytes + 4 * claimed.voxels;
-  if (need > limit) {
-    throw new NiftiError(
-      file.name,
-      `needs ${(need / GIB).toFixed(1)} GiB in this tab (file, decoded voxels and their float32 copy); the page's limit is ${(limit / GIB).toFixed(1)} GiB`,
-    );
-  }
+/** Runs `work` as stage `name` of scan `at`, reporting its time when it ends. */
+async function stage<T>(at: At, name: StageName, work: () => T | Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await work();
+  post({ type: 'stage', ...at, stage: name, ms: performance.now() - t0 });
+  return out;
 }
 
 function sentences(probabilities: number[], m: WebManifest): string {
@@ -87,30 +87,39 @@ function memory(): MemoryReport {
   return { numTensors, numBytes };
 }
 
-async function diagnose(loaded: Loaded, id: number, file: File): Promise<void> {
-  const m = loaded.manifest;
-  const bytes = await stage(id, 'read', async () => {
-    await checkSize(file, m.maxScanBytes);
-    return new Uint8Array(await file.arrayBuffer());
-  });
-  const scan = await stage(id, 'decode', () =>
+/** The scan as a Volume in HU: NIfTI decoded, or a DICOM series read whole then decoded. */
+async function readVolume(at: At, source: ScanSource, m: WebManifest): Promise<Volume> {
+  if ('file' in source) {
+    const { file } = source;
+    const name = source.facts.name;
+    const bytes = await stage(at, 'read', async () => {
+      await checkNiftiSize(file, name, m.maxScanBytes);
+      return new Uint8Array(await file.arrayBuffer());
+    });
     // NaN/Inf voxels: refused with their count, as `ct3d predict` does (a diagnosis of them means nothing).
-    decodeNifti(bytes, {
-      name: file.name,
-      minExtent: MIN_SCAN_EXTENT,
-      maxBytes: m.maxScanBytes,
-      requireFinite: true,
-    }),
-  );
-  const volume = await stage(id, 'preprocess', () =>
+    return stage(at, 'decode', () =>
+      decodeNifti(bytes, { name, minExtent: MIN_SCAN_EXTENT, maxBytes: m.maxScanBytes, requireFinite: true }),
+    );
+  }
+  const series = await stage(at, 'read', () => {
+    checkSeriesSize(source, m.maxScanBytes);
+    return readBlobSeries(source.series);
+  });
+  return stage(at, 'decode', () => readDicomSeries(series, { minExtent: MIN_SCAN_EXTENT }));
+}
+
+async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise<void> {
+  const m = loaded.manifest;
+  const scan = await readVolume(at, source, m);
+  const volume = await stage(at, 'preprocess', () =>
     processScan(scan, { size: m.inputSize, window: m.huWindow }),
   );
-  const probabilities = await stage(id, 'predict', () => predict(loaded, volume));
+  const probabilities = await stage(at, 'predict', () => predict(loaded, volume));
   const shown = volume.data.slice();
   post(
     {
       type: 'prediction',
-      id,
+      ...at,
       probabilities,
       text: sentences(probabilities, m),
       volume: shown,
@@ -118,11 +127,36 @@ async function diagnose(loaded: Loaded, id: number, file: File): Promise<void> {
     },
     [shown.buffer],
   );
-  const cam = await stage(id, 'gradcam', () => gradCam(loaded.model, volume, { target: 'predicted' }));
+  const cam = await stage(at, 'gradcam', () => gradCam(loaded.model, volume, { target: 'predicted' }));
   const data = cam.cam.data;
-  post({ type: 'gradcam', id, cam: data, layer: cam.layer, classIndex: cam.classIndex, memory: memory() }, [
-    data.buffer,
-  ]);
+  post(
+    { type: 'gradcam', ...at, cam: data, layer: cam.layer, classIndex: cam.classIndex, memory: memory() },
+    [data.buffer],
+  );
+}
+
+/** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */
+let newest = 0;
+
+/** Every scan of a drop in turn: one that fails gets its one line, naming it, and the next goes on. */
+async function diagnose(loaded: Loaded, id: number, files: DroppedFile[], unreadable: SkippedFile[]) {
+  const found = await scanSources(files);
+  const skipped = [...unreadable, ...found.skipped];
+  post({ type: 'plan', id, scans: found.scans.map((s) => s.facts), skipped });
+  if (found.scans.length === 0) throw new Error(noScanMessage(files.length + unreadable.length, skipped));
+  for (const [scan, source] of found.scans.entries()) {
+    if (id !== newest) return;
+    post({ type: 'start', id, scan });
+    try {
+      await diagnoseScan(loaded, { id, scan }, source);
+    } catch (err) {
+      // A frame's error names its file: the series' name goes first.
+      const { name } = source.facts;
+      const text = errorText(err);
+      const message = text.startsWith(`${name}: `) ? text : `${name}: ${text}`;
+      post({ type: 'failed', id, scan, message, memory: memory() });
+    }
+  }
 }
 
 let loading: Promise<Loaded> | null = null;
@@ -135,14 +169,16 @@ scope.onmessage = ({ data: message }) => {
     loading.catch((err: unknown) => post({ type: 'init-failed', message: errorText(err) }));
     return;
   }
-  const { id, file } = message;
+  const { id, files, unreadable } = message;
+  newest = id;
   queue = queue.then(async () => {
     try {
       if (!loading) throw new Error('the worker was not initialised');
-      await diagnose(await loading, id, file);
+      await diagnose(await loading, id, files, unreadable);
     } catch (err) {
-      post({ type: 'failed', id, message: errorText(err), memory: memory() });
+      post({ type: 'failed', id, scan: -1, message: errorText(err), memory: memory() });
     }
+    post({ type: 'finished', id });
   });
 };
 
