@@ -37,14 +37,15 @@ function tileCount(g: ConvGeom, m: WinoTile, pooled: boolean): number {
 }
 
 /**
- * The tile size of a conv: F(4x4x4) where its GEMM work (P rows per tile, rows rounded up to the micro-kernel's
- * 4) is smaller, i.e. unless the output is so thin that 4x4x4 tiles are mostly padding. The transforms cost
- * the same per point at both sizes. CT3D_WINOGRAD_TILE=2 or 4 forces one (A/B benchmarks).
+ * The tile size of a conv: the smaller work, P x (GEMM rows: tiles rounded up to the micro-kernel's 4, + 40
+ * for the per-call filter transforms and the transforms' extra cost), fitted to bench/wino-micro.ts: F(4x4x4)
+ * 1.8x faster on the seed's conv2, F(2x2x2) where the output is only a few tiles (4x4x4 tiles mostly
+ * padding, the 3.4x larger transformed filter dominating). CT3D_WINOGRAD_TILE=2 or 4 forces one (A/B runs).
  */
 export function winogradTile(g: ConvGeom, pooled: boolean): WinoTile {
   const forced = platform.env('CT3D_WINOGRAD_TILE');
   if (forced === '2' || forced === '4') return Number(forced) as WinoTile;
-  const work = (m: WinoTile) => points(m) * up(tileCount(g, m, pooled), 4);
+  const work = (m: WinoTile) => points(m) * (up(tileCount(g, m, pooled), 4) + 40);
   return work(4) < work(2) ? 4 : 2;
 }
 
