@@ -91,19 +91,30 @@ function wasmHeapMiB(): number | null {
   return b.wasm ? round(b.wasm.HEAPU8.byteLength / 2 ** 20, 0) : null;
 }
 
-/** Per-kernel wall time of one training step (tf.profile), top entries by total ms. */
+/**
+ * Per-kernel wall time of one training step (tf.profile), top entries by total ms, then the other kernels'
+ * sum and the step's time outside kernels (layers, autodiff bookkeeping, tensor allocation).
+ */
 async function profileStep(
   step: () => Promise<tf.Scalar | tf.Scalar[] | number | number[]>,
 ): Promise<Record<string, number>> {
+  const t0 = performance.now();
   const info = await tf.profile(step);
+  const wall = performance.now() - t0;
   const byName = new Map<string, number>();
   for (const k of info.kernels) {
     // webgpu: a promise of the GPU time (timestamp queries), or {error} where the adapter has none
     const ms = await k.kernelTimeMs;
     if (typeof ms === 'number') byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
   }
-  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
-  return Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)]));
+  const all = [...byName.entries()].sort((a, b) => b[1] - a[1]);
+  const sum = (e: [string, number][]) => e.reduce((a, [, ms]) => a + ms, 0);
+  const top = all.slice(0, 12);
+  return {
+    ...Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)])),
+    other_kernels: round(sum(all.slice(12)), 0),
+    outside_kernels: round(wall - sum(all), 0),
+  };
 }
 
 async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, number]) {

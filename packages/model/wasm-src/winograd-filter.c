@@ -10,7 +10,7 @@ static inline void g1(const f4 *g, int s, f4 *u, int su) {
 }
 
 /**
- * U [P][c][Op] = G w G^T for w [3][3][3][c][oc] (P = (m + 2)^3). The input gradient's UT [P][oc][Cp] is this
+ * U [P][c][Op] (blocks SLAB(c, Op) floats apart) = G w G^T for w [3][3][3][c][oc] (P = (m + 2)^3). The input gradient's UT [P][oc][Cp] is this
  * of the filter with c and oc swapped (wino_swap_filter).
  */
 EXPORT(wino_filter) void wino_filter(const float *w, int c, int oc, float *U, int m) {
@@ -23,7 +23,7 @@ EXPORT(wino_filter) void wino_filter(const float *w, int c, int oc, float *U, in
       for (int k = 0; k < 27; k++) g[k] = load_lanes(w + k * plane + (long)ci * oc + o0, no);
       if (m == 4) {
         sep3(g, 3, u, 6, g6);
-        for (int k = 0; k < P; k++) store_lanes(U + ((long)k * c + ci) * Op + o0, u[k], no);
+        for (int k = 0; k < P; k++) store_lanes(U + k * SLAB(c, Op) + (long)ci * Op + o0, u[k], no);
         continue;
       }
       for (int a = 0; a < 3; a++)  // e axis: [3][3][3] -> [3][3][4]
@@ -31,7 +31,7 @@ EXPORT(wino_filter) void wino_filter(const float *w, int c, int oc, float *U, in
       for (int a = 0; a < 3; a++)  // b axis: -> [3][4][4]
         for (int e = 0; e < 4; e++) g1(u1 + a * 12 + e, 4, u2 + a * 16 + e, 4);
       for (int k = 0; k < 16; k++) g1(u2 + k, 16, u + k, 16);  // a axis: -> [4][4][4]
-      for (int k = 0; k < 64; k++) store_lanes(U + ((long)k * c + ci) * Op + o0, u[k], no);
+      for (int k = 0; k < 64; k++) store_lanes(U + k * SLAB(c, Op) + (long)ci * Op + o0, u[k], no);
     }
 }
 
@@ -57,7 +57,7 @@ EXPORT(wino_filter_grad_out) void wino_filter_grad_out(const float *dU, int c, i
   for (int ci = 0; ci < c; ci++)
     for (int o0 = 0; o0 < oc; o0 += 4) {
       const int no = min_i(4, oc - o0);
-      for (int k = 0; k < P; k++) u[k] = wasm_v128_load(dU + ((long)k * Cs + ci) * Op + o0);
+      for (int k = 0; k < P; k++) u[k] = wasm_v128_load(dU + k * SLAB(Cs, Op) + (long)ci * Op + o0);
       if (m == 4) {
         sep3(u, 6, g, 3, gt6);
         for (int k = 0; k < 27; k++) store_lanes(dw + k * plane + (long)ci * oc + o0, g[k], no);

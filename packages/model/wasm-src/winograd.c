@@ -8,16 +8,12 @@
 //   filter grad  dU[xi][c, o] += V[xi][t, c]^T * dM[xi][t, o]  (dw = G^T dU G)
 // i.e. 64 multiplies per 8 outputs instead of 216. The transforms run 4 channels at a time (f32x4) on
 // blocks of T tiles, so V/M blocks stay in cache between the transform and the 64 small GEMMs.
-// Layouts: V [64][T][Cs], M/dM [64][T][Op], dV [64][T][Cp] (each of the 64 blocks padded, see SLAB),
-// U [64][C][Op], UT [64][O][Cp], dU [64][Cs][Op]
+// Layouts: V [P][T][Cs], M/dM [P][T][Op], dV [P][T][Cp], U [P][C][Op], UT [P][O][Cp], dU [P][Cs][Op]
+// (each of the P blocks padded, see SLAB)
 // with Cs = roundup4(C), Cp = roundup8(C), Op = roundup8(O). Padding lanes hold garbage that never
 // enters a kept sum: K loops are exact, padded rows/columns are dropped by the transforms.
 #include "kernels.h"
 #include "wino4.h"
-
-// Floats from one transform position's block to the next (V, M, dM, dV): 16 more than T rows, so that the
-// 64 strided accesses of one tile do not all map to the same L1 set (T * 64 channels is 8 KiB at T = 32).
-#define SLAB(T, w) ((long)(T) * (w) + 16)
 
 // In-place 4-point transforms of 16 lines of a 4x4x4 block along one axis (stride s between points,
 // lines enumerated by the other two axes with strides s1, s2).
@@ -254,7 +250,7 @@ EXPORT(wino_forward) void wino_forward(const float *x, int n, int d1, int d2, in
     input_tf(&g, x, t0, nt, T, Cs, V);
     const int rows = (nt + 3) & ~3;
     for (int k = 0; k < P; k++)
-      gemm(rows, Op, c, V + k * SLAB(T, Cs), Cs, 1, U + (long)k * c * Op, Op, M + k * SLAB(T, Op), Op, 0);
+      gemm(rows, Op, c, V + k * SLAB(T, Cs), Cs, 1, U + k * SLAB(c, Op), Op, M + k * SLAB(T, Op), Op, 0);
     for (int tl = 0; tl < nt; tl++) {
       int s, i, j, l;
       tile_at(&g, t0 + tl, &s, &i, &j, &l);
@@ -300,7 +296,7 @@ EXPORT(wino_input_grad) void wino_input_grad(const float *dy, int n, int d1, int
     else grad_tf(&g, dy, t0, nt, T, Op, dM);
     const int rows = (nt + 3) & ~3;
     for (int k = 0; k < P; k++)
-      gemm(rows, Cp, oc, dM + k * SLAB(T, Op), Op, 1, UT + (long)k * oc * Cp, Cp, dV + k * SLAB(T, Cp), Cp, 0);
+      gemm(rows, Cp, oc, dM + k * SLAB(T, Op), Op, 1, UT + k * SLAB(oc, Cp), Cp, dV + k * SLAB(T, Cp), Cp, 0);
     for (int tl = 0; tl < nt; tl++) {
       int s, i, j, l;
       tile_at(&g, t0 + tl, &s, &i, &j, &l);
@@ -344,7 +340,7 @@ EXPORT(wino_filter_grad) void wino_filter_grad(const float *x, const float *dy, 
     } else
       grad_tf(&g, dy, t0, nt, T, Op, dM);
     for (int k = 0; k < P; k++)
-      gemm(c, Op, nt, V + k * SLAB(T, Cs), 1, Cs, dM + k * SLAB(T, Op), Op, dU + (long)k * Cs * Op, Op, 1);
+      gemm(c, Op, nt, V + k * SLAB(T, Cs), 1, Cs, dM + k * SLAB(T, Op), Op, dU + k * SLAB(Cs, Op), Op, 1);
   }
   for (int o = 0; pooled && o < oc; o++) dbias[o] = (float)total[o];
 }

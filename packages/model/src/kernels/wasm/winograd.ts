@@ -19,8 +19,8 @@ const up = (v: number, m: number): number => Math.ceil(v / m) * m;
 /** Transform points of a tile size m (output tile edge): (m + 2)^3. */
 const points = (m: WinoTile): number => (m + 2) ** 3;
 
-/** Floats of a V/M/dM/dV buffer: P blocks of t rows, each padded by 16 floats (SLAB in winograd.c). */
-const slab = (m: WinoTile, t: number, w: number): number => points(m) * (t * w + 16);
+/** Floats of a V/M/dM/dV/U/UT/dU buffer: P blocks of r rows, each padded by 16 floats (SLAB in kernels.h). */
+const slab = (m: WinoTile, r: number, w: number): number => points(m) * (r * w + 16);
 
 export type WinoTile = 2 | 4;
 
@@ -37,15 +37,15 @@ function tileCount(g: ConvGeom, m: WinoTile, pooled: boolean): number {
 }
 
 /**
- * The tile size of a conv: the smaller work, P x (GEMM rows: tiles rounded up to the micro-kernel's 4, + 40
- * for the per-call filter transforms and the transforms' extra cost), fitted to bench/wino-micro.ts: F(4x4x4)
- * 1.8x faster on the seed's conv2, F(2x2x2) where the output is only a few tiles (4x4x4 tiles mostly
- * padding, the 3.4x larger transformed filter dominating). CT3D_WINOGRAD_TILE=2 or 4 forces one (A/B runs).
+ * The tile size of a conv: the smaller work, P x (GEMM rows: tiles rounded up to the micro-kernel's 4, + 16
+ * for the per-call filter transforms), fitted to bench/wino-micro.ts: F(4x4x4) 1.9x faster on the seed's
+ * conv2, F(2x2x2) where the output is only a few tiles (4x4x4 tiles mostly padding, the 3.4x larger
+ * transformed filter dominating: conv4). CT3D_WINOGRAD_TILE=2 or 4 forces one (A/B runs).
  */
 export function winogradTile(g: ConvGeom, pooled: boolean): WinoTile {
   const forced = platform.env('CT3D_WINOGRAD_TILE');
   if (forced === '2' || forced === '4') return Number(forced) as WinoTile;
-  const work = (m: WinoTile) => points(m) * (up(tileCount(g, m, pooled), 4) + 40);
+  const work = (m: WinoTile) => points(m) * (up(tileCount(g, m, pooled), 4) + 16);
   return work(4) < work(2) ? 4 : 2;
 }
 
@@ -133,7 +133,7 @@ class WinogradModule {
     const m = this.tile ?? winogradTile(g, pooled);
     const tiles = tileCount(g, m, pooled);
     const t = Math.min(this.ex.wino_block_tiles(g.c, g.outC, m), up(tiles, 4));
-    return { m, p: points(m), t, cs: up(g.c, 4), cp: up(g.c, 8), op: up(g.outC, 8) };
+    return { m, t, cs: up(g.c, 4), cp: up(g.c, 8), op: up(g.outC, 8) };
   }
 
   private run<T>(f: () => T): T {
@@ -148,11 +148,11 @@ class WinogradModule {
   forward(g: ConvGeom, x: Float32Array, w: Float32Array, use: (y: Float32Array) => void): void {
     this.run(() => {
       const t0 = performance.now();
-      const { m, p, t, cs, op } = this.dims(g, false);
+      const { m, t, cs, op } = this.dims(g, false);
       const ySize = g.n * (g.d1 - 2) * (g.d2 - 2) * (g.d3 - 2) * g.outC;
       const xP = this.put(x);
       const wP = this.put(w);
-      const uP = this.alloc(p * g.c * op);
+      const uP = this.alloc(slab(m, g.c, op));
       const yP = this.alloc(ySize);
       const vP = this.alloc(slab(m, t, cs));
       const mP = this.alloc(slab(m, t, op));
@@ -178,7 +178,7 @@ class WinogradModule {
   ): void {
     this.run(() => {
       const t0 = performance.now();
-      const { m, p, t, cs, op } = this.dims(g, true);
+      const { m, t, cs, op } = this.dims(g, true);
       const xP = this.put(x);
       const bP = this.put(bias);
       const yP = this.alloc(pooled.length);
@@ -195,7 +195,7 @@ class WinogradModule {
         this.ex.direct1_forward_pool(xP, g.n, g.d1, g.d2, g.d3, wP, g.outC, bP, yP, aP, aBuf, cBuf);
       } else {
         const wP = this.put(w);
-        const uP = this.alloc(p * g.c * op);
+        const uP = this.alloc(slab(m, g.c, op));
         const vP = this.alloc(slab(m, t, cs));
         const mP = this.alloc(slab(m, t, op));
         this.ex.wino_filter(wP, g.c, g.outC, uP, m);
@@ -215,10 +215,10 @@ class WinogradModule {
   inputGrad(g: ConvGeom, dy: Float32Array, w: Float32Array, dx: Float32Array, pooled = false): void {
     this.run(() => {
       const t0 = performance.now();
-      const { m, p, t, cp, op } = this.dims(g, pooled);
+      const { m, t, cp, op } = this.dims(g, pooled);
       const dyP = this.put(dy);
       const wP = this.put(w);
-      const utP = this.alloc(p * g.outC * cp);
+      const utP = this.alloc(slab(m, g.outC, cp));
       const dxP = this.alloc(dx.length);
       const dmP = this.alloc(slab(m, t, op));
       const dvP = this.alloc(slab(m, t, cp));
@@ -238,7 +238,7 @@ class WinogradModule {
   filterGrad(g: ConvGeom, x: Float32Array, dy: Float32Array, pooled = false): Float32Array {
     return this.run(() => {
       const t0 = performance.now();
-      const { m, p, t, cs, op } = this.dims(g, pooled);
+      const { m, t, cs, op } = this.dims(g, pooled);
       const xP = this.put(x);
       const dyP = this.put(dy);
       const size = 27 * g.c * g.outC + (pooled ? g.outC : 0);
@@ -251,11 +251,11 @@ class WinogradModule {
       } else {
         if (pooled && g.outC > 1024)
           throw new Error(`winograd: pooled filter gradient for ${g.outC} > 1024 channels`);
-        const duP = this.alloc(p * cs * op);
+        const duP = this.alloc(slab(m, cs, op));
         const vP = this.alloc(slab(m, t, cs));
         const dmP = this.alloc(slab(m, t, op));
         const partP = this.alloc(op);
-        this.f32.fill(0, duP >>> 2, (duP >>> 2) + p * cs * op);
+        this.f32.fill(0, duP >>> 2, (duP >>> 2) + slab(m, cs, op));
         const biasP = pooled ? dwP + 27 * g.c * g.outC * 4 : 0;
         this.ex.wino_filter_grad(
           xP,
