@@ -10,7 +10,9 @@
 // --threads: conv kernels on 1 thread or split over 2 (worker thread with its own wasm instance; default).
 // A/B switches (environment, read by both threads): CT3D_WINOGRAD=0 runs every conv on the older im2col +
 //   XNNPACK path; CT3D_RELAXED_SIMD=0 runs the Winograd/direct kernels' plain SIMD128 build (mul + add, no FMA).
-// Peak memory: ours is the process's peak RSS so far (sizes run in order), the peer's its own process's.
+// A/B: CT3D_WINOGRAD_TILE=2|4 forces one Winograd tile size (default: per conv, winogradTile).
+// Peak memory: ours is the process's peak RSS so far (sizes run in order), the peer's its own process's; a
+//   peak_memory_mib line per size puts the two side by side (goal: ours at or below the peer's).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -177,7 +179,10 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
   return line;
 }
 
-function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?: number; line: object } {
+function torchPeer(
+  o: Opts,
+  [w, h, d]: [number, number, number],
+): { ms_per_step?: number; peak_rss_mib?: number; line: object } {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const script = resolve(root, '../shared/bench/torch_step.py');
   if (!existsSync(script))
@@ -204,7 +209,7 @@ function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?
     };
   const parsed = JSON.parse(out) as { ms_per_step: number };
   const peak = rss.startsWith('{') ? (JSON.parse(rss) as { peak_rss_mib: number }).peak_rss_mib : undefined;
-  return { ms_per_step: parsed.ms_per_step, line: { ...parsed, peak_rss_mib: peak } };
+  return { ms_per_step: parsed.ms_per_step, peak_rss_mib: peak, line: { ...parsed, peak_rss_mib: peak } };
 }
 
 async function main(): Promise<void> {
@@ -240,6 +245,22 @@ async function main(): Promise<void> {
       const [w, h, d] = size;
       const ratio = round(ours.ms_per_step / peer.ms_per_step, 2);
       console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.0 }));
+    }
+    if (peer.peak_rss_mib) {
+      // the whole process's peak resident memory, each side (ours: so far, sizes in order)
+      const [w, h, d] = size;
+      const ratio = round(ours.peak_rss_mib / peer.peak_rss_mib, 2);
+      console.log(
+        JSON.stringify({
+          peak_memory_mib: { ours: ours.peak_rss_mib, pytorch: peer.peak_rss_mib },
+          ratio,
+          width: w,
+          height: h,
+          depth: d,
+          batch: o.batch,
+          goal: 1.0,
+        }),
+      );
     }
   }
 }
