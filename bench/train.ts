@@ -165,7 +165,7 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
     backend_detail: detail,
     conv_im2col_ms_per_step: round(convCopyMs, 0),
     conv_matmul_ms_per_step: round(convMatMulMs, 0),
-    // Winograd F(2x2x2,3x3x3) kernels (main thread's half of the batch), and which wasm build ran them
+    // Winograd kernels, F(2x2x2) and F(4x4x4) (main thread's half of the batch), and which wasm build ran them
     winograd_ms_per_step: wino,
     winograd_build: winogradVariant,
     peak_rss_mib: round(process.resourceUsage().maxRSS / 1024, 0),

@@ -2,12 +2,13 @@
 // stride-1 3D convolution (NDHWC, float32), wasm SIMD128.
 // Built into ../src/kernels/wasm/winograd.wasm by build.sh (Debian clang-19 + lld-19).
 //
-// One output tile of 2x2x2 reads a 4x4x4 input tile. Per 64-point transform position xi:
+// One output tile of m^3 reads an a^3 input tile (a = m + 2). Per transform position xi (P = a^3 of them):
 //   forward      M[xi][t, o]  = V[xi][t, c] * U[xi][c, o]      (V = B^T x B, U = G w G^T, y = A^T M A)
 //   input grad   dV[xi][t, c] = dM[xi][t, o] * UT[xi][o, c]    (dM = A dy A^T, dx += B dV B^T, tiles overlap)
 //   filter grad  dU[xi][c, o] += V[xi][t, c]^T * dM[xi][t, o]  (dw = G^T dU G)
-// i.e. 64 multiplies per 8 outputs instead of 216. The transforms run 4 channels at a time (f32x4) on
-// blocks of T tiles, so V/M blocks stay in cache between the transform and the 64 small GEMMs.
+// i.e. 64 multiplies per 8 outputs (m = 2) or 216 per 64 (m = 4) instead of 216 per output. The transforms
+// run 4 channels at a time (f32x4) on blocks of T tiles, so V/M blocks stay in cache between the transform
+// and the P small GEMMs.
 // Layouts: V [P][T][Cs], M/dM [P][T][Op], dV [P][T][Cp], U [P][C][Op], UT [P][O][Cp], dU [P][Cs][Op]
 // (each of the P blocks padded, see SLAB)
 // with Cs = roundup4(C), Cp = roundup8(C), Op = roundup8(O). Padding lanes hold garbage that never
