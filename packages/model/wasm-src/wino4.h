@@ -77,14 +77,20 @@ static inline void gt6(const f4 *u, int s, f4 *g, int so) {
 #undef MUL
 #undef K
 
-// out [no][no][no] = L along each axis of in [ni][ni][ni] (index a*ni*ni + b*ni + e); out may be in.
-static inline __attribute__((always_inline)) void sep3(const f4 *in, int ni, f4 *out, int no, line_fn L) {
+// out [no][no][no] = L along each axis of in [ni][ni][ni] (index a*ni*ni + b*ni + e; element k at in[k * is],
+// out[k * os]); out may be in.
+static inline __attribute__((always_inline)) void sep3s(const f4 *in, int is, int ni, f4 *out, int os, int no,
+                                                        line_fn L) {
   f4 t1[216], t2[216];
   for (int a = 0; a < ni; a++)  // e axis -> [ni][ni][no]
-    for (int b = 0; b < ni; b++) L(in + (a * ni + b) * ni, 1, t1 + (a * ni + b) * no, 1);
+    for (int b = 0; b < ni; b++) L(in + (a * ni + b) * ni * is, is, t1 + (a * ni + b) * no, 1);
   for (int a = 0; a < ni; a++)  // b axis -> [ni][no][no]
     for (int e = 0; e < no; e++) L(t1 + a * ni * no + e, no, t2 + a * no * no + e, no);
-  for (int k = 0; k < no * no; k++) L(t2 + k, no * no, out + k, no * no);  // a axis -> [no][no][no]
+  for (int k = 0; k < no * no; k++) L(t2 + k, no * no, out + k * os, no * no * os);  // a axis -> [no][no][no]
+}
+
+static inline __attribute__((always_inline)) void sep3(const f4 *in, int ni, f4 *out, int no, line_fn L) {
+  sep3s(in, 1, ni, out, 1, no, L);
 }
 
 #endif

@@ -14,85 +14,8 @@
 // with Cs = roundup4(C), Cp = roundup8(C), Op = roundup8(O). Padding lanes hold garbage that never
 // enters a kept sum: K loops are exact, padded rows/columns are dropped by the transforms.
 #include "kernels.h"
+#include "wino2.h"
 #include "wino4.h"
-
-// In-place 4-point transforms of 16 lines of a 4x4x4 block along one axis (stride s between points,
-// lines enumerated by the other two axes with strides s1, s2).
-#define LINES(s, s1, s2, BODY)                                 \
-  for (int u = 0; u < 4; u++)                                  \
-    for (int w = 0; w < 4; w++) {                              \
-      f4 *q = d + u * (s1) + w * (s2);                         \
-      f4 q0 = q[0], q1 = q[s], q2 = q[2 * (s)], q3 = q[3 * (s)]; \
-      BODY                                                     \
-    }
-
-// B^T: (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
-#define BT_BODY                                                                       \
-  q[0] = wasm_f32x4_sub(q0, q2), q[s] = wasm_f32x4_add(q1, q2);                      \
-  q[2 * (s)] = wasm_f32x4_sub(q2, q1), q[3 * (s)] = wasm_f32x4_sub(q1, q3);
-// B: (v0, v1 - v2 + v3, v1 + v2 - v0, -v3)
-#define B_BODY                                                                                         \
-  q[0] = q0, q[s] = wasm_f32x4_add(wasm_f32x4_sub(q1, q2), q3);                                       \
-  q[2 * (s)] = wasm_f32x4_sub(wasm_f32x4_add(q1, q2), q0), q[3 * (s)] = wasm_f32x4_neg(q3);
-
-static inline void bt3(f4 *d) {
-  int s;
-  s = 1;
-  LINES(s, 16, 4, BT_BODY)
-  s = 4;
-  LINES(s, 16, 1, BT_BODY)
-  s = 16;
-  LINES(s, 4, 1, BT_BODY)
-}
-
-static inline void b3(f4 *d) {
-  int s;
-  s = 1;
-  LINES(s, 16, 4, B_BODY)
-  s = 4;
-  LINES(s, 16, 1, B_BODY)
-  s = 16;
-  LINES(s, 4, 1, B_BODY)
-}
-
-// A^T on the 64 values m (index a*16 + b*4 + e) -> 8 outputs y (index a*4 + b*2 + e):
-// (m0 + m1 + m2, m1 - m2 - m3) per axis.
-static inline f4 at0(f4 m0, f4 m1, f4 m2) { return wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2); }
-static inline f4 at1(f4 m1, f4 m2, f4 m3) { return wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3); }
-
-static inline void at3(const f4 *m, f4 *y) {
-  f4 t1[32], t2[16];  // after the e axis: [a][b][2]; after b: [a][2][2]
-  for (int i = 0; i < 16; i++) {
-    const f4 *q = m + 4 * i;
-    t1[2 * i] = at0(q[0], q[1], q[2]), t1[2 * i + 1] = at1(q[1], q[2], q[3]);
-  }
-  for (int a = 0; a < 4; a++)
-    for (int e = 0; e < 2; e++) {
-      const f4 *q = t1 + a * 8 + e;
-      t2[a * 4 + e] = at0(q[0], q[2], q[4]), t2[a * 4 + 2 + e] = at1(q[2], q[4], q[6]);
-    }
-  for (int i = 0; i < 4; i++) y[i] = at0(t2[i], t2[4 + i], t2[8 + i]), y[4 + i] = at1(t2[4 + i], t2[8 + i], t2[12 + i]);
-}
-
-// A (transpose of A^T) on 8 values dy (a*4 + b*2 + e) -> 64: (g0, g0 + g1, g0 - g1, -g1) per axis.
-static inline void a3(const f4 *g, f4 *m) {
-  f4 t1[16], t2[32];  // after the a axis: [4][2][2]; after b: [4][4][2]
-  for (int i = 0; i < 4; i++) {
-    const f4 g0 = g[i], g1 = g[4 + i];
-    t1[i] = g0, t1[4 + i] = wasm_f32x4_add(g0, g1), t1[8 + i] = wasm_f32x4_sub(g0, g1), t1[12 + i] = wasm_f32x4_neg(g1);
-  }
-  for (int a = 0; a < 4; a++)
-    for (int e = 0; e < 2; e++) {
-      const f4 g0 = t1[a * 4 + e], g1 = t1[a * 4 + 2 + e];
-      f4 *q = t2 + a * 8 + e;
-      q[0] = g0, q[2] = wasm_f32x4_add(g0, g1), q[4] = wasm_f32x4_sub(g0, g1), q[6] = wasm_f32x4_neg(g1);
-    }
-  for (int i = 0; i < 16; i++) {
-    const f4 g0 = t2[2 * i], g1 = t2[2 * i + 1];
-    f4 *q = m + 4 * i;
-    q[0] = g0, q[1] = wasm_f32x4_add(g0, g1), q[2] = wasm_f32x4_sub(g0, g1), q[3] = wasm_f32x4_neg(g1);
-  }
-}
 
 // Geometry of one call: input [n][d1][d2][d3][c], output [n][o1][o2][o3][oc], tiles t1 x t2 x t3 a sample
 // of m^3 outputs (input tiles of a^3, a = m + 2; P = a^3 transform points). pooled: only the pooled part of
@@ -136,8 +59,38 @@ static inline void input_grad_tile_tf(const Geom *g, f4 *v) {
   else sep3(v, 6, v, 6, b6);
 }
 
+// F4's input transform, 16 channels (one cache line at each of the 216 positions) at a time: one channel
+// quad at a time, the 6x6x6 gather touched 864 lines a tile and missed L1 on every quad after the first.
+// The transform writes V directly (its blocks are SLAB(T, Cs) floats apart).
+static void input_tf4(const Geom *g, const float *x, int t0, int nt, int T, int Cs, float *V) {
+  f4 d[4 * 216];
+  const long S = SLAB(T, Cs) / 4;  // f4 units (T * Cs and 16 are multiples of 4)
+  for (int tl = 0; tl < nt; tl++) {
+    int s, i, j, l;
+    tile_at(g, t0 + tl, &s, &i, &j, &l);
+    const int na = min_i(6, g->d1 - i), nb = min_i(6, g->d2 - j), ne = min_i(6, g->d3 - l);
+    for (int c0 = 0; c0 < g->c; c0 += 16) {
+      const int nq = min_i(4, (g->c - c0 + 3) / 4);
+      if (na < 6 || nb < 6 || ne < 6)
+        for (int k = 0; k < 4 * 216; k++) d[k] = wasm_f32x4_splat(0.f);
+      for (int a = 0; a < na; a++)
+        for (int b = 0; b < nb; b++) {
+          const float *p = x + ((((long)s * g->d1 + i + a) * g->d2 + j + b) * g->d3 + l) * g->c + c0;
+          for (int e = 0; e < ne; e++)
+            for (int q = 0; q < nq; q++)
+              d[((a * 6 + b) * 6 + e) * 4 + q] = load_lanes(p + e * g->c + 4 * q, g->c - c0 - 4 * q);
+        }
+      for (int q = 0; q < nq; q++) sep3s(d + q, 4, 6, (f4 *)(V + (long)tl * Cs + c0 + 4 * q), S, 6, bt6);
+    }
+  }
+}
+
 // V[xi][tl][c..] for tiles [t0, t0 + nt) of x (input transform; reads past the volume are 0).
 static void input_tf(const Geom *g, const float *x, int t0, int nt, int T, int Cs, float *V) {
+  if (g->m == 4) {
+    input_tf4(g, x, t0, nt, T, Cs, V);
+    return;
+  }
   f4 d[216];
   const int A = g->a, P = g->P;
   for (int tl = 0; tl < nt; tl++) {
