@@ -12,6 +12,7 @@ export {
   hasDicomMagic,
   parseDicomFile,
 } from './instance.js';
-export { type DicomSeries, groupSeries, type SkippedFile, safeDescription, shortHash } from './series.js';
+export { type DicomSeries, groupSeries, type SkippedFile, safeDescription } from './series.js';
 export { TRANSFER_SYNTAXES, type TransferSyntax } from './transfer-syntax.js';
+export { shortHash, uidHash } from './uid-hash.js';
 export { type DicomVolume, readDicomSeries } from './volume.js';
