@@ -1,6 +1,7 @@
 // `ct3d ingest --dicomweb` end to end against a real Orthanc (DICOMweb plugin, basic auth) behind a fault
 // proxy: the cache equals the folder ingest of the same files, a rerun fetches nothing, a 404 study and a
-// series cut for good are one line each (exit 1, the rest cached), a wrong password is one line; then no
+// series cut for good are one line each (exit 1, the rest cached; the next run fetches only what is
+// missing), a wrong password or token is one line; then no
 // planted identity or credential in anything ct3d printed or wrote (cache, run folder, exported page).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,20 +50,26 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
   let studies: string[];
   let labels = '';
   const outputs: string[] = [];
+  /** Credentials given to the CLI besides the Orthanc password, searched for in every output at the end. */
+  const secrets: string[] = [];
   const size = '12x12x12';
 
-  const ct3d = async (args: string[], password?: string): Promise<CliResult> => {
+  /** The CLI signed in as the Orthanc user (or with `credentials` instead). */
+  const ct3d = async (args: string[], credentials?: NodeJS.ProcessEnv): Promise<CliResult> => {
+    const { CT3D_DICOMWEB_USER, CT3D_DICOMWEB_PASSWORD, CT3D_DICOMWEB_TOKEN, ...rest } = process.env;
     const env = {
-      ...process.env,
+      ...rest,
       CI: '1',
-      CT3D_DICOMWEB_USER: orthanc.user,
-      CT3D_DICOMWEB_PASSWORD: password ?? orthanc.password,
+      ...(credentials ?? {
+        CT3D_DICOMWEB_USER: orthanc.user,
+        CT3D_DICOMWEB_PASSWORD: orthanc.password,
+      }),
     };
     const result = await runNode(ct3dNodeArgs(args), env);
     outputs.push(result.stdout, result.stderr);
     return result;
   };
-  const pacsIngest = (cache: string, password?: string, more: string[] = []) =>
+  const pacsIngest = (cache: string, credentials?: NodeJS.ProcessEnv, more: string[] = []) =>
     ct3d(
       [
         'ingest',
@@ -78,7 +85,7 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
         '1',
         ...more,
       ],
-      password,
+      credentials,
     );
 
   beforeAll(async () => {
@@ -190,12 +197,23 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
     expect(errors[0]).toMatch(/^# ct3d ingest .*: 2 failed, 0 skipped, 0 warnings/);
     expect(errors.slice(1, 3)).toEqual(failed);
     expect(result.stderr).toContain('class 1 (abnormal) has no series in the cache');
+
+    // Resumed once the PACS answers again: the series cached before is not fetched again.
+    proxy.requests = [];
+    const resumed = await pacsIngest(cache);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('ingested 3, already cached 1, failed 0');
+    const b70 = written.find((w) => w.description === 'B70f') as WrittenInstance;
+    expect(retrieves(proxy)).toHaveLength(3);
+    expect(retrieves(proxy).filter((r) => r.path.endsWith(b70.series))).toEqual([]);
+    expect((await manifestOf(cache)).failed).toEqual([]);
   }, 120_000);
 
   it('stops at a refused password with one line, never printing it', async () => {
     const wrong = 'Wr0ngPassw0rd-77';
     proxy.requests = [];
-    const result = await pacsIngest(join(dir, 'cache-401'), wrong, ['--concurrency', '1']);
+    const credentials = { CT3D_DICOMWEB_USER: orthanc.user, CT3D_DICOMWEB_PASSWORD: wrong };
+    const result = await pacsIngest(join(dir, 'cache-401'), credentials, ['--concurrency', '1']);
     expect(result.code).toBe(1);
     // One study asked; the other is not tried with credentials the PACS refused (they could lock the account).
     expect(proxy.requests).toHaveLength(1);
@@ -205,6 +223,14 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
       expect.stringMatching(/^failed 1 study not tried: .* refused the credentials \(HTTP 401\)$/),
     ]);
     expect(leaks([result.stdout, result.stderr], [wrong])).toEqual([]);
+
+    // A bearer token Orthanc does not take: the same lines, the token printed nowhere either.
+    const token = 'Tk-Qx5517-bearer';
+    const bearer = await pacsIngest(join(dir, 'cache-401'), { CT3D_DICOMWEB_TOKEN: token });
+    expect(bearer.code).toBe(1);
+    expect(bearer.stderr).toMatch(/^failed .*labels\.csv line \d \(study [0-9a-f]{12}\): HTTP 401 /m);
+    expect(leaks([bearer.stdout, bearer.stderr], [token])).toEqual([]);
+    secrets.push(wrong, token);
   }, 60_000);
 
   it('writes and prints no planted identity or credential: cache, run folder, events, exported page', async () => {
@@ -234,7 +260,8 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
     expect(output.files.some((f) => f.startsWith(join(dir, 'page')))).toBe(true);
     expect(output.files.some((f) => f.startsWith(run))).toBe(true);
     const basic = Buffer.from(`${orthanc.user}:${orthanc.password}`).toString('base64');
-    const secrets = [
+    const searched = [
+      ...secrets,
       PLANTED_PATIENT_NAME,
       ...PLANTED_PATIENT_NAME.split('^'),
       PLANTED_PATIENT_ID,
@@ -246,6 +273,6 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
       ...studies,
       ...new Set(written.map((w) => w.series)),
     ];
-    expect(leaks([...outputs, ...output.texts], secrets)).toEqual([]);
+    expect(leaks([...outputs, ...output.texts], searched)).toEqual([]);
   }, 180_000);
 });
