@@ -119,7 +119,9 @@ describe('ct3d with DICOM series', () => {
       '--series',
       'B70f',
     );
-    expect(picked.code, picked.stderr).toBe(0);
+    // Only CT-23 holds a B70f series: class CT-0 is left empty, which training could not use (exit 1).
+    expect(picked.code, picked.stderr).toBe(1);
+    expect(picked.stderr).toContain('class 0 (CT-0, folder CT-0) has no scans');
     expect(picked.stderr).toMatch(/skipped .*Soft_B40f-[0-9a-f]{12}: series does not match --series B70f/);
     expect(picked.stderr).toContain('ingested 1,');
 
