@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PLANTED_IDENTITY } from '@ct3d/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSeries } from '../../../packages/io/src/dicom/test-series.js';
 import { readDicomFolder, readNifti } from '../../../packages/io/src/node.js';
@@ -16,17 +17,6 @@ const ct3d = async (...args: string[]): Promise<CliResult> => {
   return result;
 };
 
-// What test-series.py plants in every file (PatientName, PatientID, birth date, accession, institution, ...).
-const PLANTED = [
-  'Zzplanted',
-  'Xyzzy',
-  'PID-QX7723',
-  '19010203',
-  'ACC-QX9981',
-  'Qxplanted',
-  'Drplanted',
-  'STQX42',
-];
 const small = { rows: 20, cols: 16, slices: 6 };
 
 describe('ct3d with DICOM series', () => {
@@ -193,6 +183,6 @@ describe('ct3d with DICOM series', () => {
     // The series given to ct3d hold the identity; everything else was written by ct3d or by this test.
     const written = await writtenTexts(dir, [data]);
     expect(written.files.length).toBeGreaterThan(10);
-    expect(leaks([...outputs, ...written.texts], PLANTED)).toEqual([]);
+    expect(leaks([...outputs, ...written.texts], PLANTED_IDENTITY)).toEqual([]);
   });
 });
