@@ -5,6 +5,7 @@
 export { type DicomBlob, type DicomBlobSeries, readBlobSeries, readDicomBlobHeaders } from './blobs.js';
 export { DICOM_WASM_FILES, setDicomWasmLocator } from './codecs.js';
 export { DicomError } from './errors.js';
+export { descriptionWithoutIdentity, IDENTIFYING_TAGS } from './identity.js';
 export {
   type DicomInstance,
   type FrameGeometry,
