@@ -1,8 +1,9 @@
 // `ct3d ingest --dicomweb` end to end against a real Orthanc (DICOMweb plugin, basic auth) behind a fault
 // proxy: the cache equals the folder ingest of the same files, a rerun fetches nothing, a 404 study and a
 // series cut for good are one line each (exit 1, the rest cached; the next run fetches only what is
-// missing), a wrong password or token is one line; then no
+// missing; so does a run killed mid-fetch), a wrong password or token is one line; then no
 // planted identity or credential in anything ct3d printed or wrote (cache, run folder, exported page).
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +209,51 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
     expect(retrieves(proxy)).toHaveLength(3);
     expect(retrieves(proxy).filter((r) => r.path.endsWith(b70.series))).toEqual([]);
     expect((await manifestOf(cache)).failed).toEqual([]);
+  }, 120_000);
+
+  it('resumes a run killed mid-fetch without fetching its finished series again', async () => {
+    const soft = written.find((w) => w.description === 'AX soft') as WrittenInstance;
+    // The last series stalls (the PACS sends its head, then nothing): the run hangs there until killed.
+    proxy.plan = (req) => (req.path.endsWith(`/series/${soft.series}`) ? { stall: 0 } : undefined);
+    const cache = join(dir, 'cache-killed');
+    const { CT3D_DICOMWEB_TOKEN, ...rest } = process.env;
+    const child = spawn(
+      process.execPath,
+      ct3dNodeArgs([
+        'ingest',
+        '--dicomweb',
+        `${proxy.url}/dicom-web`,
+        '--labels',
+        labels,
+        '--out',
+        cache,
+        '--size',
+        size,
+      ]),
+      {
+        env: { ...rest, CT3D_DICOMWEB_USER: orthanc.user, CT3D_DICOMWEB_PASSWORD: orthanc.password },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_c, sig) => done(sig)));
+    const cachedSoFar = () =>
+      manifestOf(cache).then(
+        (m) => m.entries.length,
+        () => 0,
+      );
+    while ((await cachedSoFar()) < 3) {
+      if (child.exitCode !== null) throw new Error(`ingest exited (${child.exitCode}) before the stall`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    proxy.plan = () => undefined;
+    proxy.requests = [];
+    const resumed = await pacsIngest(cache);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('ingested 1, already cached 3, failed 0');
+    expect(retrieves(proxy).map((r) => r.path.split('/').pop())).toEqual([soft.series]);
+    expect((await manifestOf(cache)).entries).toHaveLength(4);
   }, 120_000);
 
   it('stops at a refused password with one line, never printing it', async () => {
