@@ -121,6 +121,8 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
     const fetched = await pacsIngest(pacs);
     expect(fetched.code, fetched.stderr).toBe(0);
     expect(fetched.stderr).toContain('ingested 4, already cached 0, failed 0');
+    // The progress bar: series done of total and MB/s (one plain line every few seconds off a terminal).
+    expect(fetched.stderr).toMatch(/^pacs \[[#.]{20}\] [0-4]\/4 .* [\d.]+ MB\/s$/m);
     expect(retrieves(proxy)).toHaveLength(4);
 
     const folder = join(dir, 'cache-folder');
