@@ -158,7 +158,7 @@ describe('/runs/<name>/predict/', () => {
         const since = await requestCount(page);
         await page.setInputFiles('#folder', series);
         expect(await finished(page, since)).toBe('done');
-        expect(await page.getAttribute('#scans li', 'data-name')).toMatch(/^Chest_JPEG-LS-[0-9a-f]{8}$/);
+        expect(await page.getAttribute('#scans li', 'data-name')).toMatch(/^Chest_JPEG-LS-[0-9a-f]{12}$/);
         expect(await page.textContent('#sentences')).toBe(want.text);
         await expectProbabilities(page, want.probabilities);
         expect(fetched).toContain('/runs/trained/predict/wasm/charlswasm_decode.wasm');

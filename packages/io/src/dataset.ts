@@ -9,6 +9,7 @@ export {
   isClassPreset,
   resolveClassMapping,
 } from './class-presets.js';
+export { type CsvRow, type CsvTable, readCsvRows, splitCsvLine } from './csv-rows.js';
 export {
   classNamesOf,
   DEFAULT_CLASSES,

@@ -1,6 +1,7 @@
 // Labels from a spreadsheet, as hospitals keep them: "path or StudyInstanceUID or SeriesInstanceUID, class".
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { readCsvRows } from './csv-rows.js';
 import { type DiscoverOptions, listDatasetFiles, type ScanEntry, type ScanList } from './discover.js';
 import { findDicomSeries } from './discover-dicom.js';
 
@@ -11,44 +12,21 @@ export interface LabelRow {
   className: string;
 }
 
-/** The fields of one CSV line: commas split, "double quotes" group (with "" for a quote). */
-function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted && ch === '"' && line[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) {
-      fields.push(field.trim());
-      field = '';
-    } else field += ch;
-  }
-  fields.push(field.trim());
-  return fields;
-}
-
-/** The rows under the header line; each bad row is one problem line naming it. */
+/** The rows under the header line (csv-rows.ts reads them); each bad row is one problem line naming it. */
 export function parseLabelsCsv(text: string, file: string): { rows: LabelRow[]; problems: string[] } {
+  const table = readCsvRows(text);
   const rows: LabelRow[] = [];
   const problems: string[] = [];
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = lines.findIndex((l) => l.trim() !== '');
-  for (let i = header + 1; i < lines.length; i++) {
-    if (lines[i].trim() === '') continue;
-    const fields = csvFields(lines[i]);
+  for (const { line, fields } of table.rows) {
     if (fields.length !== 2 || fields[0] === '' || fields[1] === '') {
       problems.push(
-        `${file}:${i + 1}: expected 2 columns (path or StudyInstanceUID or SeriesInstanceUID, class), got ${fields.filter((f) => f !== '').length}`,
+        `${file}:${line}: expected 2 columns (path or StudyInstanceUID or SeriesInstanceUID, class), got ${fields.filter((f) => f !== '').length}`,
       );
       continue;
     }
-    rows.push({ line: i + 1, key: fields[0], className: fields[1] });
+    rows.push({ line, key: fields[0], className: fields[1] });
   }
-  if (header < 0) problems.push(`${file}: empty (expected a header line, then "path or UID,class" rows)`);
+  if (!table.header) problems.push(`${file}: empty (expected a header line, then "path or UID,class" rows)`);
   return { rows, problems };
 }
 

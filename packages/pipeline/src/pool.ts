@@ -72,14 +72,21 @@ export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
     if (typeof m === 'object' && m !== null && THREAD_STARTED in m && ++started === threads)
       clearTimeout(deadline);
   });
-  const run = <T>(task: unknown, name: string, signal?: AbortSignal): Promise<T> =>
+  const run = <T>(
+    task: unknown,
+    name: string,
+    signal?: AbortSignal,
+    transferList?: ArrayBuffer[],
+  ): Promise<T> =>
     failure
       ? Promise.reject(failure)
-      : Promise.race([piscina.run(task, { name, signal }) as Promise<T>, failed]);
+      : Promise.race([piscina.run(task, { name, signal, transferList }) as Promise<T>, failed]);
   let closed: Promise<void> | undefined;
   return {
     threads,
-    ingestScan: (task, signal) => run(task, 'ingestScan', signal),
+    // A series' bytes move to the worker (no copy; the caller's buffer is detached).
+    ingestScan: (task, signal) =>
+      run(task, 'ingestScan', signal, task.sourceBytes ? [task.sourceBytes.buffer] : undefined),
     loadItem: (task, signal) => run(task, 'loadItem', signal),
     utilization: () => piscina.utilization,
     close: () => {

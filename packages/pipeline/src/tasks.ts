@@ -15,6 +15,12 @@ export interface IngestTask {
   source: string;
   /** A DICOM series: its files (source is then the series' name for messages). */
   sourceFiles?: string[];
+  /**
+   * A DICOM series held in memory (fetched from a PACS): its files' bytes back to back in one buffer, cut by
+   * `lengths`. The buffer is transferred to the worker, never written to disk (the files carry the patient's
+   * identity); source is then the series' name for messages.
+   */
+  sourceBytes?: { buffer: ArrayBuffer; lengths: number[] };
   /** Absolute path of the float32 .nii to write. */
   cacheFile: string;
   size: Shape3;

@@ -80,7 +80,7 @@ const folderOf = (name: string) =>
 async function expectStudy(topFolder: string, since: number): Promise<void> {
   expect(await finished(page, since)).toBe('done');
   const rows = await scanRows();
-  const hash = '[0-9a-f]{8}';
+  const hash = '[0-9a-f]{12}';
   expect(rows.map((r) => r.name)).toEqual([
     `${topFolder}good.nii.gz`,
     expect.stringMatching(new RegExp(`^Broken_2\\.0-${hash}$`)),
@@ -181,9 +181,9 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
       ['done', 'DICOM CT, 6 slices of 20x24'],
       ['done', 'DICOM CT, 6 slices of 20x24'],
     ]);
-    expect(rows[3].name).toMatch(/^series-[0-9a-f]{8}$/);
+    expect(rows[3].name).toMatch(/^series-[0-9a-f]{12}$/);
     expect(rows[1].outcome).toMatch(
-      /^Odd_syntax-[0-9a-f]{8}: img\d{4}\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.9$/,
+      /^Odd_syntax-[0-9a-f]{12}: img\d{4}\.dcm: unsupported transfer syntax 1\.2\.840\.10008\.1\.2\.9$/,
     );
     expect(await page.textContent('#error')).toBe(rows[1].outcome);
     expect(await page.isHidden('#skipped')).toBe(true);

@@ -13,6 +13,7 @@ export {
   startOrthanc,
 } from './orthanc.js';
 export {
+  PLANTED_IDENTITY,
   PLANTED_PATIENT_ID,
   PLANTED_PATIENT_NAME,
   type SeriesSpec,

@@ -22,6 +22,7 @@ import {
 import { lastValueFrom, tap } from 'rxjs';
 import { parseCommand, parseIntOption, parseSize, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
+import { runDicomwebIngest } from './ingest-dicomweb.js';
 import { parseSeriesOption } from './series-option.js';
 
 /** Problems of each kind (failed, skipped, warning) printed as they come; all of them go to ingest-errors.txt. */
@@ -37,8 +38,26 @@ export async function run(argv: string[]): Promise<number> {
     labels: { type: 'string' },
     series: { type: 'string' },
     json: { type: 'boolean' },
+    dicomweb: { type: 'string' },
+    concurrency: { type: 'string' },
   });
   if (values.labels && values.classes) throw new UsageError('--labels and --classes cannot be combined');
+  if (values.dicomweb !== undefined) {
+    if (positionals.length > 0) throw new UsageError('--dicomweb takes no <data-dir>: the PACS is the data');
+    if (values.classes || values['follow-links'])
+      throw new UsageError('--dicomweb takes its classes from --labels (no --classes, --follow-links)');
+    return runDicomwebIngest({
+      baseUrl: values.dicomweb,
+      labels: requireString(values.labels, '--labels <labels.csv> (StudyInstanceUID,class rows)'),
+      cacheDir: requireString(values.out, '--out <cache-dir>'),
+      size: values.size ? parseSize(values.size) : [128, 128, 64],
+      workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
+      concurrency: parseIntOption(values.concurrency, '--concurrency', 2, 1),
+      series: parseSeriesOption(values.series),
+      json: Boolean(values.json),
+    });
+  }
+  if (values.concurrency !== undefined) throw new UsageError('--concurrency is for --dicomweb');
   const dataDir = requireString(positionals[0], '<data-dir>');
   const done = await runIngest({
     dataDir,

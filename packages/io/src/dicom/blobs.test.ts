@@ -46,7 +46,7 @@ describe('readDicomBlobHeaders', () => {
     const dir = makeSeries(join(root, 'thin'), 'axial', { slices: 3 });
     const { series } = await readDicomBlobHeaders(blobsOf(dir));
     await expect(readDicomSeries(await readBlobSeries(series[0]), { minExtent: 4 })).rejects.toThrow(
-      /^Chest_1\.0_B31f-[0-9a-f]{8}: degenerate volume 20x24x3: a CT scan needs at least 4 voxels along each axis$/,
+      /^Chest_1\.0_B31f-[0-9a-f]{12}: degenerate volume 20x24x3: a CT scan needs at least 4 voxels along each axis$/,
     );
   });
 });

@@ -91,7 +91,7 @@ describe('skipped and refused', () => {
     const error = await readDicomVolume(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DicomError);
     expect((error as DicomError).message).not.toContain('\n');
-    expect((error as DicomError).file).toMatch(/ \(series Chest_1\.0_B31f-[0-9a-f]{8}\)$/);
+    expect((error as DicomError).file).toMatch(/ \(series Chest_1\.0_B31f-[0-9a-f]{12}\)$/);
     expect((error as DicomError).message).toMatch(message);
   });
 
@@ -134,7 +134,7 @@ describe('skipped and refused', () => {
   it('a folder with two series is refused with their names unless --series picks one', async () => {
     const dir = makeSeries(join(root, 'pick'), 'two');
     await expect(readDicomVolume(dir)).rejects.toThrow(
-      /holds 2 series \(Lung_B70f-[0-9a-f]{8}, Soft_B40f-[0-9a-f]{8}\): pick one with --series REGEX/,
+      /holds 2 series \(Lung_B70f-[0-9a-f]{12}, Soft_B40f-[0-9a-f]{12}\): pick one with --series REGEX/,
     );
     const soft = await readDicomVolume(dir, { series: /B40f/ });
     expect(soft.name).toMatch(/^Soft_B40f-/);

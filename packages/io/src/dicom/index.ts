@@ -5,6 +5,7 @@
 export { type DicomBlob, type DicomBlobSeries, readBlobSeries, readDicomBlobHeaders } from './blobs.js';
 export { DICOM_WASM_FILES, setDicomWasmLocator } from './codecs.js';
 export { DicomError } from './errors.js';
+export { descriptionWithoutIdentity, IDENTIFYING_TAGS } from './identity.js';
 export {
   type DicomInstance,
   type FrameGeometry,
@@ -12,6 +13,7 @@ export {
   hasDicomMagic,
   parseDicomFile,
 } from './instance.js';
-export { type DicomSeries, groupSeries, type SkippedFile, safeDescription, shortHash } from './series.js';
+export { type DicomSeries, groupSeries, type SkippedFile, safeDescription } from './series.js';
 export { TRANSFER_SYNTAXES, type TransferSyntax } from './transfer-syntax.js';
+export { shortHash, uidHash } from './uid-hash.js';
 export { type DicomVolume, readDicomSeries } from './volume.js';

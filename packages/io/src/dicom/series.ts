@@ -1,12 +1,13 @@
 // Which files of a folder make which series (as dcm2niix groups them), and which files are no CT slice.
 import type { DicomInstance } from './instance.js';
+import { shortHash, uidHash } from './uid-hash.js';
 
 export interface DicomSeries {
   seriesInstanceUID: string;
   studyInstanceUID: string;
   seriesDescription: string;
   modality: string;
-  /** "<SeriesDescription>-<8 hex of the UID>" with only [A-Za-z0-9._-]: a file name with no patient data. */
+  /** "<SeriesDescription>-<12 hex of the UID's uidHash>" with only [A-Za-z0-9._-]: a file name with no patient data. */
   name: string;
   /** [rows, columns] of every instance. */
   size: [number, number];
@@ -40,16 +41,6 @@ export function whyNotASlice(instance: DicomInstance): string | undefined {
   if (instance.frames.length === 0) return `no slice geometry (${instance.noGeometry ?? 'unknown'})`;
   if (instance.seriesInstanceUID === '') return 'no SeriesInstanceUID';
   return undefined;
-}
-
-/** FNV-1a, 32 bits, as 8 hex digits: a short stable tag of a UID (not a secret: UIDs are not identities). */
-export function shortHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }
 
 /**
@@ -97,7 +88,7 @@ export function groupSeries(instances: readonly DicomInstance[]): {
     const first = members[0];
     const part = (parts.get(first.seriesInstanceUID) ?? 0) + 1;
     parts.set(first.seriesInstanceUID, part);
-    const tag = shortHash(first.seriesInstanceUID) + (part > 1 ? `-${part}` : '');
+    const tag = shortHash(uidHash(first.seriesInstanceUID)) + (part > 1 ? `-${part}` : '');
     return {
       seriesInstanceUID: first.seriesInstanceUID,
       studyInstanceUID: first.studyInstanceUID,

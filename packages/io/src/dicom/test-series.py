@@ -2,13 +2,16 @@
 """Writes small synthetic CT series with pydicom for ct3d's DICOM tests (no real patient anywhere).
 
 usage: test-series.py OUT_DIR KIND [--rows R --cols C --slices N --seed S]
+       test-series.py OUT_DIR studies --spec JSON (the PACS tests' studies, see studies())
 KIND: axial (signed 16-bit, slope 0.5, file names shuffled, positions descending along the normal),
       unsigned12 (12 bits stored, unsigned, slope 1 intercept -1024), sagittal, enhanced (one multi-frame
       file with per-frame functional groups), missing (one slice left out), duplicate, tilt, mixed (two sizes),
-      extras (a localizer, an SR and a SEG beside an axial series), two (two series in one folder).
+      extras (a localizer, an SR and a SEG beside an axial series), two (two series in one folder),
+      studies (several studies of axial series, UIDs deterministic, printed as JSON).
 Every file carries the planted identity below, so tests can prove it never leaves ct3d.
 """
 import argparse
+import json
 import os
 
 import numpy as np
@@ -30,7 +33,7 @@ CT = "1.2.840.10008.5.1.4.1.1.2"
 ENHANCED_CT = "1.2.840.10008.5.1.4.1.1.2.1"
 
 
-def base(path, sop_class, study, series, description, rng):
+def base(path, sop_class, study, series, description, rng, modality="CT"):
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = sop_class
     meta.MediaStorageSOPInstanceUID = generate_uid()
@@ -42,7 +45,7 @@ def base(path, sop_class, study, series, description, rng):
     ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
     for key, value in PLANTED.items():
         setattr(ds, key, value)
-    ds.Modality = "CT"
+    ds.Modality = modality
     ds.StudyInstanceUID = study
     ds.SeriesInstanceUID = series
     ds.SeriesDescription = description
@@ -65,7 +68,7 @@ def pixels(ds, image, signed, bits_stored):
 
 def slice_series(out, n, rows, cols, rng, orientation, step, origin, signed=True, bits=16, drop=None,
                  dup=None, tilt=0.0, sizes=None, description="Chest 1.0 B31f", study=None, series=None,
-                 image_type="ORIGINAL\\PRIMARY\\AXIAL", prefix="img"):
+                 image_type="ORIGINAL\\PRIMARY\\AXIAL", prefix="img", modality="CT", written=None):
     study = study or generate_uid()
     series = series or generate_uid()
     row, col = np.array(orientation[:3]), np.array(orientation[3:])
@@ -78,7 +81,7 @@ def slice_series(out, n, rows, cols, rng, orientation, step, origin, signed=True
         # Descending along the normal, with a tilt shearing each slice along the column direction.
         pos = np.array(origin) + (n - 1 - k) * step * normal + (n - 1 - k) * np.tan(np.radians(tilt)) * step * col
         name = os.path.join(out, f"{prefix}{order[k]:04d}.dcm")
-        ds = base(name, CT, study, series, description, rng)
+        ds = base(name, CT, study, series, description, rng, modality)
         ds.ImageType = image_type
         ds.InstanceNumber = k + 1
         ds.ImagePositionPatient = [f"{v:.6f}".rstrip("0").rstrip(".") for v in pos]
@@ -90,6 +93,9 @@ def slice_series(out, n, rows, cols, rng, orientation, step, origin, signed=True
         lo, hi = (-2000, 3000) if signed else (0, 2 ** bits - 1)
         pixels(ds, rng.integers(lo, hi, size=(r, c)), signed, bits)
         ds.save_as(name, write_like_original=False)
+        if written is not None:
+            written.append({"file": name, "study": study, "series": series, "sop": ds.SOPInstanceUID,
+                            "description": description})
         if dup is not None and k == dup:
             ds.SOPInstanceUID = generate_uid()
             ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
@@ -137,6 +143,26 @@ def non_image(out, sop_class, name, rng):
     ds.save_as(os.path.join(out, name), write_like_original=False)
 
 
+def studies(out, spec, rng, axial):
+    """spec: {"seed": str, "patient": {"name", "id"}, "studies": [{"series": [{"description", "slices",
+    "size" (rows and columns, default 16), "modality" (default CT)}]}]}: study<s>/series<e>/ folders, Study and
+    Series UIDs deterministic per seed; prints [{"file", "study", "series", "sop", "description"}]."""
+    PLANTED["PatientName"] = spec["patient"]["name"]
+    PLANTED["PatientID"] = spec["patient"]["id"]
+    seed, written = spec["seed"], []
+    for s, study_spec in enumerate(spec["studies"]):
+        study = generate_uid(entropy_srcs=[seed, str(s)])
+        for e, series in enumerate(study_spec["series"]):
+            folder = os.path.join(out, f"study{s}", f"series{e}")
+            os.makedirs(folder, exist_ok=True)
+            size = series.get("size", 16)
+            slice_series(folder, series["slices"], size, size, rng, study=study,
+                         series=generate_uid(entropy_srcs=[seed, str(s), str(e)]),
+                         modality=series.get("modality", "CT"), written=written,
+                         **{**axial, "description": series["description"]})
+    print(json.dumps(written))
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
@@ -146,6 +172,7 @@ def main():
     p.add_argument("--slices", type=int, default=6)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--description", default="Chest 1.0 B31f")
+    p.add_argument("--spec", help="studies: the JSON spec")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     rng = np.random.default_rng(a.seed)
@@ -176,6 +203,8 @@ def main():
     elif a.kind == "two":
         study, _ = slice_series(a.out, n, r, c, rng, **{**axial, "description": "Lung B70f"})
         slice_series(a.out, n, r, c, rng, study=study, prefix="soft", **{**axial, "description": "Soft B40f"})
+    elif a.kind == "studies":
+        studies(a.out, json.loads(a.spec), rng, axial)
     else:
         raise SystemExit(f"unknown kind {a.kind}")
 

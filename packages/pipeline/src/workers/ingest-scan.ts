@@ -6,8 +6,19 @@ import { readRegularFile } from '@ct3d/io/node';
 import { describeError, type ProcessedScan, processBytes, processDicomBytes } from '../scan-work.js';
 import type { IngestResult, IngestTask } from '../tasks.js';
 
-/** The source's bytes: the NIfTI file, or each file of a DICOM series (regular files only, size-bounded). */
+/**
+ * The source's bytes: the NIfTI file, or each file of a DICOM series (regular files only, size-bounded), or
+ * the instances of a series fetched from a PACS (transferred in memory).
+ */
 async function readSource(task: IngestTask): Promise<{ name: string; bytes: Uint8Array }[]> {
+  if (task.sourceBytes) {
+    let offset = 0;
+    return task.sourceBytes.lengths.map((length, i) => {
+      const bytes = new Uint8Array(task.sourceBytes?.buffer as ArrayBuffer, offset, length);
+      offset += length;
+      return { name: `${task.source} instance ${i + 1}`, bytes };
+    });
+  }
   const paths = task.sourceFiles ?? [task.source];
   const files: { name: string; bytes: Uint8Array }[] = [];
   for (const path of paths) {
@@ -18,7 +29,7 @@ async function readSource(task: IngestTask): Promise<{ name: string; bytes: Uint
 
 function decode(task: IngestTask, files: { name: string; bytes: Uint8Array }[]): Promise<ProcessedScan> {
   const settings = { size: task.size, name: task.source, maxBytes: task.maxBytes };
-  if (task.sourceFiles) return processDicomBytes(files, settings);
+  if (task.sourceFiles || task.sourceBytes) return processDicomBytes(files, settings);
   return Promise.resolve(processBytes(files[0].bytes, settings));
 }
 
