@@ -186,7 +186,7 @@ describe('ct3d CLI', () => {
     expect(occupied.stderr.trim()).toMatch(
       /: not empty and not an earlier export \(no manifest\.json\); choose another --out$/,
     );
-  }, 180_000);
+  }, 480_000);
 });
 
 describe('ct3d train --folds', () => {

@@ -138,7 +138,7 @@ it('300 empty .nii files: a bounded report on the terminal, all 300 listed in <c
     listed.filter((l) => l.startsWith('failed ')).map((l) => l.slice(7 + data.length + 1, l.indexOf(': '))),
   ).toEqual([...empties].sort());
   expect(listed.at(-1)).toBe(
-    `skipped ${join(data, 'CT-0', 'notes.txt')}: not a NIfTI file (.nii or .nii.gz) in CT-0`,
+    `skipped ${join(data, 'CT-0', 'notes.txt')}: neither NIfTI (.nii, .nii.gz) nor DICOM in CT-0`,
   );
   const summary = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}');
   expect(summary).toMatchObject({ ingested: 2, errorsFile, emptyClasses: [] });
