@@ -21,6 +21,10 @@ export interface WholeRun {
   scans_per_s: number;
   /** scans/s divided by the cores it can use (min(threads, cpus)). */
   scans_per_s_per_core: number;
+  /** CPU seconds / wall seconds: the cores it actually had (less than its threads on a loaded machine). */
+  cores_used: number;
+  /** scans/s divided by cores_used, i.e. scans per CPU second. */
+  scans_per_s_per_core_used: number;
   cpu_s_per_scan: number;
 }
 
@@ -65,6 +69,8 @@ function summarize(impl: string, threads: number, scans: number, wall: number, c
     cpu_s: round(cpu, 2),
     scans_per_s: round(perS),
     scans_per_s_per_core: round(perS / Math.min(threads, availableParallelism())),
+    cores_used: round(cpu / wall, 2),
+    scans_per_s_per_core_used: round(scans / cpu),
     cpu_s_per_scan: round(cpu / scans, 4),
   };
 }

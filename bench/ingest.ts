@@ -152,7 +152,7 @@ function summary(runs: WholeRun[]): void {
   const groups = new Map<string, WholeRun[]>();
   for (const r of runs)
     groups.set(`${r.impl}|${r.threads}`, [...(groups.get(`${r.impl}|${r.threads}`) ?? []), r]);
-  const med = new Map<string, { perCore: number; cpuPerScan: number }>();
+  const med = new Map<string, { perCore: number; perCoreUsed: number }>();
   for (const [key, rs] of groups) {
     const [impl, threads] = key.split('|');
     const m = {
@@ -163,9 +163,11 @@ function summary(runs: WholeRun[]): void {
       wall_s: round(median(rs.map((r) => r.wall_s)), 2),
       scans_per_s: round(median(rs.map((r) => r.scans_per_s))),
       scans_per_s_per_core: round(median(rs.map((r) => r.scans_per_s_per_core))),
+      cores_used: round(median(rs.map((r) => r.cores_used)), 2),
+      scans_per_s_per_core_used: round(median(rs.map((r) => r.scans_per_s_per_core_used))),
       cpu_s_per_scan: round(median(rs.map((r) => r.cpu_s_per_scan)), 4),
     };
-    med.set(key, { perCore: m.scans_per_s_per_core, cpuPerScan: m.cpu_s_per_scan });
+    med.set(key, { perCore: m.scans_per_s_per_core, perCoreUsed: m.scans_per_s_per_core_used });
     print({ median: true, ...m });
   }
   const peer = med.get('torch peer|1');
@@ -174,8 +176,9 @@ function summary(runs: WholeRun[]): void {
   for (const [key, m] of med) {
     if (!key.startsWith('ct3d')) continue;
     const w = key.split('|')[1];
+    // Per core by threads (wall; a loaded machine lends fewer cores than threads) and per core used (CPU).
     ratios[`ct3d_${w}w_per_core_over_peer`] = round(m.perCore / peer.perCore, 2);
-    ratios[`peer_cpu_per_scan_over_ct3d_${w}w`] = round(peer.cpuPerScan / m.cpuPerScan, 2);
+    ratios[`ct3d_${w}w_per_core_used_over_peer`] = round(m.perCoreUsed / peer.perCoreUsed, 2);
   }
   print({ ratios, loadavg_after: load() });
 }
