@@ -7,11 +7,13 @@
 //     medians and the per-core ratios last. --seed-peer adds the seed's nibabel + scipy pipeline (slow).
 //   pnpm bench:ingest [--scans 50] [--data DIR] [--size 128x128x64] [--reps 3] [--workers 1,2] [--profile 16]
 //                     [--no-peer] [--seed-peer] [--keep]
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverScans } from '../packages/io/src/dataset.js';
+import { gunzipBounded } from '../packages/io/src/gunzip.js';
+import { claimedNiftiSize, DEFAULT_MAX_BYTES, decodeNifti, encodeNifti } from '../packages/io/src/index.js';
 import { writeSyntheticDataset } from '../packages/io/src/synthetic/index.js';
 import {
   createWorkerPool,
@@ -19,6 +21,7 @@ import {
   ingest,
   type ScanEntry,
 } from '../packages/pipeline/src/index.js';
+import { processScan } from '../packages/preprocess/src/index.js';
 import { runSeedPeer } from './ingest-seed-peer.js';
 import {
   ct3dWhole,
@@ -133,6 +136,46 @@ async function stageProfile(scans: ScanEntry[], size: Shape3, work: string) {
   }
 }
 
+/**
+ * The worker's decode and preprocess split further, on this thread (CPU ms a scan, second of two passes):
+ * gunzip, the rest of decodeNifti (header, voxels), processScan (window + rotate + resize, fused), encode.
+ */
+async function splitProfile(scans: ScanEntry[], size: Shape3): Promise<void> {
+  const sums: Record<string, number> = {};
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  for (let pass = 0; pass < 2; pass++) {
+    for (const scan of scans) {
+      const bytes = await readFile(scan.path);
+      let t = cpuMs();
+      const lap = (k: string) => {
+        const now = cpuMs();
+        if (pass === 1) sums[k] = (sums[k] ?? 0) + now - t;
+        t = now;
+      };
+      gunzipBounded(bytes, scan.path, DEFAULT_MAX_BYTES, claimedNiftiSize(bytes)?.bytes);
+      lap('gunzip');
+      const volume = decodeNifti(bytes, { name: scan.path });
+      lap('decode');
+      const out = processScan(volume, { size });
+      lap('preprocess');
+      encodeNifti(out, { datatype: 'float32' }, 'x.nii');
+      lap('encode');
+    }
+  }
+  const n = scans.length;
+  print({
+    profile: 'split on the main thread, CPU ms per scan (decode includes its own gunzip again)',
+    scans: n,
+    gunzip: round(sums.gunzip / n, 1),
+    decode_after_gunzip: round((sums.decode - sums.gunzip) / n, 1),
+    preprocess: round(sums.preprocess / n, 1),
+    encode: round(sums.encode / n, 1),
+  });
+}
+
 async function dataset(o: Opts, work: string): Promise<string> {
   if (o.data) return o.data;
   const dir = join(work, 'data');
@@ -198,7 +241,10 @@ async function main(): Promise<void> {
       cpus: availableParallelism(),
       loadavg: load(),
     });
-    if (o.profile > 0) await stageProfile(scans.slice(0, o.profile), size, work);
+    if (o.profile > 0) {
+      await stageProfile(scans.slice(0, o.profile), size, work);
+      await splitProfile(scans.slice(0, o.profile), size);
+    }
     const missing = o.peer ? torchPeerMissing(repoRoot) : 'not asked (--no-peer)';
     if (missing) print({ peer: 'torch_preprocess.py', ran: false, reason: missing });
     const runs: WholeRun[] = [];
