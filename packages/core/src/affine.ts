@@ -14,7 +14,7 @@ export function matmul4(a: number[][], b: number[][]): number[][] {
 }
 
 /** Throws a one-line error unless `v` is a well-formed volume (data length matches shape). */
-export function assertVolume(v: { data: Float32Array; shape: readonly number[] }, what: string): void {
+export function assertVolume(v: { data: { length: number }; shape: readonly number[] }, what: string): void {
   const [nx, ny, nz] = v.shape;
   const ok = v.shape.length === 3 && [nx, ny, nz].every((n) => Number.isInteger(n) && n > 0);
   if (!ok) throw new Error(`${what}: invalid shape [${v.shape.join(', ')}]`);

@@ -1,10 +1,10 @@
-import type { Volume } from '@ct3d/core';
+import { type Volume, withStoredVoxels } from '@ct3d/core';
 import { niftiAffine } from './affine.js';
 import { gunzipBounded, gunzipPrefix } from './gunzip.js';
 import { type DatatypeName, datatypeByCode } from './nifti-datatypes.js';
 import { NiftiError } from './nifti-errors.js';
 import { checkDataLayout, type NiftiHeader, parseNiftiHeader } from './nifti-header.js';
-import { decodeVoxels, effectiveScaling } from './nifti-voxels.js';
+import { decodeVoxels, effectiveScaling, storedIntegerVoxels } from './nifti-voxels.js';
 
 /** A decoded NIfTI volume: float32 values with scl_slope/scl_inter applied, NaN/Inf kept as they are. */
 export interface NiftiVolume extends Volume {
@@ -109,6 +109,16 @@ export function decodeNifti(bytes: Uint8Array, opts: ReadNiftiOptions = {}): Nif
     );
   }
   const scaling = effectiveScaling(header.sclSlope, header.sclInter);
+  const affine = niftiAffine(header, shape, spacing);
+  // Inflated here (so no one else holds the buffer): int8/16 voxels stay as stored, float32 made on first read.
+  const stored =
+    raw !== bytes
+      ? storedIntegerVoxels(raw, offset, count, datatype, header.littleEndian, scaling)
+      : undefined;
+  if (stored) {
+    const base = { shape, spacing, affine, datatype: datatype.name, nonFinite: 0, header };
+    return withStoredVoxels(base, stored);
+  }
   const { data, nonFinite } = decodeVoxels(raw, offset, count, datatype, header.littleEndian, scaling);
   if (opts.requireFinite && nonFinite > 0) {
     throw new NiftiError(
@@ -116,7 +126,6 @@ export function decodeNifti(bytes: Uint8Array, opts: ReadNiftiOptions = {}): Nif
       `${nonFinitePhrase(nonFinite, count)}; refused: a prediction from them would mean nothing`,
     );
   }
-  const affine = niftiAffine(header, shape, spacing);
   return { data, shape, spacing, affine, datatype: datatype.name, nonFinite, header };
 }
 

@@ -11,12 +11,14 @@ import {
 } from '@ct3d/io/dataset';
 import {
   classesWithoutScans,
+  createWorkerPool,
   formatProgress,
   type IngestEvent,
   type IngestProblem,
   ingest,
   type ProblemKind,
   problemLine,
+  type WorkerPool,
   writeIngestErrors,
 } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
@@ -141,6 +143,16 @@ function problemPrinter() {
 
 /** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
 export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
+  // The worker threads start (module loading, about half a second of CPU each) while the folder is walked.
+  const pool = createWorkerPool({ workers: opts.workers });
+  try {
+    return await discoverAndIngest(opts, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function discoverAndIngest(opts: IngestRun, pool: WorkerPool): Promise<IngestSummary> {
   const { found, classes } = await findScans(opts);
   const printer = problemPrinter();
   const skipped = found.skipped.map(
@@ -179,9 +191,7 @@ export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
     );
   };
   await lastValueFrom(
-    ingest({ scans: found.scans, cacheDir: opts.cacheDir, size: opts.size, workers: opts.workers }).pipe(
-      tap(onEvent),
-    ),
+    ingest({ scans: found.scans, cacheDir: opts.cacheDir, size: opts.size, pool }).pipe(tap(onEvent)),
   );
   if (!done) throw new Error('ingest ended without a summary');
   // Copies refused at the end (same bytes) have no live event: printed here, within the same bound.
