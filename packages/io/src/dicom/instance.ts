@@ -4,7 +4,7 @@ import dicomParser, { type DataSet } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import { DicomError } from './errors.js';
 import { safeSeriesDescription } from './identity.js';
-import { framePixels, type PixelFormat } from './pixels.js';
+import { framePixels, type PixelFormat, type Samples } from './pixels.js';
 import { transferSyntaxOf } from './transfer-syntax.js';
 
 export type Vec3 = [number, number, number];
@@ -41,7 +41,7 @@ export interface DicomInstance {
   /** Gantry/detector tilt in degrees (0 when absent). */
   gantryTilt: number;
   /** The stored values of one frame, in row order (first row first). */
-  readFrame(index: number): Promise<ArrayLike<number>>;
+  readFrame(index: number): Promise<Samples>;
 }
 
 const T = {

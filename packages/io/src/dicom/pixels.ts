@@ -27,7 +27,8 @@ function encapsulatedFrame(ds: DataSet, el: Element, index: number, frameCount: 
   return dicomParser.readEncapsulatedImageFrame(ds, el, index, table);
 }
 
-type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+/** A frame's stored values, as integers of the file's width and sign. */
+export type Samples = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
 const ARRAYS = {
   1: [Uint8Array, Int8Array],
@@ -99,7 +100,7 @@ export async function framePixels(
   index: number,
   frameCount: number,
   file: string,
-): Promise<ArrayLike<number>> {
+): Promise<Samples> {
   if (!(index >= 0 && index < frameCount)) throw new DicomError(file, `has no frame ${index + 1}`);
   if (format.samplesPerPixel !== 1) {
     throw new DicomError(file, `has ${format.samplesPerPixel} samples per pixel (colour): a CT needs 1`);

@@ -3,6 +3,7 @@
 import type { Volume } from '@ct3d/core';
 import { DicomError } from './errors.js';
 import type { DicomInstance, FrameGeometry, Vec3 } from './instance.js';
+import type { Samples } from './pixels.js';
 import { type DicomSeries, groupSeries } from './series.js';
 import { transferSyntaxOf } from './transfer-syntax.js';
 
@@ -127,22 +128,43 @@ function seriesAffine(first: FrameGeometry, rows: number, step: number, normal: 
   return [...ras.map((r) => r.map((v) => Math.fround(v) + 0)), [0, 0, 0, 1]];
 }
 
-/** Slice k of the volume from one frame: rows flipped, stored x slope + intercept (float32 as NIfTI's). */
+/**
+ * Slice k of the volume from one frame: rows flipped, stored x slope + intercept (float32 as NIfTI's). 8- and
+ * 16-bit values convert to float32 exactly, so each row is copied natively and then scaled in place: the same
+ * float32 as scaling the stored value, several times faster than one loop over a union of array types.
+ */
 function fillSlice(
   data: Float32Array,
   k: number,
-  stored: ArrayLike<number>,
+  stored: Samples,
   rows: number,
   columns: number,
   slope: number,
   intercept: number,
 ): void {
   const sliceSize = rows * columns;
+  const exact = stored.BYTES_PER_ELEMENT <= 2;
   for (let r = 0; r < rows; r++) {
     const to = k * sliceSize + (rows - 1 - r) * columns;
     const from = r * columns;
-    for (let c = 0; c < columns; c++) data[to + c] = stored[from + c] * slope + intercept;
+    if (exact) {
+      data.set(stored.subarray(from, from + columns), to);
+    } else {
+      for (let c = 0; c < columns; c++) data[to + c] = stored[from + c] * slope + intercept;
+    }
   }
+  if (exact && (slope !== 1 || intercept !== 0))
+    scaleInPlace(data, k * sliceSize, (k + 1) * sliceSize, slope, intercept);
+}
+
+function scaleInPlace(
+  data: Float32Array,
+  start: number,
+  end: number,
+  slope: number,
+  intercept: number,
+): void {
+  for (let i = start; i < end; i++) data[i] = data[i] * slope + intercept;
 }
 
 /**
