@@ -3,4 +3,5 @@ export { type HUWindow, normalizeHU, normalizeValue, SEED_HU_WINDOW } from './no
 export { type ProcessOptions, processScan } from './process-scan.js';
 export { resizeTrilinear } from './resize-trilinear.js';
 export { rotate90 } from './rotate90.js';
+export { type Quantiles, quantiles, type WindowedHuStats, windowedHuStats } from './scan-stats.js';
 export { mirrorIndex } from './zoom-taps.js';

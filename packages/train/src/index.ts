@@ -74,6 +74,7 @@ export { type RunOperatingPoint, runYoudenThreshold } from './run-folder/operati
 export { RunRecorder } from './run-folder/recorder.js';
 export { type GivenFlag, resumeOptions } from './run-folder/resume-run.js';
 export { type RunInfo, readRunInfo } from './run-folder/run-info.js';
+export type { TrainingSetRecord } from './run-folder/training-set.js';
 export {
   type BnStats,
   type TrainFromCacheOptions,

@@ -1,7 +1,9 @@
 // The page: hands the picked or dropped files (folders too) to the worker, lists the scans it finds (NIfTI
 // files, DICOM series) and the skipped files, shows each stage as it ends, and for the scan shown the seed's
 // sentences, the probabilities and the slices with their heat map. Holds no model code (worker.ts does).
+import { printable } from '@ct3d/core';
 import { MANIFEST_FILE, type WebManifest } from '../manifest.js';
+import { runFactsText, runWarnings, scanWarnings } from './checks.js';
 import { droppedFiles, type Gathered, pickedFiles } from './dropped-files.js';
 import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
 import { markSelected, setScanState, showPlan } from './scan-list.js';
@@ -34,6 +36,8 @@ interface ScanResult {
   text: string;
   source: SliceSource;
   camText: string;
+  /** Why this answer may not hold for this scan (far from the training scans). */
+  warnings: string[];
 }
 
 let manifest: WebManifest | null = null;
@@ -85,8 +89,31 @@ function stageDone(stage: StageName, ms: number): void {
   if (items[i + 1]) items[i + 1].className = 'running';
 }
 
-function stopStages(): void {
-  for (const li of $('stages').children) if (li.className !== 'done') li.remove();
+/** After an error: the stage that was running is marked failed, the later ones not run (none looks busy). */
+function failStages(): void {
+  for (const li of $('stages').children) {
+    const item = li as HTMLElement;
+    const stage = item.dataset.stage as StageName;
+    if (item.className === 'running') {
+      item.className = 'failed';
+      item.textContent = `${stageText(stage, stagesFormat)}: failed`;
+    } else if (item.className === 'pending') {
+      item.className = 'skipped';
+      item.textContent = `${stageText(stage, stagesFormat)}: not run`;
+    }
+  }
+}
+
+/** Fills a list with one item per line; hidden when there are none. */
+function showLines(list: HTMLElement, lines: readonly string[]): void {
+  list.replaceChildren(
+    ...lines.map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }),
+  );
+  list.hidden = lines.length === 0;
 }
 
 function showPrediction(probabilities: number[], text: string): void {
@@ -138,7 +165,9 @@ function select(scan: number): void {
   if (!result) return;
   selected = scan;
   markSelected($('scans'), scan);
-  $('scan-name').textContent = scans[scan]?.name ?? '';
+  // The name as the terminal shows it: a control or bidi character in it is an escape, not an effect.
+  $('scan-name').textContent = printable(scans[scan]?.name ?? '');
+  showLines($('warnings'), result.warnings);
   showPrediction(result.probabilities, result.text);
   $('cam-info').textContent = result.camText;
   showVolume(result.source);
@@ -177,11 +206,13 @@ function onMessage(m: FromWorker): void {
   else if (m.type === 'prediction') {
     if (!manifest) return;
     const source = { volume: m.volume, shape: m.shape, hu: manifest.huWindow };
+    const numbers = { shape: m.scanShape, huMean: m.huMean, huStd: m.huStd };
     results.set(m.scan, {
       probabilities: m.probabilities,
       text: m.text,
       source,
       camText: 'Heat map: computing…',
+      warnings: scanWarnings(numbers, manifest.trainingSet),
     });
     const top = m.probabilities.indexOf(Math.max(...m.probabilities));
     const outcome = `${manifest.classNames[top] ?? `class ${top}`} ${m.probabilities[top].toFixed(4)}`;
@@ -199,7 +230,7 @@ function onMessage(m: FromWorker): void {
       redraw(); // the slices stay where the user moved them
     }
   } else if (m.type === 'failed') {
-    stopStages();
+    failStages();
     if (m.scan >= 0) setScanState($('scans'), m.scan, 'error', m.message);
     errors.push(m.message);
     showError(errors.join('\n'));
@@ -239,6 +270,8 @@ async function start(): Promise<void> {
   const [w, h, d] = manifest.inputSize;
   $('model-info').textContent =
     `Run ${manifest.run} (${manifest.checkpoint} checkpoint): ${manifest.classNames.join(' / ')}, input ${w}x${h}x${d}`;
+  $('run-facts').textContent = runFactsText(manifest);
+  showLines($('run-warnings'), runWarnings(manifest));
   const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
   send({ type: 'init', base, manifest, backend });
 

@@ -48,6 +48,10 @@ export type FromWorker =
       /** The preprocessed scan (the model's input, values in [0, 1] of the HU window), i fastest. */
       volume: Float32Array;
       shape: [number, number, number];
+      /** The scan as read (before preprocessing): its shape, and its windowed HU mean and std (the input's). */
+      scanShape: [number, number, number];
+      huMean: number;
+      huStd: number;
     }
   | {
       type: 'gradcam';

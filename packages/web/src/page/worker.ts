@@ -6,7 +6,7 @@ import { toChannelsLast } from '@ct3d/core';
 import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator } from '@ct3d/io/dicom';
 import { type BackendName, gradCam, initBackend, loadModel, tf } from '@ct3d/model';
-import { processScan } from '@ct3d/preprocess';
+import { processScan, windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
 import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
@@ -116,6 +116,7 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
   );
   const probabilities = await stage(at, 'predict', () => predict(loaded, volume));
   const shown = volume.data.slice();
+  const hu = windowedHuStats(volume.data, m.huWindow);
   post(
     {
       type: 'prediction',
@@ -124,6 +125,9 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
       text: sentences(probabilities, m),
       volume: shown,
       shape: volume.shape,
+      scanShape: scan.shape,
+      huMean: hu.mean,
+      huStd: hu.std,
     },
     [shown.buffer],
   );
