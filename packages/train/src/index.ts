@@ -45,6 +45,7 @@ export {
   youdenThreshold,
 } from './operating-points.js';
 export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
+export { explainScanFile, type ScanExplanation, writeExplanation } from './run-folder/explain-scan.js';
 export {
   type FoldResult,
   type FoldSummary,
