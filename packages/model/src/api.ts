@@ -9,7 +9,13 @@ export {
   WASM_FILES,
 } from './backend.js';
 export { verifyBackendGradients } from './backend-probe.js';
-export { EXPLAIN_METHODS, type ExplainMethod, type ExplainOptions, explain } from './explain.js';
+export {
+  DEFAULT_EXPLANATION,
+  EXPLAIN_METHODS,
+  type ExplainMethod,
+  type ExplainOptions,
+  explain,
+} from './explain.js';
 export {
   featureLayers,
   type GradCamOptions,

@@ -19,9 +19,17 @@ export interface ExplainOptions {
   maskSize?: number;
 }
 
+/**
+ * The explanation `ct3d explain`, the page and the dashboard use unless told otherwise: the best of
+ * bench/explain.ts's pointing game on the synthetic families (README, "Explanations").
+ */
+export const DEFAULT_EXPLANATION: Readonly<{ method: ExplainMethod; layer?: string; maskSize?: number }> = {
+  method: 'gradcam',
+};
+
 /** The map of `method` for `v` (the model's input); `layer` says what it weighted (or the patch size). */
 export function explain(model: tf.LayersModel, v: Volume, opts: ExplainOptions = {}): Promise<GradCamResult> {
-  const method = opts.method ?? 'gradcam';
+  const method = opts.method ?? DEFAULT_EXPLANATION.method;
   if (method === 'occlusion')
     return occlusionSensitivity(model, v, { target: opts.target, maskSize: opts.maskSize });
   return gradCam(model, v, { target: opts.target, layer: opts.layer, method });

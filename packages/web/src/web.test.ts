@@ -53,17 +53,6 @@ async function diagnose(file: string | { name: string; buffer: Buffer }, on = pa
   return state === 'done' ? state : `error: ${await on.textContent('#error')}`;
 }
 
-/** Moves a range input as a user would (the input event redraws). */
-const setRange = (selector: string, value: number) =>
-  page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = String(v);
-      el.dispatchEvent(new Event('input'));
-    },
-    value,
-  );
-
 /** Node's NiftiError text for `bytes` named `name` (what `ct3d predict` prints after the path). */
 function nodeError(bytes: Uint8Array, name: string): string {
   try {
@@ -133,35 +122,107 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     );
     expect(stages.map(([s]) => s)).toEqual(['read', 'decode', 'preprocess', 'predict', 'gradcam']);
     for (const [, ms] of stages) expect(ms).toBeGreaterThanOrEqual(0);
-    // Each view: heat-map colours (red != blue somewhere); with the heat map off, the scan's grey levels.
-    const views = () =>
-      page.$$eval('canvas', (canvases) =>
-        canvases.map((c) => {
-          const { data } = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, c.width, c.height);
-          let coloured = 0;
-          const greys = new Set<number>();
-          for (let i = 0; i < data.length; i += 4) {
-            if (data[i] !== data[i + 2]) coloured++;
-            else greys.add(data[i]);
-          }
-          return { coloured, greys: greys.size, size: [c.width, c.height] };
-        }),
-      );
-    const overlaid = await views();
-    expect(overlaid.map((v) => v.size)).toEqual([
-      [SIDE, SIDE],
-      [SIDE, SIDE],
-      [SIDE, SIDE],
+    // The viewer (NiiVue) holds the scan on its own grid and the heat map on the same grid.
+    await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
+    const dims = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dViewer(): { nv: { volumes: { hdr: { dims: number[] } }[] } } })
+        .ct3dViewer()
+        .nv.volumes.map((v) => v.hdr.dims.slice(1, 4)),
+    );
+    expect(dims).toEqual([
+      [40, 36, 24],
+      [40, 36, 24],
     ]);
-    for (const v of overlaid) expect(v.coloured).toBeGreaterThan(0);
-    await setRange('#opacity', 0);
-    for (const v of await views()) {
-      expect(v.coloured).toBe(0);
-      expect(v.greys).toBeGreaterThan(3);
-    }
-    await setRange('#opacity', 0.5);
     const shots = process.env.CT3D_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, 'web-predict.png'), fullPage: true });
+  });
+
+  it("shows an asymmetric phantom where NiiVue's conventions say: patient left on the left (neurological) or right", async () => {
+    // A marker in the corner of the lowest i (patient left: RAS+, +x is right) and lowest j (posterior).
+    const shape: [number, number, number] = [40, 40, 20];
+    const marker = phantomScan(shape, false);
+    marker.data.fill(-1000);
+    for (let k = 12; k < 20; k++)
+      for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) marker.data[i + 40 * (j + 40 * k)] = 1000;
+    marker.affine = [
+      [1, 0, 0, -20],
+      [0, 1, 0, -20],
+      [0, 0, 1, -10],
+      [0, 0, 0, 1],
+    ];
+    const file = join(root, 'marker.nii.gz');
+    await writeNifti(marker, file, { datatype: 'int16' });
+    expect(await diagnose(file)).toBe('done');
+    await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
+    /** Where the bright pixels of the axial view through the marker fall: share per quadrant of the canvas. */
+    const quadrants = async (radiological: boolean) => {
+      await page.evaluate((radio) => {
+        const v = (globalThis as unknown as { ct3dViewer(): Viewer }).ct3dViewer();
+        interface Viewer {
+          nv: { opts: Record<string, unknown>; volumes: { opacity: number }[]; updateGLVolume(): void };
+          setLayout(name: string): void;
+          setRadiological(on: boolean): void;
+          moveTo(vox: number[]): void;
+        }
+        // Only the slice: no colour bar, letters, crosshair or heat map to count as bright pixels.
+        Object.assign(v.nv.opts, { isColorbar: false, isOrientationTextVisible: false, crosshairWidth: 0 });
+        v.nv.volumes[1].opacity = 0;
+        v.setLayout('axial');
+        v.setRadiological(radio);
+        v.moveTo([20, 20, 16]);
+        v.nv.updateGLVolume();
+      }, radiological);
+      await page.waitForTimeout(300);
+      await page.locator('#viewer-canvas').scrollIntoViewIfNeeded();
+      const box = await page.locator('#viewer-canvas').boundingBox();
+      if (!box) throw new Error('the viewer canvas is not shown');
+      const png = (await page.screenshot({ clip: box })).toString('base64');
+      return page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        [c.width, c.height] = [img.width, img.height];
+        const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+        ctx.drawImage(img, 0, 0);
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        const counts = { topLeft: 0, topRight: 0, bottomLeft: 0, bottomRight: 0 };
+        for (let y = 0; y < c.height; y++)
+          for (let x = 0; x < c.width; x++) {
+            const o = 4 * (y * c.width + x);
+            if (data[o] < 200 || data[o + 1] < 200 || data[o + 2] < 200) continue;
+            const key =
+              `${y < c.height / 2 ? 'top' : 'bottom'}${x < c.width / 2 ? 'Left' : 'Right'}` as keyof typeof counts;
+            counts[key]++;
+          }
+        return counts;
+      }, png);
+    };
+    const neurological = await quadrants(false);
+    expect(neurological.bottomLeft).toBeGreaterThan(100);
+    expect(neurological.topLeft + neurological.topRight + neurological.bottomRight).toBe(0);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots)
+      await page.locator('#viewer-canvas').screenshot({ path: join(shots, 'web-marker-neurological.png') });
+    const radiological = await quadrants(true);
+    expect(radiological.bottomRight).toBeGreaterThan(100);
+    expect(radiological.topLeft + radiological.topRight + radiological.bottomLeft).toBe(0);
+    if (shots)
+      await page.locator('#viewer-canvas').screenshot({ path: join(shots, 'web-marker-radiological.png') });
+    await page.evaluate(() => {
+      const v = (
+        globalThis as unknown as {
+          ct3dViewer(): {
+            setRadiological(on: boolean): void;
+            setLayout(n: string): void;
+            nv: { opts: Record<string, unknown> };
+          };
+        }
+      ).ct3dViewer();
+      Object.assign(v.nv.opts, { isColorbar: true, isOrientationTextVisible: true, crosshairWidth: 1 });
+      v.setRadiological(false);
+      v.setLayout('multiplanar');
+    });
   });
 
   it("says it is for research only and shows the run's validation results, from metrics.json", async () => {
@@ -228,7 +289,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       ['failed', 'Decode NIfTI: failed'],
       ['skipped', 'Preprocess (HU window, rotate, resize): not run'],
       ['skipped', 'Predict: not run'],
-      ['skipped', 'Grad-CAM heat map: not run'],
+      ['skipped', 'Heat map: not run'],
     ]);
   });
 

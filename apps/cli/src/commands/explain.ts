@@ -1,5 +1,5 @@
 import { printable } from '@ct3d/core';
-import { EXPLAIN_METHODS, type ExplainMethod } from '@ct3d/model';
+import { DEFAULT_EXPLANATION, EXPLAIN_METHODS, type ExplainMethod } from '@ct3d/model';
 import { explainScanFile, loadRun, writeExplanation } from '@ct3d/train';
 import { parseCommand, parseIntOption, requireString, UsageError } from '../args.js';
 import { initBackendOption } from './backend-option.js';
@@ -23,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.layer !== undefined && method === 'occlusion')
     throw new UsageError('--layer applies to gradcam and gradcampp; occlusion takes --patch');
   const target = values.class === undefined ? undefined : parseIntOption(values.class, '--class', 0, 0);
-  const maskSize = parseIntOption(values.patch, '--patch', 16, 1);
+  const maskSize = values.patch === undefined ? undefined : parseIntOption(values.patch, '--patch', 16, 1);
   await initBackendOption(values.backend);
   const run = await loadRun(runDir);
   const e = await explainScanFile(run, scan, {
@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function parseMethod(text: string | undefined): ExplainMethod {
-  if (text === undefined) return 'gradcam';
+  if (text === undefined) return DEFAULT_EXPLANATION.method;
   const method = EXPLAIN_METHODS.find((m) => m === text);
   if (!method) throw new UsageError(`--method must be one of ${EXPLAIN_METHODS.join(', ')}, got "${text}"`);
   return method;

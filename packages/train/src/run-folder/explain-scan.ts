@@ -4,7 +4,7 @@
 import type { Volume } from '@ct3d/core';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readScan, writeNifti } from '@ct3d/io/node';
-import { type ExplainOptions, explain } from '@ct3d/model';
+import { DEFAULT_EXPLANATION, type ExplainOptions, explain } from '@ct3d/model';
 import { modelToScan, processScan } from '@ct3d/preprocess';
 import { predictionClassNames } from '../format.js';
 import { outputUnits } from '../multiclass.js';
@@ -35,8 +35,14 @@ export async function explainScanFile(
     series: opts.series,
   });
   const input = processScan(scan, { size });
-  const method = opts.method ?? 'gradcam';
-  const r = await explain(run.model, input, { ...opts, method });
+  const method = opts.method ?? DEFAULT_EXPLANATION.method;
+  const defaults: ExplainOptions = method === DEFAULT_EXPLANATION.method ? DEFAULT_EXPLANATION : {};
+  const r = await explain(run.model, input, {
+    method,
+    target: opts.target,
+    layer: opts.layer ?? defaults.layer,
+    maskSize: opts.maskSize ?? defaults.maskSize,
+  });
   const data = modelToScan(r.cam.data, scan.shape, scan.affine, { size });
   const names = predictionClassNames(outputUnits(run.model), run.info?.classNames);
   return {
