@@ -152,10 +152,15 @@ async function showVolume(result: ScanResult): Promise<void> {
   view ??= new VolumeView($<HTMLCanvasElement>('viewer-canvas'), showCursor);
   $('viewer').hidden = false;
   delete document.body.dataset.viewer;
-  await view.showScan(result.scanNifti, currentWindow());
+  // The scan is loaded once; its heat map, when it comes, is added over it.
+  if (inViewer !== result) await view.showScan(result.scanNifti, currentWindow());
+  inViewer = result;
   if (result.heatNifti) await view.showHeat(result.heatNifti);
   document.body.dataset.viewer = result.heatNifti ? 'scan+heat' : 'scan';
 }
+
+/** The result whose scan the viewer holds. */
+let inViewer: ScanResult | null = null;
 
 /** Shows scan `scan` of the drop: its sentences, probabilities and slices (with its heat map once made). */
 function select(scan: number): void {

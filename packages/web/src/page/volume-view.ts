@@ -58,14 +58,14 @@ export class VolumeView {
 
   /** Shows a scan (NIfTI bytes in HU), replacing whatever was shown, in window `window`. */
   async showScan(nifti: Uint8Array, window: WindowName): Promise<void> {
-    for (const v of [...this.nv.volumes]) this.nv.removeVolume(v);
+    for (const v of [...this.nv.volumes]) this.remove(v);
     await this.nv.loadFromArrayBuffer(nifti.slice().buffer, 'scan.nii');
     this.setWindow(window);
   }
 
   /** Overlays the heat map (NIfTI bytes in [0, 1], the scan's grid) in a warm colour map. */
   async showHeat(nifti: Uint8Array): Promise<void> {
-    while (this.nv.volumes.length > 1) this.nv.removeVolume(this.nv.volumes[1]);
+    while (this.nv.volumes.length > 1) this.remove(this.nv.volumes[1]);
     await this.nv.loadFromArrayBuffer(nifti.slice().buffer, 'heat.nii');
     const heat = this.nv.volumes[1];
     heat.colormap = 'warm';
@@ -73,6 +73,15 @@ export class VolumeView {
     heat.cal_max = 1;
     heat.opacity = this.opacity;
     this.nv.updateGLVolume();
+  }
+
+  /**
+   * Removes a volume and its document entry: NiiVue 0.69's removeVolume keeps the options it was loaded with
+   * (the file's bytes among them) in its document, so every scan shown would stay in memory.
+   */
+  private remove(volume: (typeof this.nv.volumes)[number]): void {
+    this.nv.removeVolume(volume);
+    this.nv.document.removeImage(volume);
   }
 
   setWindow(name: WindowName): void {
