@@ -3,7 +3,8 @@
 // method and layer, the pointing game (the share of scans whose map maximum, in the scan's own space, falls
 // inside the lesion mask) and the share of the map's mass inside the mask.
 //   pnpm bench:explain [--per-class 25] [--epochs 15] [--test 10] [--size 64x64x48] [--scan 128] [--out DIR]
-//                      [--families standard,broad-dense] [--filters 8,16,32] [--occlusion 16,24]
+//                      [--families standard,broad-dense] [--filters 8,16,32] [--occlusion 16,24] [--methods all]
+//                      [--reuse] (measure the runs an earlier call trained in --out)
 // Prints one JSON object a line, then a Markdown table (the README's).
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,9 @@ const families = arg('families', 'standard,broad-dense').split(',') as Synthetic
 const filters = arg('filters', '8,16,32').split(',').map(Number);
 const occlusionSizes = arg('occlusion', '16,24').split(',').map(Number);
 const out = arg('out', join(tmpdir(), 'ct3d-bench-explain'));
+const reuse = process.argv.includes('--reuse');
+/** 'all', or 'occlusion' alone (Grad-CAM and Grad-CAM++ left out). */
+const onlyOcclusion = arg('methods', 'all') === 'occlusion';
 const slices: [number, number] = [Math.ceil(size[2] * 0.8), Math.ceil(size[2] * 1.1)];
 
 interface Score {
@@ -52,7 +56,7 @@ async function trainFamily(family: SyntheticFamily, dir: string): Promise<string
   const cacheDir = join(dir, 'cache');
   const pool = createWorkerPool({ workers: 2 });
   try {
-    await ingest({ scans, cacheDir, size, pool }).forEach(() => undefined);
+    await ingest({ scans, cacheDir, size, pool }).forEach(() => {});
   } finally {
     await pool.close();
   }
@@ -89,7 +93,7 @@ async function measure(family: SyntheticFamily, dir: string, runDir: string): Pr
   const run = await loadRun(runDir);
   const convs = featureLayers(run.model).filter((n) => /conv/i.test(n));
   const methods: { method: string; layer: string; opts: ExplainOptions }[] = [
-    ...convs.flatMap((layer) => [
+    ...(onlyOcclusion ? [] : convs).flatMap((layer) => [
       { method: 'gradcam', layer, opts: { method: 'gradcam' as const, layer } },
       { method: 'gradcampp', layer, opts: { method: 'gradcampp' as const, layer } },
     ]),
@@ -127,10 +131,13 @@ async function measure(family: SyntheticFamily, dir: string, runDir: string): Pr
 const all: Score[] = [];
 for (const family of families) {
   const dir = join(out, family);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
   const t0 = performance.now();
-  const runDir = await trainFamily(family, dir);
+  if (!reuse) {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+  }
+  const runDir = reuse ? join(dir, 'run') : await trainFamily(family, dir);
+  if (reuse) await rm(join(dir, 'test-data'), { recursive: true, force: true });
   const info = await readRunInfo(runDir);
   for (const s of await measure(family, dir, runDir)) {
     console.log(JSON.stringify({ ...s, trainScans: info.split.train.length }));

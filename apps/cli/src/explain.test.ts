@@ -80,11 +80,17 @@ describe('ct3d synth --masks, ct3d explain', () => {
       join(dir, 'run'),
       '--out',
       join(dir, 'h.nii.gz'),
+      '--method',
+      'gradcam',
       '--layer',
       'conv3d',
     );
     expect(layered.code, layered.stderr).toBe(0);
     expect(layered.stdout).toContain('gradcam (conv3d) evidence');
+    // Without --method: the default, occlusion with 16-voxel patches (the benchmark's best).
+    const plain = await ct3d('explain', scanPath, '--run', join(dir, 'run'), '--out', join(dir, 'h.nii.gz'));
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('occlusion (patch 16) evidence');
   });
 
   it('refuses a bad method, a layer that is no feature map, and a missing scan, in one line each', async () => {
@@ -96,7 +102,18 @@ describe('ct3d synth --masks, ct3d explain', () => {
       2,
       'ct3d explain: --method must be one of gradcam, gradcampp, occlusion, got "lime"',
     ]);
-    const layer = await ct3d('explain', scanPath, '--run', run, '--out', out, '--layer', 'dense');
+    const layer = await ct3d(
+      'explain',
+      scanPath,
+      '--run',
+      run,
+      '--out',
+      out,
+      '--method',
+      'gradcam',
+      '--layer',
+      'dense',
+    );
     expect(layer.code).toBe(1);
     expect(layer.stderr.trim()).toMatch(
       /^ct3d explain: Grad-CAM: no feature-map layer "dense" \(layers: .*conv3d_1.*\)$/,

@@ -17,9 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectProbabilities,
   finished,
+  markerQuadrants,
   PLANTED,
   plantedSeries,
   requestCount,
+  writeMarkerScan,
 } from '../../../packages/web/src/test-page.js';
 import { type Dashboard, startDashboard } from './index.js';
 import { tinySeedModel } from './test-helpers.js';
@@ -154,6 +156,28 @@ describe('/runs/<name>/predict/', () => {
         expect(await page.textContent('#error')).toBe('');
         expect(await page.textContent('#sentences')).toMatch(/percent confident that CT scan is abnormal$/);
         expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it("shows an asymmetric phantom's marker where NiiVue's convention says (the page's viewer)", async () => {
+      const file = join(root, 'marker.nii.gz');
+      await writeMarkerScan(file);
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${dash.port}/runs/trained/predict/`);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready');
+        await page.setInputFiles('#file', file);
+        await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
+        // Patient left (lowest i, RAS+) and posterior: bottom left in neurological, bottom right in radiological.
+        const neurological = await markerQuadrants(page, false);
+        expect(neurological.bottomLeft).toBeGreaterThan(100);
+        expect(neurological.topLeft + neurological.topRight + neurological.bottomRight).toBe(0);
+        const radiological = await markerQuadrants(page, true);
+        expect(radiological.bottomRight).toBeGreaterThan(100);
+        expect(radiological.topLeft + radiological.topRight + radiological.bottomLeft).toBe(0);
       } finally {
         await browser.close();
       }

@@ -24,7 +24,8 @@ export interface ExplainOptions {
  * bench/explain.ts's pointing game on the synthetic families (README, "Explanations").
  */
 export const DEFAULT_EXPLANATION: Readonly<{ method: ExplainMethod; layer?: string; maskSize?: number }> = {
-  method: 'gradcam',
+  method: 'occlusion',
+  maskSize: 16,
 };
 
 /** The map of `method` for `v` (the model's input); `layer` says what it weighted (or the patch size). */

@@ -105,5 +105,5 @@ export async function occlusionSensitivity(
     max = Math.max(max, data[i]);
   }
   if (max > 0) for (let i = 0; i < data.length; i++) data[i] /= max;
-  return { cam: { ...v, data }, probability: base[target], classIndex: target, layer: `occlusion ${size}` };
+  return { cam: { ...v, data }, probability: base[target], classIndex: target, layer: `patch ${size}` };
 }

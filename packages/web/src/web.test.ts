@@ -20,7 +20,13 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportWebApp } from './export.js';
 import { runFactsText, runWarnings } from './page/checks.js';
-import { expectProbabilities, finished, requestCount } from './test-page.js';
+import {
+  expectProbabilities,
+  finished,
+  markerQuadrants,
+  requestCount,
+  writeMarkerScan,
+} from './test-page.js';
 import { phantomScan, trainTinyRun, writeScan, writeTrainingRecord } from './test-run.js';
 
 const haveChromium = chromiumAvailable('the in-browser diagnosis tests');
@@ -138,66 +144,11 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
   });
 
   it("shows an asymmetric phantom where NiiVue's conventions say: patient left on the left (neurological) or right", async () => {
-    // A marker in the corner of the lowest i (patient left: RAS+, +x is right) and lowest j (posterior).
-    const shape: [number, number, number] = [40, 40, 20];
-    const marker = phantomScan(shape, false);
-    marker.data.fill(-1000);
-    for (let k = 12; k < 20; k++)
-      for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) marker.data[i + 40 * (j + 40 * k)] = 1000;
-    marker.affine = [
-      [1, 0, 0, -20],
-      [0, 1, 0, -20],
-      [0, 0, 1, -10],
-      [0, 0, 0, 1],
-    ];
     const file = join(root, 'marker.nii.gz');
-    await writeNifti(marker, file, { datatype: 'int16' });
+    await writeMarkerScan(file);
     expect(await diagnose(file)).toBe('done');
     await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
-    /** Where the bright pixels of the axial view through the marker fall: share per quadrant of the canvas. */
-    const quadrants = async (radiological: boolean) => {
-      await page.evaluate((radio) => {
-        const v = (globalThis as unknown as { ct3dViewer(): Viewer }).ct3dViewer();
-        interface Viewer {
-          nv: { opts: Record<string, unknown>; volumes: { opacity: number }[]; updateGLVolume(): void };
-          setLayout(name: string): void;
-          setRadiological(on: boolean): void;
-          moveTo(vox: number[]): void;
-        }
-        // Only the slice: no colour bar, letters, crosshair or heat map to count as bright pixels.
-        Object.assign(v.nv.opts, { isColorbar: false, isOrientationTextVisible: false, crosshairWidth: 0 });
-        v.nv.volumes[1].opacity = 0;
-        v.setLayout('axial');
-        v.setRadiological(radio);
-        v.moveTo([20, 20, 16]);
-        v.nv.updateGLVolume();
-      }, radiological);
-      await page.waitForTimeout(300);
-      await page.locator('#viewer-canvas').scrollIntoViewIfNeeded();
-      const box = await page.locator('#viewer-canvas').boundingBox();
-      if (!box) throw new Error('the viewer canvas is not shown');
-      const png = (await page.screenshot({ clip: box })).toString('base64');
-      return page.evaluate(async (b64) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${b64}`;
-        await img.decode();
-        const c = document.createElement('canvas');
-        [c.width, c.height] = [img.width, img.height];
-        const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-        ctx.drawImage(img, 0, 0);
-        const { data } = ctx.getImageData(0, 0, c.width, c.height);
-        const counts = { topLeft: 0, topRight: 0, bottomLeft: 0, bottomRight: 0 };
-        for (let y = 0; y < c.height; y++)
-          for (let x = 0; x < c.width; x++) {
-            const o = 4 * (y * c.width + x);
-            if (data[o] < 200 || data[o + 1] < 200 || data[o + 2] < 200) continue;
-            const key =
-              `${y < c.height / 2 ? 'top' : 'bottom'}${x < c.width / 2 ? 'Left' : 'Right'}` as keyof typeof counts;
-            counts[key]++;
-          }
-        return counts;
-      }, png);
-    };
+    const quadrants = (radiological: boolean) => markerQuadrants(page, radiological);
     const neurological = await quadrants(false);
     expect(neurological.bottomLeft).toBeGreaterThan(100);
     expect(neurological.topLeft + neurological.topRight + neurological.bottomRight).toBe(0);
