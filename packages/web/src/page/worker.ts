@@ -5,7 +5,16 @@ import type { Volume } from '@ct3d/core';
 import { toChannelsLast } from '@ct3d/core';
 import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator } from '@ct3d/io/dicom';
-import { type BackendName, DEFAULT_EXPLANATION, explain, initBackend, loadModel, tf } from '@ct3d/model';
+import {
+  type BackendName,
+  DEFAULT_EXPLANATION,
+  type ExplainOptions,
+  explain,
+  initBackend,
+  loadModel,
+  patchStarts,
+  tf,
+} from '@ct3d/model';
 import { modelToScan, processScan, windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
@@ -131,9 +140,10 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     },
     [shown.buffer],
   );
-  const method = DEFAULT_EXPLANATION.method;
+  const how = explanationFor(m.inputSize);
+  const method = how.method ?? DEFAULT_EXPLANATION.method;
   const heat = await stage(at, 'gradcam', async () => {
-    const r = await explain(loaded.model, volume, { ...DEFAULT_EXPLANATION, target: 'predicted' });
+    const r = await explain(loaded.model, volume, { ...how, target: 'predicted' });
     // The map in the scan's space: the preprocessing's spatial steps undone (as `ct3d explain` writes it).
     const data = modelToScan(r.cam.data, scan.shape, scan.affine, { size: m.inputSize });
     return { r, bytes: encodeNifti({ ...scan, data }) };
@@ -150,6 +160,20 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     },
     [heat.bytes.buffer],
   );
+}
+
+/** Model runs the page allows one heat map (occlusion needs one per patch; 64x64x48 with 16-voxel patches: 100). */
+const MAX_OCCLUSION_RUNS = 200;
+
+/**
+ * `ct3d explain`'s default, unless it is occlusion and would need more than MAX_OCCLUSION_RUNS model runs in
+ * the tab (minutes at the seed's 128x128x64): then Grad-CAM, which the page names beside the map.
+ */
+function explanationFor(size: [number, number, number]): ExplainOptions {
+  if (DEFAULT_EXPLANATION.method !== 'occlusion') return { ...DEFAULT_EXPLANATION };
+  const patch = DEFAULT_EXPLANATION.maskSize ?? 16;
+  const runs = size.map((n) => patchStarts(n, Math.min(patch, n), 0.25).length).reduce((a, b) => a * b);
+  return runs <= MAX_OCCLUSION_RUNS ? { ...DEFAULT_EXPLANATION } : { method: 'gradcam' };
 }
 
 /** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */
