@@ -17,9 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expectProbabilities,
   finished,
+  markerQuadrants,
   PLANTED,
   plantedSeries,
   requestCount,
+  writeMarkerScan,
 } from '../../../packages/web/src/test-page.js';
 import { type Dashboard, startDashboard } from './index.js';
 import { tinySeedModel } from './test-helpers.js';
@@ -45,6 +47,18 @@ function get(path: string): Promise<{ status: number; headers: Record<string, un
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ct3d-dash-predict-'));
   await saveModel(tinySeedModel(SIDE), join(root, 'runs', 'trained', 'best'));
+  // A weak run, as `ct3d train` records it: metrics.json's best epoch, run.json's split.
+  const weak = join(root, 'runs', 'weak');
+  await saveModel(tinySeedModel(SIDE), join(weak, 'best'));
+  const best = { epoch: 3, val_auc: 0.55, val_sensitivity: 0.5, val_specificity: 0.625 };
+  await writeFile(
+    join(weak, 'metrics.json'),
+    JSON.stringify({ bestEpoch: 3, best, settings: { threshold: 0.4 } }),
+  );
+  await writeFile(
+    join(weak, 'run.json'),
+    JSON.stringify({ split: { train: ['a', 'b', 'c'], val: ['d', 'e'] } }),
+  );
   await mkdir(join(root, 'runs', 'untrained'), { recursive: true });
   await writeFile(join(root, 'runs', 'untrained', 'history.json'), '{"acc":[0.5]}');
   dash = await startDashboard({ runsDir: join(root, 'runs') });
@@ -83,6 +97,17 @@ describe('/runs/<name>/predict/', () => {
       expect([wasm.status, wasm.headers['content-type']]).toEqual([200, 'application/wasm']);
       expect(wasm.headers['content-security-policy']).toBe(csp);
     }
+  });
+
+  it("puts the run's validation results and training set size in the manifest (none for a bare model)", async () => {
+    const weak = JSON.parse((await get('/runs/weak/predict/manifest.json')).body);
+    expect([weak.validation, weak.trainingScans, weak.trainingSet]).toEqual([
+      { epoch: 3, scans: 2, auc: 0.55, sensitivity: 0.5, specificity: 0.625, threshold: 0.4 },
+      3,
+      null,
+    ]);
+    const bare = JSON.parse((await get('/runs/trained/predict/manifest.json')).body);
+    expect([bare.validation, bare.trainingScans]).toEqual([null, null]);
   });
 
   it('refuses paths out of the page or model folder, and a run without a model', async () => {
@@ -131,6 +156,46 @@ describe('/runs/<name>/predict/', () => {
         expect(await page.textContent('#error')).toBe('');
         expect(await page.textContent('#sentences')).toMatch(/percent confident that CT scan is abnormal$/);
         expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it("shows an asymmetric phantom's marker where NiiVue's convention says (the page's viewer)", async () => {
+      const file = join(root, 'marker.nii.gz');
+      await writeMarkerScan(file);
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${dash.port}/runs/trained/predict/`);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready');
+        await page.setInputFiles('#file', file);
+        await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
+        // Patient left (lowest i, RAS+) and posterior: bottom left in neurological, bottom right in radiological.
+        const neurological = await markerQuadrants(page, false);
+        expect(neurological.bottomLeft).toBeGreaterThan(100);
+        expect(neurological.topLeft + neurological.topRight + neurological.bottomRight).toBe(0);
+        const radiological = await markerQuadrants(page, true);
+        expect(radiological.bottomRight).toBeGreaterThan(100);
+        expect(radiological.topLeft + radiological.topRight + radiological.bottomLeft).toBe(0);
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('says research use only and warns about a validation AUC below 0.6', async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${dash.port}/runs/weak/predict/`);
+        await page.waitForFunction(() => document.body.dataset.state === 'ready');
+        expect(await page.isVisible('#disclaimer')).toBe(true);
+        expect(await page.textContent('#run-facts')).toBe(
+          'Validation (2 scans, epoch 3): AUC 0.550, sensitivity 50.0 % and specificity 62.5 % at threshold 0.4; trained on 3 scans.',
+        );
+        expect(await page.$$eval('#run-warnings li', (li) => li.map((l) => l.textContent))).toEqual([
+          "This run's validation AUC is 0.550 (below 0.6): its answers are close to chance.",
+        ]);
       } finally {
         await browser.close();
       }

@@ -3,6 +3,7 @@
 // page never reaches this server: the page reads it in the tab.
 
 import type { ServerResponse } from 'node:http';
+import { RUN_FILES } from '@ct3d/train/run-folder';
 import {
   APP_DIR,
   assertAppBuilt,
@@ -11,7 +12,7 @@ import {
   type WebManifest,
   webManifest,
 } from '@ct3d/web';
-import { servedRoot } from './guarded-read.js';
+import { READ_LIMITS, readGuardedTextIfPresent, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { decodeSegments } from './paths.js';
 import { SECURITY_HEADERS, send, sendFile, TYPES } from './respond.js';
@@ -48,13 +49,20 @@ export class PredictPages {
     const segments = await this.runs.runSegments(run);
     const folder = await modelFolder(this.runs.root, segments);
     if (!folder) throw new HttpError(404, 'this run has no trained model yet');
-    const key = `${folder.name}@${folder.mtimeMs}`;
+    // metrics.json is written when the run ends: a finished run's page then shows its validation results.
+    const metricsText = await readGuardedTextIfPresent(
+      this.runs.root,
+      [...segments, RUN_FILES.metrics],
+      READ_LIMITS.json,
+    );
+    const key = `${folder.name}@${folder.mtimeMs}:${metricsText ?? ''}`;
     const cached = this.pages.get(run);
     if (cached?.key === key) return cached.page;
     const page = (async () => {
+      const metrics = parseMetrics(run, metricsText);
       const loaded = await loadRunModel(this.runs.root, run, segments);
       try {
-        const manifest = webManifest(run, loaded);
+        const manifest = webManifest(run, loaded, { metrics });
         return { manifest: { ...manifest, run }, model: [...segments, folder.name] };
       } finally {
         loaded.model.dispose();
@@ -63,6 +71,16 @@ export class PredictPages {
     page.catch(() => this.pages.delete(run));
     this.pages.set(run, { key, page });
     return page;
+  }
+}
+
+/** A run's metrics.json text parsed (undefined when it has none); bad JSON is a 500 naming the run's file. */
+function parseMetrics(run: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(500, `run ${run}: ${RUN_FILES.metrics}: not valid JSON`);
   }
 }
 

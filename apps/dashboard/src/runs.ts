@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { printable } from '@ct3d/core';
-import { FOLD_DIR_PATTERN, RUN_FILES } from '@ct3d/train/run-folder';
+import { FOLD_DIR_PATTERN, FOLD_FILES, RUN_FILES } from '@ct3d/train/run-folder';
 import type { Observable, Subscription } from 'rxjs';
 import {
   type DashboardEvent,
@@ -23,6 +23,53 @@ export interface RunSummary {
   source: 'live' | 'events.jsonl' | 'history.json';
   finished: boolean;
   events: number;
+}
+
+/** A cross-validation run's folds.json as the Runs tab shows it: per metric, mean and std over its folds. */
+export interface FoldsSummary {
+  run: string;
+  folds: number;
+  /** Folds with a finished run, and those without. */
+  finished: number;
+  missing: number[];
+  mean: Record<string, number>;
+  std: Record<string, number>;
+  /** Why folds.json could not be shown (then no numbers). */
+  error?: string;
+}
+
+const failedFolds = (run: string, error: string): FoldsSummary => ({
+  run,
+  folds: 0,
+  finished: 0,
+  missing: [],
+  mean: {},
+  std: {},
+  error,
+});
+
+const numbers = (v: unknown): Record<string, number> =>
+  typeof v === 'object' && v !== null
+    ? Object.fromEntries(
+        Object.entries(v).filter(
+          (e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]),
+        ),
+      )
+    : {};
+
+/** The fields of a parsed folds.json (@ct3d/train's FoldSummary) the tab needs; null when it is not one. */
+function foldsSummary(run: string, doc: unknown): FoldsSummary | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as Record<string, unknown>;
+  if (typeof d.folds !== 'number' || !Array.isArray(d.results)) return null;
+  return {
+    run,
+    folds: d.folds,
+    finished: d.results.length,
+    missing: Array.isArray(d.missing) ? d.missing.filter((n): n is number => typeof n === 'number') : [],
+    mean: numbers(d.mean),
+    std: numbers(d.std),
+  };
 }
 
 /** A run file's text parsed by `parse`; a parse failure is a 500 naming the run and file, not the disk path. */
@@ -121,6 +168,28 @@ export class RunStore {
         const f = await this.loadFinished(fold).catch(() => null);
         if (f) out.push(summary(f.log, f.source));
       }
+    }
+    return out;
+  }
+
+  /** The folds.json of each cross-validation run folder (`ct3d train --folds`), in name order. */
+  async foldSummaries(): Promise<FoldsSummary[]> {
+    const out: FoldsSummary[] = [];
+    const dirs = await readdir(this.runsDir, { withFileTypes: true }).catch(() => []);
+    for (const d of dirs.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!d.isDirectory()) continue;
+      // A folds.json that cannot be read or is not one is listed with why, not left out.
+      let summary: FoldsSummary | null;
+      try {
+        const path = [d.name, FOLD_FILES.summary];
+        const text = await readGuardedTextIfPresent(this.root, path, READ_LIMITS.json);
+        if (text === undefined) continue;
+        const doc = parseRunFile(d.name, FOLD_FILES.summary, text, (t): unknown => JSON.parse(t));
+        summary = foldsSummary(d.name, doc) ?? failedFolds(d.name, 'not a folds summary');
+      } catch (err) {
+        summary = failedFolds(d.name, (err as Error).message);
+      }
+      out.push(summary);
     }
     return out;
   }

@@ -134,6 +134,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     return sendJson(res, { live: ctx.runs.liveNames(), scans: Boolean(ctx.scans), windows: WINDOWS });
   }
   if (section === 'scans') return scanRoute(ctx, res, url, more);
+  if (section === 'folds' && more.length === 0) return sendJson(res, await ctx.runs.foldSummaries());
   if (section !== 'runs') throw new HttpError(404, 'not found');
   if (more.length === 0) return sendJson(res, await ctx.runs.list());
   const [name, what, ...file] = more;

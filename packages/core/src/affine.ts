@@ -22,3 +22,22 @@ export function assertVolume(v: { data: { length: number }; shape: readonly numb
     throw new Error(`${what}: data length ${v.data.length} does not match shape [${nx}, ${ny}, ${nz}]`);
   }
 }
+
+/** The inverse of a 4x4 affine [[R, t], [0, 0, 0, 1]]: [[R^-1, -R^-1 t], [0, 0, 0, 1]]; throws when R is singular. */
+export function invertAffine(a: number[][]): number[][] {
+  const [[a0, a1, a2], [b0, b1, b2], [c0, c1, c2]] = a;
+  const det = a0 * (b1 * c2 - b2 * c1) - a1 * (b0 * c2 - b2 * c0) + a2 * (b0 * c1 - b1 * c0);
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new Error('invertAffine: singular affine');
+  const r = [
+    [(b1 * c2 - b2 * c1) / det, (a2 * c1 - a1 * c2) / det, (a1 * b2 - a2 * b1) / det],
+    [(b2 * c0 - b0 * c2) / det, (a0 * c2 - a2 * c0) / det, (a2 * b0 - a0 * b2) / det],
+    [(b0 * c1 - b1 * c0) / det, (a1 * c0 - a0 * c1) / det, (a0 * b1 - a1 * b0) / det],
+  ];
+  const t = [0, 1, 2].map((i) => -(r[i][0] * a[0][3] + r[i][1] * a[1][3] + r[i][2] * a[2][3]));
+  return [
+    [...r[0], t[0]],
+    [...r[1], t[1]],
+    [...r[2], t[2]],
+    [0, 0, 0, 1],
+  ];
+}

@@ -22,6 +22,8 @@ export interface ScanList {
 export const DEFAULT_CLASSES: Readonly<Record<string, number>> = { 'CT-0': 0, 'CT-23': 1 };
 
 const NIFTI_NAME = /\.nii(\.gz)?$/i;
+/** A lesion mask beside its scan (`ct3d synth --masks` writes `<name>_mask.nii.gz`): listed as skipped, not a scan. */
+export const LESION_MASK_NAME = /_mask\.nii(\.gz)?$/i;
 
 /** Parses "CT-0=0,CT-23=1" into {"CT-0": 0, "CT-23": 1}. */
 export function parseClassMap(spec: string): Record<string, number> {
@@ -139,7 +141,9 @@ export async function discoverScans(dir: string, opts: DiscoverOptions = {}): Pr
     skipped.push(...walked.skipped);
     const others: string[] = [];
     for (const path of walked.files) {
-      if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
+      if (LESION_MASK_NAME.test(path))
+        skipped.push({ path, reason: 'a lesion mask (<name>_mask.nii.gz), not a scan' });
+      else if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
       else others.push(path);
     }
     const dicom = await findDicomSeries(others, { series: opts.series });

@@ -81,20 +81,37 @@ export function processScan(v: Volume, opts: ProcessOptions = {}): Volume {
     for (let p = 0; p < n; p++) out[base + p] = a * lo[p] + b * hi[p];
   }
 
-  // Geometry: rotate90's voxel permutation, then the zoom's per-axis scaling.
+  const taps = [t0, t1, tz];
+  return {
+    data: out,
+    shape: [w, h, d],
+    spacing: zoomSpacing([v.spacing[1], v.spacing[0], v.spacing[2]], taps),
+    affine: processedAffine(v.shape, v.affine, size),
+  };
+}
+
+/**
+ * The voxel-to-world affine of processScan's output for a scan of `shape` and `affine`: rotate90's voxel
+ * permutation, then the zoom's per-axis scaling (the geometry alone, for mapping a map back to the scan).
+ */
+export function processedAffine(
+  shape: readonly [number, number, number],
+  affine: number[][],
+  size: readonly [number, number, number],
+): number[][] {
+  const [nx, ny, nz] = shape;
+  const { di, cj } = rotate90Mapping(nx, ny);
   const rot = [
     [0, 1, 0, di],
     [-1, 0, 0, cj],
     [0, 0, 1, 0],
     [0, 0, 0, 1],
   ];
-  const taps = [t0, t1, tz];
-  return {
-    data: out,
-    shape: [w, h, d],
-    spacing: zoomSpacing([v.spacing[1], v.spacing[0], v.spacing[2]], taps),
-    affine: zoomAffine(matmul4(v.affine, rot), taps),
-  };
+  return zoomAffine(matmul4(affine, rot), [
+    linearTaps(nx, size[0]),
+    linearTaps(ny, size[1]),
+    linearTaps(nz, size[2]),
+  ]);
 }
 
 interface RowTaps {

@@ -56,6 +56,16 @@ export const commands: Command[] = [
   },
 
   {
+    name: 'explain',
+    summary:
+      "Write a run's heat map of a scan in the scan's own space (same shape and affine): Grad-CAM, Grad-CAM++ or occlusion",
+    usage:
+      'ct3d explain <scan.nii[.gz]|series-folder> --run <dir> --out <heat.nii.gz> [--method gradcam|gradcampp|occlusion] ' +
+      '[--layer NAME] [--class N] [--patch 16] [--series REGEX] [--backend B]',
+    load: () => import('./explain.js'),
+  },
+
+  {
     name: 'summary',
     summary: "Print the seed model's layer table (output shapes and parameter counts)",
     usage: 'ct3d summary [--size 128x128x64]',

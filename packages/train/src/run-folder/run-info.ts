@@ -6,6 +6,7 @@ import { parseJsonOf } from '../json-file.js';
 import type { TrainFromCacheOptions } from '../run-from-cache.js';
 import type { ReproducibilityRecord } from '../run-record.js';
 import { runPaths } from './layout.js';
+import type { TrainingSetRecord } from './training-set.js';
 import { writeRunFile } from './write-run-file.js';
 
 /** What a run folder needs to be understood later (predict, evaluate, reproduce). */
@@ -39,6 +40,8 @@ export interface RunInfo {
     filters: number[];
   };
   split: { train: string[]; val: string[] };
+  /** The training scans' source shapes and windowed HU spread (absent in runs recorded before it). */
+  trainingSet?: TrainingSetRecord;
   /** Class count, head, per-class counts, loss weights and sampling (absent in runs from before multi-class). */
   classes?: ClassSetup;
   /** Versions, seeds, RNG notes, data manifest hash, platform, resumes (absent in runs from before it). */

@@ -1,19 +1,20 @@
 // The page: hands the picked or dropped files (folders too) to the worker, lists the scans it finds (NIfTI
 // files, DICOM series) and the skipped files, shows each stage as it ends, and for the scan shown the seed's
 // sentences, the probabilities and the slices with their heat map. Holds no model code (worker.ts does).
+import { printable } from '@ct3d/core';
 import { MANIFEST_FILE, type WebManifest } from '../manifest.js';
+import { runFactsText, runWarnings, scanWarnings } from './checks.js';
 import { droppedFiles, type Gathered, pickedFiles } from './dropped-files.js';
 import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
 import { markSelected, setScanState, showPlan } from './scan-list.js';
 import {
-  type CtWindow,
-  drawSlice,
-  PLANES,
-  type Plane,
-  type SliceSource,
-  sliceCount,
-  WINDOWS,
-} from './viewer.js';
+  CT_WINDOWS,
+  type CursorReadout,
+  LAYOUTS,
+  type LayoutName,
+  VolumeView,
+  type WindowName,
+} from './volume-view.js';
 
 const STAGES: readonly StageName[] = ['read', 'decode', 'preprocess', 'predict', 'gradcam'];
 const STAGE_TEXT: Record<StageName, string> = {
@@ -21,7 +22,7 @@ const STAGE_TEXT: Record<StageName, string> = {
   decode: 'Decode',
   preprocess: 'Preprocess (HU window, rotate, resize)',
   predict: 'Predict',
-  gradcam: 'Grad-CAM heat map',
+  gradcam: 'Heat map',
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -32,13 +33,17 @@ const send = (message: ToWorker) => worker.postMessage(message);
 interface ScanResult {
   probabilities: number[];
   text: string;
-  source: SliceSource;
+  /** The scan and its heat map as NIfTI bytes on the scan's grid (what the viewer loads). */
+  scanNifti: Uint8Array;
+  heatNifti?: Uint8Array;
   camText: string;
+  /** Why this answer may not hold for this scan (far from the training scans). */
+  warnings: string[];
 }
 
 let manifest: WebManifest | null = null;
 let current = 0;
-let shown: SliceSource | null = null;
+let view: VolumeView | null = null;
 /** The current drop: its scans, their results, the one shown and the error lines. */
 let scans: ScanFacts[] = [];
 let results = new Map<number, ScanResult>();
@@ -85,8 +90,31 @@ function stageDone(stage: StageName, ms: number): void {
   if (items[i + 1]) items[i + 1].className = 'running';
 }
 
-function stopStages(): void {
-  for (const li of $('stages').children) if (li.className !== 'done') li.remove();
+/** After an error: the stage that was running is marked failed, the later ones not run (none looks busy). */
+function failStages(): void {
+  for (const li of $('stages').children) {
+    const item = li as HTMLElement;
+    const stage = item.dataset.stage as StageName;
+    if (item.className === 'running') {
+      item.className = 'failed';
+      item.textContent = `${stageText(stage, stagesFormat)}: failed`;
+    } else if (item.className === 'pending') {
+      item.className = 'skipped';
+      item.textContent = `${stageText(stage, stagesFormat)}: not run`;
+    }
+  }
+}
+
+/** Fills a list with one item per line; hidden when there are none. */
+function showLines(list: HTMLElement, lines: readonly string[]): void {
+  list.replaceChildren(
+    ...lines.map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }),
+  );
+  list.hidden = lines.length === 0;
 }
 
 function showPrediction(probabilities: number[], text: string): void {
@@ -107,30 +135,32 @@ function showPrediction(probabilities: number[], text: string): void {
     ?.replaceChildren(...rows);
 }
 
-function currentWindow(): CtWindow {
-  return WINDOWS[$<HTMLSelectElement>('window').value] ?? WINDOWS.lung;
+function currentWindow(): WindowName {
+  const name = $<HTMLSelectElement>('window').value;
+  return Object.hasOwn(CT_WINDOWS, name) ? (name as WindowName) : 'lung';
 }
 
-function redraw(plane?: Plane): void {
-  if (!shown) return;
-  const opacity = Number($<HTMLInputElement>('opacity').value);
-  for (const p of plane ? [plane] : PLANES) {
-    const index = Number($<HTMLInputElement>(`slice-${p}`).value);
-    drawSlice($<HTMLCanvasElement>(`view-${p}`), shown, p, index, currentWindow(), opacity);
-  }
+function showCursor(r: CursorReadout): void {
+  const el = $('cursor');
+  const heat = r.heat === null ? '' : `, heat ${r.heat.toFixed(2)}`;
+  el.textContent = `voxel ${r.vox.join(', ')}: ${Number.isFinite(r.hu) ? r.hu.toFixed(0) : '–'} HU${heat}`;
+  el.dataset.hu = String(r.hu);
 }
 
-function showVolume(source: SliceSource): void {
-  shown = source;
-  for (const p of PLANES) {
-    const slider = $<HTMLInputElement>(`slice-${p}`);
-    const n = sliceCount(p, source.shape);
-    slider.max = String(n - 1);
-    slider.value = String(Math.floor(n / 2));
-  }
+/** Loads the scan (then its heat map, once made) into the viewer; the page says when both are drawn. */
+async function showVolume(result: ScanResult): Promise<void> {
+  view ??= new VolumeView($<HTMLCanvasElement>('viewer-canvas'), showCursor);
   $('viewer').hidden = false;
-  redraw();
+  delete document.body.dataset.viewer;
+  // The scan is loaded once; its heat map, when it comes, is added over it.
+  if (inViewer !== result) await view.showScan(result.scanNifti, currentWindow());
+  inViewer = result;
+  if (result.heatNifti) await view.showHeat(result.heatNifti);
+  document.body.dataset.viewer = result.heatNifti ? 'scan+heat' : 'scan';
 }
+
+/** The result whose scan the viewer holds. */
+let inViewer: ScanResult | null = null;
 
 /** Shows scan `scan` of the drop: its sentences, probabilities and slices (with its heat map once made). */
 function select(scan: number): void {
@@ -138,10 +168,16 @@ function select(scan: number): void {
   if (!result) return;
   selected = scan;
   markSelected($('scans'), scan);
-  $('scan-name').textContent = scans[scan]?.name ?? '';
+  // The name as the terminal shows it: a control or bidi character in it is an escape, not an effect.
+  $('scan-name').textContent = printable(scans[scan]?.name ?? '');
+  showLines($('warnings'), result.warnings);
   showPrediction(result.probabilities, result.text);
   $('cam-info').textContent = result.camText;
-  showVolume(result.source);
+  showVolume(result).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function showMemory({ numTensors, numBytes }: MemoryReport): void {
@@ -176,12 +212,13 @@ function onMessage(m: FromWorker): void {
   } else if (m.type === 'stage') stageDone(m.stage, m.ms);
   else if (m.type === 'prediction') {
     if (!manifest) return;
-    const source = { volume: m.volume, shape: m.shape, hu: manifest.huWindow };
+    const numbers = { shape: m.scanShape, huMean: m.huMean, huStd: m.huStd };
     results.set(m.scan, {
       probabilities: m.probabilities,
       text: m.text,
-      source,
+      scanNifti: m.scanNifti,
       camText: 'Heat map: computing…',
+      warnings: scanWarnings(numbers, manifest.trainingSet),
     });
     const top = m.probabilities.indexOf(Math.max(...m.probabilities));
     const outcome = `${manifest.classNames[top] ?? `class ${top}`} ${m.probabilities[top].toFixed(4)}`;
@@ -190,16 +227,16 @@ function onMessage(m: FromWorker): void {
   } else if (m.type === 'gradcam') {
     const result = results.get(m.scan);
     if (!result) return;
-    result.source.cam = m.cam;
+    result.heatNifti = m.heatNifti;
     const name = manifest?.classNames[m.classIndex] ?? `class ${m.classIndex}`;
-    result.camText = `Heat map: evidence for "${name}" (Grad-CAM on ${m.layer})`;
+    result.camText = `Heat map: evidence for "${name}" (${m.method} on ${m.layer}), in the scan's space`;
     showMemory(m.memory);
     if (selected === m.scan) {
       $('cam-info').textContent = result.camText;
-      redraw(); // the slices stay where the user moved them
+      showVolume(result).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
     }
   } else if (m.type === 'failed') {
-    stopStages();
+    failStages();
     if (m.scan >= 0) setScanState($('scans'), m.scan, 'error', m.message);
     errors.push(m.message);
     showError(errors.join('\n'));
@@ -221,7 +258,6 @@ function diagnose({ files, unreadable }: Gathered): void {
   $('viewer').hidden = true;
   $('scans').hidden = true;
   $('skipped').hidden = true;
-  shown = null;
   $('stages').replaceChildren();
   setState('busy');
   send({ type: 'diagnose', id: current, files, unreadable });
@@ -239,6 +275,8 @@ async function start(): Promise<void> {
   const [w, h, d] = manifest.inputSize;
   $('model-info').textContent =
     `Run ${manifest.run} (${manifest.checkpoint} checkpoint): ${manifest.classNames.join(' / ')}, input ${w}x${h}x${d}`;
+  $('run-facts').textContent = runFactsText(manifest);
+  showLines($('run-warnings'), runWarnings(manifest));
   const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
   send({ type: 'init', base, manifest, backend });
 
@@ -263,12 +301,23 @@ async function start(): Promise<void> {
       showError(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
     );
   });
-  for (const p of PLANES) $(`slice-${p}`).addEventListener('input', () => redraw(p));
-  $('window').addEventListener('change', () => redraw());
-  $('opacity').addEventListener('input', () => redraw());
+  $('window').addEventListener('change', () => view?.setWindow(currentWindow()));
+  $('opacity').addEventListener('input', () =>
+    view?.setOpacity(Number($<HTMLInputElement>('opacity').value)),
+  );
+  $('radiological').addEventListener('change', () =>
+    view?.setRadiological($<HTMLInputElement>('radiological').checked),
+  );
+  $('layout').addEventListener('change', () => {
+    const name = $<HTMLSelectElement>('layout').value;
+    if (Object.hasOwn(LAYOUTS, name)) view?.setLayout(name as LayoutName);
+  });
 }
 
+/** For tests and the curious: the viewer (NiiVue) of this page. */
+(globalThis as unknown as { ct3dViewer: () => VolumeView | null }).ct3dViewer = () => view;
+
 start().catch((err: unknown) => {
-  showError(`The page could not start: ${err instanceof Error ? err.message : String(err)}`);
+  showError(`The page could not start: ${errorText(err)}`);
   setState('error');
 });

@@ -45,15 +45,20 @@ export type FromWorker =
       scan: number;
       probabilities: number[];
       text: string;
-      /** The preprocessed scan (the model's input, values in [0, 1] of the HU window), i fastest. */
-      volume: Float32Array;
-      shape: [number, number, number];
+      /** The scan as read, in HU, as NIfTI bytes (its own grid and affine): what the viewer shows. */
+      scanNifti: Uint8Array;
+      /** The scan as read (before preprocessing): its shape, and its windowed HU mean and std (the input's). */
+      scanShape: [number, number, number];
+      huMean: number;
+      huStd: number;
     }
   | {
       type: 'gradcam';
       id: number;
       scan: number;
-      cam: Float32Array;
+      /** The heat map in [0, 1] on the scan's grid (the preprocessing undone), as NIfTI bytes. */
+      heatNifti: Uint8Array;
+      method: string;
       layer: string;
       classIndex: number;
       memory: MemoryReport;

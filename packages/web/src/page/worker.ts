@@ -3,10 +3,19 @@
 // explains each in turn. The page never freezes, and the files' bytes stay in this tab: nothing here sends.
 import type { Volume } from '@ct3d/core';
 import { toChannelsLast } from '@ct3d/core';
-import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator } from '@ct3d/io/dicom';
-import { type BackendName, gradCam, initBackend, loadModel, tf } from '@ct3d/model';
-import { processScan } from '@ct3d/preprocess';
+import {
+  type BackendName,
+  DEFAULT_EXPLANATION,
+  type ExplainOptions,
+  explain,
+  initBackend,
+  loadModel,
+  patchStarts,
+  tf,
+} from '@ct3d/model';
+import { modelToScan, processScan, windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
 import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
@@ -115,24 +124,56 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     processScan(scan, { size: m.inputSize, window: m.huWindow }),
   );
   const probabilities = await stage(at, 'predict', () => predict(loaded, volume));
-  const shown = volume.data.slice();
+  // The viewer shows the scan as read (its grid, its affine), in HU: NIfTI bytes NiiVue reads.
+  const shown = encodeNifti(scan);
+  const hu = windowedHuStats(volume.data, m.huWindow);
   post(
     {
       type: 'prediction',
       ...at,
       probabilities,
       text: sentences(probabilities, m),
-      volume: shown,
-      shape: volume.shape,
+      scanNifti: shown,
+      scanShape: scan.shape,
+      huMean: hu.mean,
+      huStd: hu.std,
     },
     [shown.buffer],
   );
-  const cam = await stage(at, 'gradcam', () => gradCam(loaded.model, volume, { target: 'predicted' }));
-  const data = cam.cam.data;
+  const how = explanationFor(m.inputSize);
+  const method = how.method ?? DEFAULT_EXPLANATION.method;
+  const heat = await stage(at, 'gradcam', async () => {
+    const r = await explain(loaded.model, volume, { ...how, target: 'predicted' });
+    // The map in the scan's space: the preprocessing's spatial steps undone (as `ct3d explain` writes it).
+    const data = modelToScan(r.cam.data, scan.shape, scan.affine, { size: m.inputSize });
+    return { r, bytes: encodeNifti({ ...scan, data }) };
+  });
   post(
-    { type: 'gradcam', ...at, cam: data, layer: cam.layer, classIndex: cam.classIndex, memory: memory() },
-    [data.buffer],
+    {
+      type: 'gradcam',
+      ...at,
+      heatNifti: heat.bytes,
+      method,
+      layer: heat.r.layer,
+      classIndex: heat.r.classIndex,
+      memory: memory(),
+    },
+    [heat.bytes.buffer],
   );
+}
+
+/** Model runs the page allows one heat map (occlusion needs one per patch; 64x64x48 with 16-voxel patches: 100). */
+const MAX_OCCLUSION_RUNS = 200;
+
+/**
+ * `ct3d explain`'s default, unless it is occlusion and would need more than MAX_OCCLUSION_RUNS model runs in
+ * the tab (minutes at the seed's 128x128x64): then Grad-CAM, which the page names beside the map.
+ */
+function explanationFor(size: [number, number, number]): ExplainOptions {
+  if (DEFAULT_EXPLANATION.method !== 'occlusion') return { ...DEFAULT_EXPLANATION };
+  const patch = DEFAULT_EXPLANATION.maskSize ?? 16;
+  const runs = size.map((n) => patchStarts(n, Math.min(patch, n), 0.25).length).reduce((a, b) => a * b);
+  return runs <= MAX_OCCLUSION_RUNS ? { ...DEFAULT_EXPLANATION } : { method: 'gradcam' };
 }
 
 /** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */
