@@ -10,7 +10,9 @@
 // --threads: conv kernels on 1 thread or split over 2 (worker thread with its own wasm instance; default).
 // A/B switches (environment, read by both threads): CT3D_WINOGRAD=0 runs every conv on the older im2col +
 //   XNNPACK path; CT3D_RELAXED_SIMD=0 runs the Winograd/direct kernels' plain SIMD128 build (mul + add, no FMA).
-// Peak memory: ours is the process's peak RSS so far (sizes run in order), the peer's its own process's.
+// A/B: CT3D_WINOGRAD_TILE=2|4 forces one Winograd tile size (default: per conv, winogradTile).
+// Peak memory: ours is the process's peak RSS so far (sizes run in order), the peer's its own process's; a
+//   peak_memory_mib line per size puts the two side by side (goal: ours at or below the peer's).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -91,19 +93,30 @@ function wasmHeapMiB(): number | null {
   return b.wasm ? round(b.wasm.HEAPU8.byteLength / 2 ** 20, 0) : null;
 }
 
-/** Per-kernel wall time of one training step (tf.profile), top entries by total ms. */
+/**
+ * Per-kernel wall time of one training step (tf.profile), top entries by total ms, then the other kernels'
+ * sum and the step's time outside kernels (layers, autodiff bookkeeping, tensor allocation).
+ */
 async function profileStep(
   step: () => Promise<tf.Scalar | tf.Scalar[] | number | number[]>,
 ): Promise<Record<string, number>> {
+  const t0 = performance.now();
   const info = await tf.profile(step);
+  const wall = performance.now() - t0;
   const byName = new Map<string, number>();
   for (const k of info.kernels) {
     // webgpu: a promise of the GPU time (timestamp queries), or {error} where the adapter has none
     const ms = await k.kernelTimeMs;
     if (typeof ms === 'number') byName.set(k.name, (byName.get(k.name) ?? 0) + ms);
   }
-  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
-  return Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)]));
+  const all = [...byName.entries()].sort((a, b) => b[1] - a[1]);
+  const sum = (e: [string, number][]) => e.reduce((a, [, ms]) => a + ms, 0);
+  const top = all.slice(0, 12);
+  return {
+    ...Object.fromEntries(top.map(([n, ms]) => [n, round(ms, 0)])),
+    other_kernels: round(sum(all.slice(12)), 0),
+    outside_kernels: round(wall - sum(all), 0),
+  };
 }
 
 async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, number]) {
@@ -152,7 +165,7 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
     backend_detail: detail,
     conv_im2col_ms_per_step: round(convCopyMs, 0),
     conv_matmul_ms_per_step: round(convMatMulMs, 0),
-    // Winograd F(2x2x2,3x3x3) kernels (main thread's half of the batch), and which wasm build ran them
+    // Winograd kernels, F(2x2x2) and F(4x4x4) (main thread's half of the batch), and which wasm build ran them
     winograd_ms_per_step: wino,
     winograd_build: winogradVariant,
     peak_rss_mib: round(process.resourceUsage().maxRSS / 1024, 0),
@@ -166,7 +179,10 @@ async function benchSize(o: Opts, detail: string, [w, h, d]: [number, number, nu
   return line;
 }
 
-function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?: number; line: object } {
+function torchPeer(
+  o: Opts,
+  [w, h, d]: [number, number, number],
+): { ms_per_step?: number; peak_rss_mib?: number; line: object } {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const script = resolve(root, '../shared/bench/torch_step.py');
   if (!existsSync(script))
@@ -193,7 +209,7 @@ function torchPeer(o: Opts, [w, h, d]: [number, number, number]): { ms_per_step?
     };
   const parsed = JSON.parse(out) as { ms_per_step: number };
   const peak = rss.startsWith('{') ? (JSON.parse(rss) as { peak_rss_mib: number }).peak_rss_mib : undefined;
-  return { ms_per_step: parsed.ms_per_step, line: { ...parsed, peak_rss_mib: peak } };
+  return { ms_per_step: parsed.ms_per_step, peak_rss_mib: peak, line: { ...parsed, peak_rss_mib: peak } };
 }
 
 async function main(): Promise<void> {
@@ -229,6 +245,22 @@ async function main(): Promise<void> {
       const [w, h, d] = size;
       const ratio = round(ours.ms_per_step / peer.ms_per_step, 2);
       console.log(JSON.stringify({ ratio, width: w, height: h, depth: d, batch: o.batch, goal: 1.0 }));
+    }
+    if (peer.peak_rss_mib) {
+      // the whole process's peak resident memory, each side (ours: so far, sizes in order)
+      const [w, h, d] = size;
+      const ratio = round(ours.peak_rss_mib / peer.peak_rss_mib, 2);
+      console.log(
+        JSON.stringify({
+          peak_memory_mib: { ours: ours.peak_rss_mib, pytorch: peer.peak_rss_mib },
+          ratio,
+          width: w,
+          height: h,
+          depth: d,
+          batch: o.batch,
+          goal: 1.0,
+        }),
+      );
     }
   }
 }

@@ -1,8 +1,10 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeNifti } from '@ct3d/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip, startTestServer, tinyScanBytes } from '../../../packages/io/src/download/test-support.js';
+import { nonFiniteScans } from '../../../tests/support/src/non-finite-scans.js';
 import { formatDownloadProgress } from './commands/download.js';
 import { type CliResult, ct3dNodeArgs, runNode } from './test-support.js';
 
@@ -154,6 +156,19 @@ describe('ct3d CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.nii.gz');
 
+    // Scans whose voxels are not all finite are refused, naming the file and the count (they used to get
+    // "This model is 64.84 percent confident that CT scan is normal" and exit 0).
+    for (const bad of nonFiniteScans(encodeNifti)) {
+      const path = join(dir, bad.name);
+      await writeFile(path, bad.bytes);
+      const refused = await ct3d('predict', path, '--run', runDir);
+      expect([bad.name, refused.code]).toEqual([bad.name, 1]);
+      expect(refused.stdout).not.toContain('percent confident');
+      expect(refused.stderr).toBe(
+        `ct3d predict: ${path}: ${bad.nonFinite} non-finite voxels (NaN/Inf, ${bad.percent}% of ${bad.voxels}); refused: a prediction from them would mean nothing\n`,
+      );
+    }
+
     // The run's in-browser page (its Chromium tests are @ct3d/web's): a static folder with the best checkpoint.
     const site = join(dir, 'site');
     const exported = await ct3d('export-web', '--run', runDir, '--out', site);
@@ -171,7 +186,7 @@ describe('ct3d CLI', () => {
     expect(occupied.stderr.trim()).toMatch(
       /: not empty and not an earlier export \(no manifest\.json\); choose another --out$/,
     );
-  }, 180_000);
+  }, 480_000);
 });
 
 describe('ct3d train --folds', () => {

@@ -96,7 +96,7 @@ it('says which class has no scans and exits 1 (the good scans stay cached); --fo
   const empty = await ingest(data, cache, '--classes', 'CT-0=0,CT-23=1');
   expect(empty.code).toBe(1);
   expect(empty.stderr).toContain(
-    'class 1 (CT-23, folder CT-23) has no scans: no .nii or .nii.gz file found\n',
+    'class 1 (CT-23, folder CT-23) has no scans: no scan found (.nii, .nii.gz or a DICOM series)\n',
   );
   expect(await manifestSources(cache)).toEqual(['empty-class/CT-0/a.nii.gz']);
   await symlink(join(dir, 'pool'), join(data, 'CT-23', 'pool'));
@@ -138,7 +138,7 @@ it('300 empty .nii files: a bounded report on the terminal, all 300 listed in <c
     listed.filter((l) => l.startsWith('failed ')).map((l) => l.slice(7 + data.length + 1, l.indexOf(': '))),
   ).toEqual([...empties].sort());
   expect(listed.at(-1)).toBe(
-    `skipped ${join(data, 'CT-0', 'notes.txt')}: not a NIfTI file (.nii or .nii.gz) in CT-0`,
+    `skipped ${join(data, 'CT-0', 'notes.txt')}: neither NIfTI (.nii, .nii.gz) nor DICOM in CT-0`,
   );
   const summary = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}');
   expect(summary).toMatchObject({ ingested: 2, errorsFile, emptyClasses: [] });

@@ -41,6 +41,7 @@ function follow(run) {
   };
   es.addEventListener('end', () => {
     setConn('finished', 'done');
+    live.finish();
     es.close();
     showImages(run);
   });
@@ -85,6 +86,31 @@ async function loadRuns() {
   return wanted;
 }
 
+/**
+ * Each cross-validation run's folds.json (`ct3d train --folds`): one row per run, mean ± std per metric.
+ */
+async function showFolds() {
+  /** @type {import('../src/runs.js').FoldsSummary[]} */
+  const folds = await (await fetch('/api/folds')).json();
+  byId('folds').hidden = folds.length === 0;
+  const metrics = [...new Set(folds.flatMap((f) => Object.keys(f.mean)))].sort();
+  const head = `<tr><th>run</th><th>folds</th>${metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr>`;
+  const rows = folds.map((f) => {
+    const done = `${f.finished} of ${f.folds}${f.missing.length ? ` (missing ${f.missing.join(', ')})` : ''}`;
+    const cells = f.error
+      ? `<td colspan="${metrics.length + 1}" class="bad">${escapeHtml(f.error)}</td>`
+      : `<td>${done}</td>${metrics
+          .map((m) =>
+            m in f.mean
+              ? `<td data-metric="${escapeHtml(m)}">${f.mean[m].toFixed(4)} ± ${f.std[m].toFixed(4)}</td>`
+              : '<td>–</td>',
+          )
+          .join('')}`;
+    return `<tr data-run="${escapeHtml(f.run)}"><td>${escapeHtml(f.run)}</td>${cells}</tr>`;
+  });
+  byId('folds-table').innerHTML = head + rows.join('');
+}
+
 /** The Runs tab's metric choices (history names) and the epoch field each one is. */
 const COMPARED = /** @type {const} */ ({
   val_acc: 'valAcc',
@@ -122,7 +148,7 @@ function showTab(name) {
     if (b instanceof HTMLElement) b.classList.toggle('active', b.dataset.tab === name);
   for (const t of document.querySelectorAll('.tab')) t.classList.toggle('active', t.id === `tab-${name}`);
   if (name === 'scans') scans.show();
-  if (name === 'runs') loadRuns().then(showCompare);
+  if (name === 'runs') loadRuns().then(showCompare).then(showFolds);
 }
 
 for (const b of document.querySelectorAll('nav button'))

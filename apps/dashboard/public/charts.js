@@ -113,8 +113,10 @@ export function lineChart(el, xLabel, names, opts = {}) {
       el,
     );
   };
+  let destroyed = false;
   const redraw = () => {
     pending = false;
+    if (destroyed) return;
     if (!plot) make();
     else plot.setData(data());
     el.dataset.points = String(xs.length);
@@ -153,6 +155,12 @@ export function lineChart(el, xLabel, names, opts = {}) {
       schedule();
     },
     count: () => xs.length,
+    /** Removes the chart; a redraw it had scheduled does nothing (so it never draws a second chart). */
+    destroy() {
+      destroyed = true;
+      plot?.destroy();
+      plot = null;
+    },
   };
 }
 

@@ -41,6 +41,9 @@ import { markOnCurve, pointAtThreshold, rocPoints, youdenPoint } from './roc-cur
  * @property {number} lastEpochNo
  * @property {boolean} havePredictions
  * @property {number} threshold the run's decision threshold (runStart.settings.threshold, default 0.5)
+ * @property {Map<number, {preds: Prediction[], result: BinaryResult | null}>} epochPredictions each epoch's
+ *   validation predictions, so that the ROC panel can show the best epoch's when its checkpoint is saved
+ * @property {string | null} rocShown what the ROC panel shows ("epoch 3", "evaluation of 5 scans")
  */
 
 export function createLiveView() {
@@ -77,13 +80,22 @@ export function createLiveView() {
     lastEpochNo: 0,
     havePredictions: false,
     threshold: 0.5,
+    epochPredictions: new Map(),
+    rocShown: null,
   });
+  /** The one ROC chart (replaced, never stacked, when what it shows changes). */
+  /** @type {ReturnType<typeof lineChart> | null} */
+  let rocChart = null;
   let s = initial();
   const reset = () => {
     s = initial();
     for (const c of Object.values(charts)) c.clear();
     byId('confusion').textContent = 'no validation results yet';
     byId('pred-table').replaceChildren();
+    rocChart?.destroy();
+    rocChart = null;
+    byId('chart-roc').replaceChildren();
+    byId('roc-caption').textContent = '';
     renderStats();
   };
 
@@ -183,12 +195,17 @@ export function createLiveView() {
    * on it, and the per-scan table.
    * @param {Prediction[]} preds
    * @param {number | undefined} auc
+   * @param {string} when which epoch or evaluation they are
    */
-  function renderPredictions(preds, auc) {
+  function renderPredictions(preds, auc, when) {
     const r = rocPoints(preds);
+    s.rocShown = when;
+    byId('roc-caption').textContent = when;
     if (r) {
       const el = byId('chart-roc');
+      rocChart?.destroy();
       el.replaceChildren();
+      el.dataset.shows = when;
       const chosen = pointAtThreshold(preds, s.threshold);
       const youden = youdenPoint(preds);
       const names = [
@@ -196,11 +213,12 @@ export function createLiveView() {
         `threshold ${s.threshold.toFixed(2)} (sens ${chosen.tpr.toFixed(2)}, spec ${(1 - chosen.fpr).toFixed(2)})`,
         ...(youden ? [`Youden's J: threshold ${youden.threshold.toFixed(3)}`] : []),
       ];
-      lineChart(el, 'false positive rate', names, {
+      rocChart = lineChart(el, 'false positive rate', names, {
         points: true,
         height: 220,
         fractionalX: true,
-      }).setAll(r.fpr, [r.tpr, markOnCurve(r, chosen), ...(youden ? [markOnCurve(r, youden)] : [])]);
+      });
+      rocChart.setAll(r.fpr, [r.tpr, markOnCurve(r, chosen), ...(youden ? [markOnCurve(r, youden)] : [])]);
     }
     const rows = preds
       .map((p) => {
@@ -222,18 +240,30 @@ export function createLiveView() {
     const result = binaryResultOf(e);
     const preds = predictionsOf(e);
     const withPredictions = preds !== null && preds.length > 0;
-    if (withPredictions) {
-      s.havePredictions = true;
-      renderPredictions(preds, result?.auc);
-    }
-    if (!result || (e.type === 'runEnd' && s.havePredictions)) return;
     const when =
       e.type === 'epochEnd'
         ? `epoch ${s.epoch}`
         : e.type === 'evaluation'
           ? `evaluation of ${num(e, 'n') ?? preds?.length ?? 0} scans`
           : 'best epoch (metrics.json)';
+    if (withPredictions) {
+      s.havePredictions = true;
+      if (e.type === 'epochEnd') s.epochPredictions.set(s.epoch, { preds, result });
+      // Epochs before the first best checkpoint are shown as they come; then the best epoch's stay.
+      if (e.type !== 'epochEnd' || s.best === null) renderPredictions(preds, result?.auc, when);
+    }
+    if (!result || (e.type === 'runEnd' && s.havePredictions)) return;
     renderConfusion(result, when);
+  }
+
+  /**
+   * A new best checkpoint: the ROC panel shows its epoch's predictions (unless an evaluation is shown).
+   * @param {number} epoch
+   */
+  function showBestEpoch(epoch) {
+    const saved = s.epochPredictions.get(epoch);
+    if (!saved || s.rocShown?.startsWith('evaluation')) return;
+    renderPredictions(saved.preds, saved.result?.auc, `best epoch ${epoch}`);
   }
 
   function renderStats() {
@@ -268,11 +298,13 @@ export function createLiveView() {
         'early stop',
         s.stopped
           ? `stopped @${s.stopped}`
-          : left !== undefined && rule
-            ? `${left} epochs left (${rule.monitor})`
-            : rule
-              ? `patience ${rule.patience}`
-              : 'off',
+          : s.ended
+            ? '–' // a finished run has no epochs left to count
+            : left !== undefined && rule
+              ? `${left} epochs left (${rule.monitor})`
+              : rule
+                ? `patience ${rule.patience}`
+                : 'off',
       ],
     ];
     byId('stats').innerHTML = cards
@@ -307,6 +339,11 @@ export function createLiveView() {
   reset();
   return {
     reset,
+    /** The run's stream ended (a finished run replayed, or the live run done): nothing more is coming. */
+    finish() {
+      s.ended = true;
+      scheduleStats();
+    },
     /** @param {PageEvent} e */
     onEvent(e) {
       if (e.type === 'runStart') onStart(e);
@@ -315,8 +352,9 @@ export function createLiveView() {
       else if (e.type === 'checkpoint') {
         s.best = { epoch: num(e, 'epoch') ?? s.epoch, value: num(e, 'value') };
         for (const c of [charts.epochLoss, charts.epochAcc]) c.mark(s.best.epoch, `best @${s.best.epoch}`);
+        showBestEpoch(s.best.epoch);
       } else if (e.type === 'earlyStop') s.stopped = num(e, 'epoch') ?? s.epoch;
-      else if (e.type === 'runEnd') s.ended = true;
+      else if (e.type === 'runEnd' || e.type === 'error') s.ended = true;
       onResults(e);
       scheduleStats();
     },

@@ -1,10 +1,10 @@
 // Browser tests: Debian's chromium driven by playwright-core against a dashboard fed with synthetic events.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel, saveModel } from '@ct3d/model';
 import { CHROMIUM, chromiumAvailable, phantomBatches } from '@ct3d/test-support';
-import { fit, RunRecorder, type TrainEvent } from '@ct3d/train';
+import { fit, RunRecorder, summarizeFolds, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom, Subject, share } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,21 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     recorder.attach(real$);
     await lastValueFrom(real$);
     await recorder.done();
+    // A 2-fold cross-validation (`ct3d train --folds 2`): each fold's metrics.json, then folds.json.
+    for (const [fold, auc, acc] of [
+      [1, 0.75, 0.6],
+      [2, 0.875, 0.8],
+    ]) {
+      await mkdir(join(root, 'runs', 'cv', `fold-${fold}`), { recursive: true });
+      const best = { val_auc: auc, val_acc: acc };
+      await writeFile(
+        join(root, 'runs', 'cv', `fold-${fold}`, 'metrics.json'),
+        JSON.stringify({ bestEpoch: 2, best }),
+      );
+    }
+    await summarizeFolds(join(root, 'runs', 'cv'), 3);
+    await mkdir(join(root, 'runs', 'cv-broken'), { recursive: true });
+    await writeFile(join(root, 'runs', 'cv-broken', 'folds.json'), '{"folds": 2, "res');
     dash = await startDashboard({
       runsDir: join(root, 'runs'),
       cacheDir: join(root, 'cache'),
@@ -246,6 +261,18 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
       ['curves.png', true],
       ['montage.png', true],
     ]);
+    // One ROC chart, the best epoch's (metrics.json's), and no early-stop countdown for a finished run.
+    const metrics = JSON.parse(await readFile(join(root, 'runs', 'real-fit', 'metrics.json'), 'utf8'));
+    await waitForPoints('#chart-roc', 2);
+    expect(await page.locator('#chart-roc .uplot').count()).toBe(1);
+    expect(await page.getAttribute('#chart-roc', 'data-shows')).toBe(`best epoch ${metrics.bestEpoch}`);
+    expect(await page.locator('#roc-caption').textContent()).toBe(`best epoch ${metrics.bestEpoch}`);
+    expect(await page.locator('#chart-roc').textContent()).toContain(
+      `ROC (AUC ${Number(metrics.best.val_auc.toPrecision(3))})`,
+    );
+    const card = page.locator('#stats .card', { hasText: 'early stop' });
+    await page.waitForFunction(() => document.querySelector('#stats')?.textContent?.includes('ETAdone'));
+    expect(await card.locator('b').textContent()).toBe('–');
     await shot('5-real-fit-replay');
   });
 
@@ -253,6 +280,20 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     await page.goto(`${dash.url}?tab=runs`);
     await page.waitForFunction(
       () => Number(document.querySelector('#chart-compare')?.getAttribute('data-series')) >= 4,
+    );
+    // folds.json of a --folds run: mean ± sample std per metric (summarizeFolds' numbers); a broken one says why.
+    await page.locator('#folds-table tr[data-run="cv"]').waitFor();
+    const cv = page.locator('#folds-table tr[data-run="cv"]');
+    expect(await cv.locator('td').nth(1).textContent()).toBe('2 of 3 (missing 3)');
+    const sd = (a: number, b: number) => Math.abs(a - b) / Math.SQRT2;
+    expect(await cv.locator('td[data-metric="val_auc"]').textContent()).toBe(
+      `0.8125 ± ${sd(0.75, 0.875).toFixed(4)}`,
+    );
+    expect(await cv.locator('td[data-metric="val_acc"]').textContent()).toBe(
+      `0.7000 ± ${sd(0.6, 0.8).toFixed(4)}`,
+    );
+    expect(await page.locator('#folds-table tr[data-run="cv-broken"]').textContent()).toBe(
+      'cv-brokenrun cv-broken: folds.json: not valid JSON',
     );
     await shot('4-runs');
   });

@@ -13,21 +13,35 @@ export const READ_LIMITS = {
   served: 64 * 1024 ** 2,
 } as const;
 
+declare const served: unique symbol;
+
+/**
+ * A folder the dashboard serves, as it was configured: the runs folder, the scan cache or the dashboard's
+ * own page files. Never a folder found inside one (a run, its best/): a link there could lead anywhere, and
+ * taking the link's target as the root would serve whatever it points to.
+ */
+export type ServedRoot = string & { readonly [served]: true };
+
+/** Marks a configured folder as a served root (only where the dashboard is configured: index, server). */
+export const servedRoot = (folder: string): ServedRoot => folder as ServedRoot;
+
 /** An open regular file that lies (after symlinks) inside its root; `name` is root-relative, for messages. */
 export interface GuardedFile {
   handle: FileHandle;
   size: number;
+  mtimeMs: number;
   name: string;
 }
 
 /**
  * The one way the dashboard opens a file: `segments` (already decoded and checked by decodeSegments) under
- * `root`; the real path must lie inside the real root, be a regular file (no FIFO or device: opened
+ * `root`, a served root (the runs folder for everything of a run, never the run's or its model's real
+ * path); the real path of the file, every link followed, must lie inside the real root, be a regular file (no FIFO or device: opened
  * non-blocking, checked on the open descriptor) and hold at most `maxBytes`. Errors are PathRefused whose
  * messages name the file relative to the root, never its absolute path.
  */
 export async function openGuarded(
-  root: string,
+  root: ServedRoot,
   segments: readonly string[],
   maxBytes: number,
 ): Promise<GuardedFile> {
@@ -55,7 +69,7 @@ export async function openGuarded(
     if (st.size > maxBytes) {
       throw new PathRefused(413, `${name}: ${st.size} bytes is over the limit of ${maxBytes}`);
     }
-    return { handle, size: st.size, name };
+    return { handle, size: st.size, mtimeMs: st.mtimeMs, name };
   } catch (err) {
     await handle.close();
     throw err;
@@ -64,7 +78,7 @@ export async function openGuarded(
 
 /** The bytes of a guarded file (see openGuarded); reads no more than the size checked on open. */
 export async function readGuarded(
-  root: string,
+  root: ServedRoot,
   segments: readonly string[],
   maxBytes: number,
 ): Promise<Buffer> {
@@ -85,7 +99,7 @@ export async function readGuarded(
 
 /** A guarded file as text, or undefined when it does not exist (other refusals still throw). */
 export async function readGuardedTextIfPresent(
-  root: string,
+  root: ServedRoot,
   segments: readonly string[],
   maxBytes: number,
 ): Promise<string | undefined> {

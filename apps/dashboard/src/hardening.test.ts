@@ -1,15 +1,16 @@
 // One test per request class a probe found crashing or leaking: each must get a 4xx/5xx answer, and the
 // server must still answer afterwards.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { saveModel } from '@ct3d/model';
 import { Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Dashboard, type DashboardEvent, startDashboard } from './index.js';
 import { rawGet, rawRequest } from './raw-http.js';
 import { PARAM_LIMITS } from './server.js';
-import { writeTinyCache } from './test-helpers.js';
+import { tinySeedModel, writeTinyCache } from './test-helpers.js';
 
 let root: string;
 let dash: Dashboard | undefined;
@@ -83,6 +84,49 @@ describe('requests that crashed or leaked', () => {
       expect(reply.text).not.toContain('canary-7f3a');
     }
     expect((await rawRequest(dash.port, rawGet('/api/runs/linked/log'))).status).toBe(403);
+  });
+
+  it.each([
+    ['without a token', undefined],
+    ['in token mode', 'link-token-0123456789abcdef'],
+  ])('a model folder linked out of the runs folder is served by no route (%s)', async (_, token) => {
+    // The probe's case: an ordinary run whose best/ and model/ were replaced by links to a copy outside.
+    const run = join(root, 'runs', 'r');
+    await mkdir(run);
+    await writeFile(join(run, 'history.json'), '{"loss":[1]}');
+    await saveModel(tinySeedModel(8), join(run, 'best'));
+    const outside = join(root, 'outside-model');
+    await cp(join(run, 'best'), outside, { recursive: true });
+    await writeFile(join(outside, 'secret.json'), '{"canary":"c4n4ry-9e1d"}');
+    await rm(join(run, 'best'), { recursive: true });
+    await symlink(outside, join(run, 'best'));
+    await symlink(outside, join(run, 'model'));
+    // A link that stays inside the runs folder is an ordinary folder to the server.
+    await mkdir(join(root, 'runs', 'inside'));
+    await writeFile(join(root, 'runs', 'inside', 'history.json'), '{"loss":[1]}');
+    await symlink(join(root, 'runs', 'ok'), join(root, 'runs', 'inside', 'best'));
+    await saveModel(tinySeedModel(8), join(root, 'runs', 'ok', 'kept'));
+    await symlink(join(root, 'runs', 'ok', 'kept'), join(root, 'runs', 'inside', 'model'));
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache'), token });
+    const headers = ['Host: 127.0.0.1', ...(token ? [`Authorization: Bearer ${token}`] : [])];
+    const get = (target: string) => rawRequest(dash!.port, rawGet(target, headers));
+    for (const target of [
+      '/runs/r/predict/model/secret.json',
+      '/runs/r/predict/model/model.json',
+      '/runs/r/predict/model/weights.bin',
+      '/runs/r/predict/manifest.json',
+      '/api/runs/r/files/best/secret.json',
+      '/api/runs/r/files/model/secret.json',
+      '/api/runs/r/gradcam/normal-1/slice',
+    ]) {
+      const reply = await get(target);
+      expect([target, reply.status]).toEqual([target, 403]);
+      expect(reply.text).not.toContain('c4n4ry-9e1d');
+      expect(reply.text).not.toContain(root);
+    }
+    expect((await get('/runs/inside/predict/model/model.json')).status).toBe(200);
+    expect((await get('/api/runs/inside/files/model/model.json')).status).toBe(200);
+    expect((await get('/api/runs/r/log')).status).toBe(200);
   });
 
   it('a FIFO or a device link in a run folder is refused at once (no hang, no endless read)', async () => {

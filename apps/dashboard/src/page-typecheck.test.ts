@@ -60,5 +60,6 @@ describe('the page is type-checked', () => {
         ),
       },
     ]);
-  });
+    // A whole type-check of the page and the packages it reads: about 25 s alone, more beside other suites.
+  }, 240_000);
 });

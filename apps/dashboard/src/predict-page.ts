@@ -2,11 +2,8 @@
 // manifest and its best checkpoint's files, the same folder `ct3d export-web` writes. A scan dropped on the
 // page never reaches this server: the page reads it in the tab.
 
-import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { join } from 'node:path';
-import { loadRun } from '@ct3d/train';
-import { MODEL_DIRS } from '@ct3d/train/run-folder';
+import { RUN_FILES } from '@ct3d/train/run-folder';
 import {
   APP_DIR,
   assertAppBuilt,
@@ -15,10 +12,14 @@ import {
   type WebManifest,
   webManifest,
 } from '@ct3d/web';
+import { READ_LIMITS, readGuardedTextIfPresent, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { decodeSegments } from './paths.js';
 import { SECURITY_HEADERS, send, sendFile, TYPES } from './respond.js';
+import { loadRunModel, modelFolder } from './run-model.js';
 import type { RunStore } from './runs.js';
+
+const APP_ROOT = servedRoot(APP_DIR);
 
 /** The page compiles wasm (its kernels) and runs a worker; it still loads and connects only to this server. */
 const PAGE_HEADERS = {
@@ -29,7 +30,8 @@ const PAGE_HEADERS = {
 
 interface RunPage {
   manifest: WebManifest;
-  modelDir: string;
+  /** The model folder's segments under the runs folder: <run>/best or <run>/model. */
+  model: string[];
 }
 
 /** The manifest and model folder of each run, computed once per checkpoint (keyed by model.json's mtime). */
@@ -38,29 +40,47 @@ export class PredictPages {
 
   constructor(private readonly runs: RunStore) {}
 
+  /** The root of the model files: the runs folder. */
+  get root() {
+    return this.runs.root;
+  }
+
   async page(run: string): Promise<RunPage> {
-    const runDir = await this.runs.runDir(run);
-    const stamps = await Promise.all(
-      MODEL_DIRS.map((d) =>
-        stat(join(runDir, d, 'model.json')).then(
-          (s) => s.mtimeMs,
-          () => 0,
-        ),
-      ),
+    const segments = await this.runs.runSegments(run);
+    const folder = await modelFolder(this.runs.root, segments);
+    if (!folder) throw new HttpError(404, 'this run has no trained model yet');
+    // metrics.json is written when the run ends: a finished run's page then shows its validation results.
+    const metricsText = await readGuardedTextIfPresent(
+      this.runs.root,
+      [...segments, RUN_FILES.metrics],
+      READ_LIMITS.json,
     );
-    if (stamps.every((t) => t === 0)) throw new HttpError(404, 'this run has no trained model yet');
-    const key = stamps.join();
+    const key = `${folder.name}@${folder.mtimeMs}:${metricsText ?? ''}`;
     const cached = this.pages.get(run);
     if (cached?.key === key) return cached.page;
     const page = (async () => {
-      const loaded = await loadRun(runDir);
-      const manifest = webManifest(runDir, loaded);
-      loaded.model.dispose();
-      return { manifest: { ...manifest, run }, modelDir: loaded.modelDir };
+      const metrics = parseMetrics(run, metricsText);
+      const loaded = await loadRunModel(this.runs.root, run, segments);
+      try {
+        const manifest = webManifest(run, loaded, { metrics });
+        return { manifest: { ...manifest, run }, model: [...segments, folder.name] };
+      } finally {
+        loaded.model.dispose();
+      }
     })();
     page.catch(() => this.pages.delete(run));
     this.pages.set(run, { key, page });
     return page;
+  }
+}
+
+/** A run's metrics.json text parsed (undefined when it has none); bad JSON is a 500 naming the run's file. */
+function parseMetrics(run: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(500, `run ${run}: ${RUN_FILES.metrics}: not valid JSON`);
   }
 }
 
@@ -75,13 +95,14 @@ export async function predictPageRoute(
   await assertAppBuilt().catch(() => {
     throw new HttpError(404, 'the web page is not built (run `pnpm build` in the ct3d checkout)');
   });
-  if (rest.length === 1 && rest[0] === '') return sendFile(res, APP_DIR, ['index.html'], PAGE_HEADERS);
+  if (rest.length === 1 && rest[0] === '') return sendFile(res, APP_ROOT, ['index.html'], PAGE_HEADERS);
   const isManifest = rest.length === 1 && rest[0] === MANIFEST_FILE;
   const inModel = rest[0] === MODEL_FOLDER.replace('/', '');
   // Only the manifest and the model come from the run (its model is loaded once per checkpoint, for the
   // manifest); the page's own files do not touch the run.
-  if (!isManifest && !inModel) return sendFile(res, APP_DIR, decodeSegments(rest), PAGE_HEADERS);
-  const { manifest, modelDir } = await pages.page(run);
+  if (!isManifest && !inModel) return sendFile(res, APP_ROOT, decodeSegments(rest), PAGE_HEADERS);
+  const { manifest, model } = await pages.page(run);
   if (isManifest) return send(res, 200, JSON.stringify(manifest), TYPES['.json'], PAGE_HEADERS);
-  return sendFile(res, modelDir, decodeSegments(rest.slice(1)), PAGE_HEADERS);
+  // Under the runs folder, as every run file: a model folder linked out of it is refused, not followed.
+  return sendFile(res, pages.root, [...model, ...decodeSegments(rest.slice(1))], PAGE_HEADERS);
 }

@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { extname } from 'node:path';
 import { toJson } from './events.js';
-import { openGuarded, READ_LIMITS, streamGuarded } from './guarded-read.js';
+import { openGuarded, READ_LIMITS, type ServedRoot, streamGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 
 export const TYPES: Record<string, string> = {
@@ -45,7 +45,7 @@ export const sendJson = (res: ServerResponse, value: unknown) =>
 /** A file under `root` through the guarded read (real path inside, regular file, size bound), streamed. */
 export async function sendFile(
   res: ServerResponse,
-  root: string,
+  root: ServedRoot,
   segments: string[],
   headers: Record<string, string> = SECURITY_HEADERS,
 ): Promise<void> {

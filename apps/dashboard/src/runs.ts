@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { printable } from '@ct3d/core';
-import { FOLD_DIR_PATTERN, RUN_FILES } from '@ct3d/train/run-folder';
+import { FOLD_DIR_PATTERN, FOLD_FILES, RUN_FILES } from '@ct3d/train/run-folder';
 import type { Observable, Subscription } from 'rxjs';
 import {
   type DashboardEvent,
@@ -12,7 +12,7 @@ import {
   type RunErrorEvent,
   RunLog,
 } from './events.js';
-import { READ_LIMITS, readGuardedTextIfPresent } from './guarded-read.js';
+import { READ_LIMITS, readGuardedTextIfPresent, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, runNameSegments } from './paths.js';
 
@@ -23,6 +23,53 @@ export interface RunSummary {
   source: 'live' | 'events.jsonl' | 'history.json';
   finished: boolean;
   events: number;
+}
+
+/** A cross-validation run's folds.json as the Runs tab shows it: per metric, mean and std over its folds. */
+export interface FoldsSummary {
+  run: string;
+  folds: number;
+  /** Folds with a finished run, and those without. */
+  finished: number;
+  missing: number[];
+  mean: Record<string, number>;
+  std: Record<string, number>;
+  /** Why folds.json could not be shown (then no numbers). */
+  error?: string;
+}
+
+const failedFolds = (run: string, error: string): FoldsSummary => ({
+  run,
+  folds: 0,
+  finished: 0,
+  missing: [],
+  mean: {},
+  std: {},
+  error,
+});
+
+const numbers = (v: unknown): Record<string, number> =>
+  typeof v === 'object' && v !== null
+    ? Object.fromEntries(
+        Object.entries(v).filter(
+          (e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1]),
+        ),
+      )
+    : {};
+
+/** The fields of a parsed folds.json (@ct3d/train's FoldSummary) the tab needs; null when it is not one. */
+function foldsSummary(run: string, doc: unknown): FoldsSummary | null {
+  if (typeof doc !== 'object' || doc === null) return null;
+  const d = doc as Record<string, unknown>;
+  if (typeof d.folds !== 'number' || !Array.isArray(d.results)) return null;
+  return {
+    run,
+    folds: d.folds,
+    finished: d.results.length,
+    missing: Array.isArray(d.missing) ? d.missing.filter((n): n is number => typeof n === 'number') : [],
+    mean: numbers(d.mean),
+    std: numbers(d.std),
+  };
 }
 
 /** A run file's text parsed by `parse`; a parse failure is a 500 naming the run and file, not the disk path. */
@@ -45,12 +92,16 @@ function parseRunFile<T>(
 export class RunStore {
   private readonly liveRuns = new Map<string, RunLog>();
   private readonly subscriptions: Subscription[] = [];
+  /** The root of every file of every run: a run's files are read as <run>/<file> under it. */
+  readonly root: ServedRoot;
 
   constructor(
     readonly runsDir: string,
     /** Where a fault of the live feed is reported (one line); the trainer's stream never sees it. */
     private readonly logLine: (line: string) => void = (line) => console.error(printable(line)),
-  ) {}
+  ) {
+    this.root = servedRoot(runsDir);
+  }
 
   /**
    * Feeds a live event stream into a new run. The run is named `name`, else after the basename of the
@@ -121,6 +172,28 @@ export class RunStore {
     return out;
   }
 
+  /** The folds.json of each cross-validation run folder (`ct3d train --folds`), in name order. */
+  async foldSummaries(): Promise<FoldsSummary[]> {
+    const out: FoldsSummary[] = [];
+    const dirs = await readdir(this.runsDir, { withFileTypes: true }).catch(() => []);
+    for (const d of dirs.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!d.isDirectory()) continue;
+      // A folds.json that cannot be read or is not one is listed with why, not left out.
+      let summary: FoldsSummary | null;
+      try {
+        const path = [d.name, FOLD_FILES.summary];
+        const text = await readGuardedTextIfPresent(this.root, path, READ_LIMITS.json);
+        if (text === undefined) continue;
+        const doc = parseRunFile(d.name, FOLD_FILES.summary, text, (t): unknown => JSON.parse(t));
+        summary = foldsSummary(d.name, doc) ?? failedFolds(d.name, 'not a folds summary');
+      } catch (err) {
+        summary = failedFolds(d.name, (err as Error).message);
+      }
+      out.push(summary);
+    }
+    return out;
+  }
+
   /** "<run>/fold-i" for each fold-i/ folder of the run folder `name`, in fold order. */
   private async foldNames(name: string): Promise<string[]> {
     const subs = await readdir(join(this.runsDir, name), { withFileTypes: true }).catch(() => []);
@@ -138,8 +211,12 @@ export class RunStore {
     return (await this.loadFinished(name)).log;
   }
 
-  /** Real path of a run's folder, refusing names that leave runsDir. */
-  async runDir(name: string): Promise<string> {
+  /**
+   * The segments of a run's folder under `root`, once that folder is known to exist inside the runs folder
+   * (404 for an unknown name, 403 for a run folder linked out). Its files are then opened under `root` as
+   * [...segments, file], so each is checked against the runs folder again, links and all.
+   */
+  async runSegments(name: string): Promise<string[]> {
     const segments = runNameSegments(name);
     const root = await realpath(this.runsDir);
     const dir = await realpath(join(root, ...segments)).catch((): never => {
@@ -147,7 +224,7 @@ export class RunStore {
     });
     if (!dir.startsWith(root + sep)) throw new PathRefused(403, 'run outside the runs folder');
     if (!(await stat(dir)).isDirectory()) throw new PathRefused(404, `no run ${name}`);
-    return dir;
+    return segments;
   }
 
   close(): void {
@@ -155,9 +232,9 @@ export class RunStore {
   }
 
   private async loadFinished(name: string): Promise<{ log: RunLog; source: RunSummary['source'] }> {
-    const dir = await this.runDir(name);
-    // Through the guarded read: a symlinked events.jsonl pointing out of the run folder is refused.
-    const read = (file: string) => readGuardedTextIfPresent(dir, [file], READ_LIMITS.json);
+    const segments = await this.runSegments(name);
+    // Through the guarded read: a symlinked events.jsonl pointing out of the runs folder is refused.
+    const read = (file: string) => readGuardedTextIfPresent(this.root, [...segments, file], READ_LIMITS.json);
     let events: readonly DashboardEvent[];
     let source: RunSummary['source'];
     const jsonl = await read(RUN_FILES.events);

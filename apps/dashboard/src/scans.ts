@@ -2,7 +2,7 @@ import { type Composed, composeStage, seedRecipe, type TransformEntry } from '@c
 import { createRng, type Volume } from '@ct3d/core';
 import { decodeNifti } from '@ct3d/io';
 import { MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
-import { READ_LIMITS, readGuarded } from './guarded-read.js';
+import { READ_LIMITS, readGuarded, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, relativeSegments } from './paths.js';
 
@@ -19,6 +19,8 @@ export interface ScanInfo {
 export class ScanStore {
   private readonly volumes = new Map<string, Promise<Volume>>();
   private readonly augmentation: Composed;
+  /** Every scan is read under the cache folder, links and all. */
+  private readonly root: ServedRoot;
 
   constructor(
     readonly cacheDir: string,
@@ -27,10 +29,11 @@ export class ScanStore {
     augment: TransformEntry[] = seedRecipe().augment,
   ) {
     this.augmentation = composeStage({ augment }, 'augment');
+    this.root = servedRoot(cacheDir);
   }
 
   async list(): Promise<ScanInfo[]> {
-    const bytes = await readGuarded(this.cacheDir, [MANIFEST_FILE], READ_LIMITS.json);
+    const bytes = await readGuarded(this.root, [MANIFEST_FILE], READ_LIMITS.json);
     const name = `cache ${MANIFEST_FILE}`;
     let json: unknown;
     try {
@@ -70,7 +73,7 @@ export class ScanStore {
     const entry = (await this.list()).find((e) => e.id === id);
     if (!entry) throw new PathRefused(404, `no scan ${id} in the cache`);
     const segments = relativeSegments(entry.file);
-    const bytes = await readGuarded(this.cacheDir, segments, READ_LIMITS.scan);
+    const bytes = await readGuarded(this.root, segments, READ_LIMITS.scan);
     try {
       return decodeNifti(bytes, { name: segments.join('/'), maxBytes: READ_LIMITS.scan });
     } catch (err) {

@@ -6,6 +6,7 @@ import type { Volume } from '@ct3d/core';
 import { printable } from '@ct3d/core';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
 import type { GradCamStore } from './gradcam-store.js';
+import { servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { decodeRunName, decodeSegments, PathRefused } from './paths.js';
 import { type PredictPages, predictPageRoute } from './predict-page.js';
@@ -25,8 +26,8 @@ import {
 } from './slices.js';
 import { streamRun } from './sse.js';
 
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
-const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js'));
+const PUBLIC_DIR = servedRoot(join(dirname(fileURLToPath(import.meta.url)), '..', 'public'));
+const UPLOT_DIR = servedRoot(dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js')));
 
 export interface ServerContext {
   runs: RunStore;
@@ -133,11 +134,14 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     return sendJson(res, { live: ctx.runs.liveNames(), scans: Boolean(ctx.scans), windows: WINDOWS });
   }
   if (section === 'scans') return scanRoute(ctx, res, url, more);
+  if (section === 'folds' && more.length === 0) return sendJson(res, await ctx.runs.foldSummaries());
   if (section !== 'runs') throw new HttpError(404, 'not found');
   if (more.length === 0) return sendJson(res, await ctx.runs.list());
   const [name, what, ...file] = more;
   const run = decodeRunName(name ?? '');
-  if (what === 'files') return sendFile(res, await ctx.runs.runDir(run), decodeSegments(file));
+  if (what === 'files') {
+    return sendFile(res, ctx.runs.root, [...(await ctx.runs.runSegments(run)), ...decodeSegments(file)]);
+  }
   if (what === 'gradcam') return gradCamRoute(ctx, res, url, run, file);
   const log = await ctx.runs.get(run);
   if (what === 'events' && file.length === 0) return streamRun(req, res, url, log);

@@ -41,7 +41,7 @@ describe('discoverScans', () => {
       'CT-0/notes.txt',
       'CT-23/broken-link',
     ]);
-    expect(skipped[0].reason).toBe('not a NIfTI file (.nii or .nii.gz) in CT-0');
+    expect(skipped[0].reason).toBe('neither NIfTI (.nii, .nii.gz) nor DICOM in CT-0');
   });
 
   it('uses a custom class map', async () => {

@@ -1,16 +1,20 @@
 import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { realPathOf, walkFiles } from '@ct3d/core/node';
+import { type DicomScanSource, findDicomSeries } from './discover-dicom.js';
 
 export interface ScanEntry {
+  /** A NIfTI file, or for a DICOM series its files' folder + the series' name (not a file). */
   path: string;
   label: number;
   className: string;
+  /** Set for a DICOM series: the scan is these files. */
+  dicom?: DicomScanSource;
 }
 
 export interface ScanList {
   scans: ScanEntry[];
-  /** Files found in class folders that are not NIfTI images (not fatal). */
+  /** Files found in class folders that are neither NIfTI images nor CT slices of a series (not fatal). */
   skipped: { path: string; reason: string }[];
 }
 
@@ -18,6 +22,8 @@ export interface ScanList {
 export const DEFAULT_CLASSES: Readonly<Record<string, number>> = { 'CT-0': 0, 'CT-23': 1 };
 
 const NIFTI_NAME = /\.nii(\.gz)?$/i;
+/** A lesion mask beside its scan (`ct3d synth --masks` writes `<name>_mask.nii.gz`): listed as skipped, not a scan. */
+export const LESION_MASK_NAME = /_mask\.nii(\.gz)?$/i;
 
 /** Parses "CT-0=0,CT-23=1" into {"CT-0": 0, "CT-23": 1}. */
 export function parseClassMap(spec: string): Record<string, number> {
@@ -67,6 +73,18 @@ export function classNamesOf(classes: Readonly<Record<string, number>>): string[
   return Array.from(byLabel, (folders, i) => (folders ? mergedClassName(folders) : `class ${i}`));
 }
 
+/**
+ * Every file under dir (recursively, sorted), with what the walk skipped and why (core's walkFiles: links
+ * leaving dir unless followLinks, loops, second links, unreadable folders, the output folder).
+ */
+export async function listDatasetFiles(
+  dir: string,
+  opts: Pick<DiscoverOptions, 'followLinks' | 'outputDir'> = {},
+): Promise<{ files: string[]; skipped: ScanList['skipped'] }> {
+  const exclude = await outputExclusion(dir, {}, opts.outputDir);
+  return walkFiles(dir, { followLinks: opts.followLinks, linkHint: 'follow with --follow-links', exclude });
+}
+
 async function checkClassFolder(
   root: string,
   folder: string,
@@ -91,13 +109,18 @@ export interface DiscoverOptions {
    * (skipped with a reason, as tar skips its own archive); refused when it is a class folder.
    */
   outputDir?: string;
+  /** Picks DICOM series by SeriesDescription (`--series REGEX`). */
+  series?: RegExp;
 }
 
 /**
- * Finds .nii/.nii.gz scans in one folder per class (recursively), labelled by the class map. Each scan's
- * className is its label's name: `classNames[label]` when given, else the folder, or a merged name when
- * several folders share the label ("CT-1..4"). Links are followed once; a link leaving the data folder, an
- * unreadable folder and the output folder are skipped with their reason (core's walkFiles).
+/**
+ * Finds scans in one folder per class (recursively), labelled by the class map: .nii/.nii.gz files, and DICOM
+ * series (one scan per series, however its files are spread over subfolders; `series` picks some by
+ * SeriesDescription). Each scan's className is its label's name: `classNames[label]` when given, else the
+ * folder, or a merged name when several folders share the label ("CT-1..4"). Links are followed once; a link
+ * leaving the data folder, an unreadable folder and the output folder are skipped with their reason (core's
+ * walkFiles).
  */
 export async function discoverScans(dir: string, opts: DiscoverOptions = {}): Promise<ScanList> {
   const classes = opts.classes ?? DEFAULT_CLASSES;
@@ -116,9 +139,22 @@ export async function discoverScans(dir: string, opts: DiscoverOptions = {}): Pr
       exclude,
     });
     skipped.push(...walked.skipped);
+    const others: string[] = [];
     for (const path of walked.files) {
-      if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
-      else skipped.push({ path, reason: `not a NIfTI file (.nii or .nii.gz) in ${relative(dir, folder)}` });
+      if (LESION_MASK_NAME.test(path))
+        skipped.push({ path, reason: 'a lesion mask (<name>_mask.nii.gz), not a scan' });
+      else if (NIFTI_NAME.test(path)) scans.push({ path, label, className: names[label] ?? className });
+      else others.push(path);
+    }
+    const dicom = await findDicomSeries(others, { series: opts.series });
+    for (const s of dicom.found) scans.push({ ...s, label, className: names[label] ?? className });
+    for (const s of dicom.skipped) {
+      const notDicom = s.reason.startsWith('not a DICOM file');
+      const where = `in ${relative(dir, folder)}`;
+      skipped.push({
+        path: s.path,
+        reason: notDicom ? `neither NIfTI (.nii, .nii.gz) nor DICOM ${where}` : s.reason,
+      });
     }
   }
   return { scans, skipped };

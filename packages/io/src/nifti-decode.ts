@@ -1,10 +1,10 @@
-import type { Volume } from '@ct3d/core';
+import { type Volume, withStoredVoxels } from '@ct3d/core';
 import { niftiAffine } from './affine.js';
 import { gunzipBounded, gunzipPrefix } from './gunzip.js';
 import { type DatatypeName, datatypeByCode } from './nifti-datatypes.js';
 import { NiftiError } from './nifti-errors.js';
 import { checkDataLayout, type NiftiHeader, parseNiftiHeader } from './nifti-header.js';
-import { decodeVoxels, effectiveScaling } from './nifti-voxels.js';
+import { decodeVoxels, effectiveScaling, storedIntegerVoxels } from './nifti-voxels.js';
 
 /** A decoded NIfTI volume: float32 values with scl_slope/scl_inter applied, NaN/Inf kept as they are. */
 export interface NiftiVolume extends Volume {
@@ -22,6 +22,11 @@ export interface ReadNiftiOptions {
   maxBytes?: number;
   /** Fewest voxels accepted along each axis (default 1); MIN_SCAN_EXTENT refuses 2D images and 1x1x1 volumes. */
   minExtent?: number;
+  /**
+   * Refuse a volume holding any NaN/Inf voxel (after scl_slope/scl_inter), naming how many: a diagnosis of
+   * it would mean nothing. Ingest leaves this off: it counts them (describeNonFinite) and maps them.
+   */
+  requireFinite?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
@@ -104,8 +109,23 @@ export function decodeNifti(bytes: Uint8Array, opts: ReadNiftiOptions = {}): Nif
     );
   }
   const scaling = effectiveScaling(header.sclSlope, header.sclInter);
-  const { data, nonFinite } = decodeVoxels(raw, offset, count, datatype, header.littleEndian, scaling);
   const affine = niftiAffine(header, shape, spacing);
+  // Inflated here (so no one else holds the buffer): int8/16 voxels stay as stored, float32 made on first read.
+  const stored =
+    raw !== bytes
+      ? storedIntegerVoxels(raw, offset, count, datatype, header.littleEndian, scaling)
+      : undefined;
+  if (stored) {
+    const base = { shape, spacing, affine, datatype: datatype.name, nonFinite: 0, header };
+    return withStoredVoxels(base, stored);
+  }
+  const { data, nonFinite } = decodeVoxels(raw, offset, count, datatype, header.littleEndian, scaling);
+  if (opts.requireFinite && nonFinite > 0) {
+    throw new NiftiError(
+      file,
+      `${nonFinitePhrase(nonFinite, count)}; refused: a prediction from them would mean nothing`,
+    );
+  }
   return { data, shape, spacing, affine, datatype: datatype.name, nonFinite, header };
 }
 
@@ -115,7 +135,13 @@ export function describeNonFinite(
   file?: string,
 ): string | undefined {
   if (vol.nonFinite <= 0) return undefined;
-  const pct = ((100 * vol.nonFinite) / Math.max(1, vol.data.length)).toPrecision(2);
   const where = file ? `${file}: ` : '';
-  return `${where}${vol.nonFinite} non-finite voxels (NaN/Inf, ${pct}% of ${vol.data.length}); normalizeHU maps them to the window minimum`;
+  return `${where}${nonFinitePhrase(vol.nonFinite, vol.data.length)}; normalizeHU maps them to the window minimum`;
+}
+
+/** "12 non-finite voxels (NaN/Inf, 0.5% of 2400)": the one wording of the count, for warnings and refusals. */
+function nonFinitePhrase(nonFinite: number, voxels: number): string {
+  // Two significant digits, never exponent form for 100%: 100, 50, 0.5, 0.00012.
+  const pct = Number(((100 * nonFinite) / Math.max(1, voxels)).toPrecision(2));
+  return `${nonFinite} non-finite voxels (NaN/Inf, ${pct}% of ${voxels})`;
 }

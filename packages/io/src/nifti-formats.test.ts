@@ -95,6 +95,25 @@ describe('non-finite voxels', () => {
     const vol = decodeNifti(buildNifti({ datatype: 'float64', dims: [2], values: [1e300, 1] }));
     expect(vol.nonFinite).toBe(1);
   });
+  it.each<[string, RawNiftiSpec, number, number]>([
+    [
+      'all NaN',
+      { datatype: 'float32', dims: [4], values: [Number.NaN, Number.NaN, Number.NaN, Number.NaN] },
+      4,
+      100,
+    ],
+    ['one Inf', { datatype: 'float32', dims: [4], values: [0, Number.POSITIVE_INFINITY, 1, 2] }, 1, 25],
+    // int16 x 1e38 overflows float32: the slope makes finite stored values infinite.
+    ['a huge scl_slope', { datatype: 'int16', dims: [4], values: [0, 100, -100, 7], sclSlope: 1e38 }, 3, 75],
+  ])('requireFinite refuses %s in one line naming the file and the count', (_, spec, n, pct) => {
+    const bytes = buildNifti(spec);
+    expect(decodeNifti(bytes, { name: 'scan.nii' }).nonFinite).toBe(n);
+    expect(() => decodeNifti(bytes, { name: 'scan.nii', requireFinite: true })).toThrow(
+      new RegExp(
+        `^scan\\.nii: ${n} non-finite voxels \\(NaN/Inf, ${pct}% of 4\\); refused: a prediction from them would mean nothing$`,
+      ),
+    );
+  });
   it('says nothing for finite volumes', () => {
     const vol = decodeNifti(buildNifti({ datatype: 'int16', dims: [2], values: [1, 2] }));
     expect(vol.nonFinite).toBe(0);

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { storedVoxels } from '@ct3d/core';
 import * as nifti from 'nifti-reader-js';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, fixturePath, GOLDEN, REAL_CT, readF32Fixture, readFixture } from '../test/fixtures.js';
@@ -103,6 +104,11 @@ describe('golden inputs (nibabel get_fdata, then the seed HU window -1000..400 -
     const a = await readNifti(gz);
     const b = decodeNifti(gunzipSync(gz));
     expect(Buffer.from(a.data.buffer).equals(Buffer.from(b.data.buffer))).toBe(true);
+    // Inflated int16 keeps its stored voxels (float32 made on first read); plain bytes are converted at once.
+    expect(storedVoxels(a)).toBeInstanceOf(Int16Array);
+    expect(Array.from(storedVoxels(a) ?? [])).toEqual(Array.from(b.data));
+    expect(storedVoxels(b)).toBeUndefined();
+    expect(storedVoxels(decodeNifti(readFixture('uint8_scaled.nii.gz')))).toBeUndefined();
     expect(() => decodeNifti(gz.subarray(0, 10), { name: 'scan.nii.gz' })).toThrow(/^scan\.nii\.gz: /);
   });
 });

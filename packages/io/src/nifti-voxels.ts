@@ -1,3 +1,4 @@
+import type { StoredVoxels } from '@ct3d/core';
 import type { DatatypeInfo, DatatypeName } from './nifti-datatypes.js';
 
 type NumericArray =
@@ -104,4 +105,20 @@ export function decodeVoxels(
   // Integers stay finite unless scaling overflows float32, so only then is the scan needed.
   const nonFinite = datatype.float || scaled ? countNonFinite(data) : 0;
   return { data, nonFinite };
+}
+
+/**
+ * The stored voxels themselves when float32 holds them exactly and unchanged (8- and 16-bit integers, no
+ * scl_slope/scl_inter): a view of `raw` (or a byte-swapped copy), else undefined.
+ */
+export function storedIntegerVoxels(
+  raw: Uint8Array,
+  offset: number,
+  count: number,
+  datatype: DatatypeInfo,
+  littleEndian: boolean,
+  scaling: { slope: number; inter: number },
+): StoredVoxels | undefined {
+  if (datatype.float || datatype.bytes > 2 || scaling.slope !== 1 || scaling.inter !== 0) return undefined;
+  return typedVoxels(raw, offset, count, datatype, littleEndian) as StoredVoxels;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createRng, mixSeed } from '@ct3d/core';
 import { writeNifti } from './nifti-write.js';
 import type { SyntheticFamily } from './synthetic/families.js';
-import { synthesizeChestCT } from './synthetic.js';
+import { synthesizeWithMask } from './synthetic.js';
 
 export interface SyntheticDatasetOptions {
   /** Scans per class. */
@@ -17,7 +17,17 @@ export interface SyntheticDatasetOptions {
   gzipLevel?: number;
   /** Body shapes and lesions (default 'standard'); 'broad-dense' is the held-out-style second family. */
   family?: SyntheticFamily;
+  /** Also write each abnormal scan's lesion mask beside it, `<name>_mask.nii.gz` (0/1 int16, same affine). */
+  masks?: boolean;
 }
+
+/** The lesion mask's file name for a scan file name: study_0001.nii.gz -> study_0001_mask.nii.gz. */
+export function maskFileName(scanFile: string): string {
+  return scanFile.replace(/\.nii(\.gz)?$/i, (ext) => `${MASK_SUFFIX}${ext}`);
+}
+
+/** What a lesion mask's name ends with before .nii(.gz): discovery skips such files (they are no scans). */
+export const MASK_SUFFIX = '_mask';
 
 /** The two MosMedData class folders the seed uses, in label order. */
 const CLASSES = [
@@ -49,7 +59,7 @@ export async function writeSyntheticDataset(dir: string, opts: SyntheticDatasetO
       study++;
       const scanSeed = mixSeed(seed, label, i);
       const depth = minSlices + createRng(scanSeed).int(maxSlices - minSlices + 1);
-      const vol = synthesizeChestCT({
+      const { scan: vol, mask } = synthesizeWithMask({
         size,
         slices: depth,
         abnormal: cls.abnormal,
@@ -62,6 +72,13 @@ export async function writeSyntheticDataset(dir: string, opts: SyntheticDatasetO
         gzipLevel: opts.gzipLevel,
         description: `ct3d synthetic chest CT (${opts.family ?? 'standard'})`,
       });
+      if (opts.masks && cls.abnormal) {
+        await writeNifti(mask, maskFileName(path), {
+          datatype: 'int16',
+          gzipLevel: opts.gzipLevel,
+          description: 'ct3d synthetic lesion mask (1 = ground-glass opacity)',
+        });
+      }
       paths.push(path);
     }
   }

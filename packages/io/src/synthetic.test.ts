@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverScans } from './dataset.js';
 import { readNifti } from './node.js';
-import { synthesizeChestCT, writeSyntheticDataset } from './synthetic/index.js';
+import {
+  maskFileName,
+  synthesizeChestCT,
+  synthesizeWithMask,
+  writeSyntheticDataset,
+} from './synthetic/index.js';
 
 const SMALL = { size: 64, slices: 8 };
 
@@ -145,5 +150,61 @@ describe("the 'broad-dense' family", () => {
     expect(() =>
       synthesizeChestCT({ ...SMALL, abnormal: false, seed: 1, family: 'nope' as 'standard' }),
     ).toThrow(/unknown synthetic family "nope" \(known: standard, broad-dense\)/);
+  });
+});
+
+describe('lesion masks (ct3d synth --masks)', () => {
+  it('mark the voxels the opacities raised: ground glass inside, none for a normal scan', () => {
+    const { scan, mask } = synthesizeWithMask({ ...SMALL, abnormal: true, seed: 4 });
+    expect(mask.shape).toEqual(scan.shape);
+    expect(mask.affine).toEqual(scan.affine);
+    // The scan is the one synthesizeChestCT makes.
+    const plain = synthesizeChestCT({ ...SMALL, abnormal: true, seed: 4 });
+    expect(Buffer.from(plain.data.buffer).equals(Buffer.from(scan.data.buffer))).toBe(true);
+    const normal = synthesizeChestCT({ ...SMALL, abnormal: false, seed: 4 });
+    let inside = 0;
+    let raised = 0;
+    for (let i = 0; i < mask.data.length; i++) {
+      if (mask.data[i] !== 1) continue;
+      inside++;
+      if (scan.data[i] > normal.data[i]) raised++;
+    }
+    expect(inside).toBeGreaterThan(50);
+    // Same anatomy and noise in both classes: nearly every masked voxel is brighter than the normal twin's.
+    expect(raised / inside).toBeGreaterThan(0.9);
+    for (let i = 0; i < mask.data.length; i++)
+      if (mask.data[i] === 0 && scan.data[i] !== normal.data[i])
+        throw new Error(`voxel ${i} changed outside the mask`);
+    expect(synthesizeWithMask({ ...SMALL, abnormal: false, seed: 4 }).mask.data.every((v) => v === 0)).toBe(
+      true,
+    );
+  });
+
+  it('are written beside each abnormal scan with its affine, and discovery skips them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ct3d-masks-'));
+    try {
+      const paths = await writeSyntheticDataset(dir, {
+        perClass: 2,
+        size: 32,
+        slices: [6, 6],
+        seed: 2,
+        masks: true,
+      });
+      const abnormal = paths.filter((p) => p.includes('CT-23'));
+      for (const p of abnormal) {
+        const [scan, mask] = [await readNifti(p), await readNifti(maskFileName(p))];
+        expect(maskFileName(p)).toMatch(/study_000\d_mask\.nii\.gz$/);
+        expect([mask.shape, mask.affine]).toEqual([scan.shape, scan.affine]);
+        expect(new Set(mask.data)).toEqual(new Set([0, 1]));
+      }
+      const found = await discoverScans(dir);
+      expect(found.scans.map((s) => s.path).sort()).toEqual([...paths].sort());
+      expect(found.skipped.map((s) => s.reason)).toEqual([
+        'a lesion mask (<name>_mask.nii.gz), not a scan',
+        'a lesion mask (<name>_mask.nii.gz), not a scan',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

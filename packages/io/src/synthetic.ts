@@ -51,6 +51,14 @@ function addNoiseRounded(
  * LAS orientation, ~0.7 mm pixels at size 512, 8 mm slices. Deterministic per seed.
  */
 export function synthesizeChestCT(opts: SynthesizeOptions): Volume {
+  return synthesizeWithMask(opts).scan;
+}
+
+/**
+ * synthesizeChestCT's scan and its lesion mask: 1 where a ground-glass opacity was drawn, else 0 (all 0 for
+ * a normal scan), same shape and affine.
+ */
+export function synthesizeWithMask(opts: SynthesizeOptions): { scan: Volume; mask: Volume } {
   const { size: n, slices: nz } = opts;
   if (!Number.isInteger(n) || n < 8 || !Number.isInteger(nz) || nz < 1) {
     throw new RangeError(`synthesizeChestCT: size must be an integer >= 8 and slices >= 1 (got ${n}, ${nz})`);
@@ -64,9 +72,13 @@ export function synthesizeChestCT(opts: SynthesizeOptions): Volume {
   const data = new Float32Array(n * n * nz);
   const slice = new Float32Array(n * n);
   const lung = new Uint8Array(n * n);
+  const lesions = new Uint8Array(n * n);
+  const mask = new Float32Array(n * n * nz);
   for (let k = 0; k < nz; k++) {
-    renderSlice(a, k, slice, lung);
+    lesions.fill(0);
+    renderSlice(a, k, slice, lung, lesions);
     state = addNoiseRounded(slice, table, data, k * n * n, state);
+    mask.set(lesions, k * n * n);
   }
   const [sx, sy, sz] = [a.pixelMm, a.pixelMm, a.sliceMm];
   // LAS like MosMedData: i runs to the patient's left (x decreases), j anterior, k superior.
@@ -76,5 +88,9 @@ export function synthesizeChestCT(opts: SynthesizeOptions): Volume {
     [0, 0, sz, (-sz * (nz - 1)) / 2],
     [0, 0, 0, 1],
   ];
-  return { data, shape: [n, n, nz], spacing: [sx, sy, sz], affine };
+  const spacing: [number, number, number] = [sx, sy, sz];
+  return {
+    scan: { data, shape: [n, n, nz], spacing, affine },
+    mask: { data: mask, shape: [n, n, nz], spacing: [...spacing], affine: affine.map((r) => [...r]) },
+  };
 }

@@ -10,6 +10,14 @@ export {
 } from './backend.js';
 export { verifyBackendGradients } from './backend-probe.js';
 export {
+  DEFAULT_EXPLANATION,
+  EXPLAIN_METHODS,
+  type ExplainMethod,
+  type ExplainOptions,
+  explain,
+} from './explain.js';
+export {
+  featureLayers,
   type GradCamOptions,
   type GradCamResult,
   gradCam,
@@ -30,6 +38,7 @@ export {
   type SeededDropoutArgs,
   setDropoutStep,
 } from './layers/seeded-dropout.js';
+export { type OcclusionOptions, occlusionSensitivity, patchStarts } from './occlusion.js';
 // Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
 // snapshot()/restore() save and restore its whole state. Import-safe anywhere.
 export { ADAM_UPDATE } from './ops/adam-update.js';

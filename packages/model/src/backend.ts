@@ -13,7 +13,10 @@ export interface BackendChoice {
   detail: string;
   /** For 'auto': each faster candidate that was not used, with its reason ('webgpu: no WebGPU adapter'). */
   rejected: string[];
-  /** Set when 'auto' ended on the slow pure-JS cpu backend: what to tell the user (also printed once). */
+  /**
+   * Set when the choice runs slower than it should: 'auto' ended on the pure-JS cpu backend, or wasm's conv
+   * helper thread could not start (its kernels then run on one thread). Also printed once on stderr.
+   */
   warning?: string;
 }
 
@@ -33,8 +36,11 @@ export const WASM_FILES: readonly string[] = [
   ...KERNEL_BINARIES,
 ];
 
-/** What one candidate reports when it is usable. */
-type Attempt = (auto: boolean, options: BackendOptions) => Promise<string>;
+/** What one candidate reports when it is usable: its detail, and a warning when it runs degraded. */
+type Attempt = (
+  auto: boolean,
+  options: BackendOptions,
+) => Promise<string | { detail: string; warning: string }>;
 
 /** Imports a package that may be absent; the specifier is not a literal so bundlers and tsc leave it alone. */
 async function importOptional(specifier: string): Promise<unknown> {
@@ -84,7 +90,10 @@ async function tryWebGPU(auto: boolean): Promise<string> {
   return `${gpu.adapter} (${kind}), probe error ${error.toExponential(1)}`;
 }
 
-async function tryWasm(_auto: boolean, { wasmPaths }: BackendOptions): Promise<string> {
+async function tryWasm(
+  _auto: boolean,
+  { wasmPaths }: BackendOptions,
+): Promise<string | { detail: string; warning: string }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const folder = platform.tfjsWasmFolder(wasmPaths);
   try {
@@ -103,8 +112,18 @@ async function tryWasm(_auto: boolean, { wasmPaths }: BackendOptions): Promise<s
     await tryCpu();
     throw new Error(`fast 3D kernels unavailable (${errorText(err)}); stock wasm 3D gradients are wrong`);
   }
+  const { setConvThreads, startConvWorker } = await import('./kernels/wasm/index.js');
+  let warning: string | undefined;
+  try {
+    await startConvWorker();
+  } catch (err) {
+    // Correct on one thread, about half as fast: worth a line, not worth the cpu backend.
+    setConvThreads(1);
+    warning = warnOnce(`ct3d: ${errorText(err)}; the wasm conv kernels run on one thread`);
+  }
   const error = await verifyBackendGradients('wasm');
-  return `tfjs-backend-wasm with fast 3D kernels, probe error ${error.toExponential(1)}`;
+  const detail = `tfjs-backend-wasm with fast 3D kernels${warning ? ' on one thread' : ''}, probe error ${error.toExponential(1)}`;
+  return warning ? { detail, warning } : detail;
 }
 
 async function tryCpu(): Promise<string> {
@@ -113,17 +132,26 @@ async function tryCpu(): Promise<string> {
   return 'pure-JS tfjs-backend-cpu (correct but slow)';
 }
 
-let warnedSlow = false;
+const warned = new Set<string>();
 
-/** The warning for an 'auto' choice that ended on cpu, printed once per process on stderr. */
-function slowFallbackWarning(rejected: string[]): string {
-  const text = `ct3d: no fast tfjs backend could be used, training runs on pure-JS cpu (tens of times slower): ${rejected.join('; ')}`;
-  if (!warnedSlow) {
-    warnedSlow = true;
+/** `text`, printed on stderr the first time this process meets it. */
+function warnOnce(text: string): string {
+  if (!warned.has(text)) {
+    warned.add(text);
     console.warn(text);
   }
   return text;
 }
+
+/** The warning for an 'auto' choice that ended on cpu, printed once per process on stderr. */
+function slowFallbackWarning(rejected: string[]): string {
+  return warnOnce(
+    `ct3d: no fast tfjs backend could be used, training runs on pure-JS cpu (tens of times slower): ${rejected.join('; ')}`,
+  );
+}
+
+const outcome = (got: string | { detail: string; warning: string }) =>
+  typeof got === 'string' ? { detail: got } : got;
 
 const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Attempt> = {
   tensorflow: tryTensorflow,
@@ -147,8 +175,7 @@ export async function initBackend(
   }
   if (name !== 'auto') {
     try {
-      const detail = await ATTEMPTS[name](false, options);
-      return { name, detail, rejected: [] };
+      return { name, ...outcome(await ATTEMPTS[name](false, options)), rejected: [] };
     } catch (err) {
       await tryCpu();
       throw new Error(`backend '${name}' unavailable: ${errorText(err)}`);
@@ -157,9 +184,9 @@ export async function initBackend(
   const rejected: string[] = [];
   for (const candidate of ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const) {
     try {
-      const detail = await ATTEMPTS[candidate](true, options);
-      if (candidate !== 'cpu') return { name: candidate, detail, rejected };
-      return { name: candidate, detail, rejected, warning: slowFallbackWarning(rejected) };
+      const got = outcome(await ATTEMPTS[candidate](true, options));
+      if (candidate !== 'cpu') return { name: candidate, ...got, rejected };
+      return { name: candidate, ...got, rejected, warning: slowFallbackWarning(rejected) };
     } catch (err) {
       rejected.push(`${candidate}: ${errorText(err)}`);
     }

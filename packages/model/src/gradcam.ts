@@ -1,4 +1,5 @@
 import { toChannelsLast, type Volume } from '@ct3d/core';
+import { gradCamMap, gradCamPlusPlusMap, minMaxNormalize } from './cam-maps.js';
 import * as tf from './tf.js';
 
 export interface GradCamResult {
@@ -45,21 +46,43 @@ export function upsampleToVolume(
   return out;
 }
 
+/** Layers whose output is a 3D feature map ([batch, a, b, c, channels]): what Grad-CAM can weight. */
+export function featureLayers(model: tf.LayersModel): string[] {
+  return model.layers
+    .filter((l, i) => i > 0 && (l.output as tf.SymbolicTensor).shape.length === 5)
+    .filter((l) => chainFrom(model, model.layers.indexOf(l)) === null)
+    .map((l) => l.name);
+}
+
+/** Why the layers after `idx` are not one chain (Grad-CAM reruns them on the activations), or null. */
+function chainFrom(model: tf.LayersModel, idx: number): string | null {
+  const layers = model.layers;
+  for (let i = idx + 1; i < layers.length; i++) {
+    if (layers[i].input !== layers[i - 1].output)
+      return `layer ${layers[i].name} does not follow ${layers[i - 1].name} in a single chain`;
+  }
+  return null;
+}
+
 /** Index of the last Conv3D layer, checking that the layers after it form a single chain. */
 export function lastConvIndex(model: tf.LayersModel): number {
-  const layers = model.layers;
   let idx = -1;
-  layers.forEach((l, i) => {
+  model.layers.forEach((l, i) => {
     if (['Conv3D', 'ConvPool3D'].includes(l.getClassName())) idx = i;
   });
   if (idx < 0) throw new Error(`Grad-CAM: model ${model.name} has no Conv3D layer`);
-  for (let i = idx + 1; i < layers.length; i++) {
-    if (layers[i].input !== layers[i - 1].output) {
-      throw new Error(
-        `Grad-CAM: layer ${layers[i].name} does not follow ${layers[i - 1].name} in a single chain`,
-      );
-    }
-  }
+  const broken = chainFrom(model, idx);
+  if (broken) throw new Error(`Grad-CAM: ${broken}`);
+  return idx;
+}
+
+/** Index of layer `name` (a 3D feature map followed by one chain), else of the last Conv3D. */
+function layerIndex(model: tf.LayersModel, name: string | undefined): number {
+  if (name === undefined) return lastConvIndex(model);
+  const idx = model.layers.findIndex((l) => l.name === name);
+  const usable = featureLayers(model);
+  if (idx < 0 || !usable.includes(name))
+    throw new Error(`Grad-CAM: no feature-map layer "${name}" (layers: ${usable.join(', ')})`);
   return idx;
 }
 
@@ -69,38 +92,60 @@ export interface GradCamOptions {
    * one. 'predicted' explains a sigmoid model's predicted class too (class 0 through the gradient of 1 - p).
    */
   target?: number | 'predicted';
+  /** The layer whose activations are weighted (a name from featureLayers); default the last Conv3D. */
+  layer?: string;
+  /** 'gradcam' (default; MONAI's GradCAM) or 'gradcampp' (MONAI's GradCAMpp). */
+  method?: 'gradcam' | 'gradcampp';
 }
 
 /**
- * Grad-CAM (Selvaraju et al.) of one class (GradCamOptions.target) of a binary (sigmoid) or multi-class
- * (softmax) 3D CNN: the last Conv3D's
- * activations A_c weighted by the mean gradient of the output over each channel, ReLU, resized to the
- * scan and scaled to [0, 1].
+ * The class score MONAI differentiates: the logit of the last Dense layer (its activation, sigmoid or
+ * softmax, left out); the negated logit for a sigmoid's class 0. Grad-CAM's map is the same as through the
+ * probability for a sigmoid (a positive factor); Grad-CAM++'s exp(score) needs the logit.
+ */
+function scoreHead(model: tf.LayersModel, idx: number, units: number, target: number) {
+  const layers = model.layers.slice(idx + 1);
+  const last = layers.at(-1);
+  const dense = last?.getClassName() === 'Dense' ? last : undefined;
+  const body = dense ? layers.slice(0, -1) : layers;
+  const [kernel, bias] = dense ? dense.getWeights() : [];
+  return (a: tf.Tensor): tf.Tensor => {
+    const h = body.reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, a);
+    const z = dense ? tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias) : h;
+    if (units > 1) return tf.sum(tf.mul(z, tf.oneHot([target], units)));
+    return target === 1 ? tf.sum(z) : tf.neg(tf.sum(z));
+  };
+}
+
+/**
+ * Grad-CAM (Selvaraju et al.) or Grad-CAM++ (GradCamOptions.method) of one class (GradCamOptions.target) of a
+ * binary (sigmoid) or multi-class (softmax) 3D CNN at a layer (default the last Conv3D), as MONAI computes
+ * them: the map of cam-maps.ts from the layer's activations and the gradient of the class logit, trilinearly
+ * resized to the scan and min-max normalised to [0, 1].
  */
 export async function gradCam(
   model: tf.LayersModel,
   v: Volume,
   opts: GradCamOptions = {},
 ): Promise<GradCamResult> {
-  const idx = lastConvIndex(model);
-  const conv = model.layers[idx];
+  const idx = layerIndex(model, opts.layer);
+  const layer = model.layers[idx];
   const want = model.inputs[0].shape.slice(1, 4);
   if (want.some((n, i) => n !== v.shape[i])) {
     throw new Error(
       `Grad-CAM: scan shape ${v.shape.join('x')} does not match the model input ${want.join('x')}`,
     );
   }
-  const head = model.layers.slice(idx + 1);
-  const convModel = tf.model({ inputs: model.inputs, outputs: conv.output as tf.SymbolicTensor });
-  const score = (t: tf.Tensor): tf.Tensor =>
-    head.reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, t);
   const units = model.outputs[0].shape.at(-1) ?? 1;
+  const layerModel = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  const probabilityHead = (t: tf.Tensor): tf.Tensor =>
+    model.layers.slice(idx + 1).reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, t);
   // Reads are awaited, never dataSync(): a synchronous read from a page's WebGPU device breaks its later uploads.
   const x = tf.tensor5d(toChannelsLast(v), [1, ...v.shape, 1]);
-  const acts = convModel.predict(x) as tf.Tensor;
+  const acts = layerModel.predict(x) as tf.Tensor;
   x.dispose();
   try {
-    const y = tf.tidy(() => score(acts));
+    const y = tf.tidy(() => probabilityHead(acts));
     const out = Array.from(await y.data());
     y.dispose();
     const probs = units > 1 ? out : [1 - out[0], out[0]];
@@ -110,36 +155,18 @@ export async function gradCam(
     if (!(target >= 0 && target < probs.length)) {
       throw new Error(`Grad-CAM: class ${target} does not exist (the model has ${probs.length} classes)`);
     }
-    // The sum of a softmax is constant (no gradient): take the target's output; 1 - p for a sigmoid's class 0.
-    const picked = (a: tf.Tensor): tf.Tensor =>
-      units > 1
-        ? tf.sum(tf.mul(score(a), tf.oneHot([target], units)))
-        : target === 1
-          ? tf.sum(score(a))
-          : tf.neg(tf.sum(score(a)));
-    const cam = tf.tidy(() => {
-      const weights = tf.mean(tf.grad(picked)(acts), [0, 1, 2, 3]);
-      return tf.squeeze(tf.relu(tf.sum(tf.mul(acts, weights), -1)), [0]);
-    });
-    const map = (await cam.data()) as Float32Array;
-    const mapShape = cam.shape;
-    cam.dispose();
-    return normalized(v, map, mapShape, { probability: probs[target], classIndex: target, layer: conv.name });
+    const score = scoreHead(model, idx, units, target);
+    const [grads, logit] = tf.tidy(() => [tf.grad(score)(acts), score(acts)]);
+    const [a, g, z] = await Promise.all([acts.data(), grads.data(), logit.data()]);
+    tf.dispose([grads, logit]);
+    const channels = acts.shape[4] ?? 1;
+    const map =
+      opts.method === 'gradcampp'
+        ? gradCamPlusPlusMap(a as Float32Array, g as Float32Array, channels, z[0])
+        : gradCamMap(a as Float32Array, g as Float32Array, channels);
+    const data = minMaxNormalize(upsampleToVolume(map, acts.shape.slice(1, 4), v.shape));
+    return { cam: { ...v, data }, probability: probs[target], classIndex: target, layer: layer.name };
   } finally {
     acts.dispose();
   }
-}
-
-/** The map resized to the scan and scaled to [0, 1] (all zero stays zero: no positive evidence). */
-function normalized(
-  v: Volume,
-  map: Float32Array,
-  mapShape: number[],
-  rest: Omit<GradCamResult, 'cam'>,
-): GradCamResult {
-  const data = upsampleToVolume(map, mapShape, v.shape);
-  let max = 0;
-  for (const x of data) max = Math.max(max, x);
-  if (max > 0) for (let i = 0; i < data.length; i++) data[i] /= max;
-  return { cam: { ...v, data }, ...rest };
 }

@@ -2,4 +2,4 @@
 // Bundlers for the browser get index.browser.ts (the "browser" export condition): the same API, models loaded from URLs.
 export * from './api.js';
 export { MODEL_JSON, WEIGHTS_BIN } from './model-files.js';
-export { loadModel, saveModel } from './persist.js';
+export { loadModel, loadModelFrom, type ModelFileReader, saveModel } from './persist.js';

@@ -56,14 +56,21 @@ export async function saveModel(
   return model.save(handler, { includeOptimizer: opts.includeOptimizer ?? false });
 }
 
-async function readModelJson(file: string): Promise<tf.io.ModelJSON> {
+/**
+ * Reads one file of a saved model folder by the path model.json gives it (model.json itself, "./weights.bin").
+ * A server passes its guarded read here; a failure it throws rides as the `cause` of the loader's error.
+ */
+export type ModelFileReader = (relative: string) => Promise<Uint8Array>;
+
+async function readModelJson(file: string, read: ModelFileReader): Promise<tf.io.ModelJSON> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = new TextDecoder().decode(await read(MODEL_JSON));
   } catch (err) {
     const code = (err as { code?: string }).code;
     throw new Error(
       `${file}: ${code === 'ENOENT' ? 'no saved model here (missing model.json)' : String(err)}`,
+      { cause: err },
     );
   }
   try {
@@ -79,16 +86,19 @@ async function readModelJson(file: string): Promise<tf.io.ModelJSON> {
 async function readWeights(
   dir: string,
   json: tf.io.ModelJSON,
+  read: ModelFileReader,
 ): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
   const specs = json.weightsManifest.flatMap((group) => group.weights);
   const parts = await Promise.all(
     json.weightsManifest.flatMap((group) =>
       group.paths.map(async (p) => {
-        const file = path.join(dir, p);
         try {
-          return await readFile(file);
+          return await read(p);
         } catch (err) {
-          throw new Error(`${file}: cannot read weights (${(err as { code?: string }).code ?? String(err)})`);
+          throw new Error(
+            `${path.join(dir, p)}: cannot read weights (${(err as { code?: string }).code ?? String(err)})`,
+            { cause: err },
+          );
         }
       }),
     ),
@@ -105,9 +115,14 @@ async function readWeights(
 }
 
 /** Loads a model written by saveModel (or any single-folder tfjs layers model) from `dir`. */
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  const json = await readModelJson(path.join(dir, MODEL_JSON));
-  const [weightSpecs, weightData] = await readWeights(dir, json);
+export function loadModel(dir: string): Promise<tf.LayersModel> {
+  return loadModelFrom(dir, (relative) => readFile(path.join(dir, relative)));
+}
+
+/** loadModel with each file of the folder read by `read`; `dir` only names the folder in errors. */
+export async function loadModelFrom(dir: string, read: ModelFileReader): Promise<tf.LayersModel> {
+  const json = await readModelJson(path.join(dir, MODEL_JSON), read);
+  const [weightSpecs, weightData] = await readWeights(dir, json, read);
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: json.modelTopology,
     format: json.format,

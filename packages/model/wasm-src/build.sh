@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rebuilds ../src/kernels/wasm/winograd{,-relaxed}.wasm from winograd.c, winograd-filter.c, direct1.c and batchnorm.c (the built files are committed:
+# Rebuilds ../src/kernels/wasm/winograd{,-relaxed}.wasm from winograd.c (with wino2.h, wino4.h), winograd-filter.c, direct1.c and batchnorm.c (the built files are committed:
 # users need no compiler). Needs Debian's clang-19 and lld-19: apt-get install -y clang-19 lld-19
 set -eu
 cd "$(dirname "$0")"

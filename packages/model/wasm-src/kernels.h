@@ -15,6 +15,11 @@ typedef v128_t f4;
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 
+// Floats from one transform position's block to the next (V, M, dM, dV, U, UT, dU): 16 more than the block,
+// so that the P strided accesses of one tile (or filter element) do not all map to the same cache set (a
+// block of 32 rows of 64 channels is 8 KiB; of the filter, 64 x 64 is 16 KiB).
+#define SLAB(rows, w) ((long)(rows) * (w) + 16)
+
 // One row of gemm (1x16 then 1x8 register blocks): the filter gradient of a 1-channel input.
 static inline void gemm_row(int N, int K, const float *a, int sak, const float *B, int ldb, float *c, int acc) {
   int n = 0;

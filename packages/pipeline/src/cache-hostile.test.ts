@@ -71,6 +71,9 @@ describe('the cache manifest schema (loadCache)', () => {
       [(e) => delete e.sourceHash, 'sourceHash is missing'],
       [(e) => (e.fileHash = 'abc'), 'fileHash must be a sha256 (64 hex digits), got "abc"'],
       [(e) => (e.sourceSize = '12'), 'sourceSize must be a non-negative integer, got "12"'],
+      // A PACS series' resume key is a hash: a raw UID there is refused, not written back.
+      [(e) => (e.seriesHash = '1.2.840.1'), 'seriesHash must be a sha256 (64 hex digits), got "1.2.840.1"'],
+      [(e) => (e.studyHash = 12), 'studyHash must be a sha256 (64 hex digits), got 12'],
     ];
     for (const [edit, reason] of cases) {
       let file = '';

@@ -21,6 +21,10 @@ export interface CacheEntry {
   sourceMtimeMs?: number;
   sourceShape?: Shape3;
   warnings?: string[];
+  /** A series fetched from a PACS: io's uidHash of its SeriesInstanceUID (the resume key; never the UID). */
+  seriesHash?: string;
+  /** ... and of its StudyInstanceUID (which labels.csv row labels it). */
+  studyHash?: string;
 }
 
 export interface CacheManifest {

@@ -41,7 +41,7 @@ describe('classesWithoutScans', () => {
     const names = ['CT-0', 'CT-1..2', 'CT-23'];
     const scans = [scan('/d/CT-0/a.nii', 0), scan('/d/CT-0/b.nii', 0), scan('/d/CT-23/c.nii', 2)];
     expect(classesWithoutScans(classes, names, scans, [{ path: '/d/CT-23/c.nii' }])).toEqual([
-      'class 1 (CT-1..2, folders CT-1, CT-2) has no scans: no .nii or .nii.gz file found',
+      'class 1 (CT-1..2, folders CT-1, CT-2) has no scans: no scan found (.nii, .nii.gz or a DICOM series)',
       'class 2 (CT-23, folder CT-23) has no scans: all 1 found failed',
     ]);
     expect(classesWithoutScans(classes, names, scans, [{ path: '/d/CT-0/a.nii' }])).toHaveLength(1);

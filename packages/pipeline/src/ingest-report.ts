@@ -59,7 +59,10 @@ export function classesWithoutScans(
     const found = scans.filter((s) => s.label === label);
     if (found.some((s) => !failedPaths.has(resolve(s.path)))) return [];
     const folders = Object.keys(classes).filter((f) => classes[f] === label);
-    const why = found.length === 0 ? 'no .nii or .nii.gz file found' : `all ${found.length} found failed`;
+    const why =
+      found.length === 0
+        ? 'no scan found (.nii, .nii.gz or a DICOM series)'
+        : `all ${found.length} found failed`;
     const name = printable(classNames[label] ?? `class ${label}`);
     const where = `folder${folders.length === 1 ? '' : 's'} ${printable(folders.join(', '))}`;
     return [`class ${label} (${name}, ${where}) has no scans: ${why}`];

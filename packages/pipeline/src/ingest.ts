@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TransformEntry } from '@ct3d/augment';
 import type { ScanEntry } from '@ct3d/io/dataset';
@@ -14,7 +14,7 @@ import {
 import { ManifestStore } from './manifest-store.js';
 import { defaultMemoryBudget, MemoryBudget } from './memory-budget.js';
 import { createWorkerPool, type WorkerPool } from './pool.js';
-import { planScanMemory } from './scan-memory.js';
+import { planSourceMemory, statSource } from './scan-source.js';
 import { describeError } from './scan-work.js';
 import type { IngestResult, Shape3, StageTimes } from './tasks.js';
 
@@ -138,17 +138,9 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
   for (const scan of scans) {
     const id = scanId(scan.path);
     const file = `${id}.nii`;
-    const st = await stat(scan.path).catch((e: unknown) => describeError(e));
-    if (typeof st === 'string') {
-      plan.unreadable.push({ path: scan.path, reason: `cannot read: ${st}` });
-      continue;
-    }
-    // A FIFO would hang the worker's read, a link to /dev/zero would never end it.
-    if (!st.isFile()) {
-      plan.unreadable.push({
-        path: scan.path,
-        reason: `not a regular file (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`,
-      });
+    const st = await statSource(scan);
+    if ('problem' in st) {
+      plan.unreadable.push({ path: scan.path, reason: st.problem });
       continue;
     }
     const prev = byPath.get(resolve(scan.path));
@@ -160,7 +152,7 @@ async function planIngest(opts: IngestOptions): Promise<Plan> {
       plan.cached.push({ ...prev, label: scan.label, className: scan.className });
       continue;
     }
-    const memory = await planScanMemory(scan.path, st.size, budget.total);
+    const memory = await planSourceMemory(scan, st.size, budget.total);
     if ('refused' in memory) {
       plan.unreadable.push({ path: scan.path, reason: memory.refused });
       continue;
@@ -216,6 +208,7 @@ function runPlan(
               pool.ingestScan(
                 {
                   source: item.scan.path,
+                  ...(item.scan.dicom ? { sourceFiles: item.scan.dicom.files } : {}),
                   cacheFile: resolve(opts.cacheDir, item.file),
                   size: opts.size,
                   knownHash: item.previous?.sourceHash,

@@ -111,6 +111,8 @@ const ENTRY_OPTIONAL = {
   sourceMtimeMs: finite,
   sourceShape,
   warnings: strings,
+  seriesHash: sha256,
+  studyHash: sha256,
 } satisfies Partial<Fields<CacheEntry>>;
 
 /** Copies the fields of `raw` that pass their checks into `out`; returns "field reason" for the others. */

@@ -23,6 +23,20 @@ export class ManifestStore {
     readonly preprocess: TransformEntry[] = seedRecipe(size).preprocess,
   ) {}
 
+  /** Adds a source found during the run (a PACS series, a failed study) at the end of the order. */
+  add(path: string): void {
+    if (!this.order.some((p) => resolve(p) === resolve(path))) this.order.push(path);
+  }
+
+  /** Drops a source (and its entry or failure) from this run's manifest. */
+  remove(path: string): void {
+    const key = resolve(path);
+    this.#entries.delete(key);
+    this.#failed.delete(key);
+    this.order.splice(0, this.order.length, ...this.order.filter((p) => resolve(p) !== key));
+    this.schedule();
+  }
+
   record(entry: CacheEntry): void {
     const key = resolve(entry.source);
     this.#entries.set(key, entry);

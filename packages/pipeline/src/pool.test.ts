@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from './pool.js';
 
 const standIn = new URL('./test-support/stand-in-worker.ts', import.meta.url);
@@ -23,5 +26,37 @@ describe('createWorkerPool', () => {
 
   it('rejects a bad worker count', () => {
     expect(() => createWorkerPool({ workers: 0 })).toThrow(/workers must be an integer >= 1/);
+  });
+});
+
+describe('a pool whose threads cannot start', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ct3d-pool-start-'));
+    await writeFile(join(dir, 'throws.mjs'), "throw new Error('broken at start-up');\n");
+    await writeFile(join(dir, 'exits.mjs'), 'process.exit(3);\n');
+    // Loads for ever: Piscina alone would hand it tasks and wait on them for ever.
+    await writeFile(join(dir, 'never-loads.mjs'), 'await new Promise(() => {});\n');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  // A module that fails is reported as it fails, long before the deadline; one that never loads, at it.
+  it.each([
+    ['throws.mjs', 20_000, /^file:.*throws\.mjs: the worker module failed to load: broken at start-up$/],
+    ['exits.mjs', 20_000, /^worker exited with code: 3$/],
+    [
+      'never-loads.mjs',
+      3000,
+      /^worker pool: 2 of 2 threads did not start within 3 s \(file:.*never-loads\.mjs\)$/,
+    ],
+  ])('%s: its tasks reject with one line, and the pool closes', async (file, startTimeoutMs, message) => {
+    const pool = createWorkerPool({ workers: 2, filename: join(dir, file), startTimeoutMs });
+    try {
+      const task = { file: 'a', augment: false, seed: 1 };
+      await expect(pool.loadItem(task)).rejects.toThrow(message);
+      if (file === 'never-loads.mjs') await expect(pool.loadItem(task)).rejects.toThrow(message);
+    } finally {
+      await pool.close();
+    }
   });
 });

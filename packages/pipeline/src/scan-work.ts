@@ -1,6 +1,7 @@
 import { type Composed, composeStage, seedRecipe, type TransformEntry } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { DicomError, parseDicomFile, readDicomSeries } from '@ct3d/io/dicom';
 import type { Shape3 } from './tasks.js';
 
 export interface ScanSettings {
@@ -31,14 +32,34 @@ export function processBytes(bytes: Uint8Array, settings: ScanSettings): Process
   const { name, maxBytes } = settings;
   const source = decodeNifti(bytes, { name, maxBytes, minExtent: MIN_SCAN_EXTENT });
   const t1 = performance.now();
-  const volume = preprocessing(settings).apply(source);
-  if (volume.shape.join('x') !== settings.size.join('x'))
-    throw new Error(
-      `the recipe's preprocessing made ${volume.shape.join('x')}, not the cache's ${settings.size.join('x')}`,
-    );
+  const volume = preprocessed(source, settings);
   const t2 = performance.now();
   const sourceShape: Shape3 = [source.shape[0], source.shape[1], source.shape[2]];
   return { volume, sourceShape, nonFinite: source.nonFinite, decodeMs: t1 - t0, preprocessMs: t2 - t1 };
+}
+
+/**
+ * The same for a DICOM series held in memory (its files' bytes): parsed, read as dcm2niix would write it,
+ * then preprocessed. `settings.name` names the series in errors.
+ */
+export async function processDicomBytes(
+  files: { name: string; bytes: Uint8Array }[],
+  settings: ScanSettings,
+): Promise<ProcessedScan> {
+  const t0 = performance.now();
+  const instances = files.map((f) => parseDicomFile(f.bytes, f.name));
+  const source = await readDicomSeries(instances, { name: settings.name });
+  if (source.shape.some((n) => n < MIN_SCAN_EXTENT)) {
+    throw new DicomError(
+      settings.name ?? source.name,
+      `degenerate volume ${source.shape.join('x')}: a CT scan needs at least ${MIN_SCAN_EXTENT} voxels along each axis`,
+    );
+  }
+  const t1 = performance.now();
+  const volume = preprocessed(source, settings);
+  const t2 = performance.now();
+  const sourceShape: Shape3 = [source.shape[0], source.shape[1], source.shape[2]];
+  return { volume, sourceShape, nonFinite: 0, decodeMs: t1 - t0, preprocessMs: t2 - t1 };
 }
 
 /** One-line reason: NiftiError's own reason, else the message. */
@@ -48,6 +69,16 @@ export function describeError(error: unknown): string {
     return typeof reason === 'string' && reason ? reason : error.message;
   }
   return String(error);
+}
+
+/** The recipe's preprocessing of one source; its output must have the cache's shape. */
+function preprocessed(source: Volume, settings: ScanSettings): Volume {
+  const volume = preprocessing(settings).apply(source);
+  if (volume.shape.join('x') !== settings.size.join('x'))
+    throw new Error(
+      `the recipe's preprocessing made ${volume.shape.join('x')}, not the cache's ${settings.size.join('x')}`,
+    );
+  return volume;
 }
 
 let composed: { key: string; stage: Composed } | undefined;

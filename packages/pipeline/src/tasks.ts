@@ -14,6 +14,14 @@ export interface StageTimes {
 export interface IngestTask {
   /** Source NIfTI path (the worker reads it, so the bytes never touch the main thread). */
   source: string;
+  /** A DICOM series: its files (source is then the series' name for messages). */
+  sourceFiles?: string[];
+  /**
+   * A DICOM series held in memory (fetched from a PACS): its files' bytes back to back in one buffer, cut by
+   * `lengths`. The buffer is transferred to the worker, never written to disk (the files carry the patient's
+   * identity); source is then the series' name for messages.
+   */
+  sourceBytes?: { buffer: ArrayBuffer; lengths: number[] };
   /** Absolute path of the float32 .nii to write. */
   cacheFile: string;
   size: Shape3;
@@ -50,3 +58,6 @@ export interface LoadItemTask {
   /** Seed of this item's augmentation RNG (derived from run seed, epoch and position). */
   seed: number;
 }
+
+/** The message a pool thread sends once its task module has loaded (workers/boot.ts). */
+export const THREAD_STARTED = 'ct3d-pool-thread-started';

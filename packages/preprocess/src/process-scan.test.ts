@@ -1,3 +1,4 @@
+import { type StoredVoxels, withStoredVoxels } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, goldenCases, maxAbsDiff, readF32 } from '../test/golden.js';
 import { f32Volume, goldenInput, randomHU } from '../test/volumes.js';
@@ -57,6 +58,34 @@ describe('processScan', () => {
         expect(maxAbsDiff(fused.data, steps.data)).toBeLessThanOrEqual(1e-6);
         expect(fused.spacing).toEqual(steps.spacing);
         expect(fused.affine).toEqual(steps.affine);
+      }
+    }
+  });
+
+  it('reads stored integer voxels (int8/16, uint8/16) to exactly the float32 result, in any window', () => {
+    const kinds: [new (n: number) => StoredVoxels, number, number][] = [
+      [Int16Array, -32768, 32767],
+      [Uint16Array, 0, 65535],
+      [Int8Array, -128, 127],
+      [Uint8Array, 0, 255],
+    ];
+    for (const [n, [Kind, lo, hi]] of kinds.entries()) {
+      for (const shape of [
+        [24, 20, 6],
+        [13, 10, 4],
+      ] as [number, number, number][]) {
+        const plain = randomHU(shape, 30 + n, lo, hi);
+        for (let i = 0; i < plain.data.length; i += 5) plain.data[i] = i % 2 ? lo : hi; // the type's extremes
+        const stored = new Kind(plain.data.length);
+        stored.set(plain.data);
+        const { data: _, ...geometry } = plain;
+        for (const window of [{}, { min: lo + 3, max: (lo + hi) / 2 }, { min: -10, max: 10 }]) {
+          const size: [number, number, number] = [9, 7, 11];
+          const fromStored = processScan(withStoredVoxels({ ...geometry }, stored), { size, window });
+          const fromFloat = processScan(plain, { size, window });
+          expect(Buffer.from(fromStored.data.buffer).equals(Buffer.from(fromFloat.data.buffer))).toBe(true);
+          expect(fromStored.affine).toEqual(fromFloat.affine);
+        }
       }
     }
   });

@@ -1,5 +1,5 @@
-import { assertVolume, matmul4, type Volume } from '@ct3d/core';
-import { type HUWindow, normalizeHU, resolveWindow } from './normalize-hu.js';
+import { assertVolume, matmul4, type StoredVoxels, storedVoxels, type Volume } from '@ct3d/core';
+import { type HUWindow, normalizeHU, normalizeValue, resolveWindow } from './normalize-hu.js';
 import { resizeTrilinear, zoomAffine, zoomSpacing } from './resize-trilinear.js';
 import { rotate90, rotate90Mapping } from './rotate90.js';
 import { linearTaps } from './zoom-taps.js';
@@ -18,7 +18,9 @@ export interface ProcessOptions {
  * and only the input rows the resize touches are read. Same values as the three separate steps.
  */
 export function processScan(v: Volume, opts: ProcessOptions = {}): Volume {
-  assertVolume(v, 'processScan');
+  const stored = storedVoxels(v);
+  // Stored integers stand in for v.data (equal voxel for voxel), which is then never made.
+  assertVolume({ data: stored ?? v.data, shape: v.shape }, 'processScan');
   const size = opts.size ?? [128, 128, 64];
   if (size.length !== 3 || !size.every((n) => Number.isInteger(n) && n > 0)) {
     throw new Error(`processScan: invalid size [${size.join(', ')}]`);
@@ -60,7 +62,9 @@ export function processScan(v: Volume, opts: ProcessOptions = {}): Volume {
   const planeOf = (k: number, keep: number): Float64Array => {
     for (const slot of cache) if (slot.k === k) return slot.plane;
     const slot = cache[0].k === keep ? cache[1] : cache[0]; // never evict the other tap's slice
-    normalizeResampleRows(v.data, k * nx * ny, nx, rowUsed, iTaps, min, max, rows);
+    if (stored)
+      lookupResampleRows(stored, k * nx * ny, nx, rowUsed, iTaps, windowTable(stored, min, max), rows);
+    else normalizeResampleRows(v.data, k * nx * ny, nx, rowUsed, iTaps, min, max, rows);
     combineRows(rows, h, jTaps, slot.plane);
     slot.k = k;
     return slot.plane;
@@ -77,20 +81,37 @@ export function processScan(v: Volume, opts: ProcessOptions = {}): Volume {
     for (let p = 0; p < n; p++) out[base + p] = a * lo[p] + b * hi[p];
   }
 
-  // Geometry: rotate90's voxel permutation, then the zoom's per-axis scaling.
+  const taps = [t0, t1, tz];
+  return {
+    data: out,
+    shape: [w, h, d],
+    spacing: zoomSpacing([v.spacing[1], v.spacing[0], v.spacing[2]], taps),
+    affine: processedAffine(v.shape, v.affine, size),
+  };
+}
+
+/**
+ * The voxel-to-world affine of processScan's output for a scan of `shape` and `affine`: rotate90's voxel
+ * permutation, then the zoom's per-axis scaling (the geometry alone, for mapping a map back to the scan).
+ */
+export function processedAffine(
+  shape: readonly [number, number, number],
+  affine: number[][],
+  size: readonly [number, number, number],
+): number[][] {
+  const [nx, ny, nz] = shape;
+  const { di, cj } = rotate90Mapping(nx, ny);
   const rot = [
     [0, 1, 0, di],
     [-1, 0, 0, cj],
     [0, 0, 1, 0],
     [0, 0, 0, 1],
   ];
-  const taps = [t0, t1, tz];
-  return {
-    data: out,
-    shape: [w, h, d],
-    spacing: zoomSpacing([v.spacing[1], v.spacing[0], v.spacing[2]], taps),
-    affine: zoomAffine(matmul4(v.affine, rot), taps),
-  };
+  return zoomAffine(matmul4(affine, rot), [
+    linearTaps(nx, size[0]),
+    linearTaps(ny, size[1]),
+    linearTaps(nz, size[2]),
+  ]);
 }
 
 interface RowTaps {
@@ -130,6 +151,49 @@ function normalizeResampleRows(
       if (!(a >= 0) || x === Infinity) a = 0;
       if (!(b >= 0) || y === Infinity) b = 0;
       rows[ob + o] = wLo[o] * a + wHi[o] * b;
+    }
+  }
+}
+
+/** normalizeValue of every value a stored integer type holds, at [value - lowest]. */
+interface WindowTable {
+  lowest: number;
+  values: Float32Array;
+}
+
+let lastTable: (WindowTable & { min: number; max: number; kind: string }) | undefined;
+
+/** The window as a table over the stored type's range (64 Ki entries at most), kept for the next scan. */
+function windowTable(stored: StoredVoxels, min: number, max: number): WindowTable {
+  const kind = stored.constructor.name;
+  if (lastTable?.kind === kind && lastTable.min === min && lastTable.max === max) return lastTable;
+  const lowest = kind === 'Int16Array' ? -32768 : kind === 'Int8Array' ? -128 : 0;
+  const size = stored.BYTES_PER_ELEMENT === 2 ? 65536 : 256;
+  const values = new Float32Array(size);
+  for (let n = 0; n < size; n++) values[n] = normalizeValue(n + lowest, min, max);
+  lastTable = { lowest, values, min, max, kind };
+  return lastTable;
+}
+
+/** normalizeResampleRows over stored integers: the window is one table lookup (same float32 values). */
+function lookupResampleRows(
+  src: StoredVoxels,
+  base: number,
+  nx: number,
+  rowUsed: Uint8Array,
+  t: RowTaps,
+  table: WindowTable,
+  rows: Float64Array,
+): void {
+  const { lo, hi, wLo, wHi } = t;
+  const { lowest, values } = table;
+  const h = lo.length;
+  for (let j = 0; j < rowUsed.length; j++) {
+    if (!rowUsed[j]) continue;
+    const rb = base + nx * j;
+    const ob = j * h;
+    for (let o = 0; o < h; o++) {
+      rows[ob + o] = wLo[o] * values[src[rb + lo[o]] - lowest] + wHi[o] * values[src[rb + hi[o]] - lowest];
     }
   }
 }

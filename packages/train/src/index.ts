@@ -45,6 +45,7 @@ export {
   youdenThreshold,
 } from './operating-points.js';
 export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
+export { explainScanFile, type ScanExplanation, writeExplanation } from './run-folder/explain-scan.js';
 export {
   type FoldResult,
   type FoldSummary,
@@ -74,6 +75,7 @@ export { type RunOperatingPoint, runYoudenThreshold } from './run-folder/operati
 export { RunRecorder } from './run-folder/recorder.js';
 export { type GivenFlag, resumeOptions } from './run-folder/resume-run.js';
 export { type RunInfo, readRunInfo } from './run-folder/run-info.js';
+export type { TrainingSetRecord } from './run-folder/training-set.js';
 export {
   type BnStats,
   type TrainFromCacheOptions,

@@ -16,6 +16,7 @@ import { refuseExistingRun } from './run-folder/claim-run.js';
 import { RunRecorder } from './run-folder/recorder.js';
 import { prepareRunFolder } from './run-folder/resume-run.js';
 import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
+import { trainingSetRecord } from './run-folder/training-set.js';
 import { exponentialDecay } from './schedule.js';
 import { cacheBatchSources, DEFAULT_BN_STATS_BATCHES } from './sources.js';
 import { kFoldSplits, splitEntries } from './split.js';
@@ -148,6 +149,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
       },
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       recipe,
+      trainingSet: await trainingSetRecord(opts.cacheDir, split.train),
       node: process.version,
       startedAt: new Date().toISOString(),
     };

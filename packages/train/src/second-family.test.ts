@@ -8,6 +8,7 @@ import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { createWorkerPool, ingest } from '@ct3d/pipeline';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readRunInfo } from './run-folder/run-info.js';
 import { trainFromCache } from './run-from-cache.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'ct3d-second-family-'));
@@ -47,5 +48,12 @@ describe('the defaults on the second synthetic family', () => {
     // 3 + 3 validation scans: an AUC of 0.85 or more leaves at most one of the 9 pairs misordered.
     expect(end?.best?.val_auc).toBeGreaterThanOrEqual(0.85);
     expect(end?.best?.val_one_class).toBeUndefined();
+    // run.json records what the training scans looked like (the page compares a new scan with it).
+    const info = await readRunInfo(join(dir, 'run'));
+    expect(info.trainingSet?.scans).toBe(info.split.train.length);
+    expect(info.trainingSet?.sourceShape).toEqual({ min: [96, 96, 20], max: [96, 96, 24] });
+    const { huMean, huStd } = info.trainingSet ?? {};
+    expect(huMean && huMean.min <= huMean.q50 && huMean.q50 <= huMean.max && huMean.min > -1000).toBe(true);
+    expect(huStd && huStd.min > 0).toBe(true);
   }, 300_000); // ~25 s alone; the whole test line runs packages in parallel on 2 cores
 });

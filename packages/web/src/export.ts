@@ -1,13 +1,14 @@
 // `ct3d export-web`: a run's best checkpoint + the prebuilt page (dist/app) + manifest.json, as one static
 // folder that any file server can serve. The dashboard serves the same files per run (pageFile, webManifest).
-import { access, cp, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedRecipe } from '@ct3d/augment';
 import { walkFiles } from '@ct3d/core/node';
 import { SEED_HU_WINDOW } from '@ct3d/preprocess';
 import { type LoadedRun, loadRun, predictionClassNames } from '@ct3d/train';
-import { MANIFEST_FILE, MODEL_FOLDER, type WebManifest } from './manifest.js';
+import { RUN_FILES } from '@ct3d/train/run-folder';
+import { MANIFEST_FILE, MODEL_FOLDER, type ValidationSummary, type WebManifest } from './manifest.js';
 
 /** The built page: dist/app beside this module's dist (src/ in the workspace reads the same folder). */
 export const APP_DIR = fileURLToPath(new URL('../dist/app/', import.meta.url));
@@ -24,11 +25,32 @@ export async function assertAppBuilt(): Promise<void> {
   }
 }
 
-/** The manifest for a loaded run (its model decides the input size and the head). */
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const field = (o: unknown, key: string): unknown =>
+  typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined;
+
+/** The best epoch's validation numbers of a parsed metrics.json (null without a best epoch). */
+export function validationSummary(metrics: unknown, run: LoadedRun): ValidationSummary | null {
+  const best = field(metrics, 'best');
+  if (typeof best !== 'object' || best === null) return null;
+  return {
+    epoch: finite(field(metrics, 'bestEpoch')),
+    scans: run.info?.split?.val.length ?? null,
+    auc: finite(field(best, 'val_auc')),
+    sensitivity: finite(field(best, 'val_sensitivity')),
+    specificity: finite(field(best, 'val_specificity')),
+    threshold: finite(field(field(metrics, 'settings'), 'threshold')) ?? 0.5,
+  };
+}
+
+/**
+ * The manifest for a loaded run (its model decides the input size and the head); `metrics` is the run's
+ * parsed metrics.json (undefined when it has none).
+ */
 export function webManifest(
   runDir: string,
   run: LoadedRun,
-  maxScanBytes = DEFAULT_MAX_SCAN_BYTES,
+  opts: { metrics?: unknown; maxScanBytes?: number } = {},
 ): WebManifest {
   const [, w, h, d] = run.model.inputs[0].shape;
   const units = run.model.outputs[0].shape.at(-1);
@@ -45,8 +67,26 @@ export function webManifest(
     classNames: predictionClassNames(units, run.info?.classNames),
     huWindow: window ? { min: Number(window.a_min), max: Number(window.a_max) } : { ...SEED_HU_WINDOW },
     preprocess,
-    maxScanBytes,
+    maxScanBytes: opts.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES,
+    validation: validationSummary(opts.metrics, run),
+    trainingScans: run.info?.split?.train.length ?? null,
+    trainingSet: run.info?.trainingSet ?? null,
   };
+}
+
+/** A run folder's metrics.json parsed, or undefined when it has none; an unreadable one names the file. */
+async function readMetrics(runDir: string): Promise<unknown> {
+  const file = join(runDir, RUN_FILES.metrics);
+  const text = await readFile(file, 'utf8').catch((err: { code?: string }) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`${file}: not valid JSON`);
+  }
 }
 
 export interface ExportResult {
@@ -99,7 +139,10 @@ export async function exportWebApp(opts: {
   const outDir = resolve(opts.outDir);
   await checkTarget(outDir);
   const run = await loadRun(opts.runDir);
-  const manifest = webManifest(opts.runDir, run, opts.maxScanBytes);
+  const manifest = webManifest(opts.runDir, run, {
+    metrics: await readMetrics(opts.runDir),
+    maxScanBytes: opts.maxScanBytes,
+  });
   run.model.dispose();
   const tmp = `${outDir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });

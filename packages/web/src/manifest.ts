@@ -1,6 +1,7 @@
 // manifest.json of an exported page: what the page needs to know about the run besides the model itself.
 // Type-only for the page (page/*.ts import it with `import type`), so it holds no Node code.
 import type { TransformEntry } from '@ct3d/augment';
+import type { TrainingSetRecord } from '@ct3d/train';
 
 export const MANIFEST_FILE = 'manifest.json';
 /** Where the model's files sit in the page folder (model.json + weights.bin). */
@@ -29,4 +30,25 @@ export interface WebManifest {
   preprocess?: TransformEntry[];
   /** A scan needing more bytes than this (decoded file + float32 voxels) is refused before it is read. */
   maxScanBytes: number;
+  /**
+   * The run's validation results at its best epoch (metrics.json): AUC, and sensitivity and specificity at
+   * `threshold`; null when the run recorded none (a model saved without `ct3d train`).
+   */
+  validation: ValidationSummary | null;
+  /** Scans the model was trained on (run.json's split); null when the run did not record it. */
+  trainingScans: number | null;
+  /** The training scans' source shapes and windowed HU spread (run.json); null in runs recorded before it. */
+  trainingSet: TrainingSetRecord | null;
+}
+
+export interface ValidationSummary {
+  /** The best epoch (1-based) whose numbers these are. */
+  epoch: number | null;
+  /** Validation scans (run.json's split), when recorded. */
+  scans: number | null;
+  auc: number | null;
+  sensitivity: number | null;
+  specificity: number | null;
+  /** p(class 1) above it is class 1 (the run's decision threshold). */
+  threshold: number;
 }

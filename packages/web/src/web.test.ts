@@ -3,15 +3,31 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { identityAffine } from '@ct3d/core';
+import { identityAffine, printable } from '@ct3d/core';
 import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { writeNifti } from '@ct3d/io/node';
 import { buildSeedModel, initBackend, saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { processScan, windowedHuStats } from '@ct3d/preprocess';
+import {
+  CHROMIUM,
+  chromiumAvailable,
+  nonFiniteScans,
+  type StaticServer,
+  serveFolder,
+} from '@ct3d/test-support';
 import { loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportWebApp } from './export.js';
-import { trainTinyRun, writeScan } from './test-run.js';
+import { type ExportResult, exportWebApp } from './export.js';
+import { runFactsText, runWarnings } from './page/checks.js';
+import {
+  expectProbabilities,
+  finished,
+  markerQuadrants,
+  requestCount,
+  writeMarkerScan,
+} from './test-page.js';
+import { phantomScan, trainTinyRun, writeScan, writeTrainingRecord } from './test-run.js';
 
 const haveChromium = chromiumAvailable('the in-browser diagnosis tests');
 const SIDE = 16;
@@ -23,6 +39,7 @@ let browser: Browser;
 let page: Page;
 let goodScan: string;
 let expected: ScanPrediction;
+let exported: ExportResult;
 const requests: { url: string; method: string; body: string | null }[] = [];
 /** The page folders served to the browser: every request must go to one of them. */
 const origins: string[] = [];
@@ -42,26 +59,6 @@ async function diagnose(file: string | { name: string; buffer: Buffer }, on = pa
   return state === 'done' ? state : `error: ${await on.textContent('#error')}`;
 }
 
-/** Moves a range input as a user would (the input event redraws). */
-const setRange = (selector: string, value: number) =>
-  page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = String(v);
-      el.dispatchEvent(new Event('input'));
-    },
-    value,
-  );
-
-/** The probabilities the page shows, checked against `want` (one per class, each within 1e-4). */
-async function expectProbabilities(want: number[], on = page): Promise<void> {
-  const got = await on.$$eval('#probabilities tbody tr', (rows) =>
-    rows.map((r) => Number((r as HTMLElement).dataset.probability)),
-  );
-  expect(got).toHaveLength(want.length);
-  for (const [c, p] of want.entries()) expect(Math.abs(got[c] - p)).toBeLessThan(1e-4);
-}
-
 /** Node's NiftiError text for `bytes` named `name` (what `ct3d predict` prints after the path). */
 function nodeError(bytes: Uint8Array, name: string): string {
   try {
@@ -77,7 +74,19 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     root = await mkdtemp(join(tmpdir(), 'ct3d-web-'));
     const runDir = join(root, 'runs', 'tiny');
     await trainTinyRun(runDir, SIDE);
-    const exported = await exportWebApp({ runDir, outDir: join(root, 'site') });
+    // The training scans' record: phantoms of about the test scans' shape.
+    const trainShapes: [number, number, number][] = [
+      [40, 36, 24],
+      [44, 40, 28],
+      [36, 32, 20],
+      [40, 40, 24],
+    ];
+    await writeTrainingRecord(
+      runDir,
+      trainShapes.map((shape, i) => phantomScan(shape, i % 2 === 0)),
+      [SIDE, SIDE, SIDE],
+    );
+    exported = await exportWebApp({ runDir, outDir: join(root, 'site') });
     expect(exported.manifest).toMatchObject({
       inputSize: [SIDE, SIDE, SIDE],
       head: 'sigmoid',
@@ -110,42 +119,129 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
     expect(await diagnose(goodScan)).toBe('done');
     expect(expected.probabilities).toHaveLength(2);
-    await expectProbabilities(expected.probabilities);
+    await expectProbabilities(page, expected.probabilities);
     expect(await page.textContent('#sentences')).toBe(expected.text);
+    expect(await page.textContent('#scan-name')).toBe('good.nii.gz');
+    expect(await page.isHidden('#warnings')).toBe(true); // like the training scans
     const stages = await page.$$eval('#stages li', (li) =>
       li.map((l) => [l.dataset.stage, Number(l.dataset.ms)]),
     );
     expect(stages.map(([s]) => s)).toEqual(['read', 'decode', 'preprocess', 'predict', 'gradcam']);
     for (const [, ms] of stages) expect(ms).toBeGreaterThanOrEqual(0);
-    // Each view: heat-map colours (red != blue somewhere); with the heat map off, the scan's grey levels.
-    const views = () =>
-      page.$$eval('canvas', (canvases) =>
-        canvases.map((c) => {
-          const { data } = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, c.width, c.height);
-          let coloured = 0;
-          const greys = new Set<number>();
-          for (let i = 0; i < data.length; i += 4) {
-            if (data[i] !== data[i + 2]) coloured++;
-            else greys.add(data[i]);
-          }
-          return { coloured, greys: greys.size, size: [c.width, c.height] };
-        }),
-      );
-    const overlaid = await views();
-    expect(overlaid.map((v) => v.size)).toEqual([
-      [SIDE, SIDE],
-      [SIDE, SIDE],
-      [SIDE, SIDE],
+    // The viewer (NiiVue) holds the scan on its own grid and the heat map on the same grid.
+    await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
+    const dims = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dViewer(): { nv: { volumes: { hdr: { dims: number[] } }[] } } })
+        .ct3dViewer()
+        .nv.volumes.map((v) => v.hdr.dims.slice(1, 4)),
+    );
+    expect(dims).toEqual([
+      [40, 36, 24],
+      [40, 36, 24],
     ]);
-    for (const v of overlaid) expect(v.coloured).toBeGreaterThan(0);
-    await setRange('#opacity', 0);
-    for (const v of await views()) {
-      expect(v.coloured).toBe(0);
-      expect(v.greys).toBeGreaterThan(3);
-    }
-    await setRange('#opacity', 0.5);
     const shots = process.env.CT3D_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, 'web-predict.png'), fullPage: true });
+  });
+
+  it("shows an asymmetric phantom where NiiVue's conventions say: patient left on the left (neurological) or right", async () => {
+    const file = join(root, 'marker.nii.gz');
+    await writeMarkerScan(file);
+    expect(await diagnose(file)).toBe('done');
+    await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
+    const quadrants = (radiological: boolean) => markerQuadrants(page, radiological);
+    const neurological = await quadrants(false);
+    expect(neurological.bottomLeft).toBeGreaterThan(100);
+    expect(neurological.topLeft + neurological.topRight + neurological.bottomRight).toBe(0);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots)
+      await page.locator('#viewer-canvas').screenshot({ path: join(shots, 'web-marker-neurological.png') });
+    const radiological = await quadrants(true);
+    expect(radiological.bottomRight).toBeGreaterThan(100);
+    expect(radiological.topLeft + radiological.topRight + radiological.bottomLeft).toBe(0);
+    if (shots)
+      await page.locator('#viewer-canvas').screenshot({ path: join(shots, 'web-marker-radiological.png') });
+    await page.evaluate(() => {
+      const v = (
+        globalThis as unknown as {
+          ct3dViewer(): {
+            setRadiological(on: boolean): void;
+            setLayout(n: string): void;
+            nv: { opts: Record<string, unknown> };
+          };
+        }
+      ).ct3dViewer();
+      Object.assign(v.nv.opts, { isColorbar: true, isOrientationTextVisible: true, crosshairWidth: 1 });
+      v.setRadiological(false);
+      v.setLayout('multiplanar');
+    });
+  });
+
+  it("says it is for research only and shows the run's validation results, from metrics.json", async () => {
+    const metrics = JSON.parse(await readFile(join(root, 'runs', 'tiny', 'metrics.json'), 'utf8'));
+    const { validation, trainingScans } = exported.manifest;
+    expect(validation).toEqual({
+      epoch: metrics.bestEpoch,
+      scans: 4,
+      auc: metrics.best.val_auc,
+      sensitivity: metrics.best.val_sensitivity,
+      specificity: metrics.best.val_specificity,
+      threshold: 0.5,
+    });
+    expect(trainingScans).toBe(4);
+    expect(await page.isVisible('#disclaimer')).toBe(true);
+    expect(await page.textContent('#disclaimer')).toMatch(/^Research use only, not for diagnosis/);
+    expect(await page.textContent('#run-facts')).toBe(runFactsText(exported.manifest));
+    expect(await page.textContent('#run-facts')).toContain(`AUC ${metrics.best.val_auc.toFixed(3)}`);
+    const warnings = await page.$$eval('#run-warnings li', (li) => li.map((l) => l.textContent));
+    expect(warnings).toEqual(runWarnings(exported.manifest));
+    expect(warnings.length > 0).toBe(metrics.best.val_auc < 0.6);
+  });
+
+  it('warns when the scan is far from the training scans: its shape, its HU', async () => {
+    const far = join(root, 'far.nii.gz');
+    await writeScan(far, [120, 36, 24], true);
+    expect(await diagnose(far)).toBe('done');
+    // Its body fills less of its field of view, so its HU statistics may be far too: the shape comes first.
+    const farShown = await page.$$eval('#warnings li', (li) => li.map((l) => l.textContent));
+    expect(farShown[0]).toBe(
+      "The scan's shape 120x36x24 is far from the training scans' (36x32x20 to 44x40x28).",
+    );
+    // A scan of bone everywhere (+400 HU and over): its windowed HU mean and std are far from a chest's.
+    const bone = phantomScan([40, 36, 24], false);
+    bone.data.fill(700);
+    const boneFile = join(root, 'bone.nii.gz');
+    await writeNifti(bone, boneFile, { datatype: 'int16' });
+    expect(await diagnose(boneFile)).toBe('done');
+    const shown = await page.$$eval('#warnings li', (li) => li.map((l) => l.textContent ?? ''));
+    expect(shown).toHaveLength(2);
+    // The numbers `ct3d predict`'s preprocessing gives in Node.
+    const hu = windowedHuStats(processScan(bone, { size: [SIDE, SIDE, SIDE] }).data);
+    expect(hu.mean).toBeGreaterThan(0);
+    expect(shown[0]).toMatch(
+      new RegExp(`^The scan's HU mean ${hu.mean.toFixed(0)} is far from the training`),
+    );
+    expect(shown[1]).toMatch(
+      new RegExp(`^The scan's HU standard deviation ${hu.std.toFixed(0)} is far from the training`),
+    );
+  });
+
+  it('shows the file name escaped, and after a failure marks the failed stage and runs nothing', async () => {
+    const name = 'odd\u202egz.nii.gz';
+    expect(await diagnose({ name, buffer: await readFile(goodScan) })).toBe('done');
+    expect(await page.textContent('#scan-name')).toBe(printable(name));
+    expect(await page.textContent('#scan-name')).toBe('odd\\u202egz.nii.gz');
+    const good = await readFile(goodScan);
+    expect(await diagnose({ name: 'cut.nii.gz', buffer: good.subarray(0, good.length >> 1) })).toMatch(
+      /^error: /,
+    );
+    const stages = await page.$$eval('#stages li', (li) => li.map((l) => [l.className, l.textContent]));
+    expect(stages).toEqual([
+      ['done', expect.stringMatching(/^Read the file: [0-9.]+ ms$/)],
+      ['failed', 'Decode NIfTI: failed'],
+      ['skipped', 'Preprocess (HU window, rotate, resize): not run'],
+      ['skipped', 'Predict: not run'],
+      ['skipped', 'Heat map: not run'],
+    ]);
   });
 
   it('refuses bad files with the NiftiError text, before allocating a too large one, and stays usable', async () => {
@@ -174,8 +270,22 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     expect(await page.isHidden('#error')).toBe(true);
   });
 
+  it('refuses scans whose voxels are not all finite, naming the file and the count, and goes on', async () => {
+    for (const bad of nonFiniteScans(encodeNifti)) {
+      const shown = await diagnose({ name: bad.name, buffer: Buffer.from(bad.bytes) });
+      expect(shown).toBe(
+        `error: ${bad.name}: ${bad.nonFinite} non-finite voxels (NaN/Inf, ${bad.percent}% of ${bad.voxels}); refused: a prediction from them would mean nothing`,
+      );
+      expect(await page.isHidden('#result')).toBe(true);
+      // The next file is diagnosed as usual.
+      expect(await diagnose(goodScan)).toBe('done');
+      await expectProbabilities(page, expected.probabilities);
+    }
+  });
+
   it('takes a file dropped on the drop zone', async () => {
     const b64 = (await readFile(goodScan)).toString('base64');
+    const since = await requestCount(page);
     await page.evaluate((data) => {
       const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'dropped.nii.gz');
       const dataTransfer = new DataTransfer();
@@ -183,7 +293,8 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       const drop = new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true });
       document.getElementById('drop')?.dispatchEvent(drop);
     }, b64);
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''));
+    expect(await finished(page, since)).toBe('done');
+    expect(await page.getAttribute('#scans li', 'data-name')).toBe('dropped.nii.gz');
     expect(await page.textContent('#sentences')).toBe(expected.text);
   });
 
@@ -213,7 +324,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       expect(await diagnose(goodScan, other)).toBe('done');
       expect(await other.textContent('#sentences')).toBe(want.text);
       expect(want.probabilities).toHaveLength(3);
-      await expectProbabilities(want.probabilities, other);
+      await expectProbabilities(other, want.probabilities);
     } finally {
       await other.close();
       await three.close();
@@ -231,7 +342,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       // Twice: a synchronous GPU read in Grad-CAM once broke every later upload on a page's WebGPU device.
       for (let i = 0; i < 2; i++) {
         expect(await diagnose(goodScan, gpuPage)).toBe('done');
-        await expectProbabilities(expected.probabilities, gpuPage);
+        await expectProbabilities(gpuPage, expected.probabilities);
       }
       expect(await gpuPage.getAttribute('#memory', 'data-tensors')).toBe(
         await page.getAttribute('#memory', 'data-tensors'),

@@ -5,9 +5,10 @@ import { composeRecipe, type Recipe, randomRotation, resolveRecipe, rotateInPlan
 import { createRng, identityAffine, type Volume } from '@ct3d/core';
 import { startDashboard } from '@ct3d/dashboard';
 import { decodeNifti, encodeNifti, NiftiError, type NiftiVolume } from '@ct3d/io';
-import { type ClassMapping, discoverScans } from '@ct3d/io/dataset';
+import { type ClassMapping, discoverLabelledScans, discoverScans } from '@ct3d/io/dataset';
+import { DicomError, type DicomVolume, groupSeries, parseDicomFile, readDicomSeries } from '@ct3d/io/dicom';
 import { type FetchDatasetOptions, MOSMEDDATA_FILES } from '@ct3d/io/download';
-import { readNifti, writeNifti } from '@ct3d/io/node';
+import { readDicomVolume, readNifti, readScan, writeNifti } from '@ct3d/io/node';
 import { synthesizeChestCT } from '@ct3d/io/synthetic';
 import { type BackendChoice, buildSeedModel, formatSummary, initBackend, type tf } from '@ct3d/model';
 import { type CacheManifest, createWorkerPool, epochBatches, ingest } from '@ct3d/pipeline';
@@ -50,8 +51,14 @@ const summary: string = formatSummary(model);
 const event: TrainEvent['type'] = 'epochEnd';
 const sentences: string = formatPrediction(0.5);
 const head: WebManifest['head'] = 'sigmoid';
+const series = groupSeries([parseDicomFile(bytes, 'x.dcm', { headerOnly: true })]).series;
+const dicomVolume: Promise<DicomVolume> = readDicomSeries(series[0]);
+const dicomError: Error = new DicomError('series', 'reason');
+// @ts-expect-error readDicomVolume's series option is a RegExp
+void readDicomVolume('study', { series: 'B40f' });
+const dicomApi: unknown[] = [dicomVolume, dicomError, readScan, discoverLabelledScans];
 // @ts-expect-error exportWebApp needs the run and output folders
 void exportWebApp({ runDir: 'run' });
 const api: unknown[] = [readNifti, writeNifti, discoverScans, createWorkerPool, epochBatches, ingest, fit];
 const more: unknown[] = [trainFromCache, startDashboard, files, mapping, fetchOptions, manifest, choice];
-console.log(incomplete, err, shape, tilted, augmented, synthetic, summary, event, sentences, head, api, more);
+console.log(incomplete, err, shape, tilted, augmented, synthetic, summary, event, sentences, head, api, more, dicomApi);

@@ -1,7 +1,7 @@
 // Packs every @ct3d package as `pnpm pack` does for publishing and installs the tarballs with plain npm into
 // an empty project outside the workspace: no workspace links, no tsx, only what the tarballs declare.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,8 +74,9 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
   const packMs = performance.now() - t0;
   const pkg = { name: 'ct3d-consumer', private: true, type: 'module' };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-  for (const file of await readdir(CONSUMER_FILES))
-    await copyFile(join(CONSUMER_FILES, file), join(dir, file));
+  // Folders too: data/dicom is the small DICOM folder the io README's example reads (a JPEG-LS series, a
+  // localizer, an SR and a SEG: packages/io/src/dicom/test-series.py extras, then dcmtk's dcmcjpls).
+  await cp(CONSUMER_FILES, dir, { recursive: true });
   const t1 = performance.now();
   await run(
     'npm',

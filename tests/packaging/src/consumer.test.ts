@@ -1,5 +1,6 @@
 // The packages as a user's own Node project uses them: installed from their tarballs, run with plain node.
 import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { preprocessBytes } from '../consumer/preprocess-bytes.mjs';
@@ -42,6 +43,22 @@ describe('packed packages in an empty project (plain node)', () => {
     expect(out.backend).toBe('wasm');
     expect(Number.isFinite(out.loss)).toBe(true);
     expect(out.maxDiff).toBe(0);
+  });
+
+  it("`node --input-type=module -e` runs initBackend('auto') with its conv helper thread (it used to hang)", async () => {
+    // The issue's exact two lines, plus what they chose; the helper thread must not inherit the flags.
+    const script = [
+      "import { getConvThreads, initBackend } from '@ct3d/model';",
+      "const b = await initBackend('auto');",
+      'console.log(JSON.stringify({ backend: b.name, detail: b.detail, threads: getConvThreads() }));',
+    ].join('\n');
+    const r = await runNode(dir, ['--input-type=module', '-e', script], {}, 120_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout.trim()) as { backend: string; detail: string; threads: number };
+    expect(out.backend).toBe('wasm');
+    expect(out.detail).not.toMatch(/one thread/);
+    expect(out.threads).toBe(Math.min(2, availableParallelism()));
   });
 
   it('the installed dashboard serves its page and every module the page imports', async () => {

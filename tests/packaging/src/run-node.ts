@@ -6,13 +6,24 @@ export interface NodeRun {
   stderr: string;
 }
 
-/** Runs plain `node` (no tsx, no loader) with `args` in `cwd`; never throws. */
-export function runNode(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<NodeRun> {
+/** Runs plain `node` (no tsx, no loader) with `args` in `cwd`, killed after `timeoutMs` if given; never throws. */
+export function runNode(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 0,
+): Promise<NodeRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       args,
-      { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, maxBuffer: 1 << 26 },
+      {
+        cwd,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        maxBuffer: 1 << 26,
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+      },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -3,6 +3,7 @@ export { type AdamStepAttrs, adamStepValues } from './adam-reference.js';
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
+export { type NonFiniteScan, nonFiniteScans } from './non-finite-scans.js';
 export {
   ORTHANC,
   ORTHANC_DICOMWEB_PLUGIN,
@@ -12,6 +13,7 @@ export {
   startOrthanc,
 } from './orthanc.js';
 export {
+  PLANTED_IDENTITY,
   PLANTED_PATIENT_ID,
   PLANTED_PATIENT_NAME,
   type SeriesSpec,

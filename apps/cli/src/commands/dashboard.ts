@@ -2,6 +2,7 @@ import { loadAugment } from '@ct3d/augment';
 import { startDashboard } from '@ct3d/dashboard';
 import { parseCommand, parseIntOption, requireString } from '../args.js';
 import { readRecipeSource } from '../recipe-option.js';
+import { dashboardToken } from './dashboard-token.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -11,6 +12,7 @@ export async function run(argv: string[]): Promise<number> {
     host: { type: 'string' },
     token: { type: 'string' },
     transforms: { type: 'string' },
+    'token-file': { type: 'string' },
   });
   const server = await startDashboard({
     runsDir: requireString(values.runs, '--runs <dir>'),
@@ -20,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     }),
     port: parseIntOption(values.port, '--port', 0),
     host: values.host,
-    token: values.token,
+    token: await dashboardToken({ token: values.token, tokenFile: values['token-file'] }),
   });
   console.log(`dashboard: ${server.url} (Ctrl-C to stop)`);
   console.log('in-browser diagnosis of a run: /runs/<name>/predict/ (linked from the Runs tab)');

@@ -25,8 +25,17 @@ export const commands: Command[] = [
   {
     name: 'preprocess',
     summary: "Apply the seed's process_scan (HU window, rotate 90, trilinear resize) to one scan",
-    usage: 'ct3d preprocess <in.nii[.gz]> <out.nii.gz> [--size 128x128x64] [--transforms seed|recipe.json]',
+    usage:
+      'ct3d preprocess <in.nii[.gz]|series-folder|file.dcm> <out.nii.gz> [--size 128x128x64] [--series REGEX] ' +
+      '[--transforms seed|recipe.json]',
     load: () => import('./preprocess.js'),
+  },
+
+  {
+    name: 'convert',
+    summary: 'Write a DICOM CT series as NIfTI, voxels and affine as dcm2niix writes them (no patient data)',
+    usage: 'ct3d convert <series-folder|file.dcm> <out.nii[.gz]> [--series REGEX]',
+    load: () => import('./convert.js'),
   },
 
   {
@@ -34,11 +43,27 @@ export const commands: Command[] = [
     summary: 'Preprocess a folder of class subfolders of scans into a resumable cache (worker pool)',
     usage:
       'ct3d ingest <data-dir> --out <cache-dir> [--size 128x128x64] [--workers N] ' +
-      '[--classes seed|binary|severity|CT-0=0,CT-23=1] [--follow-links] [--transforms seed|recipe.json] [--json]\n' +
+      '[--classes seed|binary|severity|CT-0=0,CT-23=1 | --labels labels.csv] [--series REGEX] [--follow-links] [--transforms seed|recipe.json] [--json]\n' +
+      '  class folders hold .nii/.nii.gz files or DICOM series folders (one series = one scan)\n' +
+      '  --labels: CSV rows "path-or-StudyInstanceUID-or-SeriesInstanceUID,class" label the scans under <data-dir>\n' +
+      '  --follow-links: follow links that leave <data-dir> (skipped with a reason otherwise)\n' +
+      '  ct3d ingest --dicomweb <base-url> --labels labels.csv --out <cache-dir> [--size] [--series REGEX] [--concurrency N]\n' +
+      '    fetches the labelled studies (StudyInstanceUID,class rows) from a PACS over DICOMweb; resumable;\n' +
+      '    credentials from CT3D_DICOMWEB_USER/CT3D_DICOMWEB_PASSWORD or CT3D_DICOMWEB_TOKEN\n' +
       Object.entries(CLASS_PRESETS)
         .map(([name, p]) => `  --classes ${name}: ${p.description}`)
         .join('\n'),
     load: () => import('./ingest.js'),
+  },
+
+  {
+    name: 'explain',
+    summary:
+      "Write a run's heat map of a scan in the scan's own space (same shape and affine): Grad-CAM, Grad-CAM++ or occlusion",
+    usage:
+      'ct3d explain <scan.nii[.gz]|series-folder> --run <dir> --out <heat.nii.gz> [--method gradcam|gradcampp|occlusion] ' +
+      '[--layer NAME] [--class N] [--patch 16] [--series REGEX] [--backend B]',
+    load: () => import('./explain.js'),
   },
 
   {
@@ -72,7 +97,8 @@ export const commands: Command[] = [
     name: 'predict',
     summary:
       "Preprocess one scan like ingest and print the seed's confidence sentences (two, or one per class of a multi-class run)",
-    usage: 'ct3d predict <scan.nii[.gz]> --run <dir> [--threshold 0.5|T|youden] [--backend auto] [--json]',
+    usage:
+      'ct3d predict <scan.nii[.gz]|series-folder> --run <dir> [--series REGEX] [--threshold 0.5|T|youden] [--backend auto] [--json]',
     load: () => import('./predict.js'),
   },
   {
@@ -87,7 +113,8 @@ export const commands: Command[] = [
     summary:
       'Serve the dashboard for the runs in a folder (replays; live runs come from `ct3d train --dashboard`)',
     usage:
-      'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token T] [--transforms seed|default|recipe.json]',
+      'ct3d dashboard --runs <dir> [--cache <dir>] [--port 0] [--host 127.0.0.1] [--token-file F | --token T] [--transforms seed|default|recipe.json]\n' +
+      '       (the token may also come from CT3D_DASHBOARD_TOKEN; --token is visible to other users)',
     load: () => import('./dashboard.js'),
   },
 

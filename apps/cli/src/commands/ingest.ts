@@ -4,24 +4,30 @@ import {
   type ClassMapping,
   classNamesOf,
   DEFAULT_CLASSES,
+  discoverLabelledScans,
   discoverScans,
   resolveClassMapping,
   type ScanEntry,
+  type ScanList,
 } from '@ct3d/io/dataset';
 import {
   classesWithoutScans,
+  createWorkerPool,
   formatProgress,
   type IngestEvent,
   type IngestProblem,
   ingest,
   type ProblemKind,
   problemLine,
+  type WorkerPool,
   writeIngestErrors,
 } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
-import { parseCommand, parseIntOption, parseSize, requireString } from '../args.js';
+import { parseCommand, parseIntOption, parseSize, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
 import { readRecipeSource } from '../recipe-option.js';
+import { runDicomwebIngest } from './ingest-dicomweb.js';
+import { parseSeriesOption } from './series-option.js';
 
 /** Problems of each kind (failed, skipped, warning) printed as they come; all of them go to ingest-errors.txt. */
 const SHOWN_PER_KIND = 10;
@@ -34,8 +40,31 @@ export async function run(argv: string[]): Promise<number> {
     classes: { type: 'string' },
     'follow-links': { type: 'boolean' },
     transforms: { type: 'string' },
+    labels: { type: 'string' },
+    series: { type: 'string' },
     json: { type: 'boolean' },
+    dicomweb: { type: 'string' },
+    concurrency: { type: 'string' },
   });
+  if (values.labels && values.classes) throw new UsageError('--labels and --classes cannot be combined');
+  if (values.dicomweb !== undefined) {
+    if (positionals.length > 0) throw new UsageError('--dicomweb takes no <data-dir>: the PACS is the data');
+    if (values.classes || values['follow-links'])
+      throw new UsageError('--dicomweb takes its classes from --labels (no --classes, --follow-links)');
+    if (values.transforms !== undefined)
+      throw new UsageError('--transforms is not yet supported with --dicomweb (the seed preset is used)');
+    return runDicomwebIngest({
+      baseUrl: values.dicomweb,
+      labels: requireString(values.labels, '--labels <labels.csv> (StudyInstanceUID,class rows)'),
+      cacheDir: requireString(values.out, '--out <cache-dir>'),
+      size: values.size ? parseSize(values.size) : [128, 128, 64],
+      workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
+      concurrency: parseIntOption(values.concurrency, '--concurrency', 2, 1),
+      series: parseSeriesOption(values.series),
+      json: Boolean(values.json),
+    });
+  }
+  if (values.concurrency !== undefined) throw new UsageError('--concurrency is for --dicomweb');
   const dataDir = requireString(positionals[0], '<data-dir>');
   const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
   const recipe = values.transforms === undefined ? undefined : await readRecipeSource(values.transforms);
@@ -47,6 +76,8 @@ export async function run(argv: string[]): Promise<number> {
     workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
     mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
     followLinks: values['follow-links'] === true,
+    labels: values.labels,
+    series: parseSeriesOption(values.series),
     json: Boolean(values.json),
   });
   return done.failed.length > 0 || done.emptyClasses.length > 0 ? 1 : 0;
@@ -63,7 +94,33 @@ export interface IngestRun {
   followLinks?: boolean;
   /** The recipe's preprocessing (`--transforms`; default the seed preset). */
   preprocess?: TransformEntry[];
+  /** A CSV of "path or StudyInstanceUID or SeriesInstanceUID, class" rows (instead of class folders). */
+  labels?: string;
+  /** Keeps the DICOM series whose SeriesDescription matches. */
+  series?: RegExp;
   json?: boolean;
+}
+
+/** The scans of the data folder, by class folders (the default) or by the labels CSV, and the class map. */
+async function findScans(
+  opts: IngestRun,
+): Promise<{ found: ScanList; classes: Pick<ClassMapping, 'classes' | 'classNames'> }> {
+  const walk = { followLinks: opts.followLinks, outputDir: opts.cacheDir, series: opts.series };
+  if (!opts.labels) {
+    const mapping = opts.mapping ?? { classes: DEFAULT_CLASSES, classNames: classNamesOf(DEFAULT_CLASSES) };
+    const found = await discoverScans(opts.dataDir, { ...mapping, ...walk });
+    if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
+    return { found, classes: mapping };
+  }
+  const found = await discoverLabelledScans(opts.dataDir, opts.labels, walk);
+  for (const p of found.problems) console.error(printable(p));
+  const parts = found.classNames.map((name, label) => {
+    const n = found.scans.filter((s) => s.label === label).length;
+    return `${label} = ${name} ${n} scan${n === 1 ? '' : 's'}`;
+  });
+  console.error(printable(`classes (${opts.labels}): ${parts.join('; ')}`));
+  const classes = Object.fromEntries(found.classNames.map((name, label) => [name, label]));
+  return { found, classes: { classes, classNames: found.classNames } };
 }
 
 type DoneEvent = Extract<IngestEvent, { type: 'done' }>;
@@ -96,13 +153,17 @@ function problemPrinter() {
 
 /** Discover, ingest with a progress bar, report failures; shared by `ingest` and `demo`. */
 export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
-  const mapping = opts.mapping ?? { classes: DEFAULT_CLASSES, classNames: classNamesOf(DEFAULT_CLASSES) };
-  const found = await discoverScans(opts.dataDir, {
-    ...mapping,
-    followLinks: opts.followLinks,
-    outputDir: opts.cacheDir,
-  });
-  if (opts.mapping) console.error(describeMapping(opts.mapping, found.scans));
+  // The worker threads start (module loading, about half a second of CPU each) while the folder is walked.
+  const pool = createWorkerPool({ workers: opts.workers });
+  try {
+    return await discoverAndIngest(opts, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function discoverAndIngest(opts: IngestRun, pool: WorkerPool): Promise<IngestSummary> {
+  const { found, classes } = await findScans(opts);
   const printer = problemPrinter();
   const skipped = found.skipped.map(
     (s): IngestProblem => ({ kind: 'skipped', path: s.path, text: s.reason }),
@@ -144,7 +205,7 @@ export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
       scans: found.scans,
       cacheDir: opts.cacheDir,
       size: opts.size,
-      workers: opts.workers,
+      pool,
       ...(opts.preprocess && { preprocess: opts.preprocess }),
     }).pipe(tap(onEvent)),
   );
@@ -164,7 +225,7 @@ export async function runIngest(opts: IngestRun): Promise<IngestSummary> {
         `all listed in ${printable(errorsFile)}`,
     );
   }
-  const emptyClasses = classesWithoutScans(mapping.classes, mapping.classNames, found.scans, done.failed);
+  const emptyClasses = classesWithoutScans(classes.classes, classes.classNames, found.scans, done.failed);
   for (const line of emptyClasses) console.error(line);
   const summary = { ...done, skippedFiles: found.skipped, errorsFile: errorsFile ?? null, emptyClasses };
   if (opts.json) console.log(JSON.stringify(summary));

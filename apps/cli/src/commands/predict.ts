@@ -1,6 +1,8 @@
+import { printable } from '@ct3d/core';
 import { loadRun, predictScanFile, runYoudenThreshold, type ScanPrediction } from '@ct3d/train';
 import { parseCommand, requireString, UsageError } from '../args.js';
 import { initBackendOption } from './backend-option.js';
+import { parseSeriesOption } from './series-option.js';
 
 /** The decision threshold: a number in (0, 1), or the run's Youden's J threshold; null when not given. */
 interface ChosenThreshold {
@@ -38,13 +40,15 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     backend: { type: 'string' },
     threshold: { type: 'string' },
+    series: { type: 'string' },
   });
-  const scan = requireString(positionals[0], '<scan.nii[.gz]>');
+  const scan = requireString(positionals[0], '<scan.nii[.gz]|series-folder>');
   const runDir = requireString(values.run, '--run <dir>');
   const threshold = await chooseThreshold(values.threshold, runDir);
   await initBackendOption(values.backend);
   const run = await loadRun(runDir);
-  const p = await predictScanFile(run, scan);
+  const p = await predictScanFile(run, scan, { series: parseSeriesOption(values.series) });
+  for (const s of p.skipped) console.error(`skipped ${printable(s.name)}: ${printable(s.reason)}`);
   if (threshold && p.probabilities.length !== 2) {
     throw new UsageError('--threshold applies to the binary (sigmoid) head; this run has a softmax head');
   }

@@ -9,6 +9,7 @@ export async function run(argv: string[]): Promise<number> {
     slices: { type: 'string' },
     seed: { type: 'string' },
     family: { type: 'string' },
+    masks: { type: 'boolean' },
   });
   const dir = requireString(positionals[0], 'output <dir>');
   const perClass = parseIntOption(requireString(values['per-class'], '--per-class N'), '--per-class', 0, 1);
@@ -17,10 +18,11 @@ export async function run(argv: string[]): Promise<number> {
   const seed = parseIntOption(values.seed, '--seed', 0);
   const family = parseFamily(values.family);
   const t0 = performance.now();
-  const files = await writeSyntheticDataset(dir, { perClass, size, slices, seed, family });
+  const masks = values.masks === true;
+  const files = await writeSyntheticDataset(dir, { perClass, size, slices, seed, family, masks });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
-    `wrote ${files.length} synthetic scans (${family}, ${size}x${size}, ${slices.join('-')} slices) to ${printable(dir)} in ${s}s`,
+    `wrote ${files.length} synthetic scans (${family}, ${size}x${size}, ${slices.join('-')} slices) to ${printable(dir)} in ${s}s${masks ? `, with ${perClass} lesion masks (<name>_mask.nii.gz)` : ''}`,
   );
   return 0;
 }

@@ -224,15 +224,8 @@ export async function runTraining(
     // Every bad cache entry on its own line; the error's one-line message (the first of them) follows.
     if (err instanceof CacheProblemsError && err.problems.length > 1)
       for (const line of err.problems) console.error(`  ${printable(line)}`);
+    await board?.close();
     throw err;
-  } finally {
-    if (board) {
-      if (process.stdout.isTTY) {
-        console.log(`training ended; the dashboard stays at ${board.url} until Ctrl-C`);
-        await untilInterrupted();
-      }
-      await board.close();
-    }
   }
   if (end) {
     const best = end.best;
@@ -244,6 +237,12 @@ export async function runTraining(
           : '') +
         `\nrun folder: ${opts.runDir} (history.json, metrics.json, curves.png, montage.png, best/, model/)`,
     );
+  }
+  if (board) {
+    // The finished run stays viewable (a replay from memory) until Ctrl-C or SIGTERM, TTY or not.
+    console.log(`training finished; dashboard still at ${board.url} (Ctrl-C to stop)`);
+    await untilInterrupted();
+    await board.close();
   }
   return end;
 }

@@ -152,8 +152,17 @@ function paintStructures(a: Anatomy, k: number, t: number, slice: Float32Array, 
   }
 }
 
-/** Ground-glass opacities: each ellipsoid raises lung pixels toward its target HU with a soft edge. */
-function paintOpacities(a: Anatomy, zMm: number, slice: Float32Array, lung: Uint8Array): void {
+/**
+ * Ground-glass opacities: each ellipsoid raises lung pixels toward its target HU with a soft edge; `mask`,
+ * when given, gets 1 where an opacity raised a pixel (the lesion mask `ct3d synth --masks` writes).
+ */
+function paintOpacities(
+  a: Anatomy,
+  zMm: number,
+  slice: Float32Array,
+  lung: Uint8Array,
+  mask?: Uint8Array,
+): void {
   const { n } = a;
   for (const o of a.opacities) {
     const dz = (zMm - o.z) / o.rz;
@@ -172,18 +181,30 @@ function paintOpacities(a: Anatomy, zMm: number, slice: Float32Array, lung: Uint
         if (!lung[idx] || d2 >= 1) continue;
         const w = 1 - d2 * d2;
         const hu = HU.lung + (o.targetHU - HU.lung) * w;
-        if (hu > slice[idx]) slice[idx] = hu;
+        if (hu > slice[idx]) {
+          slice[idx] = hu;
+          if (mask) mask[idx] = 1;
+        }
       }
     }
   }
 }
 
-/** Renders slice k (noise-free HU) into `slice`; `lung` is scratch space for the lung mask. */
-export function renderSlice(a: Anatomy, k: number, slice: Float32Array, lung: Uint8Array): void {
+/**
+ * Renders slice k (noise-free HU) into `slice`; `lung` is scratch space for the lung mask; `lesions`, when
+ * given, is set to 1 where an opacity was drawn (vessels drawn over it stay in the mask).
+ */
+export function renderSlice(
+  a: Anatomy,
+  k: number,
+  slice: Float32Array,
+  lung: Uint8Array,
+  lesions?: Uint8Array,
+): void {
   const t = a.nz > 1 ? k / (a.nz - 1) : 0.5;
   const zMm = k * a.sliceMm;
   paintBodyAndLungs(a, k, t, slice, lung);
   paintStructures(a, k, t, slice, lung);
-  paintOpacities(a, zMm, slice, lung);
+  paintOpacities(a, zMm, slice, lung, lesions);
   drawVessels(slice, lung, a.n, a.vessels, zMm - a.sliceMm / 2, zMm + a.sliceMm / 2);
 }

@@ -8,6 +8,8 @@ export const KERNEL_BINARIES: readonly KernelBinary[] = ['winograd.wasm', 'winog
 
 /** A second thread for the conv kernels: it takes part of each batch while the caller does the rest. */
 export interface ConvHelper {
+  /** Resolves once the helper has started; rejects with a one-line reason when it cannot start. */
+  ready(): Promise<void>;
   /** A shared buffer of at least `floats` floats for operands and results (grown when too small). */
   buffer(floats: number): SharedArrayBuffer;
   /** Starts a job on the current buffer. */

@@ -1,5 +1,11 @@
 // @ct3d/pipeline/dicomweb: series from a PACS over DICOMweb (QIDO-RS lists, WADO-RS streams), for ingest.
 export { DicomwebError, type RequestOptions, type RetryOptions, withRetries } from './http.js';
+export {
+  type DicomwebIngestEvent,
+  type DicomwebIngestOptions,
+  type DicomwebIngestSummary,
+  ingestDicomweb,
+} from './ingest-dicomweb.js';
 export { type FetchLabelledOptions, fetchLabelledSeries, type LabelledSeries } from './labelled-series.js';
 export { formatPacsProgress } from './progress-line.js';
 export { listStudySeries, type SeriesInfo, searchStudies } from './qido.js';

@@ -201,7 +201,7 @@ describe.runIf(haveOrthanc)('retrieveStudies from a real Orthanc', () => {
     proxy.plan = (req, n) => {
       if (n > 0) return undefined;
       if (req.path.endsWith(`/series/${target.series}`)) return { cut: 900 };
-      if (req.path.endsWith(`${studies[1].studyUID}/series`)) return { status: 500 };
+      if (req.path.includes(`${studies[1].studyUID}/series?`)) return { status: 500 };
       if (req.path.includes('/series/') && !req.path.includes(target.series)) return { status: 503 };
       return undefined;
     };

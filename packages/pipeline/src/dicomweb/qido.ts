@@ -1,10 +1,14 @@
 // QIDO-RS: the series of a study, and the studies matching a filter (application/dicom+json).
+import { descriptionWithoutIdentity, IDENTIFYING_TAGS } from '@ct3d/io/dicom';
 import { DicomwebError, openDicomweb, type RequestOptions } from './http.js';
 import type { DicomwebServer } from './server.js';
 
 export interface SeriesInfo {
   seriesUID: string;
-  /** SeriesDescription (0008,103E), '' when absent. */
+  /**
+   * SeriesDescription (0008,103E), '' when absent or when it repeats the patient's name, ID, accession
+   * number or another identifying attribute the PACS lists with the series (as io drops it from a file).
+   */
   description: string;
   /** Modality (0008,0060), '' when absent. */
   modality: string;
@@ -47,13 +51,24 @@ async function queryJson(
   return parsed as DicomJson[];
 }
 
-/** The series of one study (QIDO-RS `studies/{study}/series`). */
+/** Every string of a DICOM JSON attribute (a person name's Alphabetic, Ideographic and Phonetic parts too). */
+function strings(item: DicomJson, tag: string): string[] {
+  return (item[tag]?.Value ?? []).flatMap((v) =>
+    typeof v === 'string' ? [v] : typeof v === 'object' && v !== null ? Object.values(v).map(String) : [],
+  );
+}
+
+/**
+ * The series of one study (QIDO-RS `studies/{study}/series`), asking for the identifying attributes too: a
+ * description that repeats one is dropped here, before anything prints it or matches --series against it.
+ */
 export async function listStudySeries(
   server: DicomwebServer,
   studyUID: string,
   opts: RequestOptions = {},
 ): Promise<SeriesInfo[]> {
-  const items = await queryJson(server, `studies/${encodeURIComponent(studyUID)}/series`, opts);
+  const fields = IDENTIFYING_TAGS.map((tag) => `includefield=${tag}`).join('&');
+  const items = await queryJson(server, `studies/${encodeURIComponent(studyUID)}/series?${fields}`, opts);
   return items.flatMap((item) => {
     const seriesUID = first(item, TAG.seriesUID);
     if (typeof seriesUID !== 'string' || seriesUID === '') return [];
@@ -61,7 +76,10 @@ export async function listStudySeries(
     return [
       {
         seriesUID,
-        description: String(first(item, TAG.description) ?? ''),
+        description: descriptionWithoutIdentity(
+          String(first(item, TAG.description) ?? ''),
+          IDENTIFYING_TAGS.flatMap((tag) => strings(item, tag)),
+        ),
         modality: String(first(item, TAG.modality) ?? ''),
         ...(Number.isInteger(count) && count >= 0 ? { instances: count } : {}),
       },

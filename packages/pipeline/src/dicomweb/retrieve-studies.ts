@@ -40,9 +40,26 @@ export type DicomwebEvent =
   | { type: 'seriesDone'; studyHash: string; seriesHash: string; instances: number; bytes: number }
   | { type: 'retry'; message: string }
   /** A listed series that ignoreSeries turned down: one line naming it and the reason. */
-  | { type: 'ignored'; message: string; studyHash: string; seriesHash: string }
-  /** One line; studyHash is absent for a line about the whole run (studies not tried after a 401). */
-  | { type: 'failed'; message: string; studyHash?: string; seriesHash?: string };
+  | {
+      type: 'ignored';
+      message: string;
+      subject: string;
+      reason: string;
+      studyHash: string;
+      seriesHash: string;
+    }
+  /**
+   * One line (`subject: reason`); studyHash is absent for a line about the whole run (studies not tried
+   * after a 401). subject names the study (and series), or the server.
+   */
+  | {
+      type: 'failed';
+      message: string;
+      subject: string;
+      reason: string;
+      studyHash?: string;
+      seriesHash?: string;
+    };
 
 export interface RetrieveStudiesOptions extends RetryOptions, RetrieveLimits {
   server: DicomwebServer;
@@ -125,10 +142,12 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
   // Failures in input order (study, then series as listed), whatever order the requests ended in.
   const failed: { order: number[]; line: string }[] = [];
   const emit = (event: DicomwebEvent) => opts.onEvent?.(event);
-  const fail = (order: number[], message: string, studyHash?: string, seriesHash?: string) => {
-    const line = server.scrub(message).replace(/[\r\n]+/g, ' ');
+  const fail = (order: number[], who: string, why: string, studyHash?: string, seriesHash?: string) => {
+    const oneLine = (text: string) => server.scrub(text).replace(/[\r\n]+/g, ' ');
+    const [subject, reason] = [oneLine(who), oneLine(why)];
+    const line = `${subject}: ${reason}`;
     failed.push({ order, line });
-    emit({ type: 'failed', message: line, studyHash, seriesHash });
+    emit({ type: 'failed', message: line, subject, reason, studyHash, seriesHash });
   };
   const retry: RetryOptions = {
     retries: opts.retries,
@@ -162,7 +181,7 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
     try {
       const list = await withRetries(() => listStudySeries(server, study.studyUID, request), retry);
       if (list.length === 0) {
-        fail([index], `${studyName(study)}: the PACS lists no series for this study (not found)`, studyHash);
+        fail([index], studyName(study), 'the PACS lists no series for this study (not found)', studyHash);
         return;
       }
       for (const [i, info] of list.entries()) {
@@ -170,15 +189,16 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
         const why = opts.ignoreSeries?.(info);
         if (why !== undefined) {
           ignored++;
-          const message = `${seriesName(study, seriesHash, info)}: ignored, ${printable(why)}`;
-          emit({ type: 'ignored', message, studyHash, seriesHash });
+          const subject = seriesName(study, seriesHash, info);
+          const reason = `ignored, ${printable(why)}`;
+          emit({ type: 'ignored', message: `${subject}: ${reason}`, subject, reason, studyHash, seriesHash });
         } else if (opts.skipSeries?.has(seriesHash)) skipped++;
         else planned.push({ order: [index, i], study, studyHash, info });
       }
     } catch (error) {
       opts.signal?.throwIfAborted();
       noteRefusal(error);
-      fail([index], `${studyName(study)}: ${describe(error)}`, studyHash);
+      fail([index], studyName(study), describe(error), studyHash);
     }
   });
   emit({ type: 'listed', studies: opts.studies.length, series: planned.length, skipped });
@@ -245,7 +265,7 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
     } catch (error) {
       opts.signal?.throwIfAborted();
       noteRefusal(error);
-      fail(order, `${name}: ${describe(error)}`, studyHash, seriesHash);
+      fail(order, name, describe(error), studyHash, seriesHash);
     }
     seriesDone++;
     progress(true);
@@ -255,8 +275,8 @@ export async function retrieveStudies(opts: RetrieveStudiesOptions): Promise<Ret
       studiesNotTried > 0 ? `${studiesNotTried} stud${studiesNotTried === 1 ? 'y' : 'ies'}` : '',
       seriesNotTried > 0 ? `${seriesNotTried} series` : '',
     ];
-    const line = `${what.filter(Boolean).join(' and ')} not tried: ${server.display} refused the credentials (HTTP 401)`;
-    fail([Number.MAX_SAFE_INTEGER], line);
+    const notTried = `${what.filter(Boolean).join(' and ')} not tried`;
+    fail([Number.MAX_SAFE_INTEGER], notTried, `${server.display} refused the credentials (HTTP 401)`);
   }
   return {
     studies: opts.studies.length,

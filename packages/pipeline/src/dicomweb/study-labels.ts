@@ -1,7 +1,8 @@
 // labels.csv for a PACS ingest: a header, then `StudyInstanceUID,class` rows (comma, semicolon or tab).
 // Problems are one line each naming the file and line, never the UID; the good rows still count.
-// (The folder ingest reads its own labels.csv with paths; the two readers are to be unified.)
+// Rows are read by io's readCsvRows, as the folder ingest's labels.csv (paths or UIDs) is.
 import { printable } from '@ct3d/core';
+import { readCsvRows } from '@ct3d/io/dataset';
 
 export interface StudyLabel {
   studyUID: string;
@@ -20,49 +21,19 @@ export interface StudyLabels {
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 
-/** Splits one CSV line: fields may be double-quoted ("" is a quote inside one). */
-function splitRow(line: string, delimiter: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (ch === delimiter) {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell.trim());
-  return cells;
-}
-
 export function parseStudyLabels(text: string, file: string): StudyLabels {
   const name = printable(file);
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const table = readCsvRows(text);
   const problems: string[] = [];
-  const headerIndex = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
-  if (headerIndex < 0) return { rows: [], classNames: [], problems: [`${name}: no rows`] };
-  const header = lines[headerIndex];
-  const delimiter = [',', ';', '\t'].find((d) => header.includes(d)) ?? ',';
-  if (UID.test(splitRow(header, delimiter)[0] ?? '')) {
-    problems.push(`${name} line ${headerIndex + 1}: no header (expected e.g. "study,class" first)`);
+  if (!table.header) return { rows: [], classNames: [], problems: [`${name}: no rows`] };
+  if (UID.test(table.header.fields[0] ?? '')) {
+    problems.push(`${name} line ${table.header.line}: no header (expected e.g. "study,class" first)`);
   }
   const byUid = new Map<string, StudyLabel>();
   const refused = new Set<string>();
-  for (let i = headerIndex + 1; i < lines.length; i++) {
-    const raw = lines[i];
-    if (raw.trim() === '' || raw.startsWith('#')) continue;
-    const where = `${name} line ${i + 1}`;
-    const [uid = '', className = '', ...extra] = splitRow(raw, delimiter);
+  for (const { line, fields } of table.rows) {
+    const where = `${name} line ${line}`;
+    const [uid = '', className = '', ...extra] = fields;
     if (extra.some((c) => c !== '')) {
       problems.push(`${where}: ${extra.length + 2} columns, expected 2 (study, class)`);
     } else if (!UID.test(uid) || uid.length > 64) {
@@ -73,7 +44,7 @@ export function parseStudyLabels(text: string, file: string): StudyLabels {
       problems.push(`${where}: the study is given conflicting classes (see the lines above)`);
     } else {
       const earlier = byUid.get(uid);
-      if (!earlier) byUid.set(uid, { studyUID: uid, className, line: i + 1 });
+      if (!earlier) byUid.set(uid, { studyUID: uid, className, line });
       else if (earlier.className === className) {
         problems.push(`${where}: the same study as line ${earlier.line}, ignored`);
       } else {

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeStage, sameSteps, seedRecipe } from '@ct3d/augment';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
-import { readNifti } from '@ct3d/io/node';
+import { readScan } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
 import { createWorkerPool, loadCache, validationBatches, verifyCacheEntries } from '@ct3d/pipeline';
 import { type Evaluation, evaluate } from '../evaluate.js';
@@ -51,17 +51,30 @@ export interface ScanPrediction {
   classNames: string[];
   /** The seed's sentences, one per class. */
   text: string;
+  /** Files of a DICOM folder that are no slice of the series read (localizers, reports), with why. */
+  skipped: { name: string; reason: string }[];
 }
 
 /**
- * Preprocesses one scan with the run's recipe (run.json; runs without one: the seed preset at the model's
- * input size), exactly as ingest made the training cache, and predicts it: the seed's last cell.
+ * Preprocesses one scan (a NIfTI file, or a DICOM series folder or file; `series` picks one series of
+ * several by SeriesDescription) with the run's recipe (run.json; runs without one: the seed preset at the
+ * model's input size), exactly as ingest made the training cache, and predicts it: the seed's last cell.
  */
-export async function predictScanFile(run: LoadedRun, scanPath: string): Promise<ScanPrediction> {
+export async function predictScanFile(
+  run: LoadedRun,
+  scanPath: string,
+  opts: { series?: RegExp } = {},
+): Promise<ScanPrediction> {
   const recipe = run.info?.recipe ?? seedRecipe(modelInputShape(run.model));
   // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
-  const scan = await readNifti(scanPath, { minExtent: MIN_SCAN_EXTENT });
+  // A scan with NaN/Inf voxels is refused (naming how many): the model would answer for it with confidence.
+  const scan = await readScan(scanPath, {
+    minExtent: MIN_SCAN_EXTENT,
+    requireFinite: true,
+    series: opts.series,
+  });
   const volume = composeStage(recipe, 'preprocess', `${run.modelDir}/../run.json recipe`).apply(scan);
+  const { skipped } = scan;
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   const units = outputUnits(run.model);
@@ -75,6 +88,7 @@ export async function predictScanFile(run: LoadedRun, scanPath: string): Promise
       predicted,
       classNames,
       text: formatPrediction(probability, [classNames[0], classNames[1]]),
+      skipped,
     };
   }
   const text = formatPredictions(probabilities, classNames);
@@ -85,6 +99,7 @@ export async function predictScanFile(run: LoadedRun, scanPath: string): Promise
     predicted,
     classNames,
     text,
+    skipped,
   };
 }
 

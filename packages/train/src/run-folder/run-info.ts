@@ -7,6 +7,7 @@ import { parseJsonOf } from '../json-file.js';
 import type { ReproducibilityRecord } from '../run-record.js';
 import type { TrainFromCacheOptions } from '../train-options.js';
 import { runPaths } from './layout.js';
+import type { TrainingSetRecord } from './training-set.js';
 import { writeRunFile } from './write-run-file.js';
 
 /** What a run folder needs to be understood later (predict, evaluate, reproduce). */
@@ -43,6 +44,8 @@ export interface RunInfo {
   split: { train: string[]; val: string[] };
   /** The transforms recipe: the cache's preprocessing and the training augmentation (absent in older runs: seed). */
   recipe?: Recipe;
+  /** The training scans' source shapes and windowed HU spread (absent in runs recorded before it). */
+  trainingSet?: TrainingSetRecord;
   /** Class count, head, per-class counts, loss weights and sampling (absent in runs from before multi-class). */
   classes?: ClassSetup;
   /** Versions, seeds, RNG notes, data manifest hash, platform, resumes (absent in runs from before it). */

@@ -1,24 +1,28 @@
-// The page: hands each picked or dropped file to the worker, shows each stage as it ends, the seed's
+// The page: hands the picked or dropped files (folders too) to the worker, lists the scans it finds (NIfTI
+// files, DICOM series) and the skipped files, shows each stage as it ends, and for the scan shown the seed's
 // sentences, the probabilities and the slices with their heat map. Holds no model code (worker.ts does).
+import { printable } from '@ct3d/core';
 import { MANIFEST_FILE, type WebManifest } from '../manifest.js';
-import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
+import { runFactsText, runWarnings, scanWarnings } from './checks.js';
+import { droppedFiles, type Gathered, pickedFiles } from './dropped-files.js';
+import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
+import { markSelected, setScanState, showPlan } from './scan-list.js';
 import {
-  type CtWindow,
-  drawSlice,
-  PLANES,
-  type Plane,
-  type SliceSource,
-  sliceCount,
-  WINDOWS,
-} from './viewer.js';
+  CT_WINDOWS,
+  type CursorReadout,
+  LAYOUTS,
+  type LayoutName,
+  VolumeView,
+  type WindowName,
+} from './volume-view.js';
 
 const STAGES: readonly StageName[] = ['read', 'decode', 'preprocess', 'predict', 'gradcam'];
 const STAGE_TEXT: Record<StageName, string> = {
   read: 'Read the file',
-  decode: 'Decode NIfTI',
+  decode: 'Decode',
   preprocess: 'Preprocess (HU window, rotate, resize)',
   predict: 'Predict',
-  gradcam: 'Grad-CAM heat map',
+  gradcam: 'Heat map',
 };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -26,9 +30,25 @@ const base = new URL('./', location.href).href;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (message: ToWorker) => worker.postMessage(message);
 
+interface ScanResult {
+  probabilities: number[];
+  text: string;
+  /** The scan and its heat map as NIfTI bytes on the scan's grid (what the viewer loads). */
+  scanNifti: Uint8Array;
+  heatNifti?: Uint8Array;
+  camText: string;
+  /** Why this answer may not hold for this scan (far from the training scans). */
+  warnings: string[];
+}
+
 let manifest: WebManifest | null = null;
 let current = 0;
-let shown: SliceSource | null = null;
+let view: VolumeView | null = null;
+/** The current drop: its scans, their results, the one shown and the error lines. */
+let scans: ScanFacts[] = [];
+let results = new Map<number, ScanResult>();
+let selected = -1;
+let errors: string[] = [];
 
 function setState(state: 'loading' | 'ready' | 'busy' | 'done' | 'error'): void {
   document.body.dataset.state = state;
@@ -40,13 +60,22 @@ function showError(text: string | null): void {
   el.textContent = text ?? '';
 }
 
-function stageItems(): void {
+function stageText(stage: StageName, format: ScanFacts['format']): string {
+  if (stage === 'read' && format === 'dicom') return "Read the series' files";
+  if (stage === 'decode') return `${STAGE_TEXT.decode} ${format === 'dicom' ? 'DICOM series' : 'NIfTI'}`;
+  return STAGE_TEXT[stage];
+}
+
+let stagesFormat: ScanFacts['format'] = 'nifti';
+
+function stageItems(format: ScanFacts['format']): void {
+  stagesFormat = format;
   $('stages').replaceChildren(
     ...STAGES.map((s, i) => {
       const li = document.createElement('li');
       li.dataset.stage = s;
       li.className = i === 0 ? 'running' : 'pending';
-      li.textContent = `${STAGE_TEXT[s]}…`;
+      li.textContent = `${stageText(s, format)}…`;
       return li;
     }),
   );
@@ -57,12 +86,35 @@ function stageDone(stage: StageName, ms: number): void {
   const i = STAGES.indexOf(stage);
   items[i].className = 'done';
   items[i].dataset.ms = ms.toFixed(0);
-  items[i].textContent = `${STAGE_TEXT[stage]}: ${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
+  items[i].textContent = `${stageText(stage, stagesFormat)}: ${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
   if (items[i + 1]) items[i + 1].className = 'running';
 }
 
-function stopStages(): void {
-  for (const li of $('stages').children) if (li.className !== 'done') li.remove();
+/** After an error: the stage that was running is marked failed, the later ones not run (none looks busy). */
+function failStages(): void {
+  for (const li of $('stages').children) {
+    const item = li as HTMLElement;
+    const stage = item.dataset.stage as StageName;
+    if (item.className === 'running') {
+      item.className = 'failed';
+      item.textContent = `${stageText(stage, stagesFormat)}: failed`;
+    } else if (item.className === 'pending') {
+      item.className = 'skipped';
+      item.textContent = `${stageText(stage, stagesFormat)}: not run`;
+    }
+  }
+}
+
+/** Fills a list with one item per line; hidden when there are none. */
+function showLines(list: HTMLElement, lines: readonly string[]): void {
+  list.replaceChildren(
+    ...lines.map((line) => {
+      const li = document.createElement('li');
+      li.textContent = line;
+      return li;
+    }),
+  );
+  list.hidden = lines.length === 0;
 }
 
 function showPrediction(probabilities: number[], text: string): void {
@@ -83,31 +135,49 @@ function showPrediction(probabilities: number[], text: string): void {
     ?.replaceChildren(...rows);
 }
 
-function currentWindow(): CtWindow {
-  return WINDOWS[$<HTMLSelectElement>('window').value] ?? WINDOWS.lung;
+function currentWindow(): WindowName {
+  const name = $<HTMLSelectElement>('window').value;
+  return Object.hasOwn(CT_WINDOWS, name) ? (name as WindowName) : 'lung';
 }
 
-function redraw(plane?: Plane): void {
-  if (!shown) return;
-  const opacity = Number($<HTMLInputElement>('opacity').value);
-  for (const p of plane ? [plane] : PLANES) {
-    const index = Number($<HTMLInputElement>(`slice-${p}`).value);
-    drawSlice($<HTMLCanvasElement>(`view-${p}`), shown, p, index, currentWindow(), opacity);
-  }
+function showCursor(r: CursorReadout): void {
+  const el = $('cursor');
+  const heat = r.heat === null ? '' : `, heat ${r.heat.toFixed(2)}`;
+  el.textContent = `voxel ${r.vox.join(', ')}: ${Number.isFinite(r.hu) ? r.hu.toFixed(0) : '–'} HU${heat}`;
+  el.dataset.hu = String(r.hu);
 }
 
-function showVolume(volume: Float32Array, shape: [number, number, number]): void {
-  if (!manifest) return;
-  shown = { volume, shape, hu: manifest.huWindow };
-  for (const p of PLANES) {
-    const slider = $<HTMLInputElement>(`slice-${p}`);
-    const n = sliceCount(p, shape);
-    slider.max = String(n - 1);
-    slider.value = String(Math.floor(n / 2));
-  }
+/** Loads the scan (then its heat map, once made) into the viewer; the page says when both are drawn. */
+async function showVolume(result: ScanResult): Promise<void> {
+  view ??= new VolumeView($<HTMLCanvasElement>('viewer-canvas'), showCursor);
   $('viewer').hidden = false;
-  $('cam-info').textContent = 'Heat map: computing…';
-  redraw();
+  delete document.body.dataset.viewer;
+  // The scan is loaded once; its heat map, when it comes, is added over it.
+  if (inViewer !== result) await view.showScan(result.scanNifti, currentWindow());
+  inViewer = result;
+  if (result.heatNifti) await view.showHeat(result.heatNifti);
+  document.body.dataset.viewer = result.heatNifti ? 'scan+heat' : 'scan';
+}
+
+/** The result whose scan the viewer holds. */
+let inViewer: ScanResult | null = null;
+
+/** Shows scan `scan` of the drop: its sentences, probabilities and slices (with its heat map once made). */
+function select(scan: number): void {
+  const result = results.get(scan);
+  if (!result) return;
+  selected = scan;
+  markSelected($('scans'), scan);
+  // The name as the terminal shows it: a control or bidi character in it is an escape, not an effect.
+  $('scan-name').textContent = printable(scans[scan]?.name ?? '');
+  showLines($('warnings'), result.warnings);
+  showPrediction(result.probabilities, result.text);
+  $('cam-info').textContent = result.camText;
+  showVolume(result).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function showMemory({ numTensors, numBytes }: MemoryReport): void {
@@ -132,35 +202,65 @@ function onMessage(m: FromWorker): void {
     setState('error');
     return;
   }
-  if (m.id !== current) return; // a newer file replaced this one
-  if (m.type === 'stage') stageDone(m.stage, m.ms);
+  if (m.id !== current) return; // a newer drop replaced this one
+  if (m.type === 'plan') {
+    scans = m.scans;
+    showPlan($('scans'), $('skipped'), m.scans, m.skipped, select);
+  } else if (m.type === 'start') {
+    stageItems(scans[m.scan]?.format ?? 'nifti');
+    setScanState($('scans'), m.scan, 'running', 'running…');
+  } else if (m.type === 'stage') stageDone(m.stage, m.ms);
   else if (m.type === 'prediction') {
-    showPrediction(m.probabilities, m.text);
-    showVolume(m.volume, m.shape);
+    if (!manifest) return;
+    const numbers = { shape: m.scanShape, huMean: m.huMean, huStd: m.huStd };
+    results.set(m.scan, {
+      probabilities: m.probabilities,
+      text: m.text,
+      scanNifti: m.scanNifti,
+      camText: 'Heat map: computing…',
+      warnings: scanWarnings(numbers, manifest.trainingSet),
+    });
+    const top = m.probabilities.indexOf(Math.max(...m.probabilities));
+    const outcome = `${manifest.classNames[top] ?? `class ${top}`} ${m.probabilities[top].toFixed(4)}`;
+    setScanState($('scans'), m.scan, 'done', outcome);
+    if (selected < 0) select(m.scan);
   } else if (m.type === 'gradcam') {
-    if (shown) shown.cam = m.cam;
+    const result = results.get(m.scan);
+    if (!result) return;
+    result.heatNifti = m.heatNifti;
     const name = manifest?.classNames[m.classIndex] ?? `class ${m.classIndex}`;
-    $('cam-info').textContent = `Heat map: evidence for "${name}" (Grad-CAM on ${m.layer})`;
+    result.camText = `Heat map: evidence for "${name}" (${m.method} on ${m.layer}), in the scan's space`;
     showMemory(m.memory);
-    redraw();
-    setState('done');
+    if (selected === m.scan) {
+      $('cam-info').textContent = result.camText;
+      showVolume(result).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
+    }
   } else if (m.type === 'failed') {
-    stopStages();
-    showError(m.message);
+    failStages();
+    if (m.scan >= 0) setScanState($('scans'), m.scan, 'error', m.message);
+    errors.push(m.message);
+    showError(errors.join('\n'));
     showMemory(m.memory);
-    setState('error');
+  } else if (m.type === 'finished') {
+    setState(results.size > 0 ? 'done' : 'error');
   }
 }
 
-function diagnose(file: File): void {
+function diagnose({ files, unreadable }: Gathered): void {
   current += 1;
+  document.body.dataset.request = String(current);
+  scans = [];
+  results = new Map();
+  selected = -1;
+  errors = [];
   showError(null);
   $('result').hidden = true;
   $('viewer').hidden = true;
-  shown = null;
-  stageItems();
+  $('scans').hidden = true;
+  $('skipped').hidden = true;
+  $('stages').replaceChildren();
   setState('busy');
-  send({ type: 'diagnose', id: current, file });
+  send({ type: 'diagnose', id: current, files, unreadable });
 }
 
 async function start(): Promise<void> {
@@ -175,14 +275,18 @@ async function start(): Promise<void> {
   const [w, h, d] = manifest.inputSize;
   $('model-info').textContent =
     `Run ${manifest.run} (${manifest.checkpoint} checkpoint): ${manifest.classNames.join(' / ')}, input ${w}x${h}x${d}`;
+  $('run-facts').textContent = runFactsText(manifest);
+  showLines($('run-warnings'), runWarnings(manifest));
   const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
   send({ type: 'init', base, manifest, backend });
 
-  const input = $<HTMLInputElement>('file');
-  input.addEventListener('change', () => {
-    if (input.files?.[0]) diagnose(input.files[0]);
-    input.value = ''; // the same file again fires change again
-  });
+  for (const id of ['file', 'folder']) {
+    const input = $<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      if (input.files?.length) diagnose(pickedFiles(input.files));
+      input.value = ''; // the same files again fire change again
+    });
+  }
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -192,15 +296,28 @@ async function start(): Promise<void> {
   drop.addEventListener('drop', (e) => {
     e.preventDefault();
     drop.classList.remove('over');
-    const file = e.dataTransfer?.files[0];
-    if (file) diagnose(file);
+    if (!e.dataTransfer) return;
+    droppedFiles(e.dataTransfer).then(diagnose, (err: unknown) =>
+      showError(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
+    );
   });
-  for (const p of PLANES) $(`slice-${p}`).addEventListener('input', () => redraw(p));
-  $('window').addEventListener('change', () => redraw());
-  $('opacity').addEventListener('input', () => redraw());
+  $('window').addEventListener('change', () => view?.setWindow(currentWindow()));
+  $('opacity').addEventListener('input', () =>
+    view?.setOpacity(Number($<HTMLInputElement>('opacity').value)),
+  );
+  $('radiological').addEventListener('change', () =>
+    view?.setRadiological($<HTMLInputElement>('radiological').checked),
+  );
+  $('layout').addEventListener('change', () => {
+    const name = $<HTMLSelectElement>('layout').value;
+    if (Object.hasOwn(LAYOUTS, name)) view?.setLayout(name as LayoutName);
+  });
 }
 
+/** For tests and the curious: the viewer (NiiVue) of this page. */
+(globalThis as unknown as { ct3dViewer: () => VolumeView | null }).ct3dViewer = () => view;
+
 start().catch((err: unknown) => {
-  showError(`The page could not start: ${err instanceof Error ? err.message : String(err)}`);
+  showError(`The page could not start: ${errorText(err)}`);
   setState('error');
 });

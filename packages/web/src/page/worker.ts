@@ -1,14 +1,32 @@
-// The page's worker: loads the model once, then for each dropped file reads, decodes, preprocesses (the same
-// @ct3d/io code and composed recipe preprocessing as `ct3d ingest`), predicts and explains it. The page never freezes,
-// and the file's bytes stay in this tab: nothing here sends anything.
-import { composeStage, seedRecipe } from '@ct3d/augment';
+// The page's worker: loads the model once, then for each drop finds its scans (NIfTI files, DICOM series) and
+// reads, decodes, preprocesses (the same @ct3d/io code and composed recipe preprocessing as `ct3d ingest`),
+// predicts and explains each in turn. The page never freezes, and the files' bytes stay in this tab.
+import { type Composed, composeStage, invert, sameSteps, seedRecipe } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { toChannelsLast } from '@ct3d/core';
-import { claimedNiftiSize, decodeNifti, MIN_SCAN_EXTENT, NiftiError } from '@ct3d/io';
-import { type BackendName, gradCam, initBackend, loadModel, tf } from '@ct3d/model';
+import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
+import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator } from '@ct3d/io/dicom';
+import {
+  type BackendName,
+  DEFAULT_EXPLANATION,
+  type ExplainOptions,
+  explain,
+  initBackend,
+  loadModel,
+  patchStarts,
+  tf,
+} from '@ct3d/model';
+import { modelToScan, windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
-import type { FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
+import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
+import {
+  checkNiftiSize,
+  checkSeriesSize,
+  noScanMessage,
+  type ScanSource,
+  scanSources,
+} from './scan-sources.js';
 
 interface Loaded {
   model: tf.LayersModel;
@@ -21,10 +39,10 @@ const scope = self as unknown as {
 };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-const GIB = 1024 ** 3;
-
 async function load(base: string, manifest: WebManifest, backend: string): Promise<Loaded> {
   const t0 = performance.now();
+  // The DICOM codecs' .wasm files are the page's own too (loaded only when a compressed series comes).
+  setDicomWasmLocator((file) => new URL(`${WASM_FOLDER}${file}`, base).href);
   const choice = await initBackend(backend as BackendName, { wasmPaths: new URL(WASM_FOLDER, base).href });
   const model = await loadModel(new URL(MODEL_FOLDER, base).href);
   // One warm-up prediction compiles the kernels (WebGPU pipelines, wasm code) before the first scan; awaited,
@@ -43,26 +61,18 @@ async function load(base: string, manifest: WebManifest, backend: string): Promi
   return { model, manifest };
 }
 
-/** Runs `work` as stage `stage` of request `id`, reporting its time when it ends. */
-async function stage<T>(id: number, name: StageName, work: () => T | Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const out = await work();
-  post({ type: 'stage', id, stage: name, ms: performance.now() - t0 });
-  return out;
+/** Which request and which of its scans the worker is on. */
+interface At {
+  id: number;
+  scan: number;
 }
 
-/** Refuses a scan that would not fit in the tab, from its header alone (before the file is read). */
-async function checkSize(file: File, limit: number): Promise<void> {
-  const head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
-  const claimed = claimedNiftiSize(head, file.name);
-  if (!claimed) return; // unreadable header: decodeNifti says why
-  const need = file.size + claimed.bytes + 4 * claimed.voxels;
-  if (need > limit) {
-    throw new NiftiError(
-      file.name,
-      `needs ${(need / GIB).toFixed(1)} GiB in this tab (file, decoded voxels and their float32 copy); the page's limit is ${(limit / GIB).toFixed(1)} GiB`,
-    );
-  }
+/** Runs `work` as stage `name` of scan `at`, reporting its time when it ends. */
+async function stage<T>(at: At, name: StageName, work: () => T | Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await work();
+  post({ type: 'stage', ...at, stage: name, ms: performance.now() - t0 });
+  return out;
 }
 
 function sentences(probabilities: number[], m: WebManifest): string {
@@ -87,36 +97,117 @@ function memory(): MemoryReport {
   return { numTensors, numBytes };
 }
 
-async function diagnose(loaded: Loaded, id: number, file: File): Promise<void> {
-  const m = loaded.manifest;
-  const bytes = await stage(id, 'read', async () => {
-    await checkSize(file, m.maxScanBytes);
-    return new Uint8Array(await file.arrayBuffer());
+/** The scan as a Volume in HU: NIfTI decoded, or a DICOM series read whole then decoded. */
+async function readVolume(at: At, source: ScanSource, m: WebManifest): Promise<Volume> {
+  if ('file' in source) {
+    const { file } = source;
+    const name = source.facts.name;
+    const bytes = await stage(at, 'read', async () => {
+      await checkNiftiSize(file, name, m.maxScanBytes);
+      return new Uint8Array(await file.arrayBuffer());
+    });
+    // NaN/Inf voxels: refused with their count, as `ct3d predict` does (a diagnosis of them means nothing).
+    return stage(at, 'decode', () =>
+      decodeNifti(bytes, { name, minExtent: MIN_SCAN_EXTENT, maxBytes: m.maxScanBytes, requireFinite: true }),
+    );
+  }
+  const series = await stage(at, 'read', () => {
+    checkSeriesSize(source, m.maxScanBytes);
+    return readBlobSeries(source.series);
   });
-  const scan = await stage(id, 'decode', () =>
-    decodeNifti(bytes, { name: file.name, minExtent: MIN_SCAN_EXTENT, maxBytes: m.maxScanBytes }),
-  );
+  return stage(at, 'decode', () => readDicomSeries(series, { minExtent: MIN_SCAN_EXTENT }));
+}
+
+async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise<void> {
+  const m = loaded.manifest;
+  const scan = await readVolume(at, source, m);
   // The run's recipe preprocessing: the function ingest ran on the training scans.
-  const recipe = m.preprocess ? { preprocess: m.preprocess } : seedRecipe(m.inputSize);
-  const volume = await stage(id, 'preprocess', () => composeStage(recipe, 'preprocess').apply(scan));
-  const probabilities = await stage(id, 'predict', () => predict(loaded, volume));
-  const shown = volume.data.slice();
+  const { stage: preprocess, seed } = preprocessing(m);
+  const volume = await stage(at, 'preprocess', () => preprocess.apply(scan));
+  const probabilities = await stage(at, 'predict', () => predict(loaded, volume));
+  // The viewer shows the scan as read (its grid, its affine), in HU: NIfTI bytes NiiVue reads.
+  const shown = encodeNifti(scan);
+  const hu = windowedHuStats(volume.data, m.huWindow);
   post(
     {
       type: 'prediction',
-      id,
+      ...at,
       probabilities,
       text: sentences(probabilities, m),
-      volume: shown,
-      shape: volume.shape,
+      scanNifti: shown,
+      scanShape: scan.shape,
+      huMean: hu.mean,
+      huStd: hu.std,
     },
     [shown.buffer],
   );
-  const cam = await stage(id, 'gradcam', () => gradCam(loaded.model, volume, { target: 'predicted' }));
-  const data = cam.cam.data;
-  post({ type: 'gradcam', id, cam: data, layer: cam.layer, classIndex: cam.classIndex, memory: memory() }, [
-    data.buffer,
-  ]);
+  const how = explanationFor(m.inputSize);
+  const method = how.method ?? DEFAULT_EXPLANATION.method;
+  const heat = await stage(at, 'gradcam', async () => {
+    const r = await explain(loaded.model, volume, { ...how, target: 'predicted' });
+    // The map in the scan's space: the preprocessing's spatial steps undone (as `ct3d explain` writes it).
+    const data = seed
+      ? modelToScan(r.cam.data, scan.shape, scan.affine, { size: m.inputSize })
+      : invert(preprocess.transforms, r.cam, scan).data;
+    return { r, bytes: encodeNifti({ ...scan, data }) };
+  });
+  post(
+    {
+      type: 'gradcam',
+      ...at,
+      heatNifti: heat.bytes,
+      method,
+      layer: heat.r.layer,
+      classIndex: heat.r.classIndex,
+      memory: memory(),
+    },
+    [heat.bytes.buffer],
+  );
+}
+
+/** The run's composed preprocessing; `seed` when it is the seed preset (whose inverse is modelToScan). */
+function preprocessing(m: WebManifest): { stage: Composed; seed: boolean } {
+  const seedSteps = seedRecipe(m.inputSize).preprocess;
+  const steps = m.preprocess ?? seedSteps;
+  return { stage: composeStage({ preprocess: steps }, 'preprocess'), seed: sameSteps(steps, seedSteps) };
+}
+
+/** Model runs the page allows one heat map (occlusion needs one per patch; 64x64x48 with 16-voxel patches: 100). */
+const MAX_OCCLUSION_RUNS = 200;
+
+/**
+ * `ct3d explain`'s default, unless it is occlusion and would need more than MAX_OCCLUSION_RUNS model runs in
+ * the tab (minutes at the seed's 128x128x64): then Grad-CAM, which the page names beside the map.
+ */
+function explanationFor(size: [number, number, number]): ExplainOptions {
+  if (DEFAULT_EXPLANATION.method !== 'occlusion') return { ...DEFAULT_EXPLANATION };
+  const patch = DEFAULT_EXPLANATION.maskSize ?? 16;
+  const runs = size.map((n) => patchStarts(n, Math.min(patch, n), 0.25).length).reduce((a, b) => a * b);
+  return runs <= MAX_OCCLUSION_RUNS ? { ...DEFAULT_EXPLANATION } : { method: 'gradcam' };
+}
+
+/** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */
+let newest = 0;
+
+/** Every scan of a drop in turn: one that fails gets its one line, naming it, and the next goes on. */
+async function diagnose(loaded: Loaded, id: number, files: DroppedFile[], unreadable: SkippedFile[]) {
+  const found = await scanSources(files);
+  const skipped = [...unreadable, ...found.skipped];
+  post({ type: 'plan', id, scans: found.scans.map((s) => s.facts), skipped });
+  if (found.scans.length === 0) throw new Error(noScanMessage(files.length + unreadable.length, skipped));
+  for (const [scan, source] of found.scans.entries()) {
+    if (id !== newest) return;
+    post({ type: 'start', id, scan });
+    try {
+      await diagnoseScan(loaded, { id, scan }, source);
+    } catch (err) {
+      // A frame's error names its file: the series' name goes first.
+      const { name } = source.facts;
+      const text = errorText(err);
+      const message = text.startsWith(`${name}: `) ? text : `${name}: ${text}`;
+      post({ type: 'failed', id, scan, message, memory: memory() });
+    }
+  }
 }
 
 let loading: Promise<Loaded> | null = null;
@@ -129,14 +220,16 @@ scope.onmessage = ({ data: message }) => {
     loading.catch((err: unknown) => post({ type: 'init-failed', message: errorText(err) }));
     return;
   }
-  const { id, file } = message;
+  const { id, files, unreadable } = message;
+  newest = id;
   queue = queue.then(async () => {
     try {
       if (!loading) throw new Error('the worker was not initialised');
-      await diagnose(await loading, id, file);
+      await diagnose(await loading, id, files, unreadable);
     } catch (err) {
-      post({ type: 'failed', id, message: errorText(err), memory: memory() });
+      post({ type: 'failed', id, scan: -1, message: errorText(err), memory: memory() });
     }
+    post({ type: 'finished', id });
   });
 };
 

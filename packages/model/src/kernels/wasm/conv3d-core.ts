@@ -57,7 +57,7 @@ function fillCol(h: Float32Array, g: ConvGeom, xF: number, colF: number, line0: 
   }
 }
 
-// 3x3x3 filters go to Winograd F(2x2x2, 3x3x3) (winograd.ts, 3.4x fewer multiplies); CT3D_WINOGRAD=0 keeps
+// 3x3x3 filters go to Winograd F(2x2x2) or F(4x4x4) (winograd.ts, 3.4x or 8x fewer multiplies); CT3D_WINOGRAD=0 keeps
 // the im2col + XNNPACK path for every shape (A/B benchmarks). Read once per thread (workers inherit env).
 const winogradOn = platform.env('CT3D_WINOGRAD') !== '0';
 

@@ -1,31 +1,15 @@
 import { closeMismatch } from '@ct3d/test-support';
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, onBoth, rand, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
-
-/** Forward, filter gradient and input gradient of a VALID stride-1 conv, as plain arrays. */
-function convAll(xs: Shape5, fs: Shape5, seed: number) {
-  const x = tf.tensor(
-    rand(
-      xs.reduce((a, b) => a * b),
-      seed,
-    ),
-    xs,
-  ) as tf.Tensor5D;
-  const w = tf.tensor(
-    rand(
-      fs.reduce((a, b) => a * b),
-      seed + 1,
-    ),
-    fs,
-  ) as tf.Tensor5D;
-  const y = tf.conv3d(x, w, 1, 'valid');
-  const dy = tf.tensor(rand(y.size, seed + 2), y.shape);
-  const f = (a: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, 1, 'valid'), dy));
-  const [dx, dw] = tf.grads(f)([x, w]);
-  return { y: y.dataSync().slice(), dx: dx.dataSync().slice(), dw: dw.dataSync().slice() };
-}
+import {
+  expectClose,
+  expectConvMatchesCpu,
+  onBoth,
+  rand,
+  type Shape5,
+  tf,
+  useWasmWithFastKernels,
+} from './test-util.js';
 
 const cases: [Shape5, Shape5][] = [
   [
@@ -62,10 +46,7 @@ describe('wasm Conv3D kernels vs the pure-JS cpu backend', () => {
   beforeAll(useWasmWithFastKernels);
 
   it.each(cases)('x %j filter %j: forward, filter and input gradients', async (xs, fs) => {
-    const { ref, got } = await onBoth(() => convAll(xs, fs, 7));
-    expectClose(got.y, ref.y);
-    expectClose(got.dw, ref.dw);
-    expectClose(got.dx, ref.dx);
+    await expectConvMatchesCpu(xs, fs, 7);
   });
 
   it('falls back to a correct kernel for SAME padding and strides', async () => {

@@ -49,4 +49,4 @@ export const wasmKernelNames: readonly string[] = [
   'Identity (shares the data id, no copy)',
 ];
 
-export { disposeConvWorker, getConvThreads, setConvThreads } from './threads.js';
+export { disposeConvWorker, getConvThreads, setConvThreads, startConvWorker } from './threads.js';

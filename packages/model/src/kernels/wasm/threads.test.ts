@@ -1,28 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getConvThreads, setConvThreads } from './index.js';
-import { expectClose, onBoth, rand, type Shape5, tf, useWasmWithFastKernels } from './test-util.js';
-
-/** Conv forward plus both gradients through autodiff, as plain arrays. */
-function convGrads(xs: Shape5, fs: Shape5) {
-  const x = tf.tensor(
-    rand(
-      xs.reduce((a, b) => a * b),
-      21,
-    ),
-    xs,
-  ) as tf.Tensor5D;
-  const w = tf.tensor(
-    rand(
-      fs.reduce((a, b) => a * b),
-      22,
-    ),
-    fs,
-  ) as tf.Tensor5D;
-  const f = (a: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.square(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, 1, 'valid')));
-  const y = tf.conv3d(x, w, 1, 'valid');
-  return [y, ...tf.grads(f)([x, w])].map((t) => t.dataSync().slice());
-}
+import { expectConvMatchesCpu, type Shape5, useWasmWithFastKernels } from './test-util.js';
 
 describe('conv kernels split over two threads (worker with its own wasm instance)', () => {
   beforeAll(useWasmWithFastKernels);
@@ -41,8 +19,7 @@ describe('conv kernels split over two threads (worker with its own wasm instance
         [3, 3, 3, 1, 6],
       ],
     ] as [Shape5, Shape5][]) {
-      const { ref, got } = await onBoth(() => convGrads(xs, fs));
-      for (let i = 0; i < 3; i++) expectClose(got[i], ref[i]);
+      await expectConvMatchesCpu(xs, fs, 21);
     }
   });
 });

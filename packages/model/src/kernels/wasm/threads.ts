@@ -28,6 +28,23 @@ export async function disposeConvWorker(): Promise<void> {
   if (w) await w.dispose();
 }
 
+/**
+ * Starts the helper now, where there is one and threads = 2, and waits until it is ready: a helper that
+ * cannot start is a one-line error here (initBackend then runs the kernels on one thread), not inside a
+ * kernel call.
+ */
+export async function startConvWorker(): Promise<void> {
+  if (threads < 2) return;
+  const h = helper();
+  try {
+    await h?.ready();
+  } catch (err) {
+    if (current === h) current = null;
+    await h?.dispose();
+    throw err;
+  }
+}
+
 /** The helper, started on first use; null where the platform has none (then everything runs here). */
 function helper(): ConvHelper | null {
   current ??= platform.startConvHelper();
@@ -72,7 +89,12 @@ export function runSplit(
       shared.set(h.subarray(bPtr >>> 2, (bPtr >>> 2) + wSize), sW.a);
       shared.set(h.subarray(block.biasPtr >>> 2, (block.biasPtr >>> 2) + g.outC), sW.a + wSize);
     } else shared.set(h.subarray((bPtr >>> 2) + bSkip, (bPtr >>> 2) + bSkip + sW.b), sW.a);
-    w.post({ kind, geom: gW, pool });
+    try {
+      w.post({ kind, geom: gW, pool });
+    } catch (err) {
+      void disposeConvWorker();
+      throw err;
+    }
   }
   let dw: Float32Array | null = null;
   if (kind === 'forward') convForwardInto(heap, gMain, aPtr, bId, outPtr, bPtr);

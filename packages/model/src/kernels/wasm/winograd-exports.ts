@@ -3,7 +3,7 @@
 export interface WinoExports {
   memory: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
-  wino_block_tiles(c: number, oc: number): number;
+  wino_block_tiles(c: number, oc: number, m: number): number;
   wino_forward(
     x: number,
     n: number,
@@ -19,6 +19,7 @@ export interface WinoExports {
     m: number,
     bias: number,
     arg: number,
+    mt: number,
   ): void;
   wino_input_grad(
     dy: number,
@@ -34,6 +35,7 @@ export interface WinoExports {
     dm: number,
     dv: number,
     pooled: number,
+    mt: number,
   ): void;
   wino_filter_grad(
     x: number,
@@ -51,10 +53,11 @@ export interface WinoExports {
     pooled: number,
     part: number,
     dbias: number,
+    mt: number,
   ): void;
-  wino_filter(w: number, c: number, oc: number, u: number): void;
+  wino_filter(w: number, c: number, oc: number, u: number, m: number): void;
   wino_swap_filter(w: number, c: number, oc: number, wt: number): void;
-  wino_filter_grad_out(du: number, c: number, oc: number, dw: number): void;
+  wino_filter_grad_out(du: number, c: number, oc: number, dw: number, m: number): void;
   direct1_window_chunk(): number;
   bn_sums(x: number, x2: number, rows: number, c: number, shift: number, mode: number, sums: number): void;
   bn_affine(

@@ -1,11 +1,15 @@
 import { closeMismatch } from '@ct3d/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ConvGeom } from './conv3d-core.js';
-import { rand, type Shape5, tf } from './test-util.js';
-import { createWinograd, winograd, winogradApplies, winogradVariant } from './winograd.js';
+import { expectWithinMagnitude, rand, type Shape5, tf, WINOGRAD_TOL } from './test-util.js';
+import { createWinograd, winograd, winogradApplies, winogradTile, winogradVariant } from './winograd.js';
 
-/** The cpu backend's forward, input gradient and filter gradient for x, w and an output gradient dy. */
-function reference(xs: Shape5, fs: Shape5, x: Float32Array, w: Float32Array, dy: Float32Array) {
+/**
+ * The cpu backend's forward, input gradient and filter gradient for x, w and an output gradient dy; with
+ * abs, of |x|, |w| and |dy|: per element the sum of the magnitudes of the terms the result sums.
+ */
+function reference(xs: Shape5, fs: Shape5, x: Float32Array, w: Float32Array, dy: Float32Array, abs = false) {
+  if (abs) [x, w, dy] = [x, w, dy].map((a) => a.map(Math.abs));
   return tf.tidy(() => {
     const xt = tf.tensor(x, xs) as tf.Tensor5D;
     const wt = tf.tensor(w, fs) as tf.Tensor5D;
@@ -73,10 +77,19 @@ const cases = [
   [[2, 6, 7, 8, 8], 16],
   [[1, 3, 4, 3, 9], 3],
   [[1, 9, 10, 11, 1], 64],
+  [[1, 8, 7, 10, 24], 32],
 ] as [Shape5, number][];
 
-describe.each(['relaxed-simd', 'simd'] as const)('Winograd F(2x2x2, 3x3x3) kernels, %s build', (build) => {
-  const wino = createWinograd(build);
+const builds = [
+  ['relaxed-simd', 2],
+  ['simd', 2],
+  ['relaxed-simd', 4],
+  ['simd', 4],
+] as const;
+
+describe.each(builds)('Winograd kernels, %s build, F(%dx..., 3x3x3)', (build, tile) => {
+  const wino = createWinograd(build, tile);
+  const tol = WINOGRAD_TOL[tile];
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });
@@ -91,20 +104,21 @@ describe.each(['relaxed-simd', 'simd'] as const)('Winograd F(2x2x2, 3x3x3) kerne
     const w = rand(27 * xs[4] * oc, 2);
     const dy = rand(xs[0] * (xs[1] - 2) * (xs[2] - 2) * (xs[3] - 2) * oc, 3);
     const ref = reference(xs, [3, 3, 3, xs[4], oc], x, w, dy);
+    const mag = reference(xs, [3, 3, 3, xs[4], oc], x, w, dy, true);
     let y = new Float32Array(0);
     wino.forward(g, x, w, (out) => {
       y = out.slice();
     });
-    expectClose(y, ref.y, 1e-5);
+    expectWithinMagnitude(y, ref.y, mag.y, tol);
     const dx = new Float32Array(x.length);
     wino.inputGrad(g, dy, w, dx);
-    expectClose(dx, ref.dx, 1e-5);
-    expectClose(wino.filterGrad(g, x, dy), ref.dw, 1e-5);
+    expectWithinMagnitude(dx, ref.dx, mag.dx, tol);
+    expectWithinMagnitude(wino.filterGrad(g, x, dy), ref.dw, mag.dw, tol);
   });
 
-  // the fused block (1 channel: the direct kernels): pooled forward, and gradients from the packed pooled
-  // gradient equal to those from the scattered full-size gradient
-  it.each(cases.filter(([xs]) => xs.slice(1, 4).every((d) => d >= 4)))(
+  // the fused block (1 channel: the direct kernels, tested with F2): pooled forward, and gradients from the
+  // packed pooled gradient equal to those from the scattered full-size gradient (the same tile size)
+  it.each(cases.filter(([xs]) => xs.slice(1, 4).every((d) => d >= 4) && (tile === 2 || xs[4] > 1)))(
     'x %j, %d output channels: pooled forward and gradients from the pooled gradient',
     (xs, oc) => {
       const g = geomOf(xs, oc);
@@ -153,7 +167,8 @@ describe.each(['relaxed-simd', 'simd'] as const)('Winograd F(2x2x2, 3x3x3) kerne
           full[(((n * o[0] + 2 * i + a) * o[1] + 2 * j + b) * o[2] + 2 * l + e) * oc + ch] = dyPooled[p];
         }
       const dwb = wino.filterGrad(g, x, packed, true); // dW, then the bias gradient
-      expectClose(dwb.subarray(0, dwb.length - oc), wino.filterGrad(g, x, full), 1e-5);
+      // tiles in another order (the pooled part only): sums regrouped
+      expectClose(dwb.subarray(0, dwb.length - oc), wino.filterGrad(g, x, full), tile === 2 ? 1e-5 : 3e-5);
       expectClose(dwb.subarray(dwb.length - oc), Float32Array.from(dBias), 1e-6);
       if (g.c > 1) {
         const dxPooled = new Float32Array(x.length);
@@ -164,6 +179,17 @@ describe.each(['relaxed-simd', 'simd'] as const)('Winograd F(2x2x2, 3x3x3) kerne
       }
     },
   );
+});
+
+describe('winogradTile', () => {
+  it("is F(4x4x4) for the seed's conv2 and conv3, F(2x2x2) for its conv4 (a few tiles), a sample a call", () => {
+    const g: ConvGeom = { n: 1, d1: 63, d2: 63, d3: 31, c: 64, f1: 3, f2: 3, f3: 3, outC: 64 };
+    expect(winogradTile(g, true)).toBe(4); // 128x128x64
+    expect(winogradTile({ ...g, d1: 30, d2: 30, d3: 14, outC: 128 }, true)).toBe(4);
+    expect(winogradTile({ ...g, d1: 14, d2: 14, d3: 6, c: 128, outC: 256 }, true)).toBe(2);
+    expect(winogradTile({ ...g, d1: 14, d2: 14, d3: 10, outC: 128 }, true)).toBe(4); // 64x64x48
+    expect(winogradTile({ ...g, d1: 6, d2: 6, d3: 4, c: 128, outC: 256 }, true)).toBe(2);
+  });
 });
 
 describe('winogradApplies', () => {

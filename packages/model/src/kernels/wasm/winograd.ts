@@ -1,5 +1,6 @@
-// Winograd F(2x2x2, 3x3x3) conv kernels (../../../wasm-src/winograd.c, built into winograd.wasm next to
-// this file): 64 multiplies per 8 outputs instead of 216, in our own wasm SIMD module. Each thread gets its
+// Winograd F(2x2x2, 3x3x3) and F(4x4x4, 3x3x3) conv kernels (../../../wasm-src/winograd.c, built into
+// winograd.wasm next to this file): 64 multiplies per 8 outputs (F2) or 216 per 64 (F4) instead of 216 per
+// output, in our own wasm SIMD module, the tile size chosen per call (winogradTile). Each thread gets its
 // own instance and memory (loaded synchronously on first use); operands are copied in from the caller's
 // arrays (tfjs heap views) and results copied out, which costs far less than the multiplies it saves.
 import { platform } from '#platform';
@@ -15,8 +16,38 @@ export function winogradApplies(g: ConvGeom): boolean {
 
 const up = (v: number, m: number): number => Math.ceil(v / m) * m;
 
-/** Floats of a V/M/dM/dV buffer: 64 blocks of t rows, each padded by 16 floats (SLAB in winograd.c). */
-const slab = (t: number, w: number): number => 64 * (t * w + 16);
+/** Transform points of a tile size m (output tile edge): (m + 2)^3. */
+const points = (m: WinoTile): number => (m + 2) ** 3;
+
+/** Floats of a V/M/dM/dV/U/UT/dU buffer: P blocks of r rows, each padded by 16 floats (SLAB in kernels.h). */
+const slab = (m: WinoTile, r: number, w: number): number => points(m) * (r * w + 16);
+
+export type WinoTile = 2 | 4;
+
+/**
+ * Output tiles of edge m a conv computes (pooled: only the pooled part of the output, 2 * floor(o / 2) an
+ * axis, as geom() in winograd.c).
+ */
+function tileCount(g: ConvGeom, m: WinoTile, pooled: boolean): number {
+  const t = (d: number) => {
+    const o = pooled ? (d - 2) & ~1 : d - 2;
+    return Math.ceil(o / m);
+  };
+  return g.n * t(g.d1) * t(g.d2) * t(g.d3);
+}
+
+/**
+ * The tile size of a conv: the smaller work, P x (GEMM rows: tiles rounded up to the micro-kernel's 4, + 16
+ * for the per-call filter transforms), fitted to bench/wino-micro.ts: F(4x4x4) 1.9x faster on the seed's
+ * conv2, F(2x2x2) where the output is only a few tiles (4x4x4 tiles mostly padding, the 3.4x larger
+ * transformed filter dominating: conv4). CT3D_WINOGRAD_TILE=2 or 4 forces one (A/B runs).
+ */
+export function winogradTile(g: ConvGeom, pooled: boolean): WinoTile {
+  const forced = platform.env('CT3D_WINOGRAD_TILE');
+  if (forced === '2' || forced === '4') return Number(forced) as WinoTile;
+  const work = (m: WinoTile) => points(m) * (up(tileCount(g, m, pooled), 4) + 16);
+  return work(4) < work(2) ? 4 : 2;
+}
 
 /** Cumulative wall time in the Winograd kernels (for the benchmark's profile). */
 export const winogradProfile = { forwardMs: 0, inputGradMs: 0, filterGradMs: 0 };
@@ -50,7 +81,11 @@ class WinogradModule {
   private readonly base: number;
   private top: number;
 
-  constructor(module?: WebAssembly.Module) {
+  /** tile: every call uses this tile size (tests) instead of winogradTile's choice. */
+  constructor(
+    module?: WebAssembly.Module,
+    private readonly tile?: WinoTile,
+  ) {
     compiled ??= compile();
     const inst = new WebAssembly.Instance(module ?? compiled, {});
     this.ex = inst.exports as unknown as WinoExports;
@@ -94,10 +129,11 @@ class WinogradModule {
     return p;
   }
 
-  private dims(g: ConvGeom) {
-    const tiles = g.n * Math.ceil((g.d1 - 2) / 2) * Math.ceil((g.d2 - 2) / 2) * Math.ceil((g.d3 - 2) / 2);
-    const t = Math.min(this.ex.wino_block_tiles(g.c, g.outC), up(tiles, 4));
-    return { t, cs: up(g.c, 4), cp: up(g.c, 8), op: up(g.outC, 8) };
+  private dims(g: ConvGeom, pooled: boolean) {
+    const m = this.tile ?? winogradTile(g, pooled);
+    const tiles = tileCount(g, m, pooled);
+    const t = Math.min(this.ex.wino_block_tiles(g.c, g.outC, m), up(tiles, 4));
+    return { m, t, cs: up(g.c, 4), cp: up(g.c, 8), op: up(g.outC, 8) };
   }
 
   private run<T>(f: () => T): T {
@@ -112,16 +148,16 @@ class WinogradModule {
   forward(g: ConvGeom, x: Float32Array, w: Float32Array, use: (y: Float32Array) => void): void {
     this.run(() => {
       const t0 = performance.now();
-      const { t, cs, op } = this.dims(g);
+      const { m, t, cs, op } = this.dims(g, false);
       const ySize = g.n * (g.d1 - 2) * (g.d2 - 2) * (g.d3 - 2) * g.outC;
       const xP = this.put(x);
       const wP = this.put(w);
-      const uP = this.alloc(64 * g.c * op);
+      const uP = this.alloc(slab(m, g.c, op));
       const yP = this.alloc(ySize);
-      const vP = this.alloc(slab(t, cs));
-      const mP = this.alloc(slab(t, op));
-      this.ex.wino_filter(wP, g.c, g.outC, uP);
-      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, 0, 0);
+      const vP = this.alloc(slab(m, t, cs));
+      const mP = this.alloc(slab(m, t, op));
+      this.ex.wino_filter(wP, g.c, g.outC, uP, m);
+      this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, 0, 0, m);
       winogradProfile.forwardMs += performance.now() - t0;
       use(this.f32.subarray(yP >>> 2, (yP >>> 2) + ySize));
     });
@@ -142,7 +178,7 @@ class WinogradModule {
   ): void {
     this.run(() => {
       const t0 = performance.now();
-      const { t, cs, op } = this.dims(g);
+      const { m, t, cs, op } = this.dims(g, true);
       const xP = this.put(x);
       const bP = this.put(bias);
       const yP = this.alloc(pooled.length);
@@ -159,11 +195,11 @@ class WinogradModule {
         this.ex.direct1_forward_pool(xP, g.n, g.d1, g.d2, g.d3, wP, g.outC, bP, yP, aP, aBuf, cBuf);
       } else {
         const wP = this.put(w);
-        const uP = this.alloc(64 * g.c * op);
-        const vP = this.alloc(slab(t, cs));
-        const mP = this.alloc(slab(t, op));
-        this.ex.wino_filter(wP, g.c, g.outC, uP);
-        this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP);
+        const uP = this.alloc(slab(m, g.c, op));
+        const vP = this.alloc(slab(m, t, cs));
+        const mP = this.alloc(slab(m, t, op));
+        this.ex.wino_filter(wP, g.c, g.outC, uP, m);
+        this.ex.wino_forward(xP, g.n, g.d1, g.d2, g.d3, g.c, uP, g.outC, yP, t, vP, mP, bP, aP, m);
       }
       pooled.set(this.f32.subarray(yP >>> 2, (yP >>> 2) + pooled.length));
       arg.set(new Int32Array(this.ex.memory.buffer, aP, arg.length));
@@ -179,17 +215,17 @@ class WinogradModule {
   inputGrad(g: ConvGeom, dy: Float32Array, w: Float32Array, dx: Float32Array, pooled = false): void {
     this.run(() => {
       const t0 = performance.now();
-      const { t, cp, op } = this.dims(g);
+      const { m, t, cp, op } = this.dims(g, pooled);
       const dyP = this.put(dy);
       const wP = this.put(w);
-      const utP = this.alloc(64 * g.outC * cp);
+      const utP = this.alloc(slab(m, g.outC, cp));
       const dxP = this.alloc(dx.length);
-      const dmP = this.alloc(slab(t, op));
-      const dvP = this.alloc(slab(t, cp));
+      const dmP = this.alloc(slab(m, t, op));
+      const dvP = this.alloc(slab(m, t, cp));
       const wtP = this.alloc(27 * g.c * g.outC);
       this.ex.wino_swap_filter(wP, g.c, g.outC, wtP);
-      this.ex.wino_filter(wtP, g.outC, g.c, utP); // [64][O][Cp]: c and O swapped
-      this.ex.wino_input_grad(dyP, g.n, g.d1, g.d2, g.d3, g.c, utP, g.outC, dxP, t, dmP, dvP, +pooled);
+      this.ex.wino_filter(wtP, g.outC, g.c, utP, m); // [P][O][Cp]: c and O swapped
+      this.ex.wino_input_grad(dyP, g.n, g.d1, g.d2, g.d3, g.c, utP, g.outC, dxP, t, dmP, dvP, +pooled, m);
       dx.set(this.f32.subarray(dxP >>> 2, (dxP >>> 2) + dx.length));
       winogradProfile.inputGradMs += performance.now() - t0;
     });
@@ -202,7 +238,7 @@ class WinogradModule {
   filterGrad(g: ConvGeom, x: Float32Array, dy: Float32Array, pooled = false): Float32Array {
     return this.run(() => {
       const t0 = performance.now();
-      const { t, cs, op } = this.dims(g);
+      const { m, t, cs, op } = this.dims(g, pooled);
       const xP = this.put(x);
       const dyP = this.put(dy);
       const size = 27 * g.c * g.outC + (pooled ? g.outC : 0);
@@ -215,11 +251,11 @@ class WinogradModule {
       } else {
         if (pooled && g.outC > 1024)
           throw new Error(`winograd: pooled filter gradient for ${g.outC} > 1024 channels`);
-        const duP = this.alloc(64 * cs * op);
-        const vP = this.alloc(slab(t, cs));
-        const dmP = this.alloc(slab(t, op));
+        const duP = this.alloc(slab(m, cs, op));
+        const vP = this.alloc(slab(m, t, cs));
+        const dmP = this.alloc(slab(m, t, op));
         const partP = this.alloc(op);
-        this.f32.fill(0, duP >>> 2, (duP >>> 2) + 64 * cs * op);
+        this.f32.fill(0, duP >>> 2, (duP >>> 2) + slab(m, cs, op));
         const biasP = pooled ? dwP + 27 * g.c * g.outC * 4 : 0;
         this.ex.wino_filter_grad(
           xP,
@@ -237,8 +273,9 @@ class WinogradModule {
           +pooled,
           partP,
           biasP,
+          m,
         );
-        this.ex.wino_filter_grad_out(duP, g.c, g.outC, dwP);
+        this.ex.wino_filter_grad_out(duP, g.c, g.outC, dwP, m);
       }
       const dw = this.f32.slice(dwP >>> 2, (dwP >>> 2) + size);
       winogradProfile.filterGradMs += performance.now() - t0;
@@ -247,11 +284,14 @@ class WinogradModule {
   }
 }
 
-/** A separate instance of one build (tests run both): 'simd' is plain SIMD128, 'relaxed-simd' needs V8's support. */
-export function createWinograd(build: 'simd' | 'relaxed-simd'): WinogradModule {
+/**
+ * A separate instance of one build (tests run both): 'simd' is plain SIMD128, 'relaxed-simd' needs V8's
+ * support; tile: every call with that tile size instead of winogradTile's choice.
+ */
+export function createWinograd(build: 'simd' | 'relaxed-simd', tile?: WinoTile): WinogradModule {
   compiled ??= compile(); // sets the V8 flag where needed
   const file = build === 'simd' ? 'winograd.wasm' : 'winograd-relaxed.wasm';
-  return new WinogradModule(new WebAssembly.Module(platform.kernelBinary(file)));
+  return new WinogradModule(new WebAssembly.Module(platform.kernelBinary(file)), tile);
 }
 
 let instance: WinogradModule | null = null;

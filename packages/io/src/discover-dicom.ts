@@ -1,0 +1,62 @@
+// DICOM series among the files of a dataset folder: one series, one scan (Node only).
+import { dirname, join, sep } from 'node:path';
+import type { DicomSeries } from './dicom/index.js';
+import { readDicomHeaders } from './dicom-read.js';
+
+/** A DICOM series found in a folder: its files, and the UIDs labels may name (kept in memory only). */
+export interface DicomScanSource {
+  files: string[];
+  seriesInstanceUID: string;
+  studyInstanceUID: string;
+  /** Voxels of the volume (rows x columns x slices): what decoding it will cost. */
+  voxels: number;
+}
+
+export interface FoundSeries {
+  /** A name for the scan: the series files' common folder + the series' safe name (no patient data). */
+  path: string;
+  dicom: DicomScanSource;
+}
+
+function commonFolder(files: readonly string[]): string {
+  const parts = files.map((f) => dirname(f).split(sep));
+  const first = parts[0];
+  let n = 0;
+  while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
+  return first.slice(0, n).join(sep) || sep;
+}
+
+function asScan(series: DicomSeries): FoundSeries {
+  const files = series.instances.map((i) => i.name);
+  return {
+    path: join(commonFolder(files), series.name),
+    dicom: {
+      files,
+      seriesInstanceUID: series.seriesInstanceUID,
+      studyInstanceUID: series.studyInstanceUID,
+      voxels: series.size[0] * series.size[1] * series.instances.reduce((n, i) => n + i.frames.length, 0),
+    },
+  };
+}
+
+/**
+ * The CT series among `files` (headers only), each a scan. `series` keeps those whose SeriesDescription
+ * matches; the others, the non-DICOM files and what is no CT slice go to `skipped` with the reason.
+ */
+export async function findDicomSeries(
+  files: readonly string[],
+  opts: { series?: RegExp } = {},
+): Promise<{ found: FoundSeries[]; skipped: { path: string; reason: string }[] }> {
+  const { series, skipped } = await readDicomHeaders(files);
+  const found: FoundSeries[] = [];
+  const out = skipped.map((s) => ({ path: s.name, reason: s.reason }));
+  for (const s of series) {
+    const scan = asScan(s);
+    if (opts.series && !opts.series.test(s.seriesDescription)) {
+      out.push({ path: scan.path, reason: `series does not match --series ${opts.series.source}` });
+    } else {
+      found.push(scan);
+    }
+  }
+  return { found, skipped: out };
+}

@@ -1,0 +1,63 @@
+// `ct3d explain`: a run's explanation of one scan, as a map in the scan's own space (its shape and affine),
+// so that any viewer overlays it on the scan: preprocess as predict does, explain over the model's input,
+// then undo the preprocessing's spatial steps (modelToScan: the seed steps until a recipe says otherwise).
+import type { Volume } from '@ct3d/core';
+import { MIN_SCAN_EXTENT } from '@ct3d/io';
+import { readScan, writeNifti } from '@ct3d/io/node';
+import { DEFAULT_EXPLANATION, type ExplainOptions, explain } from '@ct3d/model';
+import { modelToScan, processScan } from '@ct3d/preprocess';
+import { predictionClassNames } from '../format.js';
+import { outputUnits } from '../multiclass.js';
+import { modelInputShape } from '../step.js';
+import type { LoadedRun } from './load-run.js';
+
+export interface ScanExplanation {
+  /** The map in [0, 1] with the scan's shape, spacing and affine. */
+  map: Volume;
+  method: NonNullable<ExplainOptions['method']>;
+  /** The layer weighted (Grad-CAM, Grad-CAM++) or the occlusion patch. */
+  layer: string;
+  classIndex: number;
+  className: string;
+  probability: number;
+}
+
+/** Explains `scanPath` (NIfTI, or a DICOM series) with the run's model; `opts.series` picks a series. */
+export async function explainScanFile(
+  run: LoadedRun,
+  scanPath: string,
+  opts: ExplainOptions & { series?: RegExp } = {},
+): Promise<ScanExplanation> {
+  const size = modelInputShape(run.model);
+  const scan = await readScan(scanPath, {
+    minExtent: MIN_SCAN_EXTENT,
+    requireFinite: true,
+    series: opts.series,
+  });
+  const input = processScan(scan, { size });
+  const method = opts.method ?? DEFAULT_EXPLANATION.method;
+  const defaults: ExplainOptions = method === DEFAULT_EXPLANATION.method ? DEFAULT_EXPLANATION : {};
+  const r = await explain(run.model, input, {
+    method,
+    target: opts.target,
+    layer: opts.layer ?? defaults.layer,
+    maskSize: opts.maskSize ?? defaults.maskSize,
+  });
+  const data = modelToScan(r.cam.data, scan.shape, scan.affine, { size });
+  const names = predictionClassNames(outputUnits(run.model), run.info?.classNames);
+  return {
+    map: { data, shape: scan.shape, spacing: scan.spacing, affine: scan.affine },
+    method,
+    layer: r.layer,
+    classIndex: r.classIndex,
+    className: names[r.classIndex] ?? `class ${r.classIndex}`,
+    probability: r.probability,
+  };
+}
+
+/** Writes the explanation's map as float32 NIfTI (atomically, as writeNifti does). */
+export function writeExplanation(e: ScanExplanation, outPath: string): Promise<void> {
+  return writeNifti(e.map, outPath, {
+    description: `ct3d ${e.method} ${e.layer} ${e.className}`.slice(0, 79),
+  });
+}
