@@ -61,4 +61,18 @@ const dicomApi: unknown[] = [dicomVolume, dicomError, readScan, discoverLabelled
 void exportWebApp({ runDir: 'run' });
 const api: unknown[] = [readNifti, writeNifti, discoverScans, createWorkerPool, epochBatches, ingest, fit];
 const more: unknown[] = [trainFromCache, startDashboard, files, mapping, fetchOptions, manifest, choice];
-console.log(incomplete, err, shape, tilted, augmented, synthetic, summary, event, sentences, head, api, more, dicomApi);
+console.log(
+  incomplete,
+  err,
+  shape,
+  tilted,
+  augmented,
+  synthetic,
+  summary,
+  event,
+  sentences,
+  head,
+  api,
+  more,
+  dicomApi,
+);

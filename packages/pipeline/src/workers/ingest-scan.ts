@@ -28,7 +28,12 @@ async function readSource(task: IngestTask): Promise<{ name: string; bytes: Uint
 }
 
 function decode(task: IngestTask, files: { name: string; bytes: Uint8Array }[]): Promise<ProcessedScan> {
-  const settings = { size: task.size, name: task.source, maxBytes: task.maxBytes, preprocess: task.preprocess };
+  const settings = {
+    size: task.size,
+    name: task.source,
+    maxBytes: task.maxBytes,
+    preprocess: task.preprocess,
+  };
   if (task.sourceFiles || task.sourceBytes) return processDicomBytes(files, settings);
   return Promise.resolve(processBytes(files[0].bytes, settings));
 }
