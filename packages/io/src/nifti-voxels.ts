@@ -1,4 +1,5 @@
 import type { StoredVoxels } from '@ct3d/core';
+import { HOST_LITTLE_ENDIAN, swapBytes } from './byte-order.js';
 import type { DatatypeInfo, DatatypeName } from './nifti-datatypes.js';
 
 type NumericArray =
@@ -27,28 +28,6 @@ const CONSTRUCTORS: Record<DatatypeName, NumericArrayConstructor> = {
   float32: Float32Array,
   float64: Float64Array,
 };
-
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Reverses the bytes of each `width`-byte element in place. */
-function swapBytes(bytes: Uint8Array, width: number): void {
-  const n = bytes.length;
-  if (width === 2) {
-    for (let i = 0; i < n; i += 2) {
-      const t = bytes[i];
-      bytes[i] = bytes[i + 1];
-      bytes[i + 1] = t;
-    }
-    return;
-  }
-  for (let i = 0; i < n; i += width) {
-    for (let lo = i, hi = i + width - 1; lo < hi; lo++, hi--) {
-      const t = bytes[lo];
-      bytes[lo] = bytes[hi];
-      bytes[hi] = t;
-    }
-  }
-}
 
 /** A native-endian typed array over the voxels: a zero-copy view when aligned and same byte order. */
 function typedVoxels(

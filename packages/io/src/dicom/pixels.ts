@@ -1,5 +1,6 @@
 // One frame's stored values: native pixels read in place, encapsulated ones through the codec of their syntax.
 import dicomParser, { type DataSet, type Element } from 'dicom-parser';
+import { swapBytes } from '../byte-order.js';
 import { decodeCompressedFrame } from './codecs.js';
 import { DicomError } from './errors.js';
 import type { TransferSyntax } from './transfer-syntax.js';
@@ -35,17 +36,6 @@ const ARRAYS = {
   2: [Uint16Array, Int16Array],
   4: [Uint32Array, Int32Array],
 } as const;
-
-/** Big-endian samples of `size` bytes made little endian in place. */
-function swapBytes(bytes: Uint8Array, size: number): void {
-  for (let i = 0; i + size <= bytes.length; i += size) {
-    for (let a = i, b = i + size - 1; a < b; a++, b--) {
-      const t = bytes[a];
-      bytes[a] = bytes[b];
-      bytes[b] = t;
-    }
-  }
-}
 
 /**
  * Stored values from sample bytes, as the format's signed or unsigned integers: a view on the bytes where
