@@ -37,7 +37,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests: [],
     maxOpen: 0,
     plan: () => undefined,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Keep-alive sockets of a client still running would hold close() open.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const forward = (req: IncomingMessage, res: ServerResponse, fault: Fault | undefined) => {
     const cut = fault && 'cut' in fault ? fault.cut : fault && 'stall' in fault ? fault.stall : undefined;
