@@ -1,8 +1,9 @@
 // `ct3d ingest --dicomweb` end to end against a real Orthanc (DICOMweb plugin, basic auth) behind a fault
-// proxy: the cache equals the folder ingest of the same files, a rerun fetches nothing, a 404 study and a
-// series cut for good are one line each (exit 1, the rest cached; the next run fetches only what is
-// missing; so does a run killed mid-fetch), a wrong password or token is one line; then no
-// planted identity or credential in anything ct3d printed or wrote (cache, run folder, exported page).
+// proxy: the cache equals the folder ingest of the same files (with a --transforms recipe too), a rerun
+// fetches nothing, a 404 study and a series cut for good are one line each (exit 1, the rest cached; the
+// next run fetches only what is missing; so does a run killed mid-fetch), a wrong password or token is one
+// line; then no planted identity or credential in anything ct3d printed or wrote (cache, run folder,
+// exported page).
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ interface Entry {
 
 const manifestOf = async (cache: string) =>
   JSON.parse(await readFile(join(cache, 'manifest.json'), 'utf8')) as {
+    settingsHash: string;
+    recipe?: { preprocess: { name: string }[] };
     entries: Entry[];
     failed: { path: string; reason: string }[];
   };
@@ -167,6 +170,66 @@ describe.runIf(haveOrthanc)('ct3d ingest --dicomweb from a real Orthanc', () => 
     expect(again.stderr).toContain('ingested 0, already cached 4, failed 0');
     expect(retrieves(proxy)).toEqual([]);
     expect((await manifestOf(pacs)).entries.map((e) => e.file)).toEqual(fromPacs.entries.map((e) => e.file));
+  }, 120_000);
+
+  it('takes --transforms as the folder ingest does: same voxels, same recorded recipe, same errors', async () => {
+    // A non-default recipe: reorient, a narrower window to [-1, 1], resample to 2 mm, resize; no quarter turn.
+    const recipe = join(dir, 'recipe.json');
+    await writeFile(
+      recipe,
+      JSON.stringify({
+        preprocess: [
+          { name: 'Orientation', axcodes: 'PIR' },
+          { name: 'ScaleIntensityRange', a_min: -900, a_max: 100, b_min: -1, b_max: 1, clip: true },
+          { name: 'Spacing', pixdim: [2, 2, 2] },
+          { name: 'Resize' },
+        ],
+      }),
+    );
+    const pacs = join(dir, 'cache-pacs-recipe');
+    const fetched = await pacsIngest(pacs, undefined, ['--transforms', recipe]);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(fetched.stderr).toContain('ingested 4, already cached 0, failed 0');
+    const folder = join(dir, 'cache-folder-recipe');
+    const folderArgs = ['ingest', join(dir, 'series'), '--labels', labels, '--out', folder, '--size', size];
+    const read = await ct3d([...folderArgs, '--workers', '1', '--transforms', recipe]);
+    expect(read.code, read.stderr).toBe(0);
+
+    const [fromPacs, fromFolder] = [await manifestOf(pacs), await manifestOf(folder)];
+    expect(fromPacs.recipe).toEqual(fromFolder.recipe);
+    expect(fromPacs.recipe?.preprocess.map((t) => t.name)).toEqual([
+      'Orientation',
+      'ScaleIntensityRange',
+      'Spacing',
+      'Resize',
+    ]);
+    expect(fromPacs.settingsHash).toBe(fromFolder.settingsHash);
+    const seed = await manifestOf(join(dir, 'cache-pacs'));
+    expect(fromPacs.settingsHash).not.toBe(seed.settingsHash);
+    const byName = new Map(fromFolder.entries.map((e) => [e.id.replace(/-[0-9a-f]{8}$/, ''), e]));
+    expect(fromPacs.entries.map((e) => e.id).sort()).toEqual([...byName.keys()].sort());
+    for (const e of fromPacs.entries) {
+      const twin = byName.get(e.id) as Entry;
+      const [a, b] = [await readFile(join(pacs, e.file)), await readFile(join(folder, twin.file))];
+      expect(a.equals(b), `${e.file} differs from the folder ingest's ${twin.file}`).toBe(true);
+      // The recipe ran: the seed preset's file of the same series is different.
+      expect(a.equals(await readFile(join(dir, 'cache-pacs', e.file)))).toBe(false);
+    }
+
+    // A rerun with the same recipe fetches nothing; a bad recipe is the folder ingest's one line, nothing fetched.
+    proxy.requests = [];
+    const again = await pacsIngest(pacs, undefined, ['--transforms', recipe]);
+    expect(again.stderr).toContain('ingested 0, already cached 4, failed 0');
+    const bad = join(dir, 'bad-recipe.json');
+    await writeFile(bad, '{"preprocess": [{"name": "Spacing", "pixdim": [2, 2]}, {"name": "Resize"}]}');
+    const refused = await pacsIngest(join(dir, 'cache-bad'), undefined, ['--transforms', bad]);
+    const folderRefused = await ct3d([...folderArgs, '--transforms', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(folderRefused.stderr);
+    expect(refused.stderr).toBe(
+      `ct3d ingest: ${bad}: preprocess[0] Spacing: pixdim must be 3 finite numbers, got [2,2]\n`,
+    );
+    expect(retrieves(proxy)).toEqual([]);
   }, 120_000);
 
   it('names a 404 study and a series cut for good in one line each, caches the rest, exits 1', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { PRESETS, type RecipeSource } from '@ct3d/augment';
+import { loadRecipe, PRESETS, type RecipeSource, type TransformEntry } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { UsageError } from './args.js';
 
@@ -15,4 +15,16 @@ export async function readRecipeSource(value: string): Promise<RecipeSource> {
       `--transforms ${printable(value)}: not a preset (${presets}) and cannot read it (${code})`,
     );
   }
+}
+
+/**
+ * `ct3d ingest --transforms` (a folder or --dicomweb): the recipe's checked preprocessing at `size`; undefined
+ * without the option (the seed preset).
+ */
+export async function readIngestPreprocess(
+  value: string | undefined,
+  size: [number, number, number],
+): Promise<TransformEntry[] | undefined> {
+  if (value === undefined) return undefined;
+  return loadRecipe(await readRecipeSource(value), { size }).preprocess;
 }

@@ -69,6 +69,7 @@ export {
   type LoadedRun,
   loadRun,
   predictScanFile,
+  runPreprocessing,
   type ScanPrediction,
 } from './run-folder/load-run.js';
 export { type RunOperatingPoint, runYoudenThreshold } from './run-folder/operating-point.js';

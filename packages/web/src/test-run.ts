@@ -2,10 +2,11 @@
 // `ct3d train` records them: metrics.json), and synthetic scans on disk.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { composeStage, type Recipe, seedRecipe } from '@ct3d/augment';
 import { identityAffine, type Volume } from '@ct3d/core';
 import { writeNifti } from '@ct3d/io/node';
 import { buildSeedModel } from '@ct3d/model';
-import { processScan, quantiles, windowedHuStats } from '@ct3d/preprocess';
+import { quantiles, windowedHuStats } from '@ct3d/preprocess';
 import { phantom, phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder, type TrainingSetRecord } from '@ct3d/train';
 
@@ -49,15 +50,18 @@ export async function writeScan(path: string, shape: [number, number, number], l
 }
 
 /**
- * Writes the run.json parts the page reads (the split's sizes and the training set's record) for a run
- * "trained" on `scans`: their record is computed as trainFromCache's (windowed HU of the preprocessed scan).
+ * Writes the run.json parts the page reads (the split's sizes, the training set's record and, when given, the
+ * recipe) for a run "trained" on `scans`: their record is computed as trainFromCache's (windowed HU of the
+ * scan preprocessed by the recipe; the seed preset when none is given).
  */
 export async function writeTrainingRecord(
   runDir: string,
   scans: Volume[],
   size: [number, number, number],
+  recipe?: Recipe,
 ): Promise<TrainingSetRecord> {
-  const stats = scans.map((s) => windowedHuStats(processScan(s, { size }).data));
+  const preprocess = composeStage(recipe ?? seedRecipe(size), 'preprocess');
+  const stats = scans.map((s) => windowedHuStats(preprocess.apply(s).data));
   const axis = (k: number) => scans.map((s) => s.shape[k]);
   const trainingSet: TrainingSetRecord = {
     scans: scans.length,
@@ -70,6 +74,7 @@ export async function writeTrainingRecord(
   };
   const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
   const split = { train: ids('train-', scans.length), val: ids('val-', 4) };
-  await writeFile(join(runDir, 'run.json'), `${JSON.stringify({ split, trainingSet }, null, 2)}\n`);
+  const info = { split, trainingSet, ...(recipe && { recipe }) };
+  await writeFile(join(runDir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
   return trainingSet;
 }

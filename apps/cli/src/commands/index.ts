@@ -47,7 +47,7 @@ export const commands: Command[] = [
       '  class folders hold .nii/.nii.gz files or DICOM series folders (one series = one scan)\n' +
       '  --labels: CSV rows "path-or-StudyInstanceUID-or-SeriesInstanceUID,class" label the scans under <data-dir>\n' +
       '  --follow-links: follow links that leave <data-dir> (skipped with a reason otherwise)\n' +
-      '  ct3d ingest --dicomweb <base-url> --labels labels.csv --out <cache-dir> [--size] [--series REGEX] [--concurrency N]\n' +
+      '  ct3d ingest --dicomweb <base-url> --labels labels.csv --out <cache-dir> [--size] [--series REGEX] [--concurrency N] [--transforms seed|recipe.json]\n' +
       '    fetches the labelled studies (StudyInstanceUID,class rows) from a PACS over DICOMweb; resumable;\n' +
       '    credentials from CT3D_DICOMWEB_USER/CT3D_DICOMWEB_PASSWORD or CT3D_DICOMWEB_TOKEN\n' +
       Object.entries(CLASS_PRESETS)

@@ -2,6 +2,7 @@
 // the cache, with a progress bar (series done of total, MB/s), one line per failure, all of them listed in
 // <cache>/ingest-errors.txt. Credentials come from the environment and are never printed.
 import { readFile } from 'node:fs/promises';
+import type { TransformEntry } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { type IngestProblem, loadCache, problemLine, writeIngestErrors } from '@ct3d/pipeline';
 import {
@@ -19,6 +20,8 @@ export interface DicomwebIngestRun {
   labels: string;
   cacheDir: string;
   size: [number, number, number];
+  /** The recipe's preprocessing (`--transforms`; default the seed preset). */
+  preprocess?: TransformEntry[];
   workers?: number;
   /** Series fetched at once (default 2). */
   concurrency?: number;
@@ -74,6 +77,7 @@ export async function runDicomwebIngest(opts: DicomwebIngestRun): Promise<number
     concurrency: opts.concurrency,
     cacheDir: opts.cacheDir,
     size: opts.size,
+    ...(opts.preprocess && { preprocess: opts.preprocess }),
     workers: opts.workers,
     onEvent,
   });

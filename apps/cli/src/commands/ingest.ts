@@ -1,4 +1,4 @@
-import { loadRecipe, type TransformEntry } from '@ct3d/augment';
+import type { TransformEntry } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import {
   type ClassMapping,
@@ -25,7 +25,7 @@ import {
 import { lastValueFrom, tap } from 'rxjs';
 import { parseCommand, parseIntOption, parseSize, requireString, UsageError } from '../args.js';
 import { createProgress } from '../progress.js';
-import { readRecipeSource } from '../recipe-option.js';
+import { readIngestPreprocess } from '../recipe-option.js';
 import { runDicomwebIngest } from './ingest-dicomweb.js';
 import { parseSeriesOption } from './series-option.js';
 
@@ -47,17 +47,18 @@ export async function run(argv: string[]): Promise<number> {
     concurrency: { type: 'string' },
   });
   if (values.labels && values.classes) throw new UsageError('--labels and --classes cannot be combined');
+  const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
   if (values.dicomweb !== undefined) {
     if (positionals.length > 0) throw new UsageError('--dicomweb takes no <data-dir>: the PACS is the data');
     if (values.classes || values['follow-links'])
       throw new UsageError('--dicomweb takes its classes from --labels (no --classes, --follow-links)');
-    if (values.transforms !== undefined)
-      throw new UsageError('--transforms is not yet supported with --dicomweb (the seed preset is used)');
+    const preprocess = await readIngestPreprocess(values.transforms, size);
     return runDicomwebIngest({
       baseUrl: values.dicomweb,
       labels: requireString(values.labels, '--labels <labels.csv> (StudyInstanceUID,class rows)'),
       cacheDir: requireString(values.out, '--out <cache-dir>'),
-      size: values.size ? parseSize(values.size) : [128, 128, 64],
+      size,
+      ...(preprocess && { preprocess }),
       workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
       concurrency: parseIntOption(values.concurrency, '--concurrency', 2, 1),
       series: parseSeriesOption(values.series),
@@ -66,13 +67,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.concurrency !== undefined) throw new UsageError('--concurrency is for --dicomweb');
   const dataDir = requireString(positionals[0], '<data-dir>');
-  const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
-  const recipe = values.transforms === undefined ? undefined : await readRecipeSource(values.transforms);
+  const preprocess = await readIngestPreprocess(values.transforms, size);
   const done = await runIngest({
     dataDir,
     cacheDir: requireString(values.out, '--out <cache-dir>'),
     size,
-    ...(recipe && { preprocess: loadRecipe(recipe, { size }).preprocess }),
+    ...(preprocess && { preprocess }),
     workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
     mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
     followLinks: values['follow-links'] === true,

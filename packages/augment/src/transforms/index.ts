@@ -1,5 +1,6 @@
 export { type Composed, compose, invert } from './compose.js';
 export { deterministic, randomly, remapping, type TransformDef, withData } from './make.js';
+export { mapToScan } from './map-to-scan.js';
 export { ParamReader, RecipeError } from './params.js';
 // The deterministic cores of the random transforms (tests and benchmarks call them with fixed parameters).
 export { adjustContrast } from './rand-adjust-contrast.js';

@@ -1,7 +1,8 @@
-import { matmul4 } from '@ct3d/core';
+import { invertAffine, matmul4, type Volume } from '@ct3d/core';
 import { rotate90 as rotate90KeepSize } from '@ct3d/preprocess';
 import { deterministic, remapping, type TransformDef } from './make.js';
 import type { VoxelMap } from './remap.js';
+import { resampleLinear } from './resample.js';
 import type { Geometry } from './types.js';
 
 /**
@@ -39,24 +40,41 @@ export function rot90Map(shape: readonly number[], k: number, axes: readonly num
 }
 
 /** The seed's turn: output (o0, o1) shows input (o1 + di, cj - o0); half-voxel shifts when nx - ny is odd. */
-function keepSizeGeometry(g: Geometry): Geometry {
-  const [nx, ny] = g.shape;
-  const turn = [
+function keepSizeTurn(shape: readonly number[]): number[][] {
+  const [nx, ny] = shape;
+  return [
     [0, 1, 0, (nx - ny) / 2],
     [-1, 0, 0, (nx + ny - 2) / 2],
     [0, 0, 1, 0],
     [0, 0, 0, 1],
   ];
+}
+
+function keepSizeGeometry(g: Geometry): Geometry {
   return {
     shape: [...g.shape],
     spacing: [g.spacing[1], g.spacing[0], g.spacing[2]],
-    affine: matmul4(g.affine, turn),
+    affine: matmul4(g.affine, keepSizeTurn(g.shape)),
   };
 }
 
 /**
+ * The turn back onto the input's grid (trilinear, zero where the turn cut): exact on the voxels it kept when
+ * nx - ny is even (a permutation), interpolated at half voxels when it is odd.
+ */
+function keepSizeInverse(v: Volume, before: Geometry): Volume {
+  const back = invertAffine(keepSizeTurn(before.shape));
+  const t = {
+    matrix: back.slice(0, 3).map((row) => row.slice(0, 3)),
+    offset: back.slice(0, 3).map((row) => row[3]),
+  };
+  return resampleLinear(v, t, before.shape);
+}
+
+/**
  * MONAI Rotate90(k, spatial_axes): numpy rot90. `keep_size: true` is the seed's scipy
- * `ndimage.rotate(v, 90, reshape=False)` instead (same shape, zero fill; k 1 in the (0, 1) plane only).
+ * `ndimage.rotate(v, 90, reshape=False)` instead (same shape, zero fill; k 1 in the (0, 1) plane only), whose
+ * inverse turns back within the same shape.
  */
 export const Rotate90: TransformDef = {
   name: 'Rotate90',
@@ -67,7 +85,11 @@ export const Rotate90: TransformDef = {
     if (keepSize && (((k % 4) + 4) % 4 !== 1 || axes[0] !== 0 || axes[1] !== 1))
       p.fail('keep_size', 'true needs k 1 and spatial_axes [0, 1] (the seed rotation)');
     const params = p.done();
-    if (keepSize) return deterministic('Rotate90', params, rotate90KeepSize, { geometry: keepSizeGeometry });
+    if (keepSize)
+      return deterministic('Rotate90', params, rotate90KeepSize, {
+        geometry: keepSizeGeometry,
+        inverse: keepSizeInverse,
+      });
     return remapping('Rotate90', params, (shape) => rot90Map(shape, k, axes));
   },
 };

@@ -4,6 +4,7 @@
 // is recorded by the hash of its UIDs, so an interrupted run resumes without fetching it again.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { TransformEntry } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { parseDicomFile, safeDescription, shortHash, uidHash } from '@ct3d/io/dicom';
 import {
@@ -28,6 +29,8 @@ export interface DicomwebIngestOptions
   /** Threads for a pool created (and closed) by this run; ignored when `pool` is given. */
   workers?: number;
   pool?: WorkerPool;
+  /** The recipe's preprocessing, checked (default: the seed preset at `size`), as for a folder ingest. */
+  preprocess?: TransformEntry[];
   onEvent?: (event: DicomwebIngestEvent) => void;
 }
 
@@ -97,10 +100,10 @@ export async function ingestDicomweb(opts: DicomwebIngestOptions): Promise<Dicom
   await mkdir(cacheDir, { recursive: true });
   const removedTemps = await removeStaleTemps(cacheDir);
   const previous = await loadCache(cacheDir);
-  const settings = settingsHash(size);
+  const settings = settingsHash(size, opts.preprocess);
   const classNames = [...new Set(opts.labels.map((l) => l.className))];
   const studies = new Map(opts.labels.map((l) => [uidHash(l.studyUID), l]));
-  const store = new ManifestStore(cacheDir, size, []);
+  const store = new ManifestStore(cacheDir, size, [], opts.preprocess);
   // Sorted at the end by labels line, then name: the manifest's order does not depend on fetch timing.
   const orderKey = new Map<string, [number, string]>();
   const keep = (path: string, line: number, name: string) => {
@@ -157,6 +160,7 @@ export async function ingestDicomweb(opts: DicomwebIngestOptions): Promise<Dicom
         sourceBytes: packInstances(series.instances),
         cacheFile: resolve(cacheDir, `${name}.nii`),
         size,
+        ...(opts.preprocess && { preprocess: opts.preprocess }),
       });
     } catch (error) {
       result = { kind: 'failed', reason: describeError(error), ms: 0 };

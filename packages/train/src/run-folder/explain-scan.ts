@@ -1,15 +1,14 @@
 // `ct3d explain`: a run's explanation of one scan, as a map in the scan's own space (its shape and affine),
-// so that any viewer overlays it on the scan: preprocess as predict does, explain over the model's input,
-// then undo the preprocessing's spatial steps (modelToScan: the seed steps until a recipe says otherwise).
+// so that any viewer overlays it on the scan: preprocess with the run's recipe as predict does, explain over
+// the model's input, then undo the recipe's spatial steps (mapToScan, as the exported page does).
+import { mapToScan } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readScan, writeNifti } from '@ct3d/io/node';
 import { DEFAULT_EXPLANATION, type ExplainOptions, explain } from '@ct3d/model';
-import { modelToScan, processScan } from '@ct3d/preprocess';
 import { predictionClassNames } from '../format.js';
 import { outputUnits } from '../multiclass.js';
-import { modelInputShape } from '../step.js';
-import type { LoadedRun } from './load-run.js';
+import { type LoadedRun, runPreprocessing } from './load-run.js';
 
 export interface ScanExplanation {
   /** The map in [0, 1] with the scan's shape, spacing and affine. */
@@ -28,13 +27,13 @@ export async function explainScanFile(
   scanPath: string,
   opts: ExplainOptions & { series?: RegExp } = {},
 ): Promise<ScanExplanation> {
-  const size = modelInputShape(run.model);
   const scan = await readScan(scanPath, {
     minExtent: MIN_SCAN_EXTENT,
     requireFinite: true,
     series: opts.series,
   });
-  const input = processScan(scan, { size });
+  const preprocessing = runPreprocessing(run);
+  const input = preprocessing.stage.apply(scan);
   const method = opts.method ?? DEFAULT_EXPLANATION.method;
   const defaults: ExplainOptions = method === DEFAULT_EXPLANATION.method ? DEFAULT_EXPLANATION : {};
   const r = await explain(run.model, input, {
@@ -43,7 +42,7 @@ export async function explainScanFile(
     layer: opts.layer ?? defaults.layer,
     maskSize: opts.maskSize ?? defaults.maskSize,
   });
-  const data = modelToScan(r.cam.data, scan.shape, scan.affine, { size });
+  const data = mapToScan(preprocessing.steps, r.cam, scan);
   const names = predictionClassNames(outputUnits(run.model), run.info?.classNames);
   return {
     map: { data, shape: scan.shape, spacing: scan.spacing, affine: scan.affine },

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { composeStage, sameSteps, seedRecipe } from '@ct3d/augment';
+import { type Composed, composeStage, sameSteps, seedRecipe, type TransformEntry } from '@ct3d/augment';
 import { MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readScan } from '@ct3d/io/node';
 import { loadModel, type tf } from '@ct3d/model';
@@ -39,6 +39,16 @@ export async function loadRun(runDir: string): Promise<LoadedRun> {
   return { model: await loadModel(found[0]), modelDir: found[0], info };
 }
 
+/**
+ * The run's recipe preprocessing (run.json; runs without one: the seed preset at the model's input size):
+ * its steps and their composed function, exactly what ingest ran on the training cache.
+ */
+export function runPreprocessing(run: LoadedRun): { steps: TransformEntry[]; stage: Composed } {
+  const recipe = run.info?.recipe ?? seedRecipe(modelInputShape(run.model));
+  const stage = composeStage(recipe, 'preprocess', `${run.modelDir}/../run.json recipe`);
+  return { steps: recipe.preprocess, stage };
+}
+
 export interface ScanPrediction {
   scan: string;
   /** Probability of class 1 (abnormal) for the seed's sigmoid head; of the predicted class for a softmax head. */
@@ -65,7 +75,6 @@ export async function predictScanFile(
   scanPath: string,
   opts: { series?: RegExp } = {},
 ): Promise<ScanPrediction> {
-  const recipe = run.info?.recipe ?? seedRecipe(modelInputShape(run.model));
   // A 2D image or a 1x1x1 volume is refused, not resized into noise and predicted at ~50%.
   // A scan with NaN/Inf voxels is refused (naming how many): the model would answer for it with confidence.
   const scan = await readScan(scanPath, {
@@ -73,7 +82,7 @@ export async function predictScanFile(
     requireFinite: true,
     series: opts.series,
   });
-  const volume = composeStage(recipe, 'preprocess', `${run.modelDir}/../run.json recipe`).apply(scan);
+  const volume = runPreprocessing(run).stage.apply(scan);
   const { skipped } = scan;
   const probabilities = await predictProbabilities(run.model, volume);
   const predicted = probabilities.indexOf(Math.max(...probabilities));

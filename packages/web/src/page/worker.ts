@@ -1,7 +1,7 @@
 // The page's worker: loads the model once, then for each drop finds its scans (NIfTI files, DICOM series) and
 // reads, decodes, preprocesses (the same @ct3d/io code and composed recipe preprocessing as `ct3d ingest`),
 // predicts and explains each in turn. The page never freezes, and the files' bytes stay in this tab.
-import { type Composed, composeStage, invert, sameSteps, seedRecipe } from '@ct3d/augment';
+import { composeStage, mapToScan, seedRecipe } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { toChannelsLast } from '@ct3d/core';
 import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
@@ -16,7 +16,7 @@ import {
   patchStarts,
   tf,
 } from '@ct3d/model';
-import { modelToScan, windowedHuStats } from '@ct3d/preprocess';
+import { windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
 import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
@@ -122,8 +122,10 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
   const m = loaded.manifest;
   const scan = await readVolume(at, source, m);
   // The run's recipe preprocessing: the function ingest ran on the training scans.
-  const { stage: preprocess, seed } = preprocessing(m);
-  const volume = await stage(at, 'preprocess', () => preprocess.apply(scan));
+  const steps = m.preprocess ?? seedRecipe(m.inputSize).preprocess;
+  const volume = await stage(at, 'preprocess', () =>
+    composeStage({ preprocess: steps }, 'preprocess').apply(scan),
+  );
   const probabilities = await stage(at, 'predict', () => predict(loaded, volume));
   // The viewer shows the scan as read (its grid, its affine), in HU: NIfTI bytes NiiVue reads.
   const shown = encodeNifti(scan);
@@ -146,10 +148,7 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
   const heat = await stage(at, 'gradcam', async () => {
     const r = await explain(loaded.model, volume, { ...how, target: 'predicted' });
     // The map in the scan's space: the preprocessing's spatial steps undone (as `ct3d explain` writes it).
-    const data = seed
-      ? modelToScan(r.cam.data, scan.shape, scan.affine, { size: m.inputSize })
-      : invert(preprocess.transforms, r.cam, scan).data;
-    return { r, bytes: encodeNifti({ ...scan, data }) };
+    return { r, bytes: encodeNifti({ ...scan, data: mapToScan(steps, r.cam, scan) }) };
   });
   post(
     {
@@ -163,13 +162,6 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     },
     [heat.bytes.buffer],
   );
-}
-
-/** The run's composed preprocessing; `seed` when it is the seed preset (whose inverse is modelToScan). */
-function preprocessing(m: WebManifest): { stage: Composed; seed: boolean } {
-  const seedSteps = seedRecipe(m.inputSize).preprocess;
-  const steps = m.preprocess ?? seedSteps;
-  return { stage: composeStage({ preprocess: steps }, 'preprocess'), seed: sameSteps(steps, seedSteps) };
 }
 
 /** Model runs the page allows one heat map (occlusion needs one per patch; 64x64x48 with 16-voxel patches: 100). */
