@@ -82,6 +82,9 @@ describe.skipIf(!haveChromium)(
       expect(await page.textContent('#error')).toBe('');
       await expectProbabilities(page, want.probabilities);
       expect(await page.textContent('#sentences')).toBe(want.text);
+      expect(await page.textContent('#stages li:nth-child(3)')).toMatch(
+        /^Preprocess \(Orientation, ScaleIntensityRange, Spacing, Rotate90, CenterSpatialCrop, Resize\): [0-9.]+ ms$/,
+      );
       await page.waitForFunction(() => document.body.dataset.viewer === 'scan+heat');
       const heat = await page.evaluate(() => {
         type Shown = { hdr: { dims: number[] }; img: ArrayLike<number> };

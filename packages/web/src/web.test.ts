@@ -238,7 +238,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     expect(stages).toEqual([
       ['done', expect.stringMatching(/^Read the file: [0-9.]+ ms$/)],
       ['failed', 'Decode NIfTI: failed'],
-      ['skipped', 'Preprocess (HU window, rotate, resize): not run'],
+      ['skipped', 'Preprocess (ScaleIntensityRange, Rotate90, Resize): not run'],
       ['skipped', 'Predict: not run'],
       ['skipped', 'Heat map: not run'],
     ]);

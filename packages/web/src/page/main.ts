@@ -20,7 +20,7 @@ const STAGES: readonly StageName[] = ['read', 'decode', 'preprocess', 'predict',
 const STAGE_TEXT: Record<StageName, string> = {
   read: 'Read the file',
   decode: 'Decode',
-  preprocess: 'Preprocess (HU window, rotate, resize)',
+  preprocess: 'Preprocess (HU window, rotate, resize)', // pages exported before recipes
   predict: 'Predict',
   gradcam: 'Heat map',
 };
@@ -63,6 +63,9 @@ function showError(text: string | null): void {
 function stageText(stage: StageName, format: ScanFacts['format']): string {
   if (stage === 'read' && format === 'dicom') return "Read the series' files";
   if (stage === 'decode') return `${STAGE_TEXT.decode} ${format === 'dicom' ? 'DICOM series' : 'NIfTI'}`;
+  // The run's own steps: a recipe other than the seed's must not be shown as the seed's.
+  const steps = manifest?.preprocess;
+  if (stage === 'preprocess' && steps) return `Preprocess (${steps.map((s) => s.name).join(', ')})`;
   return STAGE_TEXT[stage];
 }
 
