@@ -1,17 +1,5 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-
 /** A user mistake on the command line: printed as one line, exit code 2. */
 export class UsageError extends Error {}
-
-export type Options = NonNullable<ParseArgsConfig['options']>;
-
-export function parseCommand<O extends Options>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 /** "128x128x64" -> [128, 128, 64]; a single number N means NxNxN. */
 export function parseSize(text: string, flag = '--size'): [number, number, number] {
@@ -33,16 +21,14 @@ export function parseRange(text: string, flag: string): [number, number] {
   return [lo, hi];
 }
 
-export function parseIntOption(text: string | undefined, flag: string, fallback: number, min = 0): number {
-  if (text === undefined) return fallback;
+export function parseIntOption(text: string, flag: string, min = 0): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`${flag} must be an integer >= ${min}, got "${text}"`);
   return n;
 }
 
-export function parseNumberOption(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
+export function parseNumberOption(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got "${text}"`);
   return n;

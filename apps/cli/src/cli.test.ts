@@ -24,7 +24,7 @@ describe('ct3d CLI', () => {
   it('prints usage for unknown commands and bad flags', async () => {
     const unknown = await ct3d('frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    expect(unknown.stderr).toContain("ct3d: unknown command 'frobnicate'");
     const bad = await ct3d('ingest', 'x', '--out', 'y', '--size', '12xfoo');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--size must look like WxHxD');

@@ -25,6 +25,16 @@ describe('the packed ct3d bin', () => {
     expect(viaBin.stdout).toMatch(/Usage: ct3d <command>/);
   });
 
+  it('prints its version and help without loading tfjs', async () => {
+    const pkg = JSON.parse(await readFile(join(dir, 'node_modules', '@ct3d', 'cli', 'package.json'), 'utf8'));
+    const version = await ct3dTraced(['--version']);
+    expect([version.code, version.out]).toEqual([0, `${pkg.version}\n`]);
+    const help = await ct3dTraced(['train', '--help']);
+    expect(help.code, help.out).toBe(0);
+    expect(help.out).toContain('--epochs <n>');
+    for (const r of [version, help]) expect(r.modules.filter((m) => m.includes('@tensorflow'))).toEqual([]);
+  });
+
   it('synth -> ingest -> train --epochs 1 -> predict; the data commands never load tfjs', async () => {
     const synth = await ct3dTraced(['synth', 'raw', '--per-class', '3', '--size', '96', '--slices', '20:24']);
     expect(synth.code, synth.out).toBe(0);

@@ -1,6 +1,7 @@
 import { printable } from '@ct3d/core';
 import { readDicomVolume, writeNifti } from '@ct3d/io/node';
-import { parseCommand, requireString } from '../args.js';
+import type { ArgsOf } from '../command.js';
+import type { convertOptions } from './options.js';
 import { parseSeriesOption } from './series-option.js';
 
 /** HU that are all whole numbers within int16 are stored as int16 (as dcm2niix does), else as float32. */
@@ -9,10 +10,8 @@ function fitsInt16(data: Float32Array): boolean {
   return true;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { series: { type: 'string' } });
-  const input = requireString(positionals[0], '<series-folder|file.dcm>');
-  const output = requireString(positionals[1], '<out.nii[.gz]>');
+export async function run({ values, positionals }: ArgsOf<typeof convertOptions>): Promise<number> {
+  const [input, output] = positionals;
   const volume = await readDicomVolume(input, { series: parseSeriesOption(values.series) });
   for (const s of volume.skipped) console.error(`skipped ${printable(s.name)}: ${printable(s.reason)}`);
   const datatype = fitsInt16(volume.data) ? 'int16' : 'float32';

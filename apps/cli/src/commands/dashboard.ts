@@ -1,32 +1,26 @@
 import { loadAugment } from '@ct3d/augment';
 import { startDashboard } from '@ct3d/dashboard';
-import { parseCommand, parseIntOption, requireString } from '../args.js';
+import { parseIntOption } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { readRecipeSource } from '../recipe-option.js';
 import { dashboardToken } from './dashboard-token.js';
+import type { dashboardOptions } from './options.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, {
-    runs: { type: 'string' },
-    cache: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    token: { type: 'string' },
-    transforms: { type: 'string' },
-    'token-file': { type: 'string' },
-  });
+export async function run({ values, given }: ArgsOf<typeof dashboardOptions>): Promise<number> {
   const server = await startDashboard({
-    runsDir: requireString(values.runs, '--runs <dir>'),
+    runsDir: values.runs,
     cacheDir: values.cache,
-    ...(values.transforms !== undefined && {
-      augment: loadAugment(await readRecipeSource(values.transforms)),
-    }),
-    port: parseIntOption(values.port, '--port', 0),
+    // Not given: the dashboard's own preview (the seed preset).
+    ...(given.has('transforms') && { augment: loadAugment(await readRecipeSource(values.transforms)) }),
+    port: parseIntOption(values.port, '--port'),
     host: values.host,
     token: await dashboardToken({ token: values.token, tokenFile: values['token-file'] }),
   });
+  // Listening before saying so: a Ctrl-C right after the line stops the server instead of killing node.
+  const interrupted = untilInterrupted();
   console.log(`dashboard: ${server.url} (Ctrl-C to stop)`);
   console.log('in-browser diagnosis of a run: /runs/<name>/predict/ (linked from the Runs tab)');
-  await untilInterrupted();
+  await interrupted;
   await server.close();
   return 0;
 }

@@ -4,29 +4,20 @@ import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { loadCache } from '@ct3d/pipeline';
 import { evaluateRun, loadRun, predictScanFile } from '@ct3d/train';
 import { exportWebApp } from '@ct3d/web';
-import { parseCommand, parseIntOption, parseNumberOption, parseSize } from '../args.js';
+import { parseIntOption, parseNumberOption, parseSize } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { parseBackend } from './backend-option.js';
 import { DEMO } from './demo-settings.js';
 import { formatEvaluation } from './evaluate.js';
 import { runIngest } from './ingest.js';
+import type { demoOptions } from './options.js';
 import { runTraining } from './train.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, {
-    out: { type: 'string' },
-    'per-class': { type: 'string' },
-    epochs: { type: 'string' },
-    size: { type: 'string' },
-    backend: { type: 'string' },
-    seed: { type: 'string' },
-    lr: { type: 'string' },
-    batch: { type: 'string' },
-    verbose: { type: 'boolean' },
-  });
-  const out = values.out ?? 'demo-out';
-  const seed = parseIntOption(values.seed, '--seed', 0);
-  const perClass = parseIntOption(values['per-class'], '--per-class', DEMO.perClass, 2);
-  const size = parseSize(values.size ?? DEMO.size);
+export async function run({ values }: ArgsOf<typeof demoOptions>): Promise<number> {
+  const out = values.out;
+  const seed = parseIntOption(values.seed, '--seed');
+  const perClass = parseIntOption(values['per-class'], '--per-class', 2);
+  const size = parseSize(values.size);
   const t0 = performance.now();
   const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)}s`;
 
@@ -47,18 +38,18 @@ export async function run(argv: string[]): Promise<number> {
     {
       cacheDir,
       runDir,
-      epochs: parseIntOption(values.epochs, '--epochs', DEMO.epochs, 1),
+      epochs: parseIntOption(values.epochs, '--epochs', 1),
       backend: parseBackend(values.backend),
       seed,
-      learningRate: parseNumberOption(values.lr, '--lr', DEMO.lr),
-      batchSize: parseIntOption(values.batch, '--batch', DEMO.batch, 1),
+      learningRate: parseNumberOption(values.lr, '--lr'),
+      batchSize: parseIntOption(values.batch, '--batch', 1),
       // The demo rebuilds its own output folder each time: running it twice just works.
       overwrite: true,
       // The default bnStats 'precise': with batch 2, Keras' moving averages of the noisy batch statistics
       // leave inference-mode predictions collapsed to one class after a short run.
     },
     undefined,
-    { verbose: values.verbose === true },
+    { verbose: values.verbose },
   );
   if (!end) return 1;
 

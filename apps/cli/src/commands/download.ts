@@ -11,20 +11,12 @@ import {
   selectDatasetFiles,
 } from '@ct3d/io/download';
 import { formatDuration, formatProgress } from '@ct3d/pipeline';
-import { parseCommand, parseIntOption, requireString, UsageError } from '../args.js';
+import { parseIntOption, requireString, UsageError } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { createProgress, type ProgressSink } from '../progress.js';
+import type { downloadOptions } from './options.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, {
-    out: { type: 'string' },
-    set: { type: 'string' },
-    files: { type: 'string' },
-    'base-url': { type: 'string' },
-    retries: { type: 'string' },
-    'download-only': { type: 'boolean' },
-    list: { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+export async function run({ values, given }: ArgsOf<typeof downloadOptions>): Promise<number> {
   const baseUrl = values['base-url'] ?? MOSMEDDATA_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl))
     throw new UsageError(`--base-url must be an http(s) URL, got "${baseUrl}"`);
@@ -32,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(formatList(baseUrl));
     return 0;
   }
-  if (values.set !== undefined && values.files !== undefined) {
+  if (given.has('set') && values.files !== undefined) {
     throw new UsageError('give --set or --files, not both');
   }
   let files: DatasetFile[];
@@ -51,10 +43,10 @@ export async function run(argv: string[]): Promise<number> {
     files,
     baseUrl,
     extract: !values['download-only'],
-    retries: parseIntOption(values.retries, '--retries', 5),
+    retries: parseIntOption(values.retries, '--retries'),
     onEvent: reporter(createProgress()),
   });
-  await printSummary(result, Boolean(values['download-only']));
+  await printSummary(result, values['download-only']);
   if (values.json) console.log(JSON.stringify(result));
   return result.ok ? 0 : 1;
 }

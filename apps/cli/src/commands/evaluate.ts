@@ -9,23 +9,18 @@ import {
   type OperatingPoints,
   operatingPoints,
 } from '@ct3d/train';
-import { parseCommand, requireString, UsageError } from '../args.js';
+import { UsageError } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { initBackendOption } from './backend-option.js';
+import type { evaluateOptions } from './options.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, {
-    run: { type: 'string' },
-    cache: { type: 'string' },
-    set: { type: 'string' },
-    json: { type: 'boolean' },
-    backend: { type: 'string' },
-  });
+export async function run({ values }: ArgsOf<typeof evaluateOptions>): Promise<number> {
   await initBackendOption(values.backend);
-  const set = (values.set ?? 'all') as EvaluationSet;
+  const set = values.set as EvaluationSet;
   if (!['all', 'val', 'train'].includes(set))
     throw new UsageError(`--set must be all, val or train, got "${set}"`);
-  const run = await loadRun(requireString(values.run, '--run <dir>'));
-  const result = await evaluateRun(run, requireString(values.cache, '--cache <dir>'), { set });
+  const run = await loadRun(values.run);
+  const result = await evaluateRun(run, values.cache, { set });
   console.log(
     values.json
       ? JSON.stringify(summarize(result, set))

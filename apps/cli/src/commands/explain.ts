@@ -1,29 +1,20 @@
 import { printable } from '@ct3d/core';
-import { DEFAULT_EXPLANATION, EXPLAIN_METHODS, type ExplainMethod } from '@ct3d/model';
+import { EXPLAIN_METHODS, type ExplainMethod } from '@ct3d/model';
 import { explainScanFile, loadRun, writeExplanation } from '@ct3d/train';
-import { parseCommand, parseIntOption, requireString, UsageError } from '../args.js';
+import { parseIntOption, UsageError } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { initBackendOption } from './backend-option.js';
+import type { explainOptions } from './options.js';
 import { parseSeriesOption } from './series-option.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, {
-    run: { type: 'string' },
-    out: { type: 'string' },
-    method: { type: 'string' },
-    layer: { type: 'string' },
-    class: { type: 'string' },
-    patch: { type: 'string' },
-    series: { type: 'string' },
-    backend: { type: 'string' },
-  });
-  const scan = requireString(positionals[0], '<scan.nii[.gz]|series-folder>');
-  const runDir = requireString(values.run, '--run <dir>');
-  const out = requireString(values.out, '--out <heat.nii.gz>');
+export async function run({ values, positionals }: ArgsOf<typeof explainOptions>): Promise<number> {
+  const [scan] = positionals;
+  const { run: runDir, out } = values;
   const method = parseMethod(values.method);
   if (values.layer !== undefined && method === 'occlusion')
     throw new UsageError('--layer applies to gradcam and gradcampp; occlusion takes --patch');
-  const target = values.class === undefined ? undefined : parseIntOption(values.class, '--class', 0, 0);
-  const maskSize = values.patch === undefined ? undefined : parseIntOption(values.patch, '--patch', 16, 1);
+  const target = values.class === undefined ? undefined : parseIntOption(values.class, '--class');
+  const maskSize = parseIntOption(values.patch, '--patch', 1);
   await initBackendOption(values.backend);
   const run = await loadRun(runDir);
   const e = await explainScanFile(run, scan, {
@@ -41,8 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function parseMethod(text: string | undefined): ExplainMethod {
-  if (text === undefined) return DEFAULT_EXPLANATION.method;
+function parseMethod(text: string): ExplainMethod {
   const method = EXPLAIN_METHODS.find((m) => m === text);
   if (!method) throw new UsageError(`--method must be one of ${EXPLAIN_METHODS.join(', ')}, got "${text}"`);
   return method;

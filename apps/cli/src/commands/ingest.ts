@@ -23,62 +23,60 @@ import {
   writeIngestErrors,
 } from '@ct3d/pipeline';
 import { lastValueFrom, tap } from 'rxjs';
-import { parseCommand, parseIntOption, parseSize, requireString, UsageError } from '../args.js';
+import { parseIntOption, parseSize, requireString, UsageError } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { createProgress } from '../progress.js';
 import { readIngestPreprocess } from '../recipe-option.js';
 import { runDicomwebIngest } from './ingest-dicomweb.js';
+import type { ingestOptions } from './options.js';
 import { parseSeriesOption } from './series-option.js';
 
 /** Problems of each kind (failed, skipped, warning) printed as they come; all of them go to ingest-errors.txt. */
 const SHOWN_PER_KIND = 10;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, {
-    out: { type: 'string' },
-    size: { type: 'string' },
-    workers: { type: 'string' },
-    classes: { type: 'string' },
-    'follow-links': { type: 'boolean' },
-    transforms: { type: 'string' },
-    labels: { type: 'string' },
-    series: { type: 'string' },
-    json: { type: 'boolean' },
-    dicomweb: { type: 'string' },
-    concurrency: { type: 'string' },
-  });
-  if (values.labels && values.classes) throw new UsageError('--labels and --classes cannot be combined');
-  const size = values.size ? parseSize(values.size) : ([128, 128, 64] as [number, number, number]);
+export async function run({ values, positionals, given }: ArgsOf<typeof ingestOptions>): Promise<number> {
+  const size = parseSize(values.size);
+  const workers = values.workers === undefined ? undefined : parseIntOption(values.workers, '--workers', 1);
+  if (values.labels && given.has('classes'))
+    throw new UsageError('--labels and --classes cannot be combined');
   if (values.dicomweb !== undefined) {
     if (positionals.length > 0) throw new UsageError('--dicomweb takes no <data-dir>: the PACS is the data');
-    if (values.classes || values['follow-links'])
+    if (given.has('classes') || values['follow-links'])
       throw new UsageError('--dicomweb takes its classes from --labels (no --classes, --follow-links)');
-    const preprocess = await readIngestPreprocess(values.transforms, size);
+    const preprocess = await readIngestPreprocess(
+      given.has('transforms') ? values.transforms : undefined,
+      size,
+    );
     return runDicomwebIngest({
       baseUrl: values.dicomweb,
       labels: requireString(values.labels, '--labels <labels.csv> (StudyInstanceUID,class rows)'),
-      cacheDir: requireString(values.out, '--out <cache-dir>'),
+      cacheDir: values.out,
       size,
       ...(preprocess && { preprocess }),
-      workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
-      concurrency: parseIntOption(values.concurrency, '--concurrency', 2, 1),
+      workers,
+      concurrency: parseIntOption(values.concurrency, '--concurrency', 1),
       series: parseSeriesOption(values.series),
-      json: Boolean(values.json),
+      json: values.json,
     });
   }
-  if (values.concurrency !== undefined) throw new UsageError('--concurrency is for --dicomweb');
+  if (given.has('concurrency')) throw new UsageError('--concurrency is for --dicomweb');
   const dataDir = requireString(positionals[0], '<data-dir>');
-  const preprocess = await readIngestPreprocess(values.transforms, size);
+  // --classes and --transforms not given: runIngest's defaults (the same seed presets), no class table printed.
+  const preprocess = await readIngestPreprocess(
+    given.has('transforms') ? values.transforms : undefined,
+    size,
+  );
   const done = await runIngest({
     dataDir,
-    cacheDir: requireString(values.out, '--out <cache-dir>'),
+    cacheDir: values.out,
     size,
     ...(preprocess && { preprocess }),
-    workers: values.workers ? parseIntOption(values.workers, '--workers', 0, 1) : undefined,
-    mapping: values.classes ? await resolveClassMapping(dataDir, values.classes) : undefined,
-    followLinks: values['follow-links'] === true,
+    workers,
+    mapping: given.has('classes') ? await resolveClassMapping(dataDir, values.classes) : undefined,
+    followLinks: values['follow-links'],
     labels: values.labels,
     series: parseSeriesOption(values.series),
-    json: Boolean(values.json),
+    json: values.json,
   });
   return done.failed.length > 0 || done.emptyClasses.length > 0 ? 1 : 0;
 }

@@ -1,7 +1,9 @@
 import { printable } from '@ct3d/core';
 import { loadRun, predictScanFile, runYoudenThreshold, type ScanPrediction } from '@ct3d/train';
-import { parseCommand, requireString, UsageError } from '../args.js';
+import { UsageError } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { initBackendOption } from './backend-option.js';
+import type { predictOptions } from './options.js';
 import { parseSeriesOption } from './series-option.js';
 
 /** The decision threshold: a number in (0, 1), or the run's Youden's J threshold; null when not given. */
@@ -34,16 +36,9 @@ function decisionLine(p: ScanPrediction, t: ChosenThreshold): string {
   return `Predicted: ${name} (p ${p.probability.toFixed(4)} ${positive ? '>' : '<='} threshold ${t.value.toFixed(4)}, ${t.source})`;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, {
-    run: { type: 'string' },
-    json: { type: 'boolean' },
-    backend: { type: 'string' },
-    threshold: { type: 'string' },
-    series: { type: 'string' },
-  });
-  const scan = requireString(positionals[0], '<scan.nii[.gz]|series-folder>');
-  const runDir = requireString(values.run, '--run <dir>');
+export async function run({ values, positionals }: ArgsOf<typeof predictOptions>): Promise<number> {
+  const [scan] = positionals;
+  const runDir = values.run;
   const threshold = await chooseThreshold(values.threshold, runDir);
   await initBackendOption(values.backend);
   const run = await loadRun(runDir);

@@ -1,9 +1,10 @@
 import { buildSeedModel, formatSummary } from '@ct3d/model';
-import { parseCommand, parseSize } from '../args.js';
+import { parseSize } from '../args.js';
+import type { ArgsOf } from '../command.js';
+import type { summaryOptions } from './options.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, { size: { type: 'string' } });
-  const [width, height, depth] = values.size ? parseSize(values.size) : [128, 128, 64];
+export async function run({ values }: ArgsOf<typeof summaryOptions>): Promise<number> {
+  const [width, height, depth] = parseSize(values.size);
   const model = buildSeedModel({ width, height, depth });
   console.log(formatSummary(model));
   model.dispose();

@@ -17,67 +17,43 @@ import {
   trainFromCache,
 } from '@ct3d/train';
 import type { Observable } from 'rxjs';
-import { parseCommand, parseIntOption, parseNumberOption, requireString, UsageError } from '../args.js';
+import { parseIntOption, parseNumberOption, requireString, UsageError } from '../args.js';
+import type { ArgsOf } from '../command.js';
 import { createProgress } from '../progress.js';
 import { readRecipeSource } from '../recipe-option.js';
 import { parseBackend } from './backend-option.js';
 import { describeClasses, parseClassOptions } from './class-options.js';
 import { untilInterrupted } from './dashboard.js';
+import type { trainOptions } from './options.js';
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommand(argv, {
-    cache: { type: 'string' },
-    run: { type: 'string' },
-    resume: { type: 'string' },
-    overwrite: { type: 'boolean' },
-    epochs: { type: 'string' },
-    batch: { type: 'string' },
-    backend: { type: 'string' },
-    seed: { type: 'string' },
-    workers: { type: 'string' },
-    'val-fraction': { type: 'string' },
-    'split-seed': { type: 'string' },
-    patience: { type: 'string' },
-    filters: { type: 'string' },
-    'no-augment': { type: 'boolean' },
-    transforms: { type: 'string' },
-    'class-weight': { type: 'string' },
-    sampling: { type: 'string' },
-    dashboard: { type: 'boolean' },
-    lr: { type: 'string' },
-    'bn-momentum': { type: 'string' },
-    'precise-bn': { type: 'boolean' },
-    'bn-stats': { type: 'string' },
-    'bn-stats-batches': { type: 'string' },
-    folds: { type: 'string' },
-    fold: { type: 'string' },
-    verbose: { type: 'boolean' },
-    port: { type: 'string' },
-  });
-  const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction', 0.3);
+type TrainArgs = ArgsOf<typeof trainOptions>;
+
+export async function run({ values, given }: TrainArgs): Promise<number> {
+  const valFraction = parseNumberOption(values['val-fraction'], '--val-fraction');
   if (valFraction <= 0 || valFraction >= 1) throw new UsageError('--val-fraction must be between 0 and 1');
   const opts: TrainFromCacheOptions = {
     cacheDir: values.resume ? (values.cache ?? '') : requireString(values.cache, '--cache <dir>'),
     runDir: values.resume ?? requireString(values.run, '--run <dir>'),
-    overwrite: values.overwrite === true,
-    epochs: parseIntOption(values.epochs, '--epochs', 100, 1),
-    batchSize: parseIntOption(values.batch, '--batch', 2, 1),
+    overwrite: values.overwrite,
+    epochs: parseIntOption(values.epochs, '--epochs', 1),
+    batchSize: parseIntOption(values.batch, '--batch', 1),
     backend: parseBackend(values.backend),
-    seed: parseIntOption(values.seed, '--seed', 0),
-    workers: values.workers ? parseIntOption(values.workers, '--workers', 1, 1) : undefined,
+    seed: parseIntOption(values.seed, '--seed'),
+    workers: values.workers ? parseIntOption(values.workers, '--workers', 1) : undefined,
     valFraction,
-    splitSeed: values['split-seed'] ? parseIntOption(values['split-seed'], '--split-seed', 0) : undefined,
-    patience: parseIntOption(values.patience, '--patience', 15, 1),
+    splitSeed: values['split-seed'] ? parseIntOption(values['split-seed'], '--split-seed') : undefined,
+    patience: parseIntOption(values.patience, '--patience', 1),
     filters: values.filters ? parseFilters(values.filters) : undefined,
     augment: !values['no-augment'],
-    ...(values.transforms !== undefined && { transforms: await readRecipeSource(values.transforms) }),
-    ...parseClassOptions(values['class-weight'], values.sampling),
-    learningRate: parseNumberOption(values.lr, '--lr', 1e-4),
-    batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum', 0.99),
-    bnStats: parseBnStats(values['bn-stats'], values['precise-bn'] === true),
-    bnStatsBatches: parseIntOption(values['bn-stats-batches'], '--bn-stats-batches', 16, 1),
+    // Not given: trainFromCache's own defaults (the seed preset, shuffled batches).
+    ...(given.has('transforms') && { transforms: await readRecipeSource(values.transforms) }),
+    ...parseClassOptions(values['class-weight'], given.has('sampling') ? values.sampling : undefined),
+    learningRate: parseNumberOption(values.lr, '--lr'),
+    batchNormMomentum: parseNumberOption(values['bn-momentum'], '--bn-momentum'),
+    bnStats: parseBnStats(values['bn-stats'], values['precise-bn']),
+    bnStatsBatches: parseIntOption(values['bn-stats-batches'], '--bn-stats-batches', 1),
   };
-  const live = values.dashboard ? { port: parseIntOption(values.port, '--port', 0) } : undefined;
+  const live = values.dashboard ? { port: parseIntOption(values.port, '--port') } : undefined;
   if (values.folds !== undefined || values.fold !== undefined) {
     if (values.resume)
       throw new UsageError('--folds cannot be used with --resume (resume one fold: --resume <run>/fold-i)');
@@ -88,20 +64,20 @@ export async function run(argv: string[]): Promise<number> {
     return runFolds(opts, values.folds, values.fold);
   }
   const end = await runTraining(
-    values.resume ? await resumeFromFlags(values.resume, values, opts) : opts,
+    values.resume ? await resumeFromFlags(values.resume, { values, given }, opts) : opts,
     live,
-    { verbose: values.verbose === true },
+    { verbose: values.verbose },
   );
   return end ? 0 : 1;
 }
 
-/** `--bn-stats keras|precise` (default precise); `--precise-bn` is the older spelling of `--bn-stats precise`. */
-function parseBnStats(text: string | undefined, preciseFlag: boolean): BnStats {
-  if (text !== undefined && text !== 'keras' && text !== 'precise') {
+/** `--bn-stats keras|precise`; `--precise-bn` is the older spelling of `--bn-stats precise`. */
+function parseBnStats(text: string, preciseFlag: boolean): BnStats {
+  if (text !== 'keras' && text !== 'precise') {
     throw new UsageError(`--bn-stats must be keras or precise, got "${text}"`);
   }
   if (preciseFlag && text === 'keras') throw new UsageError('--precise-bn contradicts --bn-stats keras');
-  return text ?? 'precise';
+  return text;
 }
 
 /**
@@ -114,8 +90,8 @@ async function runFolds(
   foldText: string | undefined,
 ): Promise<number> {
   if (foldsText === undefined) throw new UsageError('--fold needs --folds K');
-  const folds = parseIntOption(foldsText, '--folds', 5, 2);
-  const only = foldText === undefined ? undefined : parseIntOption(foldText, '--fold', 1, 1);
+  const folds = parseIntOption(foldsText, '--folds', 2);
+  const only = foldText === undefined ? undefined : parseIntOption(foldText, '--fold', 1);
   if (only !== undefined && only > folds)
     throw new UsageError(`--fold must be between 1 and ${folds}, got ${only}`);
   let ok = true;
@@ -240,8 +216,9 @@ export async function runTraining(
   }
   if (board) {
     // The finished run stays viewable (a replay from memory) until Ctrl-C or SIGTERM, TTY or not.
+    const interrupted = untilInterrupted();
     console.log(`training finished; dashboard still at ${board.url} (Ctrl-C to stop)`);
-    await untilInterrupted();
+    await interrupted;
     await board.close();
   }
   return end;
@@ -272,19 +249,18 @@ const RESUME_FREE = new Set(['resume', 'run', 'cache', 'workers', 'dashboard', '
 /** `--resume <run>`: the run's recorded options; other given flags must equal them. */
 async function resumeFromFlags(
   runDir: string,
-  values: Record<string, string | boolean | undefined>,
+  { values, given }: Pick<TrainArgs, 'values' | 'given'>,
   parsed: TrainFromCacheOptions,
 ): Promise<TrainFromCacheOptions> {
-  if (typeof values.run === 'string' && resolve(values.run) !== resolve(runDir)) {
+  if (values.run !== undefined && resolve(values.run) !== resolve(runDir)) {
     throw new UsageError('--run and --resume name different run folders');
   }
-  const given: GivenFlag[] = [];
-  for (const [flag, value] of Object.entries(values)) {
-    if (value === undefined || RESUME_FREE.has(flag)) continue;
+  const checked: GivenFlag[] = [];
+  for (const flag of given) {
+    if (RESUME_FREE.has(flag)) continue;
     const key = RESUME_CHECKED[flag];
     if (!key) throw new UsageError(`--${flag} cannot be used with --resume`);
-    given.push({ flag: `--${flag}`, key, value: parsed[key] });
+    checked.push({ flag: `--${flag}`, key, value: parsed[key] });
   }
-  const cacheDir = typeof values.cache === 'string' ? values.cache : undefined;
-  return resumeOptions(runDir, given, { cacheDir, workers: parsed.workers });
+  return resumeOptions(runDir, checked, { cacheDir: values.cache, workers: parsed.workers });
 }
