@@ -1,5 +1,5 @@
 import type { Volume } from '@ct3d/core';
-import { splineFilterPlane } from '@ct3d/preprocess';
+import { splineFilterPlane } from '@ct3d/preprocess/internal';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
 
 export interface RotateOptions {

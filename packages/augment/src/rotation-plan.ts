@@ -1,4 +1,4 @@
-import { mirrorIndex } from '@ct3d/preprocess';
+import { mirrorIndex } from '@ct3d/preprocess/internal';
 /**
  * Everything about scipy's `ndimage.rotate(v, angle, axes=(1, 0), reshape=False, mode='constant')`
  * that depends only on the in-plane shape, computed once and reused for every slice: for each output

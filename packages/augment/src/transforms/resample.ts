@@ -1,5 +1,5 @@
 import { assertVolume, matmul4, type Volume } from '@ct3d/core';
-import { mirrorIndex } from '@ct3d/preprocess';
+import { mirrorIndex } from '@ct3d/preprocess/internal';
 
 /** input voxel = matrix @ output voxel + offset (a 3x3 matrix and its offset). */
 export interface VoxelAffine {

@@ -20,7 +20,7 @@ export interface ConvHelper {
 }
 
 export interface Platform {
-  /** A CT3D_* switch (process.env in Node; browsers have none). */
+  /** A CT3D_* benchmark-only switch (docs/model-kernels.md): process.env in Node; browsers have none. */
   env(name: string): string | undefined;
   /** Fetches what kernelBinary() returns (browsers); a no-op where files are read synchronously. */
   prepareKernelBinaries(folder?: string): Promise<void>;

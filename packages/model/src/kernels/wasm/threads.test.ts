@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// wasm's conv kernels on one thread and split over two (a worker with its own wasm instance) against cpu.
+import { afterAll, expect, it } from 'vitest';
+import { describeWithFlags } from '../../test-backends/envs.js';
+import type { Shape5 } from '../../test-backends/run.js';
+import { expectConvMatchesCpu } from '../test-conv.js';
 import { getConvThreads, setConvThreads } from './index.js';
-import { expectConvMatchesCpu, type Shape5, useWasmWithFastKernels } from './test-util.js';
 
-describe('conv kernels split over two threads (worker with its own wasm instance)', () => {
-  beforeAll(useWasmWithFastKernels);
+describeWithFlags('conv kernels split over two threads', { envs: ['wasm'] }, (env) => {
   afterAll(() => setConvThreads(2));
 
   it.each([1, 2] as const)('threads=%d matches cpu for odd batches and dims', async (threads) => {
@@ -19,7 +21,7 @@ describe('conv kernels split over two threads (worker with its own wasm instance
         [3, 3, 3, 1, 6],
       ],
     ] as [Shape5, Shape5][]) {
-      await expectConvMatchesCpu(xs, fs, 21);
+      await expectConvMatchesCpu(env, xs, fs, 'valid', 21);
     }
   });
 });

@@ -1,14 +1,15 @@
-// The whole layer on webgpu (our batch-norm kernels) against the same layer on cpu (the plain-op path):
-// training output, updated moving statistics, gradients of gamma/beta/x, then inference with those statistics.
-import { closeMismatch } from '@ct3d/test-support';
-import { describe, expect, it } from 'vitest';
-import { randomArray, relativeError, setupWebGPU, WEBGPU_TOL } from '../kernels/webgpu/testing.js';
+// The whole layer on each test env (the batch-norm kernels where it has them) against the same layer on cpu
+// (the plain-op path): training output, updated moving statistics, gradients of gamma/beta/x, then inference
+// with those statistics.
+import { expect, it } from 'vitest';
 import { BATCH_NORM_MOMENTS, hasKernelFor } from '../ops/index.js';
+import { ALL_ENVS, describeWithFlags, type EnvName } from '../test-backends/envs.js';
+import { expectClose, pseudoRandom } from '../test-backends/run.js';
 import * as tf from '../tf.js';
 import { BatchNormalization3D } from './batch-normalization3d.js';
 
-const info = await setupWebGPU();
-const suite = info === null ? describe.skip : describe;
+/** The envs that register the batch-norm kernels. */
+const KERNEL_ENVS: readonly EnvName[] = ['fake', 'wasm', 'webgpu'];
 
 interface LayerRun {
   y: Float32Array;
@@ -18,20 +19,20 @@ interface LayerRun {
 }
 
 /** One training call (forward + gradients) and one inference call of a fresh layer on `backend`. */
-async function runLayer(backend: 'cpu' | 'webgpu', shape: number[]): Promise<LayerRun> {
+async function runLayer(backend: string, shape: number[], kernels: boolean): Promise<LayerRun> {
   await tf.setBackend(backend);
   const c = shape[4];
   const n = shape.reduce((a, b) => a * b, 1);
   const layer = new BatchNormalization3D({ momentum: 0.9 });
   layer.build([null, ...shape.slice(1)]);
-  const stat = (seed: number, offset: number) => tf.tensor1d(randomArray(c, seed).map((v) => v + offset));
+  const stat = (seed: number, offset: number) => tf.tensor1d(pseudoRandom(c, seed).map((v) => v + offset));
   layer.setWeights([stat(1, 1), stat(2, 0), stat(3, 0), stat(4, 2)]);
   const x = tf.tensor(
-    randomArray(n, 5).map((v) => v * 2 + 0.5),
+    pseudoRandom(n, 5).map((v) => v * 2 + 0.5),
     shape,
   );
-  const w = tf.tensor(randomArray(n, 6), shape);
-  expect(hasKernelFor(BATCH_NORM_MOMENTS, { x }), 'our kernels in use').toBe(backend === 'webgpu');
+  const w = tf.tensor(pseudoRandom(n, 6), shape);
+  expect(hasKernelFor(BATCH_NORM_MOMENTS, { x }), 'the kernels in use').toBe(kernels);
   const [gamma, beta] = layer.trainableWeights.map((v) => v.read() as tf.Variable);
   let y: tf.Tensor | undefined;
   const { grads } = tf.variableGrads(() => {
@@ -55,27 +56,26 @@ async function runLayer(backend: 'cpu' | 'webgpu', shape: number[]): Promise<Lay
   return out;
 }
 
-suite('BatchNormalization3D on webgpu (our kernels) equals the cpu layer', { timeout: 120_000 }, () => {
+describeWithFlags('BatchNormalization3D equals the cpu layer', ALL_ENVS, (env) => {
   it.each([[[1, 5, 3, 7, 6]], [[3, 3, 5, 3, 8]]])(
     'training step, moving statistics, gradients, inference %j',
     async (shape: number[]) => {
-      const cpu = await runLayer('cpu', shape);
-      const gpu = await runLayer('webgpu', shape);
-      expect(closeMismatch(gpu.y, cpu.y, WEBGPU_TOL), 'y').toBeNull();
+      const cpu = await runLayer('cpu', shape, false);
+      const got = await runLayer(env.backendName, shape, KERNEL_ENVS.includes(env.name));
+      expectClose(got.y, cpu.y, env.tol, 'y');
       ['dx', 'dgamma', 'dbeta'].forEach((name, i) => {
-        expect(closeMismatch(gpu.grads[i], cpu.grads[i], WEBGPU_TOL), name).toBeNull();
+        expectClose(got.grads[i], cpu.grads[i], env.tol, name);
       });
       ['gamma', 'beta', 'moving_mean', 'moving_variance'].forEach((name, i) => {
-        expect(closeMismatch(gpu.weights[i], cpu.weights[i], WEBGPU_TOL), name).toBeNull();
+        expectClose(got.weights[i], cpu.weights[i], env.tol, name);
       });
-      expect(closeMismatch(gpu.inference, cpu.inference, WEBGPU_TOL), 'inference').toBeNull();
+      expectClose(got.inference, cpu.inference, env.tol, 'inference');
       // the moving statistics moved: the layer really trained on both backends
-      expect(relativeError(cpu.weights[2], new Float32Array(randomArray(shape[4], 3)))).toBeGreaterThan(1e-3);
+      expect(relativeError(cpu.weights[2], pseudoRandom(shape[4], 3))).toBeGreaterThan(1e-3);
     },
   );
 
-  it('does not leak tensors on webgpu', async () => {
-    await tf.setBackend('webgpu');
+  it('does not leak tensors', async () => {
     const layer = new BatchNormalization3D();
     layer.build([null, 3, 3, 3, 4]);
     const x = tf.randomUniform([2, 3, 3, 3, 4]);
@@ -87,3 +87,14 @@ suite('BatchNormalization3D on webgpu (our kernels) equals the cpu layer', { tim
     for (const v of layer.weights) v.dispose();
   });
 });
+
+/** max |a - b| / max |b|: the error relative to the reference's scale. */
+function relativeError(a: Float32Array, b: Float32Array): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return err / scale;
+}
