@@ -92,9 +92,8 @@ export async function predictPageRoute(
 ): Promise<void> {
   // Relative URLs in the page need the folder form: /runs/<name>/predict/.
   if (rest.length === 0) return send(res, 308, 'see predict/\n', TYPES['.txt'], { location: 'predict/' });
-  await assertAppBuilt().catch(() => {
-    throw new HttpError(404, 'the web page is not built (run `pnpm build` in the ct3d checkout)');
-  });
+  // Built on first use in a checkout; an install without the page is a 500, its reason in the log.
+  await assertAppBuilt();
   if (rest.length === 1 && rest[0] === '') return sendFile(res, APP_ROOT, ['index.html'], PAGE_HEADERS);
   const isManifest = rest.length === 1 && rest[0] === MANIFEST_FILE;
   const inModel = rest[0] === MODEL_FOLDER.replace('/', '');

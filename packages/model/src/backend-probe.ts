@@ -60,7 +60,6 @@ function worstRelativeError(got: Float32Array[], want: Float32Array[]): number {
  */
 export async function verifyBackendGradients(backend: string, tolerance = 1e-3): Promise<number> {
   if (!(await tf.setBackend('cpu'))) throw new Error("the reference 'cpu' backend failed to initialize");
-  quietCpuBanner();
   const reference = await probeValues();
   if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
   try {
@@ -83,13 +82,4 @@ export async function verifyBackendGradients(backend: string, tolerance = 1e-3):
 export function errorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0];
-}
-
-/**
- * tfjs-backend-cpu prints a banner on first use in Node recommending tfjs-node; initBackend('auto') already
- * tries tfjs-node first and reports why it was not used, so the banner only adds noise.
- */
-export function quietCpuBanner(): void {
-  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
-  if (cpu) cpu.firstUse = false;
 }

@@ -1,6 +1,11 @@
 import { platform } from '#platform';
-import { errorText, quietCpuBanner, verifyBackendGradients } from './backend-probe.js';
-import { KERNEL_BINARIES } from './platform/platform.js';
+import { errorText, verifyBackendGradients } from './backend-probe.js';
+import {
+  KERNEL_BINARIES,
+  TFJS_WASM_BINARIES,
+  type TfjsWasmBinary,
+  WasmFileError,
+} from './platform/platform.js';
 import * as tf from './tf.js';
 
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -23,18 +28,16 @@ export interface BackendChoice {
 export interface BackendOptions {
   /**
    * Folder (URL in a page, path in Node) serving tfjs-backend-wasm's .wasm files and ct3d's kernel builds
-   * (WASM_FILES). Pages must give it; Node finds the installed packages' own.
+   * (WASM_FILES). Optional: by default a page loads the copies beside @ct3d/model's module, which webpack,
+   * Vite and Parcel emit with the bundle (`new URL('./x.wasm', import.meta.url)`; an esbuild ESM bundle looks
+   * beside itself); Node reads the installed packages' own. A file that cannot be fetched is an error naming
+   * it, never a silent fall back to cpu.
    */
   wasmPaths?: string;
 }
 
 /** The files a page serves from `wasmPaths`: tfjs-backend-wasm's builds, then ct3d's kernel builds. */
-export const WASM_FILES: readonly string[] = [
-  'tfjs-backend-wasm.wasm',
-  'tfjs-backend-wasm-simd.wasm',
-  'tfjs-backend-wasm-threaded-simd.wasm',
-  ...KERNEL_BINARIES,
-];
+export const WASM_FILES: readonly string[] = [...TFJS_WASM_BINARIES, ...KERNEL_BINARIES];
 
 /** What one candidate reports when it is usable: its detail, and a warning when it runs degraded. */
 type Attempt = (
@@ -95,13 +98,13 @@ async function tryWasm(
   { wasmPaths }: BackendOptions,
 ): Promise<string | { detail: string; warning: string }> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const folder = platform.tfjsWasmFolder(wasmPaths);
+  const files = platform.wasmFiles(wasmPaths);
   try {
-    wasm.setWasmPaths(folder);
+    wasm.setWasmPaths(Object.fromEntries(TFJS_WASM_BINARIES.map((name) => [name, files[name]])));
   } catch {
     // Already initialized by an earlier call: the binaries are loaded, the path no longer matters.
   }
-  await platform.prepareKernelBinaries(folder);
+  await platform.prepareWasmFiles(files, await tfjsWasmBinary());
   // The kernel module expects an initialized wasm backend (it wraps stock kernels whose setup has run).
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
   // Stock tfjs wasm has a wrong Conv3DBackpropInputV2 and slow 3D kernels: never use it without ours.
@@ -126,9 +129,18 @@ async function tryWasm(
   return warning ? { detail, warning } : detail;
 }
 
+/** The build tfjs-backend-wasm will load here (its own choice, from the flags it registers). */
+async function tfjsWasmBinary(): Promise<TfjsWasmBinary> {
+  const [simd, threads] = await Promise.all([
+    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+  ]);
+  if (simd && threads) return 'tfjs-backend-wasm-threaded-simd.wasm';
+  return simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
+}
+
 async function tryCpu(): Promise<string> {
   if (!(await tf.setBackend('cpu'))) throw new Error("tf.setBackend('cpu') failed");
-  quietCpuBanner();
   return 'pure-JS tfjs-backend-cpu (correct but slow)';
 }
 
@@ -164,7 +176,8 @@ const ATTEMPTS: Record<Exclude<BackendName, 'auto'>, Attempt> = {
  * Selects the tfjs backend. A named backend must work or this throws with the reason. 'auto' tries
  * tensorflow (tfjs-node-gpu, tfjs-node), then webgpu on a hardware adapter, then wasm with the fast 3D
  * kernels, then cpu; every non-cpu candidate must pass a forward+gradient probe against cpu. Rejected
- * candidates print nothing: their reasons are in `rejected`. Ending on cpu warns once on stderr.
+ * candidates print nothing: their reasons are in `rejected`. Ending on cpu warns once on stderr. A .wasm file
+ * that cannot be fetched throws (naming it) rather than ending on cpu.
  */
 export async function initBackend(
   name: BackendName = 'auto',
@@ -188,6 +201,10 @@ export async function initBackend(
       if (candidate !== 'cpu') return { name: candidate, ...got, rejected };
       return { name: candidate, ...got, rejected, warning: slowFallbackWarning(rejected) };
     } catch (err) {
+      if (err instanceof WasmFileError) {
+        await tryCpu();
+        throw new Error(`backend '${candidate}' unavailable: ${errorText(err)}`);
+      }
       rejected.push(`${candidate}: ${errorText(err)}`);
     }
   }

@@ -1,6 +1,6 @@
 // `ct3d export-web`: a run's best checkpoint + the prebuilt page (dist/app) + manifest.json, as one static
 // folder that any file server can serve. The dashboard serves the same files per run (pageFile, webManifest).
-import { access, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedRecipe } from '@ct3d/augment';
@@ -8,6 +8,7 @@ import { walkFiles } from '@ct3d/core/node';
 import { SEED_HU_WINDOW } from '@ct3d/preprocess';
 import { type LoadedRun, loadRun, predictionClassNames } from '@ct3d/train';
 import { RUN_FILES } from '@ct3d/train/run-folder';
+import { ensureAppBuilt } from './app-build.js';
 import { MANIFEST_FILE, MODEL_FOLDER, type ValidationSummary, type WebManifest } from './manifest.js';
 
 /** The built page: dist/app beside this module's dist (src/ in the workspace reads the same folder). */
@@ -16,13 +17,15 @@ export const APP_DIR = fileURLToPath(new URL('../dist/app/', import.meta.url));
 /** A scan needing more than this in the tab is refused before it is read (tabs get a few GiB at most). */
 export const DEFAULT_MAX_SCAN_BYTES = 1.5 * 1024 ** 3;
 
-/** Throws a clear error when the page was not built (a workspace checkout before `pnpm build`). */
-export async function assertAppBuilt(): Promise<void> {
-  try {
-    await access(join(APP_DIR, 'worker.js'));
-  } catch {
-    throw new Error(`${APP_DIR}: the web page is not built (run \`pnpm build\` in the ct3d checkout)`);
-  }
+/** The page's build script: in a checkout only (the tarball ships dist/app, not scripts/). */
+const BUILD_SCRIPT = fileURLToPath(new URL('../scripts/build-app.ts', import.meta.url));
+
+/**
+ * Resolves once APP_DIR holds the page. In a checkout before `pnpm build` it builds the page first (one line
+ * on stderr); in an install that lacks it, it throws naming the folder.
+ */
+export function assertAppBuilt(): Promise<void> {
+  return ensureAppBuilt(APP_DIR, BUILD_SCRIPT);
 }
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

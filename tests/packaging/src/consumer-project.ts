@@ -62,7 +62,10 @@ async function packAll(outDir: string): Promise<PackedPackage[]> {
   return packed;
 }
 
-/** Packs, then installs the tarballs (plus @types/node for the TypeScript check) into a new temp project. */
+/**
+ * Packs, then installs the tarballs into a new temp project, with what a user adds as their READMEs say: rxjs
+ * (a peer of the packages whose API speaks Observables) and @types/node (for the TypeScript checks).
+ */
 export async function createConsumerProject(): Promise<ConsumerProject> {
   const root = await mkdtemp(join(tmpdir(), 'ct3d-consumer-'));
   const tarballs = join(root, 'tarballs');
@@ -86,6 +89,7 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
       '--no-fund',
       '--loglevel=error',
       ...packed.map((p) => p.tarball),
+      'rxjs@7',
       '@types/node@20',
     ],
     { cwd: dir, maxBuffer: 1 << 24 },

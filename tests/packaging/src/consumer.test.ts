@@ -78,11 +78,15 @@ describe('packed packages in an empty project (plain node)', () => {
       }
     }
     expect(files.length).toBeGreaterThan(100);
-    // The wasm kernels' own module ships beside the code that loads it (both builds).
+    // The wasm kernels' own module ships beside the code that loads it (both builds), with tfjs-backend-wasm's
+    // binaries: pages find all of them there (dist/kernels/wasm/beside-module.js).
     const wasm = files.filter((f) => f.endsWith('.wasm') && f.includes(join('@ct3d', 'model', 'dist')));
-    expect(wasm.map((f) => f.split(/[/\\]/).pop()).sort()).toEqual([
-      'winograd-relaxed.wasm',
-      'winograd.wasm',
+    expect(wasm.map((f) => f.split(/[/\\]/).slice(-2).join('/')).sort()).toEqual([
+      'wasm/tfjs-backend-wasm-simd.wasm',
+      'wasm/tfjs-backend-wasm-threaded-simd.wasm',
+      'wasm/tfjs-backend-wasm.wasm',
+      'wasm/winograd-relaxed.wasm',
+      'wasm/winograd.wasm',
     ]);
     expect(
       files.filter((f) => /\.test\.|[/\\]test-[^/\\]*$|[/\\]testing\.|\.ts$/.test(f) && !f.endsWith('.d.ts')),

@@ -1,5 +1,6 @@
-// Each package declares exactly what it imports: run-time imports in `dependencies`, test-only ones in
-// `devDependencies`, nothing unused; only dist ships, with no test helper in it.
+// Each package declares exactly what it imports: run-time imports in `dependencies` or `peerDependencies` (what
+// the user provides: rxjs where it crosses the API, the optional webgpu), each peer also a devDependency for the
+// workspace's own tests, test-only imports in `devDependencies`, nothing unused; only dist and LICENSE ship.
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,15 +55,20 @@ describe('declared dependencies', () => {
       const used = await importedPackages(runtime);
       // tsx loads the TypeScript workers only when running from this repository's sources: a dev dependency.
       used.delete('tsx');
+      // @types/node is a types-only peer (where the declarations need Node's types): nothing imports it.
+      const peers = Object.keys(pkg.peerDependencies ?? {}).filter((n) => n !== '@types/node');
       const deps = Object.keys(pkg.dependencies ?? {});
       // '@tensorflow/tfjs-node(-gpu)' are optional: loaded by a computed specifier, never declared.
-      expect(deps.sort()).toEqual([...used].sort());
+      expect([...deps, ...peers].sort()).toEqual([...used].sort());
+      expect(peers.filter((n) => deps.includes(n) || !pkg.devDependencies?.[n])).toEqual([]);
       const testUsed = await importedPackages(
         all.filter((f) => TEST_FILE.test(relative(root, f)) || bundled.includes(f)),
       );
       const declared = new Set([...deps, ...Object.keys(pkg.devDependencies ?? {}), ...TOOLS]);
       expect([...testUsed].filter((n) => !declared.has(n) && n !== pkg.name)).toEqual([]);
-      expect(pkg.files).toEqual(folder === 'apps/dashboard' ? ['dist', 'public'] : ['dist']);
+      expect(pkg.files).toEqual(
+        folder === 'apps/dashboard' ? ['dist', 'public', 'LICENSE'] : ['dist', 'LICENSE'],
+      );
     });
   }
 });

@@ -70,7 +70,7 @@ export async function run({ values }: ArgsOf<typeof demoOptions>): Promise<numbe
   return 0;
 }
 
-/** The run's in-browser page (`ct3d export-web`), or why not (a checkout where the page is not built yet). */
+/** The run's in-browser page (`ct3d export-web`), or why not (an install without the page, a failed build). */
 async function exportPage(runDir: string, outDir: string): Promise<string> {
   try {
     const site = await exportWebApp({ runDir, outDir });

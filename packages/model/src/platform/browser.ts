@@ -1,17 +1,61 @@
-// The browser host: kernel binaries fetched once from the page's wasm folder, one thread (a helper would
-// need SharedArrayBuffer, i.e. a cross-origin isolated page), the page's own navigator.gpu.
+// The browser host: .wasm files fetched from beside the module that names them (the bundler's copies) or from
+// the page's wasmPaths folder, one thread (a helper would need SharedArrayBuffer, i.e. a cross-origin isolated
+// page), the page's own navigator.gpu.
+import { errorText } from '../backend-probe.js';
+import { wasmFilesBesideModule } from '../kernels/wasm/beside-module.js';
 import { requestAdapterInfo } from '../kernels/webgpu/adapter-info.js';
-import { KERNEL_BINARIES, type KernelBinary, type Platform } from './platform.js';
+import {
+  KERNEL_BINARIES,
+  type KernelBinary,
+  type Platform,
+  TFJS_WASM_BINARIES,
+  WasmFileError,
+  type WasmFileLocations,
+} from './platform.js';
 
 const binaries = new Map<KernelBinary, Uint8Array<ArrayBuffer>>();
+const HINT = "serve @ct3d/model's WASM_FILES there, or pass initBackend(name, { wasmPaths: '<folder URL>' })";
 
-function folderOf(folder: string | undefined): string {
+function wasmFiles(folder?: string): WasmFileLocations {
   if (!folder) {
-    throw new Error(
-      "in a browser the wasm backend needs initBackend(name, { wasmPaths: '<folder URL>' }): the folder serving tfjs-backend-wasm's and ct3d's .wasm files",
-    );
+    try {
+      return wasmFilesBesideModule();
+    } catch (err) {
+      throw new WasmFileError(
+        `cannot locate @ct3d/model's .wasm files (${errorText(err)}): a bundle without import.meta.url (iife, cjs) must pass initBackend(name, { wasmPaths: '<folder URL>' })`,
+      );
+    }
   }
-  return folder.endsWith('/') ? folder : `${folder}/`;
+  const base = new URL(folder.endsWith('/') ? folder : `${folder}/`, globalThis.location?.href);
+  const names = [...TFJS_WASM_BINARIES, ...KERNEL_BINARIES];
+  return Object.fromEntries(names.map((name) => [name, new URL(name, base).href])) as WasmFileLocations;
+}
+
+/**
+ * The bytes at `url` (all of them, or only the first chunk when `whole` is false) once they start as a
+ * WebAssembly module; a WasmFileError naming the URL if not.
+ */
+async function fetchWasm(url: string, whole: boolean): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new WasmFileError(`${url}: cannot be fetched (${errorText(err)}); ${HINT}`);
+  }
+  if (!response.ok) throw new WasmFileError(`${url}: HTTP ${response.status}; ${HINT}`);
+  let bytes: Uint8Array;
+  if (whole || !response.body) bytes = new Uint8Array(await response.arrayBuffer());
+  else {
+    const reader = response.body.getReader();
+    bytes = (await reader.read()).value ?? new Uint8Array();
+    await reader.cancel();
+  }
+  // A server that answers every path with its index page (a dev server's fallback) is not serving the file.
+  if (bytes.subarray(0, 4).join() !== '0,97,115,109') {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new WasmFileError(`${url}: not a .wasm file (${type}); ${HINT}`);
+  }
+  return bytes;
 }
 
 async function adapterInfo() {
@@ -22,25 +66,25 @@ async function adapterInfo() {
 
 export const platform: Platform = {
   env: () => undefined,
-  prepareKernelBinaries: async (folder) => {
-    const base = new URL(folderOf(folder), globalThis.location?.href);
+  prepareWasmFiles: async (files, tfjsBinary) => {
+    // tfjs-backend-wasm fetches its binary itself, and a missing one fails only as setBackend() === false:
+    // look at its first bytes here to name it.
+    await fetchWasm(files[tfjsBinary], false);
     for (const file of KERNEL_BINARIES) {
-      if (binaries.has(file)) continue;
-      const response = await fetch(new URL(file, base));
-      if (!response.ok) throw new Error(`${new URL(file, base)}: HTTP ${response.status}`);
-      binaries.set(file, new Uint8Array(await response.arrayBuffer()));
+      if (!binaries.has(file))
+        binaries.set(file, (await fetchWasm(files[file], true)) as Uint8Array<ArrayBuffer>);
     }
   },
   kernelBinary: (file) => {
     const bytes = binaries.get(file);
-    if (!bytes) throw new Error(`${file} not loaded: initBackend('wasm', { wasmPaths }) fetches it first`);
+    if (!bytes) throw new Error(`${file} not loaded: initBackend('wasm') fetches it first`);
     return bytes;
   },
   allowRelaxedSimd: () => {},
   defaultConvThreads: () => 1,
   startConvHelper: () => null,
   nativeBackendPackages: [],
-  tfjsWasmFolder: folderOf,
+  wasmFiles,
   probeWebGPU: adapterInfo,
   createWebGPU: adapterInfo,
 };

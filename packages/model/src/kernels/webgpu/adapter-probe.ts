@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { classifyAdapter, type WebGPUInfo } from './adapter-info.js';
-import { dawnOptions } from './device.js';
+import { DAWN_MISSING, dawnOptions } from './device.js';
 
 const SCRIPT = `
 const [url, options] = JSON.parse(process.argv[1]);
@@ -21,7 +21,7 @@ export async function probeAdapterIsolated(timeoutMs = 30_000): Promise<WebGPUIn
   try {
     url = pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
   } catch {
-    throw new Error('the webgpu package is not installed');
+    throw new Error(DAWN_MISSING);
   }
   const args = ['--input-type=module', '-e', SCRIPT, JSON.stringify([url, dawnOptions()])];
   const stdout = await new Promise<string>((resolve, reject) => {

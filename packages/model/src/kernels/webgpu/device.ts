@@ -4,6 +4,21 @@ import { requestAdapterInfo, type WebGPUInfo } from './adapter-info.js';
 
 type DawnModule = { create(options: string[]): GPU; globals: object };
 
+/** `webgpu` (Dawn, ~130 MB of binaries) is an optional peer of @ct3d/model: installed only by who wants it. */
+export const DAWN_MISSING =
+  'the optional webgpu package (Dawn) is not installed: add it with `npm install webgpu`';
+
+/** Loads Dawn; a missing package is the one-line DAWN_MISSING, any other failure keeps its own reason. */
+async function importDawn(): Promise<DawnModule> {
+  try {
+    return (await import('webgpu')) as unknown as DawnModule;
+  } catch (err) {
+    const { code, message } = err as { code?: string; message?: string };
+    if (code === 'ERR_MODULE_NOT_FOUND' && message?.includes("'webgpu'")) throw new Error(DAWN_MISSING);
+    throw err;
+  }
+}
+
 /** Dawn options, e.g. CT3D_WEBGPU_FLAGS="enable-dawn-features=disable_robustness" (comma lists allowed). */
 export function dawnOptions(): string[] {
   const raw = process.env.CT3D_WEBGPU_FLAGS?.trim();
@@ -26,7 +41,7 @@ function installNavigator(gpu: GPU): void {
 let created: Promise<WebGPUInfo> | undefined;
 
 async function createOnce(): Promise<WebGPUInfo> {
-  const mod = (await import('webgpu')) as unknown as DawnModule;
+  const mod = await importDawn();
   Object.assign(globalThis, mod.globals);
   const g = globalThis as { navigator?: { gpu?: GPU } };
   const gpu = g.navigator?.gpu ?? mod.create(dawnOptions());
