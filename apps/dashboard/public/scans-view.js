@@ -1,247 +1,151 @@
 // @ts-check
-// The Scans tab: orthogonal slices of a cached scan, raw beside augmented, drawn on canvas.
+// The Scans tab: a cached scan and an augmented sample of it in two NiiVue viewers (the diagnosis page's own
+// viewer module, @ct3d/web's VolumeView), each at its grid and placed by its affine, in HU; a run's heat map
+// over the scan.
+// @ts-expect-error the server maps /viewer/ to @ct3d/web's built viewer (VIEWER_DIR); typed from its source.
+import * as served from '/viewer/volume-view.js';
 import { byId, elementById, escapeHtml } from './dom.js';
 
-/** @typedef {import('../src/slices.js').Axis} Axis */
-/** @typedef {{scan: string | null, window: string, sample: number, camRun: string | null}} ScansState */
-/** @typedef {{render: () => Promise<void>, resetIndex: () => void}} SliceView */
+/** @type {typeof import('../../../packages/web/src/page/volume-view.js')} */
+const viewer = served;
+const { CT_WINDOWS, LAYOUTS, VolumeView } = viewer;
 
-/** @type {Axis[]} */
-const AXES = ['axial', 'coronal', 'sagittal'];
+/** @typedef {import('../../../packages/web/src/page/volume-view.js').VolumeView} VolumeViewT */
+/** @typedef {import('../../../packages/web/src/page/volume-view.js').CursorReadout} CursorReadout */
+/** @typedef {import('../../../packages/web/src/page/volume-view.js').WindowName} WindowName */
+/** @typedef {import('../../../packages/web/src/page/volume-view.js').LayoutName} LayoutName */
+
+/** The seed's montage: the first 40 slices, 4 x 10. */
+const MONTAGE = { rows: 4, cols: 10 };
 
 /** @param {unknown} err */
 const messageOf = (err) => (err instanceof Error ? err.message : String(err));
 
-/**
- * A grey image (one byte per pixel) with the size, aspect and prediction headers the server sends with it.
- * @param {string} url
- */
-async function fetchGrey(url) {
+/** @param {string} url */
+async function fetchBytes(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${res.status}: ${(await res.text()).trim()}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  /** @param {string} k */
-  const h = (k) => Number(res.headers.get(k));
-  return {
-    bytes,
-    width: h('x-width'),
-    height: h('x-height'),
-    aspect: h('x-pixel-aspect') || 1,
-    count: h('x-count'),
-    index: h('x-index'),
-    probability: h('x-probability'),
-    classIndex: res.headers.get('x-class') === null ? 1 : h('x-class'),
-    layer: res.headers.get('x-layer'),
-  };
-}
-
-/** @typedef {Awaited<ReturnType<typeof fetchGrey>>} GreyImage */
-
-/** @param {HTMLCanvasElement} canvas @param {GreyImage} img */
-function draw(canvas, img) {
-  canvas.width = img.width;
-  canvas.height = img.height;
-  if (canvas.closest('.view')) canvas.style.height = `${(256 * img.height * img.aspect) / img.width}px`;
-  const rgba = new ImageData(img.width, img.height);
-  for (let i = 0; i < img.bytes.length; i++) {
-    const g = img.bytes[i];
-    rgba.data.set([g, g, g, 255], i * 4);
-  }
-  canvas.getContext('2d')?.putImageData(rgba, 0, 0);
+  return { bytes: new Uint8Array(await res.arrayBuffer()), headers: res.headers };
 }
 
 /**
- * One slice view: raw or augmented (the recipe's augmentation, run by the server) along `axis`, with a slider over the slices.
- * @param {HTMLElement} parent
+ * One viewer of the tab: the canvas `kind` ('raw' or 'augmented'), its cursor line and the volume it shows.
  * @param {'raw' | 'augmented'} kind
- * @param {Axis} axis
- * @param {ScansState} state
- * @returns {SliceView}
  */
-function makeView(parent, kind, axis, state) {
-  const box = document.createElement('div');
-  box.className = 'view';
-  const canvas = document.createElement('canvas');
-  canvas.dataset.kind = kind;
-  canvas.dataset.axis = axis;
-  const slider = document.createElement('input');
-  slider.type = 'range';
-  slider.min = '0';
-  const label = document.createElement('div');
-  label.className = 'view-label';
-  box.append(canvas, slider, label);
-  parent.append(box);
-  /** @type {number | null} */
-  let index = null;
-  const render = async () => {
-    if (!state.scan) return;
-    const sample = kind === 'augmented' ? `&sample=${state.sample}` : '';
-    const q = `axis=${axis}&window=${state.window}${index === null ? '' : `&index=${index}`}${sample}`;
-    try {
-      const img = await fetchGrey(`/api/scans/${encodeURIComponent(state.scan)}/slice?${q}`);
-      draw(canvas, img);
-      slider.max = String(img.count - 1);
-      slider.value = String(img.index);
-      index = img.index;
-      label.textContent = `${axis} ${img.index + 1}/${img.count}${kind === 'augmented' ? ` · sample ${state.sample}` : ''}`;
-      canvas.dataset.rendered = String(Number(canvas.dataset.rendered ?? 0) + 1);
-      label.classList.remove('error');
-    } catch (err) {
-      label.textContent = `${kind} ${axis}: ${messageOf(err)}`;
-      label.classList.add('error');
-    }
+function makeViewer(kind) {
+  const canvas = elementById(`${kind}-canvas`, HTMLCanvasElement);
+  const cursor = byId(`${kind}-cursor`);
+  /** @param {CursorReadout} r */
+  const onCursor = (r) => {
+    const hu = Number.isFinite(r.hu) ? r.hu.toFixed(0) : '–';
+    const heat = r.heat === null ? '' : `, heat ${r.heat.toFixed(2)}`;
+    cursor.textContent = `voxel ${r.vox.join(', ')}: ${hu} HU${heat}`;
+    cursor.dataset.hu = String(r.hu);
   };
-  slider.addEventListener('input', () => {
-    index = Number(slider.value);
-    render();
-  });
-  return {
-    render,
-    resetIndex: () => {
-      index = null;
-    },
-  };
-}
-
-/**
- * 'jet'-like colour for heat h in [0, 1].
- * @param {number} h
- */
-function heatColor(h) {
-  /** @param {number} x */
-  const c = (x) => Math.round(255 * Math.min(1, Math.max(0, 1.5 - Math.abs(4 * h - x))));
-  return [c(3), c(2), c(1)];
-}
-
-/**
- * The CT slice in grey with the Grad-CAM heat blended over it (a light tint, stronger where hot).
- * @param {HTMLCanvasElement} canvas
- * @param {GreyImage} ct
- * @param {GreyImage} heat
- */
-function drawOverlay(canvas, ct, heat) {
-  canvas.width = ct.width;
-  canvas.height = ct.height;
-  const rgba = new ImageData(ct.width, ct.height);
-  for (let i = 0; i < ct.bytes.length; i++) {
-    const g = ct.bytes[i];
-    const h = heat.bytes[i] / 255;
-    const [r, gg, b] = heatColor(h);
-    const a = 0.15 + 0.45 * h;
-    rgba.data.set([g * (1 - a) + r * a, g * (1 - a) + gg * a, g * (1 - a) + b * a, 255], i * 4);
-  }
-  canvas.getContext('2d')?.putImageData(rgba, 0, 0);
-  canvas.style.height = `${(256 * ct.height * ct.aspect) / ct.width}px`;
-}
-
-/**
- * The Grad-CAM view along `axis` of the scan under `state.camRun`'s model.
- * @param {HTMLElement} parent
- * @param {Axis} axis
- * @param {ScansState} state
- * @returns {SliceView}
- */
-function makeCamView(parent, axis, state) {
-  const box = document.createElement('div');
-  box.className = 'view';
-  const canvas = document.createElement('canvas');
-  canvas.dataset.kind = 'gradcam';
-  canvas.dataset.axis = axis;
-  const slider = document.createElement('input');
-  slider.type = 'range';
-  const label = document.createElement('div');
-  label.className = 'view-label';
-  box.append(canvas, slider, label);
-  parent.append(box);
-  /** @type {number | null} */
-  let index = null;
-  const render = async () => {
-    if (!state.scan || !state.camRun) return;
-    const q = `axis=${axis}&window=${state.window}${index === null ? '' : `&index=${index}`}`;
-    const scan = encodeURIComponent(state.scan);
-    try {
-      const heat = await fetchGrey(
-        `/api/runs/${encodeURIComponent(state.camRun)}/gradcam/${scan}/slice?${q}`,
-      );
-      const ct = await fetchGrey(`/api/scans/${scan}/slice?${q}`);
-      drawOverlay(canvas, ct, heat);
-      slider.max = String(heat.count - 1);
-      slider.value = String(heat.index);
-      index = heat.index;
-      label.textContent = `${axis} ${heat.index + 1}/${heat.count}`;
-      byId('cam-msg').textContent =
-        `p(class ${heat.classIndex}) = ${heat.probability.toFixed(3)} · layer ${heat.layer}`;
-      byId('cam-msg').classList.remove('error');
-      canvas.dataset.rendered = String(Number(canvas.dataset.rendered ?? 0) + 1);
-    } catch (err) {
-      byId('cam-msg').textContent = `Grad-CAM: ${messageOf(err)}`;
-      byId('cam-msg').classList.add('error');
-    }
-  };
-  slider.addEventListener('input', () => {
-    index = Number(slider.value);
-    render();
-  });
-  return {
-    render,
-    resetIndex: () => {
-      index = null;
-    },
-  };
+  return { canvas, view: new VolumeView(canvas, onCursor) };
 }
 
 export function createScansView() {
-  /** @type {ScansState} */
-  const state = { scan: null, window: 'lung', sample: 1, camRun: null };
-  const camViews = AXES.map((a) => makeCamView(byId('views-cam'), a, state));
-  byId('cam-go').addEventListener('click', () => {
-    state.camRun = elementById('cam-run', HTMLSelectElement).value;
-    byId('cam-msg').textContent = 'computing…';
-    byId('cam-msg').classList.remove('error');
-    for (const v of camViews) v.render();
-  });
-  const views = [
-    ...AXES.map((a) => makeView(byId('views-raw'), 'raw', a, state)),
-    ...AXES.map((a) => makeView(byId('views-aug'), 'augmented', a, state)),
-  ];
-  const renderMontage = async () => {
-    if (!state.scan) return;
+  const scanSelect = elementById('scan-select', HTMLSelectElement);
+  const windowSelect = elementById('window-select', HTMLSelectElement);
+  const layoutSelect = elementById('layout-select', HTMLSelectElement);
+  const sampleSelect = elementById('sample-select', HTMLSelectElement);
+  const radiological = elementById('radiological', HTMLInputElement);
+  const opacity = elementById('cam-opacity', HTMLInputElement);
+  windowSelect.innerHTML = Object.entries(CT_WINDOWS)
+    .map(([name, w]) => `<option value="${name}">${name} (L ${w.level} / W ${w.width})</option>`)
+    .join('');
+  /** @type {ReturnType<typeof makeViewer>[]} */
+  let viewers = [];
+  /** @type {string | null} */
+  let scan = null;
+
+  /** @returns {WindowName} */
+  const windowName = () =>
+    Object.hasOwn(CT_WINDOWS, windowSelect.value) ? /** @type {WindowName} */ (windowSelect.value) : 'lung';
+
+  /** @param {VolumeViewT} view */
+  const applySettings = (view) => {
+    view.setRadiological(radiological.checked);
+    const layout = layoutSelect.value;
+    if (layout === 'montage') view.showMontage(MONTAGE.rows, MONTAGE.cols);
+    else if (Object.hasOwn(LAYOUTS, layout)) view.setLayout(/** @type {LayoutName} */ (layout));
+  };
+
+  /**
+   * Loads `scan` (sample n > 0: the recipe's augmentation, run by the server) into viewer `v`.
+   * @param {ReturnType<typeof makeViewer>} v
+   * @param {number} sample
+   */
+  const load = async (v, sample) => {
+    if (!scan) return;
+    const kind = v.canvas.dataset.kind;
+    delete v.canvas.dataset.shown;
     try {
-      draw(
-        elementById('montage', HTMLCanvasElement),
-        await fetchGrey(
-          `/api/scans/${encodeURIComponent(state.scan)}/montage?rows=4&cols=10&window=${state.window}`,
-        ),
-      );
+      const { bytes } = await fetchBytes(`/api/scans/${encodeURIComponent(scan)}/scan.nii?sample=${sample}`);
+      await v.view.showScan(bytes, windowName());
+      applySettings(v.view);
+      v.canvas.dataset.shown = scan;
+      byId(`${kind}-caption`).textContent = sample > 0 ? `sample ${sample}` : scan;
     } catch (err) {
-      byId('scan-msg').textContent = `montage: ${messageOf(err)}`;
+      byId('scan-msg').textContent = `${kind} scan: ${messageOf(err)}`;
     }
   };
-  const renderAll = () => {
-    for (const v of [...views, ...camViews]) v.render();
-    renderMontage();
+
+  const loadAll = async () => {
+    byId('scan-msg').textContent = '';
+    byId('cam-msg').textContent = '';
+    await Promise.all([load(viewers[0], 0), load(viewers[1], Number(sampleSelect.value))]);
   };
-  const windowSelect = elementById('window-select', HTMLSelectElement);
+
+  const showHeat = async () => {
+    if (!scan || viewers.length === 0) return;
+    const run = elementById('cam-run', HTMLSelectElement).value;
+    const msg = byId('cam-msg');
+    msg.textContent = 'computing…';
+    msg.classList.remove('error');
+    try {
+      const url = `/api/runs/${encodeURIComponent(run)}/gradcam/${encodeURIComponent(scan)}/heat.nii`;
+      const { bytes, headers } = await fetchBytes(url);
+      const view = viewers[0].view;
+      view.setOpacity(Number(opacity.value));
+      await view.showHeat(bytes);
+      viewers[0].canvas.dataset.heat = run;
+      const p = Number(headers.get('x-probability')).toFixed(3);
+      msg.textContent = `p(class ${headers.get('x-class')}) = ${p} · layer ${headers.get('x-layer')}`;
+    } catch (err) {
+      msg.textContent = `heat map: ${messageOf(err)}`;
+      msg.classList.add('error');
+    }
+  };
+
   windowSelect.addEventListener('change', () => {
-    state.window = windowSelect.value;
-    renderAll();
+    for (const v of viewers) v.view.setWindow(windowName());
   });
-  const sampleSelect = elementById('sample-select', HTMLSelectElement);
-  sampleSelect.addEventListener('change', () => {
-    state.sample = Number(sampleSelect.value);
-    for (const v of views.slice(3)) v.render();
+  layoutSelect.addEventListener('change', () => {
+    for (const v of viewers) applySettings(v.view);
   });
-  const scanSelect = elementById('scan-select', HTMLSelectElement);
+  radiological.addEventListener('change', () => {
+    for (const v of viewers) applySettings(v.view);
+  });
+  sampleSelect.addEventListener('change', () => load(viewers[1], Number(sampleSelect.value)));
   scanSelect.addEventListener('change', () => {
-    state.scan = scanSelect.value;
-    for (const v of [...views, ...camViews]) v.resetIndex();
-    renderAll();
+    scan = scanSelect.value;
+    delete viewers[0].canvas.dataset.heat;
+    loadAll();
   });
+  opacity.addEventListener('input', () => viewers[0]?.view.setOpacity(Number(opacity.value)));
+  byId('cam-go').addEventListener('click', showHeat);
+
+  // For tests and the curious: the tab's viewers (NiiVue), the scan's first, then the augmented sample's.
+  Object.assign(globalThis, { ct3dScanViewers: () => viewers.map((v) => v.view) });
   let loaded = false;
   return {
     async show() {
       if (loaded) return;
       loaded = true;
+      // NiiVue sizes its canvas on attach: the viewers are made once the tab is shown.
+      viewers = [makeViewer('raw'), makeViewer('augmented')];
       const res = await fetch('/api/scans');
       if (!res.ok) {
         byId('scan-msg').textContent = `no scans: ${(await res.text()).trim()}`;
@@ -261,8 +165,8 @@ export function createScansView() {
         )
         .join('');
       if (scans.length === 0) return;
-      state.scan = scans[0].id;
-      renderAll();
+      scan = scans[0].id;
+      await loadAll();
     },
   };
 }

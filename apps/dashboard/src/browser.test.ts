@@ -2,20 +2,28 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeNifti } from '@ct3d/io';
 import { buildSeedModel, saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, phantomBatches } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, markerQuadrant, phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder, summarizeFolds, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom, Subject, share } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { markerQuadrants } from '../../../packages/web/src/test-page.js';
 import { type Dashboard, type DashboardEvent, startDashboard } from './index.js';
 import {
+  addMarkerScan,
   fakeEvaluation,
   fakeRunStart,
   fakeStepEvents,
   tinySeedModel,
   writeTinyCache,
 } from './test-helpers.js';
+
+/** What the tests read of a NiiVue viewer of the Scans tab. */
+interface ShownViewer {
+  nv: { volumes: { dims: number[]; cal_min: number; cal_max: number }[] };
+}
 
 const haveChromium = chromiumAvailable('the dashboard browser tests');
 
@@ -71,6 +79,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     await mkdir(shots, { recursive: true });
     console.log(`dashboard screenshots: ${shots}`);
     await writeTinyCache(join(root, 'cache'), [48, 48, 40]);
+    await addMarkerScan(join(root, 'cache'), [48, 48, 40]);
     for (const [name, shift] of [
       ['earlier-a', 0],
       ['earlier-b', 0.08],
@@ -208,41 +217,90 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
     await shot('2-finished');
   });
 
-  it('a slice view renders non-blank pixels', async () => {
+  it('the Scans tab shows the scan and an augmented sample in NiiVue, in HU, with the heat map over it', async () => {
     await page.goto(`${dash.url}?tab=scans`);
-    const canvas = page.locator('canvas[data-kind="raw"][data-axis="axial"][data-rendered]');
-    await canvas.waitFor();
-    const stats = await canvas.evaluate((c: HTMLCanvasElement) => {
-      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      const greys = new Set<number>();
-      let lit = 0;
-      for (let i = 0; i < px.length; i += 4) {
-        greys.add(px[i]);
-        if (px[i] > 0) lit++;
-      }
-      return { w: c.width, h: c.height, lit, distinct: greys.size };
-    });
-    expect(stats.w).toBe(48);
-    expect(stats.lit).toBeGreaterThan(48 * 48 * 0.2);
-    expect(stats.distinct).toBeGreaterThan(3);
-    await page.selectOption('#window-select', 'mediastinum');
     await page.waitForFunction(
-      () => Number(document.querySelector('canvas[data-axis="axial"]')?.getAttribute('data-rendered')) >= 2,
+      () => document.querySelector('#raw-canvas')?.getAttribute('data-shown') === 'normal-1',
     );
+    await page.locator('#augmented-canvas[data-shown]').waitFor();
+    const grids = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dScanViewers(): ShownViewer[] })
+        .ct3dScanViewers()
+        .map((v) => v.nv.volumes.map((vol) => [...vol.dims.slice(1, 4), vol.cal_min, vol.cal_max])),
+    );
+    // Both at the cache's grid, in the lung window (level -600, width 1500) of the page's viewer.
+    expect(grids).toEqual([[[48, 48, 40, -1350, 150]], [[48, 48, 40, -1350, 150]]]);
+    // The crosshair's HU is the cached voxel's, read back through the cache's window (-1000..400 HU).
+    const box = await page.locator('#raw-canvas').boundingBox();
+    if (!box) throw new Error('the scan viewer is not shown');
+    await page.selectOption('#layout-select', 'axial');
+    await page.mouse.click(box.x + box.width * 0.4, box.y + box.height * 0.45);
+    await page.waitForFunction(() => document.querySelector('#raw-cursor')?.hasAttribute('data-hu'));
+    const text = (await page.locator('#raw-cursor').textContent()) ?? '';
+    const [, i, j, k] = (/^voxel (\d+), (\d+), (\d+): /.exec(text) ?? []).map(Number);
+    const cached = decodeNifti(await readFile(join(root, 'cache', 'scans', 'normal-1.nii')));
+    const hu = -1000 + 1400 * cached.data[i + 48 * (j + 48 * k)];
+    expect(Math.abs(Number(await page.getAttribute('#raw-cursor', 'data-hu')) - hu)).toBeLessThan(0.01);
+    expect(text).toBe(`voxel ${i}, ${j}, ${k}: ${hu.toFixed(0)} HU`);
+    await page.selectOption('#window-select', 'mediastinum');
+    await page.selectOption('#layout-select', 'multiplanar');
     await page.selectOption('#cam-run', 'earlier-a');
     await page.click('#cam-go');
-    const cam = page.locator('canvas[data-kind="gradcam"][data-axis="axial"][data-rendered]');
-    await cam.waitFor();
-    const colored = await cam.evaluate((c: HTMLCanvasElement) => {
-      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 0; i < px.length; i += 4) if (px[i] !== px[i + 1] || px[i + 1] !== px[i + 2]) n++;
-      return n;
-    });
-    expect(colored).toBeGreaterThan(0);
+    await page.locator('#raw-canvas[data-heat="earlier-a"]').waitFor();
+    const shown = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dScanViewers(): ShownViewer[] })
+        .ct3dScanViewers()[0]
+        .nv.volumes.map((vol) => [vol.cal_min, vol.cal_max]),
+    );
+    expect(shown).toEqual([
+      [50 - 175, 50 + 175],
+      [0.2, 1],
+    ]);
     expect(await page.locator('#cam-msg').textContent()).toMatch(/p\(class 1\) = 0\.\d+ · layer conv3d_1/);
     await page.waitForTimeout(300);
     await shot('3-scans');
+    // The seed's montage as NiiVue's mosaic: the first 40 slices (here all of them), 4 rows of 10 axial tiles.
+    await page.selectOption('#layout-select', 'montage');
+    const mosaic = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dScanViewers(): { nv: { opts: { sliceMosaicString: string } } }[] })
+        .ct3dScanViewers()
+        .map((v) => v.nv.opts.sliceMosaicString),
+    );
+    const rows = mosaic.map((m) => m.replace(/^A /, '').split(' ; '));
+    expect(rows.map((r) => r.map((line) => line.split(' ').length))).toEqual([
+      [10, 10, 10, 10],
+      [10, 10, 10, 10],
+    ]);
+    // Tiles at the slices' world heights: the identity affine puts slice k at k mm (0 .. 39).
+    expect(rows[0].flatMap((line) => line.split(' ').map(Number))).toEqual(
+      Array.from({ length: 40 }, (_, k) => k),
+    );
+    await shot('3-scans-montage');
+    await page.selectOption('#layout-select', 'multiplanar');
+  });
+
+  it("shows an asymmetric phantom's marker where NiiVue's conventions say, in every plane", async () => {
+    await page.selectOption('#scan-select', 'marker');
+    await page.waitForFunction(
+      () => document.querySelector('#raw-canvas')?.getAttribute('data-shown') === 'marker',
+    );
+    for (const plane of ['axial', 'coronal', 'sagittal'] as const) {
+      for (const radiological of [false, true]) {
+        const counts = await markerQuadrants(page, radiological, {
+          plane,
+          viewer: 'dashboard',
+          canvas: '#raw-canvas',
+        });
+        const where = markerQuadrant(plane, radiological);
+        const elsewhere = Object.entries(counts).filter(([q]) => q !== where);
+        expect([plane, radiological, counts[where] > 50]).toEqual([plane, radiological, true]);
+        expect([plane, radiological, elsewhere]).toEqual([
+          plane,
+          radiological,
+          elsewhere.map(([q]) => [q, 0]),
+        ]);
+      }
+    }
   });
 
   it('replays a real fit() run recorded by RunRecorder, with its curves.png and montage.png', async () => {

@@ -1,12 +1,16 @@
+import { encodeNifti } from '@ct3d/io';
 import type { GradCamResult, tf } from '@ct3d/model';
 import { loadRunModel } from './run-model.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
 
+/** A heat map with what it explains, and as the viewer loads it: NIfTI bytes on the cached scan's grid. */
+export type HeatMap = Omit<GradCamResult, 'cam'> & { modelDir: string; nifti: Uint8Array };
+
 /** Loads each run's model once and keeps the heatmaps of the last few (run, scan) pairs. */
 export class GradCamStore {
   private readonly models = new Map<string, Promise<{ model: tf.LayersModel; dir: string }>>();
-  private readonly cams = new Map<string, Promise<GradCamResult & { modelDir: string }>>();
+  private readonly cams = new Map<string, Promise<HeatMap>>();
 
   constructor(
     private readonly runs: RunStore,
@@ -14,7 +18,7 @@ export class GradCamStore {
     private readonly keep = 4,
   ) {}
 
-  get(run: string, scanId: string): Promise<GradCamResult & { modelDir: string }> {
+  get(run: string, scanId: string): Promise<HeatMap> {
     const key = JSON.stringify([run, scanId]);
     let cam = this.cams.get(key);
     if (!cam) {
@@ -26,11 +30,14 @@ export class GradCamStore {
     return cam;
   }
 
-  private async compute(run: string, scanId: string): Promise<GradCamResult & { modelDir: string }> {
+  private async compute(run: string, scanId: string): Promise<HeatMap> {
     const { model, dir } = await this.model(run);
     const volume = await this.scans.volume(scanId);
     const { gradCam } = await import('@ct3d/model');
-    return { ...(await gradCam(model, volume)), modelDir: dir };
+    const { cam, ...about } = await gradCam(model, volume);
+    // The model's input is the cached scan itself: the map lies on its grid, under its affine.
+    const nifti = encodeNifti({ ...volume, data: cam.data }, { description: `ct3d Grad-CAM ${about.layer}` });
+    return { ...about, modelDir: dir, nifti };
   }
 
   private model(run: string): Promise<{ model: tf.LayersModel; dir: string }> {

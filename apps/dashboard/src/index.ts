@@ -22,7 +22,6 @@ export {
 } from './events.js';
 export type { RunSummary } from './runs.js';
 export type { ScanInfo } from './scans.js';
-export { type Axis, extractSlice, montage, WINDOWS, windowInCacheUnits, windowToUint8 } from './slices.js';
 
 export interface DashboardOptions {
   /** Folder whose sub-folders are runs (events.jsonl or history.json + metrics.json + PNGs). */

@@ -1,7 +1,7 @@
 import { type Composed, composeStage, seedRecipe, type TransformEntry } from '@ct3d/augment';
 import { createRng, type Volume } from '@ct3d/core';
-import { decodeNifti } from '@ct3d/io';
-import { MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
+import { decodeNifti, encodeNifti } from '@ct3d/io';
+import { type CacheManifest, MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
 import { READ_LIMITS, readGuarded, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 import { PathRefused, relativeSegments } from './paths.js';
@@ -13,6 +13,35 @@ export interface ScanInfo {
   label: number;
   className: string;
   shape: [number, number, number];
+}
+
+/** How the cache's voxels map back to HU: its preprocessing's ScaleIntensityRange, read backwards. */
+export interface CacheScaling {
+  /** HU of cache value `b_min` and `b_max` (values outside [a_min, a_max] were clipped to them). */
+  a_min: number;
+  a_max: number;
+  b_min: number;
+  b_max: number;
+}
+
+/** The seed's window (-1000..400 HU -> 0..1), for caches whose manifest records no recipe. */
+const SEED_SCALING: CacheScaling = { a_min: -1000, a_max: 400, b_min: 0, b_max: 1 };
+
+/** The ScaleIntensityRange step of the cache's recipe (the seed's when it records none). */
+export function cacheScaling(manifest: Pick<CacheManifest, 'recipe'>): CacheScaling {
+  const steps = manifest.recipe?.preprocess ?? seedRecipe().preprocess;
+  const step = steps.find((e) => e.name === 'ScaleIntensityRange');
+  if (!step) throw new HttpError(500, 'cache recipe: no ScaleIntensityRange step, so no HU to show');
+  const { a_min, a_max, b_min, b_max } = { ...SEED_SCALING, ...step };
+  return { a_min: Number(a_min), a_max: Number(a_max), b_min: Number(b_min), b_max: Number(b_max) };
+}
+
+/** A cached volume back in HU (the scaling undone): the viewer shows and reads out HU, not cache units. */
+export function cacheToHu(v: Volume, s: CacheScaling): Volume {
+  const scale = (s.a_max - s.a_min) / (s.b_max - s.b_min);
+  const data = new Float32Array(v.data.length);
+  for (let n = 0; n < data.length; n++) data[n] = s.a_min + (v.data[n] - s.b_min) * scale;
+  return { ...v, data };
 }
 
 /** Reads scans of an ingest cache (manifest.json + float32 .nii), keeping the last few volumes in memory. */
@@ -33,6 +62,20 @@ export class ScanStore {
   }
 
   async list(): Promise<ScanInfo[]> {
+    const { entries } = await this.manifest();
+    return entries.map(({ id, file, label, className, shape }) => ({ id, file, label, className, shape }));
+  }
+
+  /**
+   * Scan `id` (sample n > 0: augmented, see volume()) in HU as float32 NIfTI bytes with the cache file's
+   * affine: the model's input grid, placed in the scan's world space. The viewer loads these bytes.
+   */
+  async nifti(id: string, sample = 0): Promise<Uint8Array> {
+    const scaling = cacheScaling(await this.manifest());
+    return encodeNifti(cacheToHu(await this.volume(id, sample), scaling), { description: 'ct3d cache, HU' });
+  }
+
+  private async manifest(): Promise<CacheManifest> {
     const bytes = await readGuarded(this.root, [MANIFEST_FILE], READ_LIMITS.json);
     const name = `cache ${MANIFEST_FILE}`;
     let json: unknown;
@@ -43,8 +86,7 @@ export class ScanStore {
     }
     try {
       // The pipeline's one manifest schema: a bad entry is named, never shown as a scan.
-      const { entries } = parseCacheManifest(json, name);
-      return entries.map(({ id, file, label, className, shape }) => ({ id, file, label, className, shape }));
+      return parseCacheManifest(json, name);
     } catch (err) {
       throw new HttpError(500, (err as Error).message);
     }

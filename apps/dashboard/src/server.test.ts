@@ -2,7 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSeedModel, saveModel } from '@ct3d/model';
+import { composeStage, seedRecipe } from '@ct3d/augment';
+import { createRng } from '@ct3d/core';
+import { decodeNifti } from '@ct3d/io';
+import { buildSeedModel, gradCam, saveModel } from '@ct3d/model';
 import { RunRecorder, type TrainEvent } from '@ct3d/train';
 import { type Observable, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -167,7 +170,8 @@ describe('file serving refuses paths out of the given folders', () => {
     '/api/runs/escape/files/secret.json',
     '/static/../../package.json',
     '/vendor/%2e%2e/package.json',
-    '/api/scans/%2e%2e/slice',
+    '/api/scans/%2e%2e/scan.nii',
+    '/viewer/%2e%2e/%2e%2e/package.json',
   ])('%s -> 403/404', async (path) => {
     const res = await get(dash!, path);
     expect([403, 404]).toContain(res.status);
@@ -180,7 +184,7 @@ describe('file serving refuses paths out of the given folders', () => {
     manifest.entries.push({ ...manifest.entries[0], id: 'evil', file: '../secret.json' });
     await writeFile(join(root, 'cache', 'manifest.json'), JSON.stringify(manifest));
     // The pipeline's manifest schema refuses the whole manifest, naming the entry (train refuses it too).
-    const res = await get(dash!, '/api/scans/evil/slice');
+    const res = await get(dash!, '/api/scans/evil/scan.nii');
     expect(res.status).toBe(500);
     expect(res.body.toString()).toBe(
       'cache manifest.json: entry 2 (../secret.json): file has a ".." segment (must be inside the cache)\n',
@@ -216,43 +220,79 @@ describe('binding and tokens', () => {
 });
 
 describe('scans', () => {
-  it('lists the cache and sends windowed slices with their size', async () => {
+  it('lists the cache and sends a scan as NIfTI in HU on its grid, under the cache file’s affine', async () => {
     dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
     const scans = JSON.parse((await get(dash, '/api/scans')).body.toString());
     expect(scans.map((s: { id: string }) => s.id)).toEqual(['normal-1', 'abnormal-1']);
-    const res = await get(dash, '/api/scans/normal-1/slice?axis=coronal&index=16&window=mediastinum');
+    const cached = decodeNifti(await readFile(join(root, 'cache', 'scans', 'normal-1.nii')));
+    const res = await get(dash, '/api/scans/normal-1/scan.nii');
     expect(res.status).toBe(200);
-    expect([res.headers['x-width'], res.headers['x-height'], res.headers['x-count']]).toEqual([
-      '32',
-      '12',
-      '32',
-    ]);
-    expect(res.body.length).toBe(32 * 12);
-    expect(new Set(res.body).size).toBeGreaterThan(1);
-    const m = await get(dash, '/api/scans/abnormal-1/montage?rows=4&cols=10');
-    expect([m.headers['x-width'], m.headers['x-height'], m.body.length]).toEqual(['320', '128', 320 * 128]);
-    expect((await get(dash, '/api/scans/normal-1/slice?axis=axial&index=99')).status).toBe(400);
-    expect((await get(dash, '/api/scans/nope/slice')).status).toBe(404);
+    const shown = decodeNifti(new Uint8Array(res.body));
+    expect(shown.shape).toEqual([32, 32, 12]);
+    expect(shown.affine).toEqual(cached.affine);
+    // The seed's window read backwards: cache value v in 0..1 is -1000 + 1400 v HU.
+    const worst = cached.data.reduce(
+      (m, v, n) => Math.max(m, Math.abs(shown.data[n] - (-1000 + 1400 * v))),
+      0,
+    );
+    expect(worst).toBeLessThan(1e-3);
+    expect((await get(dash, '/api/scans/normal-1/slice')).status).toBe(404);
+    expect((await get(dash, '/api/scans/nope/scan.nii')).status).toBe(404);
   });
 
-  it('serves Grad-CAM slices of a scan under a run model, 404 without one', async () => {
+  it("reads HU through the cache recipe's own ScaleIntensityRange, and the augmented sample too", async () => {
+    const path = join(root, 'cache', 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    const window = { name: 'ScaleIntensityRange', a_min: -1200, a_max: 600, b_min: 0, b_max: 1, clip: true };
+    const preprocess = seedRecipe([32, 32, 12]).preprocess.map((e) => (e.name === window.name ? window : e));
+    await writeFile(path, JSON.stringify({ ...manifest, recipe: { preprocess } }));
+    dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
+    const cached = decodeNifti(await readFile(join(root, 'cache', 'scans', 'abnormal-1.nii')));
+    const augmented = composeStage(seedRecipe(), 'augment').apply(cached, createRng(2));
+    const shown = decodeNifti(
+      new Uint8Array((await get(dash, '/api/scans/abnormal-1/scan.nii?sample=2')).body),
+    );
+    const worst = augmented.data.reduce(
+      (m, v, n) => Math.max(m, Math.abs(shown.data[n] - (-1200 + 1800 * v))),
+      0,
+    );
+    expect(worst).toBeLessThan(1e-3);
+    expect(shown.data).not.toEqual(
+      decodeNifti(new Uint8Array((await get(dash, '/api/scans/abnormal-1/scan.nii')).body)).data,
+    );
+  });
+
+  it('serves the heat map of a scan under a run model on the scan’s grid, 404 without a model', async () => {
     await mkdir(join(root, 'runs', 'trained'));
     await writeFile(join(root, 'runs', 'trained', 'history.json'), '{"loss":[1]}');
     const model = buildSeedModel({ width: 32, height: 32, depth: 12, filters: [4], denseUnits: 4, seed: 1 });
     await saveModel(model, join(root, 'runs', 'trained', 'best'));
     await mkdir(join(root, 'runs', 'untrained'));
     dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
-    const res = await get(dash, '/api/runs/trained/gradcam/abnormal-1/slice?axis=axial&index=6');
+    const res = await get(dash, '/api/runs/trained/gradcam/abnormal-1/heat.nii');
     expect(res.status).toBe(200);
     expect(res.headers['x-layer']).toBe('conv3d');
     const p = Number(res.headers['x-probability']);
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(1);
-    expect(res.body.length).toBe(32 * 32);
-    expect(Math.max(...res.body)).toBeGreaterThan(0);
-    const none = await get(dash, '/api/runs/untrained/gradcam/abnormal-1/slice');
+    const heat = decodeNifti(new Uint8Array(res.body));
+    const cached = decodeNifti(await readFile(join(root, 'cache', 'scans', 'abnormal-1.nii')));
+    expect([heat.shape, heat.affine]).toEqual([cached.shape, cached.affine]);
+    const want = await gradCam(model, cached);
+    expect(heat.data).toEqual(want.cam.data);
+    expect(Math.max(...heat.data)).toBeGreaterThan(0);
+    const none = await get(dash, '/api/runs/untrained/gradcam/abnormal-1/heat.nii');
     expect(none.status).toBe(404);
     expect(none.body.toString()).toMatch(/no best\/model.json or model\/model.json/);
-    expect((await get(dash, '/api/runs/trained/gradcam/%2e%2e/slice')).status).toBe(403);
+    expect((await get(dash, '/api/runs/trained/gradcam/%2e%2e/heat.nii')).status).toBe(403);
+  });
+
+  it("serves @ct3d/web's viewer module (NiiVue bundled in) at /viewer/, nothing beside it", async () => {
+    dash = await startDashboard({ runsDir: join(root, 'runs') });
+    const res = await get(dash, '/viewer/volume-view.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.body.toString()).toMatch(/export\{.*VolumeView/s);
+    expect((await get(dash, '/viewer/../app/index.html')).status).toBe(403);
   });
 });

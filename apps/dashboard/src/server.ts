@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Volume } from '@ct3d/core';
 import { printable } from '@ct3d/core';
+import { assertAppBuilt, VIEWER_DIR } from '@ct3d/web';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
 import type { GradCamStore } from './gradcam-store.js';
 import { servedRoot } from './guarded-read.js';
@@ -13,21 +13,12 @@ import { type PredictPages, predictPageRoute } from './predict-page.js';
 import { send, sendFile, sendJson, TYPES } from './respond.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
-import {
-  AXES,
-  type Axis,
-  extractSlice,
-  montage,
-  type Slice,
-  sliceCount,
-  WINDOWS,
-  windowInCacheUnits,
-  windowToUint8,
-} from './slices.js';
 import { streamRun } from './sse.js';
 
 const PUBLIC_DIR = servedRoot(join(dirname(fileURLToPath(import.meta.url)), '..', 'public'));
 const UPLOT_DIR = servedRoot(dirname(createRequire(import.meta.url).resolve('uplot/dist/uPlot.esm.js')));
+/** The page's viewer (NiiVue bundled in) as @ct3d/web builds it: the Scans tab shows volumes with it. */
+const VIEWER = servedRoot(VIEWER_DIR);
 
 export interface ServerContext {
   runs: RunStore;
@@ -41,14 +32,6 @@ export interface ServerContext {
   log?: (line: string) => void;
 }
 
-/** Bounds of the numeric query parameters: a request cannot make the server build a huge answer. */
-export const PARAM_LIMITS = {
-  /** Montage tiles per side (the seed's montage is 4 x 10). */
-  tiles: 16,
-  /** Pixels of one montage (64 slices of 128 x 128 = 1 Mi). */
-  montagePixels: 4 * 1024 ** 2,
-} as const;
-
 /** An integer query parameter within [min, max]; plain decimal digits only (no 1e3, 0x10 or spaces). */
 function intParam(url: URL, name: string, fallback: number, min: number, max: number): number {
   const raw = url.searchParams.get(name);
@@ -59,59 +42,28 @@ function intParam(url: URL, name: string, fallback: number, min: number, max: nu
   return n;
 }
 
-/** A grey image as bytes with its size and pixel aspect in headers; the page draws it on a canvas. */
-function sendGrey(res: ServerResponse, img: Slice, range: [number, number], extra = {}): void {
-  send(res, 200, windowToUint8(img.data, range), 'application/octet-stream', {
-    'x-width': img.width,
-    'x-height': img.height,
-    'x-pixel-aspect': img.pixelAspect,
-    ...extra,
-  });
+/** A volume for the viewer: NIfTI bytes (float32, with the grid's affine); `extra` headers say what it is. */
+function sendNifti(res: ServerResponse, bytes: Uint8Array, extra = {}): void {
+  send(res, 200, bytes, 'application/octet-stream', extra);
 }
 
-/** The ?window= preset (default lung) as a range in cache units. */
-function windowParam(url: URL): [number, number] {
-  const win = url.searchParams.get('window') ?? 'lung';
-  if (!Object.hasOwn(WINDOWS, win)) throw new HttpError(400, `unknown window ${JSON.stringify(win)}`);
-  return windowInCacheUnits(win);
-}
-
-/** One slice of `vol` picked by ?axis=&index= (default: the middle one), mapped through `range`. */
-function sendSlice(res: ServerResponse, vol: Volume, url: URL, range: [number, number], extra = {}): void {
-  const axis = (url.searchParams.get('axis') ?? 'axial') as Axis;
-  if (!AXES.includes(axis)) throw new HttpError(400, `axis must be one of ${AXES.join(', ')}`);
-  const count = sliceCount(vol, axis);
-  const index = intParam(url, 'index', Math.floor(count / 2), 0, count - 1);
-  sendGrey(res, extractSlice(vol, axis, index), range, { 'x-count': count, 'x-index': index, ...extra });
-}
-
+/** The cached scan (?sample=n: the augmentation's sample n) in HU: /api/scans/<id>/scan.nii. */
 async function scanRoute(ctx: ServerContext, res: ServerResponse, url: URL, rest: string[]): Promise<void> {
   if (!ctx.scans) throw new HttpError(404, 'no scan cache given');
   if (rest.length === 0) return sendJson(res, await ctx.scans.list());
-  const [id, what] = decodeSegments(rest);
-  if (what !== 'slice' && what !== 'montage') throw new HttpError(404, 'unknown scan view');
+  const [id, what, ...more] = decodeSegments(rest);
+  if (what !== 'scan.nii' || more.length > 0) throw new HttpError(404, 'unknown scan view');
   const sample = intParam(url, 'sample', 0, 0, 1_000_000);
-  const rows = intParam(url, 'rows', 4, 1, PARAM_LIMITS.tiles);
-  const cols = intParam(url, 'cols', 10, 1, PARAM_LIMITS.tiles);
-  const range = windowParam(url);
-  const vol = await ctx.scans.volume(id, sample);
-  if (what === 'slice') return sendSlice(res, vol, url, range);
-  if (rows * cols * vol.shape[0] * vol.shape[1] > PARAM_LIMITS.montagePixels) {
-    throw new HttpError(
-      400,
-      `rows x cols too large: at most ${PARAM_LIMITS.montagePixels} pixels per montage`,
-    );
-  }
-  return sendGrey(res, montage(vol, rows, cols), range);
+  return sendNifti(res, await ctx.scans.nifti(id, sample));
 }
 
-/** A Grad-CAM heatmap slice (0..255 = 0..1) of a scan under a run's model; the prediction rides in headers. */
-async function gradCamRoute(ctx: ServerContext, res: ServerResponse, url: URL, run: string, rest: string[]) {
+/** A heat map of a scan under a run's model, on the scan's grid (heat.nii); the prediction rides in headers. */
+async function gradCamRoute(ctx: ServerContext, res: ServerResponse, run: string, rest: string[]) {
   if (!ctx.gradcams) throw new HttpError(404, 'no scan cache given');
-  const [scanId, what] = decodeSegments(rest);
-  if (what !== 'slice') throw new HttpError(404, 'unknown Grad-CAM view');
+  const [scanId, what, ...more] = decodeSegments(rest);
+  if (what !== 'heat.nii' || more.length > 0) throw new HttpError(404, 'unknown Grad-CAM view');
   const r = await ctx.gradcams.get(run, scanId);
-  sendSlice(res, r.cam, url, [0, 1], {
+  sendNifti(res, r.nifti, {
     'x-probability': r.probability,
     'x-class': r.classIndex,
     'x-layer': r.layer,
@@ -125,13 +77,17 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   }
   if (head === 'static') return sendFile(res, PUBLIC_DIR, decodeSegments(rest));
   if (head === 'vendor') return sendFile(res, UPLOT_DIR, decodeSegments(rest));
+  if (head === 'viewer') {
+    await assertAppBuilt(); // built with the page, on first use in a checkout
+    return sendFile(res, VIEWER, decodeSegments(rest));
+  }
   if (head === 'runs' && rest[1] === 'predict' && ctx.predictPages) {
     return predictPageRoute(ctx.predictPages, res, decodeRunName(rest[0] ?? ''), rest.slice(2));
   }
   if (head !== 'api') throw new HttpError(404, 'not found');
   const [section, ...more] = rest;
   if (section === 'info') {
-    return sendJson(res, { live: ctx.runs.liveNames(), scans: Boolean(ctx.scans), windows: WINDOWS });
+    return sendJson(res, { live: ctx.runs.liveNames(), scans: Boolean(ctx.scans) });
   }
   if (section === 'scans') return scanRoute(ctx, res, url, more);
   if (section === 'folds' && more.length === 0) return sendJson(res, await ctx.runs.foldSummaries());
@@ -142,7 +98,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (what === 'files') {
     return sendFile(res, ctx.runs.root, [...(await ctx.runs.runSegments(run)), ...decodeSegments(file)]);
   }
-  if (what === 'gradcam') return gradCamRoute(ctx, res, url, run, file);
+  if (what === 'gradcam') return gradCamRoute(ctx, res, run, file);
   const log = await ctx.runs.get(run);
   if (what === 'events' && file.length === 0) return streamRun(req, res, url, log);
   if (what === 'log' && file.length === 0) return sendJson(res, log.events);

@@ -1,11 +1,12 @@
 // Fixtures for the tests: a tiny ingest cache with synthetic float32 .nii scans, runs folders, fake events.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { composeStage, seedRecipe } from '@ct3d/augment';
 import { identityAffine } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
 import { buildSeedModel, type tf } from '@ct3d/model';
-import { phantom } from '@ct3d/test-support';
+import { markerScan, phantom } from '@ct3d/test-support';
 import { type BinaryEvaluation, binaryMetrics, type TrainEvent } from '@ct3d/train';
 
 export async function writeTinyCache(
@@ -38,6 +39,29 @@ export async function writeTinyCache(
     });
   }
   await writeFile(join(dir, 'manifest.json'), JSON.stringify({ size: shape, entries, failed: [] }));
+}
+
+/**
+ * Adds the asymmetric phantom (@ct3d/test-support's markerScan) to a cache as ingest writes it: the seed's
+ * preprocessing at the cache's `size` (rotate90 and resize), the cache file under the processed affine.
+ */
+export async function addMarkerScan(dir: string, size: [number, number, number]): Promise<void> {
+  const cached = composeStage(seedRecipe(size), 'preprocess').apply(markerScan());
+  const bytes = encodeNifti(cached);
+  await writeFile(join(dir, 'scans', 'marker.nii'), bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  manifest.entries.push({
+    id: 'marker',
+    file: 'scans/marker.nii',
+    source: '/data/marker.nii.gz',
+    label: 1,
+    className: 'CT-23',
+    shape: size,
+    sourceHash: sha256,
+    fileHash: sha256,
+  });
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
 }
 
 export function fakeRunStart(

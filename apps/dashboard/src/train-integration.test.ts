@@ -68,7 +68,7 @@ it('logs a real fit() run, replays it, and explains its best model with Grad-CAM
   expect(types.filter((t) => t === 'epochEnd')).toHaveLength(2);
   expect(types).toContain('checkpoint');
   expect(types.at(-1)).toBe('runEnd');
-  const cam = await getJson(dash, '/api/runs/fit-1/gradcam/abnormal-1/slice?axis=axial');
+  const cam = await getJson(dash, '/api/runs/fit-1/gradcam/abnormal-1/heat.nii');
   expect(cam.status).toBe(200);
   await dash.close();
 

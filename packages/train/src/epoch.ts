@@ -36,7 +36,7 @@ export interface RunState {
     classWeights?: number[];
   };
   /** Keeps the first training sample (the run folder's montage), or null. */
-  saveSample: ((scan: MontageScan) => Promise<void>) | null;
+  saveSample: ((scan: MontageScan, id: string | undefined) => Promise<void>) | null;
   optimizer: ScheduledAdam;
   schedule: LrSchedule;
   threshold: number;
@@ -71,7 +71,8 @@ export async function trainEpoch(
       if (control.stopped) break;
       const batch = next.value;
       const t1 = performance.now();
-      if (epoch === 1 && steps === 0 && st.saveSample) await st.saveSample(batchSample(batch, 0));
+      if (epoch === 1 && steps === 0 && st.saveSample)
+        await st.saveSample(batchSample(batch, 0), batch.ids?.[0]);
       lr = st.schedule(st.iteration);
       st.optimizer.setLearningRate(lr);
       // Dropout masks are a function of (seed, epoch, step): reruns and resumed runs draw the same ones.

@@ -53,6 +53,11 @@ export interface FitOptions {
   runDir?: string;
   /** Write montage.png of the first training sample (default true when runDir is set). */
   montage?: boolean;
+  /**
+   * The voxel-to-world affine of a training scan by its id (trainFromCache: its cache file's), so that the
+   * montage shows the sample as NiiVue shows the scan; without it the voxel axes are taken as R, A, S.
+   */
+  scanAffine?: (id: string) => Promise<number[][]>;
   /** Probability above which a prediction is class 1 (default 0.5, Keras binary accuracy). */
   threshold?: number;
   /** Extra settings echoed in runStart (data split, seeds, sizes, ...). */
@@ -112,7 +117,13 @@ async function runTraining(opts: FitOptions, emit: Emit, control: Control): Prom
     threshold: opts.threshold ?? 0.5,
     epochs,
     iteration: 0,
-    saveSample: store && opts.montage !== false ? (scan) => store.saveSample(scan) : null,
+    saveSample:
+      store && opts.montage !== false
+        ? async (scan, id) => {
+            const affine = id !== undefined ? await opts.scanAffine?.(id) : undefined;
+            await store.saveSample(affine ? { ...scan, affine } : scan);
+          }
+        : null,
   };
   const tRun = performance.now();
   const parts = { model: opts.model, optimizer: st.optimizer, stopper, best, epochs, runDir };

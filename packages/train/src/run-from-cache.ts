@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadRecipe, type Recipe, sameSteps, seedRecipe } from '@ct3d/augment';
+import { readNifti } from '@ct3d/io/node';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import {
   type CacheManifest,
@@ -23,6 +24,13 @@ import { kFoldSplits, splitEntries } from './split.js';
 import type { BnStats, TrainFromCacheOptions } from './train-options.js';
 
 export type { BnStats, TrainFromCacheOptions };
+
+/** Where a cached scan lies in the world: its cache file's affine (the montage shows it by this). */
+async function cacheFileAffine(cacheDir: string, id: string): Promise<number[][]> {
+  const entry = (await loadCache(cacheDir)).entries.find((e) => e.id === id);
+  if (!entry) throw new Error(`${cacheDir}: no scan ${id} in the cache`);
+  return (await readNifti(join(cacheDir, entry.file))).affine;
+}
 
 /**
  * The run's recipe: the cache's preprocessing (what made its files) and the requested augmentation. A recipe
@@ -173,6 +181,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
           staircase: true,
         }),
         runDir: opts.runDir,
+        scanAffine: (id) => cacheFileAffine(opts.cacheDir, id),
         resume,
         ...(classes.weights && { classWeights: classes.weights }),
         classNames: classes.names,

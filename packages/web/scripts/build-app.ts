@@ -3,10 +3,12 @@
 // browser entries), index.html, style.css and the .wasm files the worker loads (tfjs', ct3d's kernels, and the
 // DICOM codecs', fetched only for a compressed series). `ct3d export-web` and `ct3d dashboard` serve this
 // folder as it is, and build it with this script on first use in a checkout (src/app-build.ts).
-// Written in a sibling folder and renamed into place; `--keep-existing` leaves a folder another process
-// finished first.
+// Also viewer/ beside it (dist/viewer/volume-view.js): the page's viewer module (NiiVue and its settings) alone,
+// as an ES module the dashboard's Scans tab imports (VIEWER_DIR), so both show volumes with the same code.
+// Each folder is written as a sibling and renamed into place; `--keep-existing` leaves a folder another
+// process finished first.
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dicomWasmFilePaths } from '@ct3d/io/node';
 import { NODE_ONLY_IMPORTS, wasmFilePaths } from '@ct3d/model/wasm-files';
@@ -15,13 +17,8 @@ import { build } from 'esbuild';
 const [outArg, mode] = process.argv.slice(2);
 const page = fileURLToPath(new URL('../src/page/', import.meta.url));
 const out = outArg ? resolve(outArg) : fileURLToPath(new URL('../dist/app', import.meta.url));
-const tmp = `${out}.tmp-${process.pid}/`;
-
-await rm(tmp, { recursive: true, force: true });
-await mkdir(`${tmp}wasm`, { recursive: true });
-const result = await build({
-  entryPoints: { app: `${page}main.ts`, worker: `${page}worker.ts` },
-  outdir: tmp,
+const viewerOut = join(dirname(out), 'viewer');
+const options = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -30,20 +27,47 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  external: [...NODE_ONLY_IMPORTS],
-});
-for (const file of ['index.html', 'style.css']) await copyFile(`${page}${file}`, `${tmp}${file}`);
-for (const { name, path } of [...wasmFilePaths(), ...dicomWasmFilePaths()])
-  await copyFile(path, `${tmp}wasm/${name}`);
-if (mode !== '--keep-existing') await rm(out, { recursive: true, force: true });
-try {
-  await rename(tmp, out);
-} catch (err) {
-  const code = (err as { code?: string }).code;
-  if (mode !== '--keep-existing' || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw err;
+} as const;
+
+/** Writes `folder` through `fill(tmp)` in a temporary sibling, then renames it into place. */
+async function writeFolder(folder: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${folder}.tmp-${process.pid}/`;
   await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await fill(tmp);
+  if (mode !== '--keep-existing') await rm(folder, { recursive: true, force: true });
+  try {
+    await rename(tmp, folder);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (mode !== '--keep-existing' || (code !== 'ENOTEMPTY' && code !== 'EEXIST')) throw err;
+    await rm(tmp, { recursive: true, force: true });
+  }
 }
-const sizes = Object.entries(result.metafile.outputs)
+
+const outputs: Record<string, { bytes: number }> = {};
+await writeFolder(out, async (tmp) => {
+  const result = await build({
+    ...options,
+    entryPoints: { app: `${page}main.ts`, worker: `${page}worker.ts` },
+    outdir: tmp,
+    external: [...NODE_ONLY_IMPORTS],
+  });
+  Object.assign(outputs, result.metafile.outputs);
+  await mkdir(`${tmp}wasm`);
+  for (const file of ['index.html', 'style.css']) await copyFile(`${page}${file}`, `${tmp}${file}`);
+  for (const { name, path } of [...wasmFilePaths(), ...dicomWasmFilePaths()])
+    await copyFile(path, `${tmp}wasm/${name}`);
+});
+await writeFolder(viewerOut, async (tmp) => {
+  const viewer = await build({
+    ...options,
+    entryPoints: { 'volume-view': `${page}volume-view.ts` },
+    outdir: tmp,
+  });
+  Object.assign(outputs, viewer.metafile.outputs);
+});
+const sizes = Object.entries(outputs)
   .filter(([name]) => name.endsWith('.js'))
   .map(([name, o]) => `${name.split('/').pop()} ${(o.bytes / 1024).toFixed(0)} KiB`);
-console.log(`@ct3d/web: ${out} (${sizes.join(', ')})`);
+console.log(`@ct3d/web: ${out}, ${viewerOut} (${sizes.join(', ')})`);

@@ -34,6 +34,8 @@ describe('ensureAppBuilt', () => {
     expect(await readdir(join(appDir, 'wasm'))).toEqual(
       expect.arrayContaining(['tfjs-backend-wasm-simd.wasm', 'winograd.wasm']),
     );
+    // The dashboard's viewer module, built beside the page by the same script.
+    expect(await readdir(join(root, 'viewer'))).toContain('volume-view.js');
     expect((await readdir(root)).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const built = (await stat(join(appDir, 'worker.js'))).mtimeMs;
     await ensureAppBuilt(appDir, BUILD_SCRIPT);

@@ -42,11 +42,14 @@ export function ensureAppBuilt(appDir: string, buildScript: string): Promise<voi
 
 async function buildIfMissing(appDir: string, buildScript: string): Promise<void> {
   const worker = join(appDir, 'worker.js');
-  if (await exists(worker)) return;
+  // The dashboard's viewer module is built beside the page, by the same script.
+  const viewer = join(appDir, '..', 'viewer', 'volume-view.js');
+  if ((await exists(worker)) && (await exists(viewer))) return;
   if (!(await exists(buildScript))) {
     throw new Error(`${appDir}: the web page is missing from this @ct3d/web install (reinstall the package)`);
   }
   console.error(`ct3d: building the web page into ${printable(appDir)} (first use in this checkout)`);
   await runBuild(buildScript, appDir);
-  if (!(await exists(worker))) throw new Error(`${worker}: not written by the page build`);
+  for (const file of [worker, viewer])
+    if (!(await exists(file))) throw new Error(`${file}: not written by the page build`);
 }

@@ -14,6 +14,12 @@ import { MANIFEST_FILE, MODEL_FOLDER, type ValidationSummary, type WebManifest }
 /** The built page: dist/app beside this module's dist (src/ in the workspace reads the same folder). */
 export const APP_DIR = fileURLToPath(new URL('../dist/app/', import.meta.url));
 
+/**
+ * The page's viewer module alone (dist/viewer/volume-view.js: VolumeView, NiiVue bundled in), for other pages
+ * that show volumes the same way (the dashboard's Scans tab serves it as /viewer/volume-view.js).
+ */
+export const VIEWER_DIR = fileURLToPath(new URL('../dist/viewer/', import.meta.url));
+
 /** A scan needing more than this in the tab is refused before it is read (tabs get a few GiB at most). */
 export const DEFAULT_MAX_SCAN_BYTES = 1.5 * 1024 ** 3;
 

@@ -6,6 +6,7 @@ export {
   DEFAULT_MAX_SCAN_BYTES,
   type ExportResult,
   exportWebApp,
+  VIEWER_DIR,
   webManifest,
 } from './export.js';
 export { MANIFEST_FILE, MODEL_FOLDER, WASM_FOLDER, type WebManifest } from './manifest.js';

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeNifti } from '@ct3d/io/node';
+import { brightQuadrants, MARKER, markerScan, type Plane, type QuadrantCounts } from '@ct3d/test-support';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { makeSeries, transcode } from '../../io/src/dicom/test-series.js';
@@ -74,53 +75,62 @@ export function plantedSeries(
   return dir;
 }
 
-/**
- * An asymmetric phantom: -1000 HU with a +1000 HU cube in the corner of the lowest i, lowest j and highest k,
- * with an affine whose axes are RAS+ (+x is the patient's right): the cube is left, posterior and superior.
- */
+/** The asymmetric phantom (@ct3d/test-support's markerScan: a cube on the patient's left, posterior, superior). */
 export async function writeMarkerScan(path: string): Promise<void> {
-  const shape: [number, number, number] = [40, 40, 20];
-  const data = new Float32Array(40 * 40 * 20).fill(-1000);
-  for (let k = 12; k < 20; k++)
-    for (let j = 0; j < 8; j++) for (let i = 0; i < 8; i++) data[i + 40 * (j + 40 * k)] = 1000;
-  const affine = [
-    [1, 0, 0, -20],
-    [0, 1, 0, -20],
-    [0, 0, 1, -10],
-    [0, 0, 0, 1],
-  ];
-  await writeNifti({ data, shape, spacing: [1, 1, 1], affine }, path, { datatype: 'int16' });
+  await writeNifti(markerScan(), path, { datatype: 'int16' });
+}
+
+export interface MarkerViewOptions {
+  /** The plane shown (default axial). */
+  plane?: Plane;
+  /** The page's viewer (ct3dViewer) or the dashboard Scans tab's scan viewer (ct3dScanViewers()[0]). */
+  viewer?: 'page' | 'dashboard';
+  /** The viewer's canvas (default the page's). */
+  canvas?: string;
 }
 
 /**
- * Bright pixels per quadrant of the page's viewer showing the axial slice through the marker (colour bar,
- * letters, crosshair and heat map off), read from a screenshot: NiiVue draws with WebGL2 (SwiftShader here).
+ * Bright pixels per quadrant of a viewer showing `plane` through the marker's centre (colour bar, letters,
+ * crosshair and heat map off), read from a screenshot: NiiVue draws with WebGL2 (SwiftShader here).
  */
 export async function markerQuadrants(
   on: Page,
   radiological: boolean,
-): Promise<{ topLeft: number; topRight: number; bottomLeft: number; bottomRight: number }> {
-  await on.evaluate((radio) => {
-    interface Viewer {
-      nv: { opts: Record<string, unknown>; volumes: { opacity: number }[]; updateGLVolume(): void };
-      setLayout(name: string): void;
-      setRadiological(on: boolean): void;
-      moveTo(vox: number[]): void;
-    }
-    const v = (globalThis as unknown as { ct3dViewer(): Viewer }).ct3dViewer();
-    Object.assign(v.nv.opts, { isColorbar: false, isOrientationTextVisible: false, crosshairWidth: 0 });
-    v.nv.volumes[1].opacity = 0;
-    v.setLayout('axial');
-    v.setRadiological(radio);
-    v.moveTo([20, 20, 16]);
-    v.nv.updateGLVolume();
-  }, radiological);
+  opts: MarkerViewOptions = {},
+): Promise<QuadrantCounts> {
+  const { plane = 'axial', viewer = 'page', canvas = '#viewer-canvas' } = opts;
+  await on.evaluate(
+    ([radio, layout, which, mm]) => {
+      interface Viewer {
+        nv: {
+          opts: Record<string, unknown>;
+          volumes: { opacity: number }[];
+          scene: { crosshairPos: unknown };
+          mm2frac(mm: readonly number[]): unknown;
+          updateGLVolume(): void;
+        };
+        setLayout(name: string): void;
+        setRadiological(on: boolean): void;
+      }
+      const g = globalThis as unknown as { ct3dViewer?(): Viewer; ct3dScanViewers?(): Viewer[] };
+      const v = which === 'page' ? g.ct3dViewer?.() : g.ct3dScanViewers?.()[0];
+      if (!v) throw new Error(`no ${which} viewer on this page`);
+      Object.assign(v.nv.opts, { isColorbar: false, isOrientationTextVisible: false, crosshairWidth: 0 });
+      if (v.nv.volumes[1]) v.nv.volumes[1].opacity = 0;
+      v.setLayout(layout);
+      v.setRadiological(radio);
+      v.nv.scene.crosshairPos = v.nv.mm2frac(mm);
+      v.nv.updateGLVolume();
+    },
+    [radiological, plane, viewer, MARKER.centreMm] as const,
+  );
   await on.waitForTimeout(300);
-  await on.locator('#viewer-canvas').scrollIntoViewIfNeeded();
-  const box = await on.locator('#viewer-canvas').boundingBox();
-  if (!box) throw new Error('the viewer canvas is not shown');
+  await on.locator(canvas).scrollIntoViewIfNeeded();
+  const box = await on.locator(canvas).boundingBox();
+  if (!box) throw new Error(`${canvas} is not shown`);
   const png = (await on.screenshot({ clip: box })).toString('base64');
-  return on.evaluate(async (b64) => {
+  // Decoded by the browser (no PNG decoder in Node here), its RGBA sent back as base64.
+  const { width, height, rgba } = await on.evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();
@@ -129,15 +139,10 @@ export async function markerQuadrants(
     const ctx = c.getContext('2d') as CanvasRenderingContext2D;
     ctx.drawImage(img, 0, 0);
     const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    const counts = { topLeft: 0, topRight: 0, bottomLeft: 0, bottomRight: 0 };
-    for (let y = 0; y < c.height; y++)
-      for (let x = 0; x < c.width; x++) {
-        const o = 4 * (y * c.width + x);
-        if (data[o] < 200 || data[o + 1] < 200 || data[o + 2] < 200) continue;
-        const key =
-          `${y < c.height / 2 ? 'top' : 'bottom'}${x < c.width / 2 ? 'Left' : 'Right'}` as keyof typeof counts;
-        counts[key]++;
-      }
-    return counts;
+    let text = '';
+    for (let o = 0; o < data.length; o += 0x8000)
+      text += String.fromCharCode(...data.subarray(o, o + 0x8000));
+    return { width: c.width, height: c.height, rgba: btoa(text) };
   }, png);
+  return brightQuadrants(Buffer.from(rgba, 'base64'), width, { x: 0, y: 0, w: width, h: height });
 }

@@ -65,7 +65,13 @@ describe('packed packages in an empty project (plain node)', () => {
     const r = await runJson<{ served: string[]; failed: string[] }>(dir, ['dashboard-page.mjs']);
     expect(r.failed).toEqual([]);
     expect(r.served).toEqual(
-      expect.arrayContaining(['/', '/static/app.js', '/static/event-fields.js', '/vendor/uPlot.esm.js']),
+      expect.arrayContaining([
+        '/',
+        '/static/app.js',
+        '/static/event-fields.js',
+        '/vendor/uPlot.esm.js',
+        '/viewer/volume-view.js',
+      ]),
     );
   });
 

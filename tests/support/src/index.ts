@@ -3,6 +3,15 @@ export { type AdamStepAttrs, adamStepValues } from './adam-reference.js';
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
+export {
+  brightQuadrants,
+  MARKER,
+  markerQuadrant,
+  markerScan,
+  type Plane,
+  type Quadrant,
+  type QuadrantCounts,
+} from './marker.js';
 export { type NonFiniteScan, nonFiniteScans } from './non-finite-scans.js';
 export {
   ORTHANC,

@@ -6,8 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { autoScale, niceStep } from './axes.js';
 import { renderCurves, TRAIN_COLOR, VAL_COLOR } from './curves.js';
 import { glyph, hasGlyph } from './font.js';
-import { writeCurvesPng, writeMontagePng } from './index.js';
-import { batchSample, renderMontage } from './montage.js';
+import { writeCurvesPng } from './index.js';
 import type { Raster } from './raster.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'ct3d-train-png-'));
@@ -18,10 +17,6 @@ function countColor(r: Raster, c: readonly number[]): number {
   for (let o = 0; o < r.data.length; o += 4)
     if (r.data[o] === c[0] && r.data[o + 1] === c[1] && r.data[o + 2] === c[2]) n++;
   return n;
-}
-
-function pixel(r: Raster, x: number, y: number): number {
-  return r.data[(y * r.width + x) * 4];
 }
 
 describe('axes', () => {
@@ -88,41 +83,5 @@ describe('curves', () => {
     await writeCurvesPng(path, history);
     const png = PNG.sync.read(await readFile(path));
     expect([png.width, png.height]).toEqual([1600, 340]);
-  });
-});
-
-describe('montage', () => {
-  // w=4, h=3, d=5 volume; one bright voxel at (i=1, j=0, k=2) in NIfTI order (index = i + w*(j + h*k)).
-  const w = 4;
-  const h = 3;
-  const d = 5;
-  const nifti = new Float32Array(w * h * d);
-  nifti[1 + w * (0 + h * 2)] = 1;
-
-  it("places slices like the seed's plot_slices: pixel (r, c) of slice k = volume[r, h-1-c, k]", () => {
-    const r = renderMontage({ data: nifti, shape: [w, h, d], layout: 'nifti' }, { scale: 1 });
-    expect([r.width, r.height]).toEqual([5 * h, 1 * w]); // 5 slices in one row, each h wide and w tall
-    const x = 2 * h + (h - 1 - 0);
-    expect(pixel(r, x, 1)).toBe(255);
-    let lit = 0;
-    for (let o = 0; o < r.data.length; o += 4) if (r.data[o] > 0) lit++;
-    expect(lit).toBe(1); // other slices are constant (black), the rest of slice 2 is its minimum
-  });
-
-  it('reads batch samples in the channels-last layout the same way', () => {
-    const x = new Float32Array(2 * w * h * d);
-    x[w * h * d + (1 * h + 0) * d + 2] = 1; // sample 1, (i=1, j=0, k=2), depth fastest
-    const r = renderMontage(batchSample({ x, shape: [2, w, h, d, 1] }, 1), { scale: 2 });
-    expect(pixel(r, (2 * h + h - 1) * 2, 2)).toBe(255);
-    expect(() => batchSample({ x, shape: [2, w, h, d, 1] }, 2)).toThrow(/outside batch of 2/);
-  });
-
-  it('is the 4 x 10 grid of the first 40 slices for a deep scan, written as a PNG', async () => {
-    const n = 16;
-    const data = new Float32Array(n * n * 64).map((_, i) => (i % 7) / 7);
-    const path = join(dir, 'montage.png');
-    await writeMontagePng(path, { data, shape: [n, n, 64], layout: 'channels-last' }, { scale: 1 });
-    const png = PNG.sync.read(await readFile(path));
-    expect([png.width, png.height]).toEqual([10 * n, 4 * n]);
   });
 });

@@ -106,7 +106,31 @@ export class VolumeView {
   }
 
   setLayout(name: LayoutName): void {
+    this.nv.sliceMosaicString = ''; // a montage shown before gives way
     this.nv.setSliceType(LAYOUTS[name]);
+  }
+
+  /**
+   * The seed's montage (plot_slices of data[:, :, :rows*cols]) as NiiVue draws it: the first rows x cols
+   * slices along the scan's third axis, as axial tiles in this viewer's convention (NiiVue's mosaic places
+   * each tile by its world height, taken from the scan's affine at the slice's centre).
+   */
+  showMontage(rows: number, cols: number): void {
+    const scan = this.nv.volumes[0];
+    if (!scan?.dims) return;
+    const [, nx, ny, nz] = scan.dims;
+    const a = this.nv.getVolumeAffine(0);
+    const heights = Array.from(
+      { length: Math.min(rows * cols, nz) },
+      (_, k) => (a[2][0] * (nx - 1)) / 2 + (a[2][1] * (ny - 1)) / 2 + a[2][2] * k + a[2][3],
+    );
+    const lines = Array.from({ length: Math.ceil(heights.length / cols) }, (_, r) =>
+      heights
+        .slice(r * cols, (r + 1) * cols)
+        .map((z) => z.toFixed(3))
+        .join(' '),
+    );
+    this.nv.setSliceMosaicString(`A ${lines.join(' ; ')}`);
   }
 
   /** Moves the crosshair to a voxel of the scan (as a click there would). */
