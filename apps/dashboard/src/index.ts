@@ -24,6 +24,7 @@ export type { RunSummary } from './runs.js';
 export type { ScanInfo } from './scans.js';
 export { type Axis, extractSlice, montage, WINDOWS, windowInCacheUnits, windowToUint8 } from './slices.js';
 
+/** Options of startDashboard. */
 export interface DashboardOptions {
   /** Folder whose sub-folders are runs (events.jsonl or history.json + metrics.json + PNGs). */
   runsDir: string;
@@ -43,6 +44,7 @@ export interface DashboardOptions {
   token?: string;
 }
 
+/** A running dashboard server. */
 export interface Dashboard {
   /** Open this in a browser (includes ?token= when a token is set). */
   url: string;

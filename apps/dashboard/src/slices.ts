@@ -1,5 +1,6 @@
 import type { Volume } from '@ct3d/core';
 
+/** The plane a slice is cut in. */
 export type Axis = 'axial' | 'coronal' | 'sagittal';
 export const AXES: readonly Axis[] = ['axial', 'coronal', 'sagittal'];
 

@@ -2,8 +2,10 @@
 import type { RecipeSource } from '@ct3d/augment';
 import type { ClassWeightOption } from './class-setup.js';
 
+/** BatchNorm statistics at inference: Keras' moving averages, or recomputed after each epoch (precise). */
 export type BnStats = 'keras' | 'precise';
 
+/** Options of trainFromCache. */
 export interface TrainFromCacheOptions {
   cacheDir: string;
   runDir: string;

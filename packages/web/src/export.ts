@@ -89,6 +89,7 @@ async function readMetrics(runDir: string): Promise<unknown> {
   }
 }
 
+/** What exportWebApp wrote. */
 export interface ExportResult {
   outDir: string;
   manifest: WebManifest;

@@ -51,6 +51,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.fusedStep(variableGradients);
   }
 
+  /** Restores the iteration count and moments as tfjs Adam does (beta^t is derived from them again). */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     await super.setWeights(weightValues);
     this.accStale = false;

@@ -11,6 +11,7 @@ import { outputUnits } from '../multiclass.js';
 import { modelInputShape } from '../step.js';
 import type { LoadedRun } from './load-run.js';
 
+/** A scan's heat map and the prediction it explains. */
 export interface ScanExplanation {
   /** The map in [0, 1] with the scan's shape, spacing and affine. */
   map: Volume;
