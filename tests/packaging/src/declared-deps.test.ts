@@ -62,7 +62,25 @@ describe('declared dependencies', () => {
       );
       const declared = new Set([...deps, ...Object.keys(pkg.devDependencies ?? {}), ...TOOLS]);
       expect([...testUsed].filter((n) => !declared.has(n) && n !== pkg.name)).toEqual([]);
-      expect(pkg.files).toEqual(folder === 'apps/dashboard' ? ['dist', 'public'] : ['dist']);
+      // dist, and the TypeScript sources its declaration maps point at (no tests, helpers or fixtures).
+      const sources = [
+        'src',
+        '!src/**/*.test.ts',
+        '!src/**/test-*',
+        '!src/**/testing.ts',
+        '!src/**/fixtures',
+      ];
+      const expected =
+        folder === 'apps/cli'
+          ? ['dist']
+          : [
+              'dist',
+              ...(folder === 'apps/dashboard' ? ['public'] : []),
+              ...sources,
+              // The kernels' .wasm builds ship once, in dist.
+              ...(folder === 'packages/model' ? ['!src/**/*.wasm'] : []),
+            ];
+      expect(pkg.files).toEqual(expected);
     });
   }
 });

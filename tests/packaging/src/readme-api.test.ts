@@ -103,7 +103,7 @@ describe('README promises', () => {
           }
         ).scripts,
       );
-      const repoOnly = scripts.filter((s) => new RegExp(`pnpm (run )?${s}\\b`).test(readme.text));
+      const repoOnly = scripts.filter((s) => new RegExp(`pnpm\\s+(run\\s+)?${s}\\b`).test(readme.text));
       expect(repoOnly, `${where} shows repository-only scripts to npm users`).toEqual([]);
     });
   }
