@@ -50,7 +50,8 @@ export interface TrainFromCacheOptions {
   bnStatsBatches?: number;
   /**
    * K-fold cross-validation (with `fold`): this run trains on the other folds and validates on fold `fold`
-   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. `ct3d train --folds K` runs every fold, then summarizeFolds.
+   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. `ct3d train --folds K`
+   * runs every fold, then summarizeFolds.
    */
   folds?: number;
   fold?: number;
