@@ -16,7 +16,7 @@
  */
 /** @typedef {TrainEvent | ReplayedEvent | EvaluationEvent | RunErrorEvent} PageEvent */
 /** @typedef {{id: string, label: number, prob: number}} Prediction */
-/** @typedef {import('@ct3d/train').BinaryMetrics['confusion']} Confusion */
+/** @typedef {import('@ct3d/train/metrics').Confusion} Confusion */
 
 /**
  * `source[key]` when it is a finite number, else undefined.

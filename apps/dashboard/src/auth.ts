@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
+/** Whether `host` names this machine's loopback interface (127.x.x.x, ::1, localhost). */
 export function isLoopback(host: string): boolean {
   return LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -9,6 +9,7 @@ export interface DashboardEvent {
 /** An event whose other fields are read by name. */
 export type EventRecord = DashboardEvent & Record<string, unknown>;
 
+/** One event of a run's log with its position. */
 export interface StoredEvent {
   /** Position in the run's log, 0-based: the SSE event id used for Last-Event-ID catch-up. */
   id: number;
@@ -37,6 +38,7 @@ export class RunLog {
     readonly live: boolean,
   ) {}
 
+  /** Adds an event (refused when it cannot be serialised) and tells every listener. */
   append(event: DashboardEvent): StoredEvent {
     // Serialised first: an event JSON cannot hold (a BigInt, a cycle) throws here, before it is stored.
     const json = toJson(event);
@@ -47,6 +49,7 @@ export class RunLog {
     return stored;
   }
 
+  /** Marks the run over: listeners get `done` (SSE clients get `event: end`). */
   finish(): void {
     if (this.done) return;
     this.done = true;

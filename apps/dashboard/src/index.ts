@@ -23,6 +23,7 @@ export {
 export type { RunSummary } from './runs.js';
 export type { ScanInfo } from './scans.js';
 
+/** Options of startDashboard. */
 export interface DashboardOptions {
   /** Folder whose sub-folders are runs (events.jsonl or history.json + metrics.json + PNGs). */
   runsDir: string;
@@ -42,6 +43,7 @@ export interface DashboardOptions {
   token?: string;
 }
 
+/** A running dashboard server. */
 export interface Dashboard {
   /** Open this in a browser (includes ?token= when a token is set). */
   url: string;

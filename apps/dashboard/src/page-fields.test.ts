@@ -1,5 +1,6 @@
 // The page's event readers (public/event-fields.js, public/roc-curve.js) run in Node too: they touch no DOM.
-import { binaryMetrics, type EpochEndEvent, youdenThreshold } from '@ct3d/train';
+import type { EpochEndEvent } from '@ct3d/train';
+import { binaryMetrics, youdenThreshold } from '@ct3d/train/metrics';
 import { describe, expect, it } from 'vitest';
 import {
   binaryResultOf,

@@ -16,6 +16,7 @@ import { READ_LIMITS, readGuardedTextIfPresent, type ServedRoot, servedRoot } fr
 import { HttpError } from './http-error.js';
 import { PathRefused, runNameSegments } from './paths.js';
 
+/** One run as `/api/runs` lists it. */
 export interface RunSummary {
   name: string;
   live: boolean;

@@ -7,7 +7,8 @@ import { identityAffine } from '@ct3d/core';
 import { encodeNifti } from '@ct3d/io';
 import { buildSeedModel, type tf } from '@ct3d/model';
 import { markerScan, phantom } from '@ct3d/test-support';
-import { type BinaryEvaluation, binaryMetrics, type TrainEvent } from '@ct3d/train';
+import type { BinaryEvaluation, TrainEvent } from '@ct3d/train';
+import { binaryMetrics } from '@ct3d/train/metrics';
 
 export async function writeTinyCache(
   dir: string,

@@ -2,6 +2,7 @@ import type { Volume } from '@ct3d/core';
 import { splineFilterPlane } from '@ct3d/preprocess/internal';
 import { planRotation, type RotationPlan } from './rotation-plan.js';
 
+/** Options of rotateInPlane and randomRotation. */
 export interface RotateOptions {
   /** Spline order: 3 (cubic, the seed's default) or 1 (bilinear, cheaper). */
   order?: 1 | 3;

@@ -19,6 +19,7 @@ export async function realPathOf(path: string): Promise<string> {
   }
 }
 
+/** Options of walkFiles. */
 export interface WalkOptions {
   /** Folders (as given; compared by real path) that links may lead into besides the walked one. */
   within?: readonly string[];
@@ -30,6 +31,7 @@ export interface WalkOptions {
   exclude?: ReadonlyMap<string, string>;
 }
 
+/** What walkFiles found: the files, sorted, and what it skipped with the reason. */
 export interface WalkResult {
   /** Files (and links that resolve to no folder, e.g. broken ones: their reader says why), sorted. */
   files: string[];

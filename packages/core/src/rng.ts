@@ -6,6 +6,7 @@ export interface Rng {
   int(n: number): number;
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number;
+  /** One element of `items`, uniformly. */
   pick<T>(items: readonly T[]): T;
   /** Standard normal (Box-Muller). */
   normal(): number;
@@ -25,6 +26,7 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
+/** A deterministic generator (mulberry32) seeded with a 32-bit integer: the same seed, the same numbers. */
 export function createRng(seed: number): Rng {
   let state = mixSeed(Math.floor(seed));
   const next = (): number => {

@@ -5,6 +5,7 @@ import { classNamesOf, DEFAULT_CLASSES, parseClassMap } from './discover.js';
 /** Named class mappings for MosMedData folders (`ct3d ingest --classes seed|binary|severity`). */
 export type ClassPresetName = 'seed' | 'binary' | 'severity';
 
+/** A named mapping of MosMedData folders to labels. */
 export interface ClassPreset {
   description: string;
   /** Folder -> label, in label order. */
@@ -19,6 +20,7 @@ export interface ClassPreset {
 
 const SEVERITY = ['CT-0', 'CT-1', 'CT-2', 'CT-3', 'CT-4'];
 
+/** The class presets by name: `seed` (CT-0, CT-23), `binary` (CT-0 vs CT-1..4) and `severity` (CT-0..4). */
 export const CLASS_PRESETS: Readonly<Record<ClassPresetName, ClassPreset>> = {
   seed: {
     description: "the seed's CT-0 (normal) = 0 vs CT-23 (ground-glass opacities) = 1",
@@ -45,6 +47,7 @@ export const CLASS_PRESETS: Readonly<Record<ClassPresetName, ClassPreset>> = {
   },
 };
 
+/** Whether `spec` names a class preset (else it is a `FOLDER=LABEL` map). */
 export function isClassPreset(spec: string): spec is ClassPresetName {
   return Object.hasOwn(CLASS_PRESETS, spec);
 }

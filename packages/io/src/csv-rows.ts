@@ -1,12 +1,14 @@
 // The one CSV row reader of ct3d's label spreadsheets (folder labels.csv and PACS labels.csv): a header,
 // then rows; comma, semicolon or tab (whichever the header uses); double-quoted fields ("" is a quote).
 
+/** One data row of a CSV file, with its line number. */
 export interface CsvRow {
   /** 1-based line in the file. */
   line: number;
   fields: string[];
 }
 
+/** A CSV file read by readCsvRows: its rows and one problem line per row that could not be read. */
 export interface CsvTable {
   /** The first non-blank, non-comment line; undefined when the file has none. */
   header?: CsvRow;

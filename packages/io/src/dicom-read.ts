@@ -49,6 +49,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** The CT series of a folder of DICOM files, and the files that are no slice of one (with the reason). */
 export interface DicomFolder {
   series: DicomSeries[];
   /** Files that are no CT slice, or could not be read, each with its reason. */

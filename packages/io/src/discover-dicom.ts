@@ -12,6 +12,7 @@ export interface DicomScanSource {
   voxels: number;
 }
 
+/** A DICOM series found by discoverScans: its files, as the scan entry lists them. */
 export interface FoundSeries {
   /** A name for the scan: the series files' common folder + the series' safe name (no patient data). */
   path: string;

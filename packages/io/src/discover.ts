@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { realPathOf, walkFiles } from '@ct3d/core/node';
 import { type DicomScanSource, findDicomSeries } from './discover-dicom.js';
 
+/** One scan found by discoverScans: a NIfTI file or a DICOM series, with its label. */
 export interface ScanEntry {
   /** A NIfTI file, or for a DICOM series its files' folder + the series' name (not a file). */
   path: string;
@@ -12,6 +13,7 @@ export interface ScanEntry {
   dicom?: DicomScanSource;
 }
 
+/** What discoverScans found: the scans and what it skipped, with the reason. */
 export interface ScanList {
   scans: ScanEntry[];
   /** Files found in class folders that are neither NIfTI images nor CT slices of a series (not fatal). */
@@ -99,6 +101,7 @@ async function checkClassFolder(
   throw new Error(`${folder}: class folder is not a directory (expected folders ${expected} under ${root})`);
 }
 
+/** Options of discoverScans. */
 export interface DiscoverOptions {
   classes?: Record<string, number>;
   classNames?: readonly string[];

@@ -5,6 +5,7 @@ import { readCsvRows } from './csv-rows.js';
 import { type DiscoverOptions, listDatasetFiles, type ScanEntry, type ScanList } from './discover.js';
 import { findDicomSeries } from './discover-dicom.js';
 
+/** One row of a `--labels` CSV: a path, StudyInstanceUID or SeriesInstanceUID and its class. */
 export interface LabelRow {
   /** 1-based line of the file. */
   line: number;

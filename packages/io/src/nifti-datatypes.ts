@@ -6,6 +6,7 @@ export interface DatatypeInfo {
   float: boolean;
 }
 
+/** The NIfTI voxel types ct3d reads. */
 export type DatatypeName = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
 const DATATYPES: readonly DatatypeInfo[] = [
@@ -47,4 +48,5 @@ export function describeDatatypeCode(code: number): string {
   return known ? `${known} (code ${code})` : `code ${code}`;
 }
 
+/** Every voxel type decodeNifti reads. */
 export const SUPPORTED_DATATYPES: readonly DatatypeName[] = DATATYPES.map((d) => d.name);

@@ -15,6 +15,7 @@ export interface NiftiVolume extends Volume {
   header: NiftiHeader;
 }
 
+/** Options of readNifti and decodeNifti. */
 export interface ReadNiftiOptions {
   /** File name used in error messages (defaults to the path, or "<bytes>"). */
   name?: string;
@@ -29,6 +30,7 @@ export interface ReadNiftiOptions {
   requireFinite?: boolean;
 }
 
+/** The default cap on a NIfTI file's decompressed size (2 GiB): a zip-bomb guard. */
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 /** Fewest voxels per axis of a CT scan worth resizing to a training volume: less is a 2D image or a stub. */
 export const MIN_SCAN_EXTENT = 4;

@@ -3,6 +3,7 @@ import { affineToQform } from './affine.js';
 import { datatypeByName } from './nifti-datatypes.js';
 import { NiftiError } from './nifti-errors.js';
 
+/** Options of writeNifti and encodeNifti. */
 export interface WriteNiftiOptions {
   /** Stored datatype; int16 rounds to the nearest integer. Default 'float32'. */
   datatype?: 'float32' | 'int16';

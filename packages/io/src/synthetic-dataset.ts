@@ -5,6 +5,7 @@ import { writeNifti } from './nifti-write.js';
 import type { SyntheticFamily } from './synthetic/families.js';
 import { synthesizeWithMask } from './synthetic.js';
 
+/** Options of writeSyntheticDataset. */
 export interface SyntheticDatasetOptions {
   /** Scans per class. */
   perClass: number;

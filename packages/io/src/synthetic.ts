@@ -5,6 +5,7 @@ import { familyRanges, type SyntheticFamily } from './synthetic/families.js';
 import { sampleOpacities } from './synthetic/opacities.js';
 import { renderSlice } from './synthetic/render-slice.js';
 
+/** Options of synthesizeChestCT. */
 export interface SynthesizeOptions {
   /** In-plane size (width = height), e.g. 512 like MosMedData. */
   size: number;

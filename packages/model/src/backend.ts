@@ -8,7 +8,9 @@ import {
 } from './platform/platform.js';
 import * as tf from './tf.js';
 
+/** A tfjs backend to run on; `auto` picks the fastest that passes the gradient self-check. */
 export type BackendName = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+/** Every name initBackend takes. */
 export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 /** The backend in use and why. */
@@ -25,6 +27,7 @@ export interface BackendChoice {
   warning?: string;
 }
 
+/** Options of initBackend. */
 export interface BackendOptions {
   /**
    * Folder (URL in a page, path in Node) serving tfjs-backend-wasm's .wasm files and ct3d's kernel builds

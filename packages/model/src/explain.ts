@@ -5,9 +5,12 @@ import { type GradCamResult, gradCam } from './gradcam.js';
 import { occlusionSensitivity } from './occlusion.js';
 import type * as tf from './tf.js';
 
+/** The heat-map methods of explain. */
 export const EXPLAIN_METHODS = ['gradcam', 'gradcampp', 'occlusion'] as const;
+/** Grad-CAM, Grad-CAM++ or occlusion sensitivity. */
 export type ExplainMethod = (typeof EXPLAIN_METHODS)[number];
 
+/** Options of explain. */
 export interface ExplainOptions {
   /** Default 'gradcam'. */
   method?: ExplainMethod;

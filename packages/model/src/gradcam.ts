@@ -2,6 +2,7 @@ import { toChannelsLast, type Volume } from '@ct3d/core';
 import { gradCamMap, gradCamPlusPlusMap, minMaxNormalize } from './cam-maps.js';
 import * as tf from './tf.js';
 
+/** A heat map over the scan and the prediction it explains. */
 export interface GradCamResult {
   /** Heatmap in [0, 1] with the input's shape and voxel order (1 = strongest evidence). */
   cam: Volume;
@@ -86,6 +87,7 @@ function layerIndex(model: tf.LayersModel, name: string | undefined): number {
   return idx;
 }
 
+/** Options of gradCam. */
 export interface GradCamOptions {
   /**
    * The class to explain. Default: class 1 (abnormal) for a sigmoid model, the predicted class for a softmax

@@ -7,6 +7,7 @@ import { toChannelsLast, type Volume } from '@ct3d/core';
 import type { GradCamResult } from './gradcam.js';
 import * as tf from './tf.js';
 
+/** Options of occlusionSensitivity. */
 export interface OcclusionOptions {
   /** The class to explain (default: class 1 for a sigmoid model, the predicted class for a softmax one). */
   target?: number | 'predicted';

@@ -7,11 +7,13 @@ export interface InputBatch {
   shape: readonly number[];
 }
 
+/** Options of recomputeBatchNormStatistics. */
 export interface PreciseBatchNormOptions {
   /** Stop after this many batches (default: all of them). */
   maxBatches?: number;
 }
 
+/** What recomputeBatchNormStatistics measured. */
 export interface PreciseBatchNormResult {
   /** BatchNormalization3D layers whose moving statistics were replaced. */
   layers: number;

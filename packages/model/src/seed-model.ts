@@ -4,6 +4,7 @@ import { GlobalAveragePooling3D } from './layers/global-average-pooling3d.js';
 import { SeededDropout } from './layers/seeded-dropout.js';
 import * as tf from './tf.js';
 
+/** Options of buildSeedModel. */
 export interface SeedModelOptions {
   width: number;
   height: number;
@@ -25,6 +26,7 @@ export interface SeedModelOptions {
   fused?: boolean;
 }
 
+/** The seed model's filters per block. */
 export const SEED_FILTERS: readonly number[] = [64, 64, 128, 256];
 
 /** Side length after one block: Conv3D(k=3, valid) then MaxPool3D(2) (floor); null when it does not fit. */

@@ -17,6 +17,7 @@ const KERAS_TYPE_NAMES: Record<string, string> = {
 const sizeOf = (w: tf.LayerVariable): number => w.shape.reduce<number>((a, b) => a * (b ?? 0), 1);
 const sumSizes = (ws: tf.LayerVariable[]): number => ws.reduce((a, w) => a + sizeOf(w), 0);
 
+/** The model's parameter counts: total, trainable and non-trainable (BatchNorm's moving statistics). */
 export function countParams(model: tf.LayersModel): ParamCounts {
   const trainable = sumSizes(model.trainableWeights);
   const nonTrainable = sumSizes(model.nonTrainableWeights);

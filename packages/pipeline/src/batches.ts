@@ -5,6 +5,7 @@ import { BoundedQueue } from './bounded-queue.js';
 import type { CacheEntry } from './cache.js';
 import type { WorkerPool } from './pool.js';
 
+/** One training batch: voxels channels-last, labels and the scan ids. */
 export interface Batch {
   /** [b, w, h, d, 1], depth fastest. */
   x: Float32Array;
@@ -20,6 +21,7 @@ export interface Batch {
   poolUtilization: number;
 }
 
+/** Options of epochBatches and validationBatches. */
 export interface EpochBatchesOptions {
   cacheDir: string;
   entries: CacheEntry[];

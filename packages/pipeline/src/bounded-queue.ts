@@ -29,6 +29,7 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
     return this.#items.length;
   }
 
+  /** Whether close() or fail() was called. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -96,6 +97,7 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
     if (waiter) waiter(true);
   }
 
+  /** Takes items until the queue is closed and empty (or rethrows its failure). */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
       const item = await this.take();

@@ -2,6 +2,7 @@
 import type { TransformEntry } from '@ct3d/augment';
 import type { Shape3 } from './tasks.js';
 
+/** One cached scan of the manifest. */
 export interface CacheEntry {
   id: string;
   /** Relative to the cache dir. */
@@ -27,6 +28,7 @@ export interface CacheEntry {
   studyHash?: string;
 }
 
+/** A cache's manifest.json: the size, the settings and every cached and failed scan. */
 export interface CacheManifest {
   version?: number;
   size: Shape3;

@@ -10,6 +10,7 @@ import type { CacheEntry, CacheManifest } from './cache-types.js';
 import { parseCacheManifest, relativeFileProblem } from './manifest-schema.js';
 import type { Shape3 } from './tasks.js';
 
+/** The cache manifest's file name in the cache folder. */
 export const MANIFEST_FILE = 'manifest.json';
 /** Bump when the preprocessing output changes, so old caches are recomputed. */
 export const PREPROCESS_VERSION = 'hu[-1000,400]/rot90/trilinear/v1';
@@ -80,6 +81,7 @@ export async function writeManifest(cacheDir: string, manifest: CacheManifest): 
   }
 }
 
+/** Reads one cached scan (a float32 NIfTI) as a Volume. */
 export async function readCachedVolume(cacheDir: string, entry: CacheEntry): Promise<Volume> {
   const resolved = await resolveCacheFile(cacheDir, entry.file);
   if ('refused' in resolved) throw new Error(`${join(cacheDir, entry.file)}: ${resolved.refused}`);

@@ -7,8 +7,10 @@ import type { ScanEntry } from '@ct3d/io/dataset';
 /** The full list of what one ingest run could not use, in the cache folder (the terminal shows the first few). */
 export const INGEST_ERRORS_FILE = 'ingest-errors.txt';
 
+/** The kinds of problem an ingest reports. */
 export type ProblemKind = 'failed' | 'skipped' | 'warning';
 
+/** One line of ingest-errors.txt: a failed scan, a skipped file or a warning. */
 export interface IngestProblem {
   kind: ProblemKind;
   path: string;

@@ -18,6 +18,7 @@ import { planSourceMemory, statSource } from './scan-source.js';
 import { describeError } from './scan-work.js';
 import type { IngestResult, Shape3, StageTimes } from './tasks.js';
 
+/** Options of ingest. */
 export interface IngestOptions {
   scans: ScanEntry[];
   cacheDir: string;
@@ -38,8 +39,10 @@ export interface IngestOptions {
 
 export type { ScanEntry };
 
+/** A scan that could not be cached, and why. */
 export type FailedScan = { path: string; reason: string };
 
+/** What ingest reports: start, each scan cached or failed, then done. */
 export type IngestEvent =
   | {
       type: 'start';

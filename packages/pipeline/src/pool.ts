@@ -16,9 +16,11 @@ export interface WorkerPool {
   loadItem(task: LoadItemTask, signal?: AbortSignal): Promise<Float32Array>;
   /** Share of the threads' time spent running tasks since the pool started (0..1), for dashboards. */
   utilization(): number;
+  /** Ends the worker threads once their tasks are done. */
   close(): Promise<void>;
 }
 
+/** Options of createWorkerPool. */
 export interface WorkerPoolOptions {
   /** Threads; default os.availableParallelism(). */
   workers?: number;
@@ -30,6 +32,7 @@ export interface WorkerPoolOptions {
   startTimeoutMs?: number;
 }
 
+/** A pool of worker threads for ingest and training batches, shared by both. */
 export function createWorkerPool(opts: WorkerPoolOptions = {}): WorkerPool {
   const threads = opts.workers ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) {

@@ -1,3 +1,4 @@
+/** What formatProgress needs: counts, and when the work started. */
 export interface ProgressState {
   done: number;
   total: number;

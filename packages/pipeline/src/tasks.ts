@@ -1,6 +1,7 @@
 /** Messages between the main thread and the pool's workers (structured-clone friendly). */
 import type { TransformEntry } from '@ct3d/augment';
 
+/** A volume size `[w, h, d]`. */
 export type Shape3 = [number, number, number];
 
 export interface StageTimes {

@@ -1,5 +1,6 @@
 import { assertVolume, type Volume } from '@ct3d/core';
 
+/** The HU window normalizeHU maps onto [0, 1]. */
 export interface HUWindow {
   /** HU mapped to 0 (default -1000, air). */
   min?: number;

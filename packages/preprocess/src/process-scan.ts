@@ -4,6 +4,7 @@ import { resizeTrilinear, zoomAffine, zoomSpacing } from './resize-trilinear.js'
 import { rotate90, rotate90Mapping } from './rotate90.js';
 import { linearTaps } from './zoom-taps.js';
 
+/** Options of processScan. */
 export interface ProcessOptions {
   /** Output [width, height, depth] (default [128, 128, 64], the seed's). */
   size?: readonly [number, number, number];

@@ -3,6 +3,7 @@
 // preprocessed volume are the same values, so training and the page measure the same thing).
 import { SEED_HU_WINDOW } from './normalize-hu.js';
 
+/** A preprocessed scan's mean and standard deviation, in HU. */
 export interface WindowedHuStats {
   /** Mean and (population) standard deviation in HU of the windowed scan (values clipped to the window). */
   mean: number;

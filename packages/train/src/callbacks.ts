@@ -1,6 +1,7 @@
 /** Per-epoch logs as a metric name -> value map (acc, loss, val_acc, val_loss, val_auc, ...). */
 export type EpochLogs = Readonly<Record<string, number>>;
 
+/** Whether a monitored metric improves by falling or rising; `auto` decides from its name, as Keras does. */
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 /** Keras' 'auto' mode: accuracy-like metrics are maximised, everything else (losses) minimised. */
@@ -18,6 +19,7 @@ function monitored(logs: EpochLogs, monitor: string, who: string): number {
   return value;
 }
 
+/** Keras EarlyStopping's settings. */
 export interface EarlyStoppingOptions {
   /** Default 'val_acc' (the seed). */
   monitor?: string;
@@ -75,6 +77,7 @@ export class EarlyStopping {
   }
 }
 
+/** Keras ModelCheckpoint(save_best_only)'s settings. */
 export interface BestCheckpointOptions {
   /** Default 'val_loss' (Keras ModelCheckpoint's default, used by the seed). */
   monitor?: string;

@@ -22,8 +22,10 @@ export interface MulticlassEvaluation extends MulticlassMetrics {
   ids: string[];
 }
 
+/** What evaluate gives: binary for a sigmoid model, multi-class for a softmax model. */
 export type Evaluation = BinaryEvaluation | MulticlassEvaluation;
 
+/** Whether an evaluation is a softmax model's. */
 export function isMulticlass(e: Evaluation): e is MulticlassEvaluation {
   return 'perClass' in e;
 }

@@ -4,6 +4,7 @@ import type { ClassMetrics } from './multiclass-metrics.js';
 /** Keras-like history: metric name -> one value per epoch (acc, loss, val_acc, val_loss, val_auc, lr, ...). */
 export type History = Record<string, number[]>;
 
+/** The first event of a run: its settings and backend. */
 export interface RunStartEvent {
   type: 'runStart';
   epochs: number;
@@ -19,6 +20,7 @@ export interface RunStartEvent {
   resumed?: ResumedFrom;
 }
 
+/** Where a resumed run continues from. */
 export interface ResumedFrom {
   epoch: number;
   history: History;
@@ -26,6 +28,7 @@ export interface ResumedFrom {
   last: EpochEndEvent | null;
 }
 
+/** After each training step: its loss, accuracy and timings. */
 export interface BatchEndEvent {
   type: 'batchEnd';
   /** 1-based epoch and step. */
@@ -49,6 +52,7 @@ export interface BatchEndEvent {
   lr: number;
 }
 
+/** After each epoch's validation: the epoch's training and validation metrics. */
 export interface EpochEndEvent {
   type: 'epochEnd';
   epoch: number;
@@ -100,6 +104,7 @@ export interface ClassMetricsRow extends ClassMetrics {
   name: string;
 }
 
+/** The best model so far was saved. */
 export interface CheckpointEvent {
   type: 'checkpoint';
   epoch: number;
@@ -111,6 +116,7 @@ export interface CheckpointEvent {
   val_loss?: number;
 }
 
+/** Training stops early: the monitored metric did not improve for `patience` epochs. */
 export interface EarlyStopEvent {
   type: 'earlyStop';
   epoch: number;
@@ -120,6 +126,7 @@ export interface EarlyStopEvent {
   best: number;
 }
 
+/** The run is over: its history and best epoch. */
 export interface RunEndEvent {
   type: 'runEnd';
   /** Best epoch by the checkpoint monitor (val_loss by default; 0 if none was better than infinity). */
@@ -135,6 +142,10 @@ export interface RunEndEvent {
   ms: number;
 }
 
+/**
+ * Every event of a training run, in order: runStart, then batchEnd and epochEnd (with checkpoint and
+ * earlyStop), then runEnd.
+ */
 export type TrainEvent =
   | RunStartEvent
   | BatchEndEvent

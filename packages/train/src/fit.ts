@@ -31,6 +31,7 @@ import { constantLr, type LrSchedule, seedLrSchedule } from './schedule.js';
 import { createAdam } from './step.js';
 import { validationFields } from './validation-fields.js';
 
+/** Options of fit. */
 export interface FitOptions {
   /** A tfjs LayersModel with one sigmoid output, or a k-unit softmax (multi-class); trained in place. */
   model: tf.LayersModel;

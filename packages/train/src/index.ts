@@ -1,17 +1,18 @@
-// @ct3d/train: the seed's training recipe as an RxJS event stream, the run folder it writes, evaluation and
-// prediction. Everything else in src/ is internal.
+/**
+ * The seed's training recipe as an RxJS event stream: train from an ingest cache (`trainFromCache`) or fit
+ * any model on batch sources (`fit`), record the run folder, then load a run to predict, evaluate and explain.
+ * Pure metrics live in `@ct3d/train/metrics`, the run folder's file names in `@ct3d/train/run-folder` and the
+ * printed sentences in `@ct3d/train/format` (none of those three loads tfjs).
+ *
+ * @module @ct3d/train
+ */
 
 // The loop itself: fit a tfjs model on batch sources, with the seed's callbacks and schedule.
-export {
-  BestCheckpoint,
-  type BestCheckpointOptions,
-  EarlyStopping,
-  type EarlyStoppingOptions,
-} from './callbacks.js';
-// A whole run from an ingest cache (what `ct3d train` does), its run folder, and resuming it.
-export type { ClassWeightOption } from './class-setup.js';
+export type { BestCheckpointOptions, EarlyStoppingOptions, MonitorMode } from './callbacks.js';
+// A whole run from an ingest cache (what `ct3d train` does), and resuming it.
+export type { ClassSetup, ClassWeightOption } from './class-setup.js';
 export type { BatchSource } from './epoch.js';
-// Metrics, evaluation and prediction.
+// Evaluation and prediction.
 export {
   type BinaryEvaluation,
   type Evaluation,
@@ -19,50 +20,27 @@ export {
   isMulticlass,
   type MulticlassEvaluation,
 } from './evaluate.js';
-// The event stream and the files subscribers write from it.
+// The event stream and the recorder that writes the run folder from it.
 export type {
   BatchEndEvent,
   CheckpointEvent,
+  ClassMetricsRow,
   EarlyStopEvent,
   EpochEndEvent,
   History,
+  ResumedFrom,
   RunEndEvent,
   RunStartEvent,
   TrainEvent,
 } from './events.js';
 export { type FitOptions, fit, fitToEnd } from './fit.js';
 export { formatEpochLine, formatPrediction, formatPredictions, predictionClassNames } from './format.js';
-export { type BinaryMetrics, binaryMetrics, rocAuc } from './metrics.js';
-export { type MulticlassMetrics, multiclassMetrics } from './multiclass-metrics.js';
-export {
-  brierScore,
-  type OperatingPoint,
-  type OperatingPoints,
-  operatingPoints,
-  type ReliabilityBin,
-  reliabilityTable,
-  sensitivityAtSpecificity,
-  youdenThreshold,
-} from './operating-points.js';
-export { type FitResumeOptions, loadResumeCheckpoint } from './resume.js';
+export { type OperatingPoints, operatingPoints } from './operating-points.js';
+export type { CurvesOptions } from './png/curves.js';
+export { type FitResumeOptions, loadResumeCheckpoint, type ResumeCheckpoint } from './resume.js';
 export { explainScanFile, type ScanExplanation, writeExplanation } from './run-folder/explain-scan.js';
-export {
-  type FoldResult,
-  type FoldSummary,
-  foldStatistics,
-  formatFoldSummary,
-  meanStd,
-  summarizeFolds,
-} from './run-folder/folds.js';
-export {
-  FOLD_DIR_PATTERN,
-  FOLD_FILES,
-  foldDirName,
-  MODEL_DIRS,
-  RUN_FILES,
-  type RunPaths,
-  runPaths,
-} from './run-folder/layout.js';
+export { type FoldResult, type FoldSummary, formatFoldSummary, summarizeFolds } from './run-folder/folds.js';
+export { FOLD_FILES, foldDirName } from './run-folder/layout.js';
 export {
   type EvaluationSet,
   evaluateRun,
@@ -83,8 +61,8 @@ export {
   type TrainingRun,
   trainFromCache,
 } from './run-from-cache.js';
-export { constantLr, exponentialDecay, type LrSchedule, seedLrSchedule } from './schedule.js';
+export type { ReproducibilityRecord, ResumeRecord } from './run-record.js';
+export { type ExponentialDecayOptions, exponentialDecay, type LrSchedule } from './schedule.js';
 export { type CacheSources, type CacheSourcesOptions, cacheBatchSources } from './sources.js';
-export { kFoldSplits, type Split, type SplitOptions, splitEntries } from './split.js';
-export type { BatchLike } from './step.js';
-export { predictProbabilities, predictProbability } from './step.js';
+export { kFoldSplits, type Labeled, type Split, type SplitOptions, splitEntries } from './split.js';
+export { type BatchLike, predictProbabilities, predictProbability } from './step.js';

@@ -6,6 +6,7 @@ export interface Confusion {
   tp: number;
 }
 
+/** Validation metrics of a binary classifier at a threshold. */
 export interface BinaryMetrics {
   /** Mean binary cross-entropy (Keras: probabilities clipped to [1e-7, 1 - 1e-7]). */
   loss: number;

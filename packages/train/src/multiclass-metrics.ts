@@ -14,6 +14,7 @@ export interface ClassMetrics {
   auc: number;
 }
 
+/** Validation metrics of a k-class classifier (argmax predictions). */
 export interface MulticlassMetrics {
   /** Number of classes k (the softmax width). */
   classes: number;

@@ -21,6 +21,7 @@ export interface ReliabilityBin {
   observed: number;
 }
 
+/** What `ct3d evaluate` prints about a binary classifier's probabilities. */
 export interface OperatingPoints {
   n: number;
   positives: number;

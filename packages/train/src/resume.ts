@@ -23,12 +23,14 @@ export const RESUME_RNG_NOTE =
 
 export type { ResumeState };
 
+/** A resume checkpoint as loadResumeCheckpoint read it. */
 export interface ResumeCheckpoint {
   /** The checkpoint folder (model/, optimizer.bin, best/, state.json). */
   dir: string;
   state: ResumeState;
 }
 
+/** fit's resume options. */
 export interface FitResumeOptions {
   /** A checkpoint (loadResumeCheckpoint): fit restores it and continues at its epoch + 1. */
   from?: ResumeCheckpoint | null;

@@ -29,6 +29,7 @@ export const RNG_NOTES = {
     'not equal)',
 } as const;
 
+/** run.json's `reproduce`: versions, backend, seeds and RNG notes, the data's manifest hash, resumes. */
 export interface ReproducibilityRecord {
   recordVersion: 1;
   ct3d: {
@@ -46,6 +47,7 @@ export interface ReproducibilityRecord {
   resumes: ResumeRecord[];
 }
 
+/** One `--resume` of a run. */
 export interface ResumeRecord {
   at: string;
   /** Last finished epoch the run continued from (0: no checkpoint yet, restarted from epoch 1). */

@@ -1,6 +1,7 @@
 /** A learning-rate schedule: the rate used for optimizer step `step` (0-based, like Keras iterations). */
 export type LrSchedule = ((step: number) => number) & { config?: Record<string, unknown> };
 
+/** keras.optimizers.schedules.ExponentialDecay's settings. */
 export interface ExponentialDecayOptions {
   initialLearningRate: number;
   decaySteps: number;

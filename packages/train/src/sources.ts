@@ -3,6 +3,7 @@ import { createRng, mixSeed } from '@ct3d/core';
 import { type CacheEntry, epochBatches, validationBatches, type WorkerPool } from '@ct3d/pipeline';
 import type { BatchSource } from './epoch.js';
 
+/** Options of cacheBatchSources. */
 export interface CacheSourcesOptions {
   cacheDir: string;
   train: CacheEntry[];
@@ -27,6 +28,7 @@ export interface CacheSourcesOptions {
 /** Default size of the precise-BatchNorm sample: 16 batches (32 scans at the seed's batch 2). */
 export const DEFAULT_BN_STATS_BATCHES = 16;
 
+/** fit's batch sources over an ingest cache: training, validation and the precise-BatchNorm sample. */
 export interface CacheSources {
   train: BatchSource;
   validation: BatchSource;

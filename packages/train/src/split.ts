@@ -8,11 +8,13 @@ export interface Labeled {
   path?: string;
 }
 
+/** A training / validation split. */
 export interface Split<T> {
   train: T[];
   val: T[];
 }
 
+/** Options of splitEntries. */
 export interface SplitOptions<T> {
   /** Fraction of each class that goes to validation (default 0.3: the seed's 70/30). */
   valFraction?: number;

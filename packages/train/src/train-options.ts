@@ -2,8 +2,10 @@
 import type { RecipeSource } from '@ct3d/augment';
 import type { ClassWeightOption } from './class-setup.js';
 
+/** BatchNorm statistics at inference: Keras' moving averages, or recomputed after each epoch (precise). */
 export type BnStats = 'keras' | 'precise';
 
+/** Options of trainFromCache. */
 export interface TrainFromCacheOptions {
   cacheDir: string;
   runDir: string;
@@ -48,7 +50,8 @@ export interface TrainFromCacheOptions {
   bnStatsBatches?: number;
   /**
    * K-fold cross-validation (with `fold`): this run trains on the other folds and validates on fold `fold`
-   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. See trainFolds.
+   * (1-based) of kFoldSplits(K) instead of the 70/30 split; `valFraction` is then unused. `ct3d train --folds K`
+   * runs every fold, then summarizeFolds.
    */
   folds?: number;
   fold?: number;

@@ -98,6 +98,7 @@ async function readMetrics(runDir: string): Promise<unknown> {
   }
 }
 
+/** What exportWebApp wrote. */
 export interface ExportResult {
   outDir: string;
   manifest: WebManifest;

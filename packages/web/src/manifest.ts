@@ -3,12 +3,14 @@
 import type { TransformEntry } from '@ct3d/augment';
 import type { TrainingSetRecord } from '@ct3d/train';
 
+/** The exported page's manifest file name. */
 export const MANIFEST_FILE = 'manifest.json';
 /** Where the model's files sit in the page folder (model.json + weights.bin). */
 export const MODEL_FOLDER = 'model/';
 /** Where the .wasm files sit in the page folder. */
 export const WASM_FOLDER = 'wasm/';
 
+/** What the page reads about the run: input size, head, class names, HU window, limits and trust facts. */
 export interface WebManifest {
   format: 'ct3d-web-1';
   /** The run folder's name, shown on the page. */

@@ -75,7 +75,7 @@ describe('packed packages in an empty project (plain node)', () => {
     );
   });
 
-  it('ships only built code: no test files, test helpers or vitest in any dist', async () => {
+  it('ships only built code and its sources: no test files, test helpers, fixtures or vitest', async () => {
     const root = join(dir, 'node_modules', '@ct3d');
     const files: string[] = [];
     for (const pkg of await readdir(root)) {
@@ -95,8 +95,11 @@ describe('packed packages in an empty project (plain node)', () => {
       'wasm/winograd.wasm',
     ]);
     expect(
-      files.filter((f) => /\.test\.|[/\\]test-[^/\\]*$|[/\\]testing\.|\.ts$/.test(f) && !f.endsWith('.d.ts')),
+      files.filter((f) => /\.test\.|[/\\]test-[^/\\]*$|[/\\]testing\.|[/\\]fixtures[/\\]/.test(f)),
     ).toEqual([]);
+    // TypeScript only as the sources the declaration maps point at, under each package's src/.
+    const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    expect(sources.filter((f) => !/@ct3d[/\\][^/\\]+[/\\]src[/\\]/.test(f))).toEqual([]);
     const withVitest: string[] = [];
     for (const f of files.filter((f) => f.endsWith('.js'))) {
       if ((await readFile(f, 'utf8')).includes("from 'vitest'")) withVitest.push(f);

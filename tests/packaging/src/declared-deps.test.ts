@@ -66,9 +66,26 @@ describe('declared dependencies', () => {
       );
       const declared = new Set([...deps, ...Object.keys(pkg.devDependencies ?? {}), ...TOOLS]);
       expect([...testUsed].filter((n) => !declared.has(n) && n !== pkg.name)).toEqual([]);
-      expect(pkg.files).toEqual(
-        folder === 'apps/dashboard' ? ['dist', 'public', 'LICENSE'] : ['dist', 'LICENSE'],
-      );
+      // dist, LICENSE, and the TypeScript sources its declaration maps point at (no tests, helpers or fixtures).
+      const sources = [
+        'src',
+        '!src/**/*.test.ts',
+        '!src/**/test-*',
+        '!src/**/testing.ts',
+        '!src/**/fixtures',
+      ];
+      const expected =
+        folder === 'apps/cli'
+          ? ['dist', 'LICENSE']
+          : [
+              'dist',
+              ...(folder === 'apps/dashboard' ? ['public'] : []),
+              'LICENSE',
+              ...sources,
+              // The kernels' .wasm builds ship once, in dist.
+              ...(folder === 'packages/model' ? ['!src/**/*.wasm'] : []),
+            ];
+      expect(pkg.files).toEqual(expected);
     });
   }
 });

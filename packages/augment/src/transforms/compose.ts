@@ -7,6 +7,7 @@ export interface Composed {
   readonly transforms: readonly AnyTransform[];
   /** True when any step draws random numbers (then `apply` needs an rng). */
   readonly random: boolean;
+  /** Runs every step in order; `rng` is required when `random` is true. */
   apply(v: Volume, rng?: Rng): Volume;
 }
 

@@ -6,9 +6,11 @@ import type { AnyTransform, Geometry, RandomTransform, Transform } from './types
 /** A registry entry: builds the transform from its recipe entry, validating every parameter. */
 export interface TransformDef {
   name: string;
+  /** Builds the transform from its recipe entry; every parameter is read (and checked) through `p`. */
   create(p: ParamReader): AnyTransform;
 }
 
+/** A deterministic transform from its name, its resolved parameters and a pure function over `Volume`. */
 export function deterministic(
   name: string,
   params: Record<string, unknown>,

@@ -24,6 +24,7 @@ export class ParamReader {
     readonly where: string,
   ) {}
 
+  /** Throws a RecipeError naming the entry, the parameter, the reason and the value given. */
   fail(param: string, reason: string): never {
     throw new RecipeError(`${this.where}: ${param} ${reason}, got ${shown(this.entry[param])}`);
   }
@@ -38,6 +39,7 @@ export class ParamReader {
     return value;
   }
 
+  /** A finite number parameter within `range`; required when there is no `fallback`. */
   number(
     param: string,
     fallback?: number,
@@ -58,32 +60,38 @@ export class ParamReader {
     return this.keep(param, v);
   }
 
+  /** An integer parameter in [min, max]; required when there is no `fallback`. */
   int(param: string, fallback?: number, min = -Infinity, max = Infinity): number {
     const v = this.number(param, fallback, { min, max });
     if (!Number.isInteger(v)) this.fail(param, 'must be an integer');
     return v;
   }
 
+  /** The `prob` parameter of a random transform, in [0, 1] (MONAI's default 0.1). */
   prob(fallback = 0.1): number {
     return this.number('prob', fallback, { min: 0, max: 1 });
   }
 
+  /** A boolean parameter (`fallback` when absent). */
   bool(param: string, fallback: boolean): boolean {
     const v = this.raw(param) ?? fallback;
     if (typeof v !== 'boolean') this.fail(param, 'must be true or false');
     return this.keep(param, v);
   }
 
+  /** Whether the entry sets `param` (without reading it). */
   has(param: string): boolean {
     return this.entry[param] !== undefined;
   }
 
+  /** A string parameter (`fallback` when absent). */
   text(param: string, fallback: string): string {
     const v = this.raw(param) ?? fallback;
     if (typeof v !== 'string') this.fail(param, 'must be a string');
     return this.keep(param, v);
   }
 
+  /** A parameter that must be one of `choices` (`fallback` when absent). */
   oneOf<T extends string | number>(param: string, choices: readonly T[], fallback: T): T {
     const v = this.raw(param) ?? fallback;
     if (!choices.includes(v as T)) this.fail(param, `must be one of ${choices.join(', ')}`);

@@ -2,6 +2,7 @@ import type { Rng, Volume } from '@ct3d/core';
 import { randomly, type TransformDef } from './make.js';
 import { aboutCentre, resampleLinear, rotateScale } from './resample.js';
 
+/** The parameters RandAffine drew for one call. */
 export interface AffineParams {
   /** Degrees about axes 0, 1, 2. */
   rotate: number[];

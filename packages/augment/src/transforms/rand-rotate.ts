@@ -3,6 +3,7 @@ import { rotateInPlane } from '../rotate-in-plane.js';
 import { randomly, type TransformDef } from './make.js';
 import { invertMap, remap, type VoxelMap } from './remap.js';
 
+/** The rotation RandRotate drew for one call. */
 export interface PlaneRotation {
   degrees: number;
   /** The rotation plane: scipy `rotate(v, degrees, axes=(b, a), reshape=False)`. */

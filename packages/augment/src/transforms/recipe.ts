@@ -40,6 +40,7 @@ export const PRESETS: Readonly<Record<string, Recipe>> = {
   },
 };
 
+/** Options of resolveRecipe, loadRecipe and parseRecipe. */
 export interface RecipeOptions {
   /** Fills the spatial_size of a Resize that leaves it out (ingest's --size). */
   size?: readonly [number, number, number];

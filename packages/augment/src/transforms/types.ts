@@ -18,6 +18,7 @@ interface Described {
 /** A deterministic transform: same volume in, same volume out. */
 export interface Transform extends Described {
   readonly random: false;
+  /** The transformed volume (a new one; `v` is not changed). */
   apply(v: Volume): Volume;
   /** Spatial transforms: the output geometry for an input geometry (no voxels touched). */
   geometry?(g: Geometry): Geometry;
@@ -28,7 +29,9 @@ export interface Transform extends Described {
 /** A random transform: every random number comes from the explicit `rng`, so seeded runs repeat exactly. */
 export interface RandomTransform extends Described {
   readonly random: true;
+  /** The transformed volume, every random draw taken from `rng` (a new volume; `v` is not changed). */
   apply(v: Volume, rng: Rng): Volume;
 }
 
+/** A deterministic or a random transform (tell them apart by `random`). */
 export type AnyTransform = Transform | RandomTransform;

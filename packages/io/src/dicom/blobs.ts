@@ -3,12 +3,14 @@
 import { type DicomInstance, HEADER_PREFIX_BYTES, hasDicomMagic, parseDicomFile } from './instance.js';
 import { type DicomSeries, groupSeries, type SkippedFile } from './series.js';
 
+/** A file a page was given (a dropped `File` or any `Blob`) and its name. */
 export interface DicomBlob {
   /** The name errors and lists use: a path inside a dropped folder, or the file's name. */
   name: string;
   blob: Blob;
 }
 
+/** One series of dropped files, grouped from their headers; readBlobSeries reads its files whole. */
 export interface DicomBlobSeries {
   /** The series from the headers: its instances are header-only (readFrame rejects). */
   series: DicomSeries;

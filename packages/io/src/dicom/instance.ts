@@ -21,6 +21,7 @@ export interface FrameGeometry {
   intercept: number;
 }
 
+/** One parsed DICOM file: UIDs, geometry and lazily decoded pixels; no patient attribute is kept. */
 export interface DicomInstance {
   /** The name errors and lists use (a path, or what the caller gave). */
   name: string;

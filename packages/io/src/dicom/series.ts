@@ -2,6 +2,10 @@
 import type { DicomInstance } from './instance.js';
 import { shortHash, uidHash } from './uid-hash.js';
 
+/**
+ * The instances of one series (one SeriesInstanceUID, image size and orientation), named without patient
+ * data.
+ */
 export interface DicomSeries {
   seriesInstanceUID: string;
   studyInstanceUID: string;
@@ -14,6 +18,7 @@ export interface DicomSeries {
   instances: DicomInstance[];
 }
 
+/** A file that is no slice of a CT series, and why. */
 export interface SkippedFile {
   name: string;
   reason: string;

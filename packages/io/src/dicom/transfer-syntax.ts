@@ -2,6 +2,7 @@
 
 export type PixelEncoding = 'native' | 'jpeg-baseline' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg-2000' | 'rle';
 
+/** How the pixel data of a transfer syntax is stored and decoded. */
 export interface TransferSyntax {
   name: string;
   encoding: PixelEncoding;
@@ -11,6 +12,7 @@ export interface TransferSyntax {
   lossy?: boolean;
 }
 
+/** The transfer syntaxes ct3d reads, by UID. */
 export const TRANSFER_SYNTAXES: Readonly<Record<string, TransferSyntax>> = {
   '1.2.840.10008.1.2': { name: 'implicit VR little endian', encoding: 'native' },
   '1.2.840.10008.1.2.1': { name: 'explicit VR little endian', encoding: 'native' },

@@ -2,6 +2,7 @@
 export const MOSMEDDATA_BASE_URL =
   'https://github.com/hasibzunair/3D-image-classification-tutorial/releases/download/v0.2/';
 
+/** One downloadable zip of MosMedData and the class folder it extracts into. */
 export interface DatasetFile {
   /** File name on the server, e.g. "CT-0.zip". */
   name: string;

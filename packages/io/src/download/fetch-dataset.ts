@@ -4,6 +4,7 @@ import { type DatasetFile, datasetFileUrl, MOSMEDDATA_BASE_URL } from './dataset
 import { type DownloadedFile, downloadFile } from './http-download.js';
 import { type EntryOutcome, type ExtractLimits, type ExtractResult, extractZip } from './zip-extract.js';
 
+/** Options of fetchDataset. */
 export interface FetchDatasetOptions {
   /** Scans land in `<outDir>/<class folder>/`, zips in `<outDir>/downloads/`. */
   outDir: string;
@@ -16,9 +17,11 @@ export interface FetchDatasetOptions {
   retryDelayMs?: number;
   timeoutMs?: number;
   limits?: ExtractLimits;
+  /** Told of progress and notices as they happen. */
   onEvent?: (event: FetchEvent) => void;
 }
 
+/** Progress and notices of fetchDataset. */
 export type FetchEvent =
   | { type: 'downloadStart'; file: string; url: string; size?: number }
   | { type: 'downloadProgress'; file: string; bytes: number; total?: number }
@@ -28,6 +31,7 @@ export type FetchEvent =
   | { type: 'extracted'; file: string; result: ExtractResult }
   | { type: 'fileFailed'; file: string; reason: string };
 
+/** One file of fetchDataset: its download and its extraction, or the error. */
 export interface FetchedFile {
   file: DatasetFile;
   download?: DownloadedFile;
@@ -36,6 +40,7 @@ export interface FetchedFile {
   error?: string;
 }
 
+/** What fetchDataset did with each file; `ok` when every file was downloaded and extracted. */
 export interface FetchDatasetResult {
   outDir: string;
   files: FetchedFile[];

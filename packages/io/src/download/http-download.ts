@@ -21,6 +21,7 @@ export class DownloadError extends Error {
   }
 }
 
+/** Options of downloadFile. */
 export interface DownloadFileOptions {
   url: string;
   /** Final path; bytes stream into `<dest>.part` and are renamed once verified. */
@@ -40,6 +41,7 @@ export interface DownloadFileOptions {
   onNotice?: (message: string) => void;
 }
 
+/** A finished download: where it is, its size and SHA-256. */
 export interface DownloadedFile {
   path: string;
   bytes: number;
@@ -60,6 +62,7 @@ async function fileSize(path: string): Promise<number | undefined> {
   }
 }
 
+/** The SHA-256 of a file's bytes, hex, read as a stream. */
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);

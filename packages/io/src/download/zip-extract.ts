@@ -9,6 +9,7 @@ import { type Entry, getFileNameLowLevel, openPromise, type ZipFile } from 'yauz
 import { crc32Update } from './crc32.js';
 import { entryTargetPath, isArchiveLitter, isSymlinkEntry, unsafeEntryName } from './zip-entry-name.js';
 
+/** The zip-bomb guards of extractZip. */
 export interface ExtractLimits {
   /** Cap on the bytes one zip may write (default 64 GiB), counted as written, not from headers. */
   maxTotalBytes?: number;
@@ -16,6 +17,7 @@ export interface ExtractLimits {
   maxRatio?: number;
 }
 
+/** Options of extractZip. */
 export interface ExtractZipOptions extends ExtractLimits {
   zipPath: string;
   outDir: string;
@@ -25,6 +27,7 @@ export interface ExtractZipOptions extends ExtractLimits {
   onEntry?: (outcome: EntryOutcome, done: number, total: number) => void;
 }
 
+/** What extractZip did with one entry of the zip. */
 export interface EntryOutcome {
   entry: string;
   /** extracted; present (already there with the right size); ignored (folder or macOS litter); failed. */
@@ -34,6 +37,7 @@ export interface EntryOutcome {
   reason?: string;
 }
 
+/** What extractZip wrote, skipped and refused. */
 export interface ExtractResult {
   zip: string;
   entries: number;

@@ -6,6 +6,10 @@
  * work on data they were not tuned on.
  */
 export const SYNTHETIC_FAMILIES = ['standard', 'broad-dense'] as const;
+/**
+ * A family of synthetic scans: `standard`, or `broad-dense` for checking defaults on data they were not tuned
+ * on.
+ */
 export type SyntheticFamily = (typeof SYNTHETIC_FAMILIES)[number];
 
 type Range = readonly [number, number];

@@ -3,6 +3,7 @@ import * as tf from '../tf.js';
 import { singleShape } from './global-average-pooling3d.js';
 import { type CallKwargs, defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
 
+/** Arguments of the BatchNormalization3D layer (Keras BatchNormalization's). */
 export interface BatchNormalization3DArgs extends LayerArgs {
   /** Channel axis; only the last axis (-1 or 4) is supported. */
   axis?: number;

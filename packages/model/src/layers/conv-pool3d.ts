@@ -11,6 +11,7 @@ import * as tf from '../tf.js';
 import { singleShape } from './global-average-pooling3d.js';
 import { defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
 
+/** Arguments of the ConvPool3D layer. */
 export interface ConvPool3DArgs extends LayerArgs {
   /** Output channels of the convolution. */
   filters: number;

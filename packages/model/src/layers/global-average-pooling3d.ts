@@ -1,6 +1,7 @@
 import * as tf from '../tf.js';
 import { type CallKwargs, defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
 
+/** Arguments of the GlobalAveragePooling3D layer. */
 export interface GlobalAveragePooling3DArgs extends LayerArgs {
   /** Only 'channelsLast' ([b, w, h, d, c]) is supported, as in the seed. */
   dataFormat?: 'channelsLast';

@@ -2,6 +2,7 @@ import { createRng, mixSeed } from '@ct3d/core';
 import * as tf from '../tf.js';
 import { type CallKwargs, defaultLayerName, type LayerArgs, type LayerConfig } from './types.js';
 
+/** Arguments of the SeededDropout layer. */
 export interface SeededDropoutArgs extends LayerArgs {
   /** Fraction of the inputs zeroed in training, in [0, 1). */
   rate: number;

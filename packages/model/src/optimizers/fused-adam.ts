@@ -29,6 +29,10 @@ export interface AdamSnapshot {
   accBeta2: number | null;
 }
 
+/**
+ * tfjs Adam whose step is one fused `adamUpdate` op where the backend has that kernel (webgpu), tfjs's own
+ * step elsewhere; saved configs load as plain Adam.
+ */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   static override get className(): string {
     // Saved configs load as plain Adam (same state and config).
@@ -42,6 +46,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     super(learningRate, beta1, beta2, epsilon);
   }
 
+  /** One Adam step over these gradients (fused where the backend has the kernel). */
   override applyGradients(variableGradients: Grads): void {
     if (activeKernel(ADAM_UPDATE) === undefined) {
       this.syncAccBeta();
@@ -51,6 +56,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.fusedStep(variableGradients);
   }
 
+  /** Restores the iteration count and moments as tfjs Adam does (beta^t is derived from them again). */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     await super.setWeights(weightValues);
     this.accStale = false;

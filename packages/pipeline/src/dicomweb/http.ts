@@ -15,6 +15,7 @@ export class DicomwebError extends Error {
   }
 }
 
+/** Options of one DICOMweb request. */
 export interface RequestOptions {
   /** A response with no bytes for this long is abandoned (default 60 s). */
   idleTimeoutMs?: number;
@@ -119,6 +120,7 @@ function networkError(server: DicomwebServer, error: unknown, signal: AbortSigna
   return new DicomwebError(server.scrub(`connection to ${server.display} failed (${why})`), true);
 }
 
+/** How a failed DICOMweb request is retried. */
 export interface RetryOptions {
   /** Tries after the first one (default 3). */
   retries?: number;

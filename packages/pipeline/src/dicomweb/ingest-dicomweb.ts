@@ -22,6 +22,7 @@ import type { IngestResult, Shape3 } from '../tasks.js';
 import { type FetchLabelledOptions, fetchLabelledSeries, type LabelledSeries } from './labelled-series.js';
 import type { DicomwebEvent, RetrieveSummary } from './retrieve-studies.js';
 
+/** Options of ingestDicomweb. */
 export interface DicomwebIngestOptions
   extends Omit<FetchLabelledOptions, 'skipSeries' | 'onEvent' | 'classes'> {
   cacheDir: string;
@@ -31,9 +32,11 @@ export interface DicomwebIngestOptions
   pool?: WorkerPool;
   /** The recipe's preprocessing, checked (default: the seed preset at `size`), as for a folder ingest. */
   preprocess?: TransformEntry[];
+  /** Told of each event as it happens. */
   onEvent?: (event: DicomwebIngestEvent) => void;
 }
 
+/** What ingestDicomweb reports: the fetch events plus each cached or failed series. */
 export type DicomwebIngestEvent =
   | DicomwebEvent
   /** Series an earlier run cached (same settings, intact files): kept, not fetched again. */
@@ -42,6 +45,7 @@ export type DicomwebIngestEvent =
   /** A fetched series that could not be decoded: `path` names its study (labels line + hash) and series. */
   | { type: 'scanFailed'; path: string; reason: string };
 
+/** What ingestDicomweb cached, resumed and failed. */
 export interface DicomwebIngestSummary {
   /** Series decoded and written by this run. */
   ingested: number;

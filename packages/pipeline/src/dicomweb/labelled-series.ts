@@ -10,6 +10,7 @@ import {
 } from './retrieve-studies.js';
 import type { StudyLabel } from './study-labels.js';
 
+/** One fetched series with the label of its study, named by hashes (never a UID). */
 export interface LabelledSeries {
   label: number;
   className: string;
@@ -21,6 +22,7 @@ export interface LabelledSeries {
   instances: Uint8Array[];
 }
 
+/** Options of fetchLabelledSeries. */
 export interface FetchLabelledOptions
   extends Omit<RetrieveStudiesOptions, 'studies' | 'onSeries' | 'ignoreSeries'> {
   labels: StudyLabel[];

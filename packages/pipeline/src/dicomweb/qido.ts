@@ -3,6 +3,7 @@ import { descriptionWithoutIdentity, IDENTIFYING_TAGS } from '@ct3d/io/dicom';
 import { DicomwebError, openDicomweb, type RequestOptions } from './http.js';
 import type { DicomwebServer } from './server.js';
 
+/** One series of a study as QIDO-RS lists it (identifying descriptions dropped). */
 export interface SeriesInfo {
   seriesUID: string;
   /**

@@ -8,12 +8,14 @@ import type { DicomwebServer } from './server.js';
 import { shortHash, uidHash } from './uid-hash.js';
 import { type RetrieveLimits, retrieveSeries } from './wado.js';
 
+/** A study to retrieve, with a reference for messages (e.g. `labels.csv line 4`). */
 export interface StudyRequest {
   studyUID: string;
   /** How messages name the study besides its hash, e.g. "labels.csv line 4" (never the UID itself). */
   ref?: string;
 }
 
+/** One retrieved series: its study's request, its listing and its Part-10 files. */
 export interface RetrievedSeries {
   study: StudyRequest;
   studyHash: string;
@@ -26,6 +28,7 @@ export interface RetrievedSeries {
   bytes: number;
 }
 
+/** What retrieveStudies reports as it goes. */
 export type DicomwebEvent =
   | { type: 'listed'; studies: number; series: number; skipped: number }
   | {
@@ -61,6 +64,7 @@ export type DicomwebEvent =
       seriesHash?: string;
     };
 
+/** Options of retrieveStudies. */
 export interface RetrieveStudiesOptions extends RetryOptions, RetrieveLimits {
   server: DicomwebServer;
   studies: StudyRequest[];
@@ -76,9 +80,11 @@ export interface RetrieveStudiesOptions extends RetryOptions, RetrieveLimits {
    * bounds memory. A throw is reported as that series' failure.
    */
   onSeries: (series: RetrievedSeries) => Promise<void> | void;
+  /** Told of each event as it happens. */
   onEvent?: (event: DicomwebEvent) => void;
 }
 
+/** What retrieveStudies fetched, skipped and failed. */
 export interface RetrieveSummary {
   studies: number;
   series: number;

@@ -2,6 +2,7 @@
 // and in `scrub`'s list: every message ct3d makes about a request goes through scrub, and URLs in messages
 // are the base URL without its user info (the study and series UIDs in request paths are never printed).
 
+/** A DICOMweb server and how to sign in to it. */
 export interface DicomwebServer {
   /** Base URL without user info or trailing slash, e.g. http://pacs:8042/dicom-web. */
   base: string;
@@ -13,6 +14,7 @@ export interface DicomwebServer {
   scrub(text: string): string;
 }
 
+/** The environment variables dicomwebServer reads credentials from. */
 export type DicomwebEnv = Partial<
   Record<'CT3D_DICOMWEB_USER' | 'CT3D_DICOMWEB_PASSWORD' | 'CT3D_DICOMWEB_TOKEN', string>
 >;

@@ -4,6 +4,7 @@
 import { printable } from '@ct3d/core';
 import { readCsvRows } from '@ct3d/io/dataset';
 
+/** One study of a labels.csv and its class. */
 export interface StudyLabel {
   studyUID: string;
   className: string;
@@ -11,6 +12,7 @@ export interface StudyLabel {
   line: number;
 }
 
+/** The rows of a labels.csv, and one problem line per bad row. */
 export interface StudyLabels {
   rows: StudyLabel[];
   /** Class names in first-seen order. */
@@ -21,6 +23,10 @@ export interface StudyLabels {
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 
+/**
+ * Reads a labels.csv (`StudyInstanceUID,class` rows after a header); a bad row is one line naming the file
+ * and line, never its value.
+ */
 export function parseStudyLabels(text: string, file: string): StudyLabels {
   const name = printable(file);
   const table = readCsvRows(text);

@@ -10,8 +10,10 @@ import {
 import { DicomwebError, openDicomweb, type RequestOptions } from './http.js';
 import type { DicomwebServer } from './server.js';
 
+/** The Accept header of a WADO-RS series retrieval: the stored files, byte for byte. */
 export const WADO_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 
+/** Bounds on what one WADO-RS retrieval may take. */
 export interface RetrieveLimits {
   /** Largest instance accepted (default 4 GiB: enhanced multi-frame CT files can be large). */
   maxInstanceBytes?: number;

@@ -6,6 +6,7 @@ import { BLACK, type Box, Raster, type Rgb } from './raster.js';
 export const TRAIN_COLOR: Rgb = [31, 119, 180];
 export const VAL_COLOR: Rgb = [255, 127, 14];
 
+/** Options of the curves.png drawing. */
 export interface CurvesOptions {
   /** Metrics to plot, one panel each, train vs val_<metric> (default ['acc', 'loss'], the seed). */
   metrics?: string[];

@@ -10,6 +10,7 @@ import { predictionClassNames } from '../format.js';
 import { outputUnits } from '../multiclass.js';
 import { type LoadedRun, runPreprocessing } from './load-run.js';
 
+/** A scan's heat map and the prediction it explains. */
 export interface ScanExplanation {
   /** The map in [0, 1] with the scan's shape, spacing and affine. */
   map: Volume;

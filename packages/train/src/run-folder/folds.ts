@@ -6,6 +6,7 @@ import { readJsonFile } from '../json-file.js';
 import { FOLD_FILES, foldDirName, runPaths } from './layout.js';
 import { writeRunFile } from './write-run-file.js';
 
+/** One fold's best-epoch validation metrics. */
 export interface FoldResult {
   fold: number;
   runDir: string;
@@ -14,6 +15,9 @@ export interface FoldResult {
   metrics: Record<string, number>;
 }
 
+/**
+ * folds.json: each fold's result, the mean and sample standard deviation of each metric, the folds missing.
+ */
 export interface FoldSummary {
   folds: number;
   /** Folds with a finished run (metrics.json), in order. */

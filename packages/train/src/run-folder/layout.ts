@@ -3,6 +3,7 @@
 // through '@ct3d/train/run-folder', which loads no tfjs).
 import { join } from 'node:path';
 
+/** The name of every file and folder of a run folder. */
 export const RUN_FILES = {
   /** Settings, split, classes and the reproducibility record (RunInfo). */
   info: 'run.json',
@@ -42,6 +43,7 @@ export const RESUME_FILES = { state: 'state.json', optimizer: 'optimizer.bin' } 
 /** Model folders to load a run's model from, in order of preference (the seed reloads its best checkpoint). */
 export const MODEL_DIRS = [RUN_FILES.best, RUN_FILES.model] as const;
 
+/** The path of every part of a run folder, and the folder itself. */
 export type RunPaths = { readonly [K in keyof typeof RUN_FILES]: string } & { readonly dir: string };
 
 /** Absolute or relative paths of every part of the run folder `dir`. */

@@ -13,6 +13,7 @@ import { modelInputShape, predictProbabilities } from '../step.js';
 import { MODEL_DIRS, RUN_FILES, runPaths } from './layout.js';
 import type { RunInfo } from './run-info.js';
 
+/** A run folder loaded for prediction: its model, the folder the weights came from and its run.json. */
 export interface LoadedRun {
   model: tf.LayersModel;
   /** The folder the weights came from: best/ when present (the seed reloads its best checkpoint), else model/. */
@@ -49,6 +50,7 @@ export function runPreprocessing(run: LoadedRun): { steps: TransformEntry[]; sta
   return { steps: recipe.preprocess, stage };
 }
 
+/** One scan predicted by predictScanFile: probabilities and the sentences. */
 export interface ScanPrediction {
   scan: string;
   /** Probability of class 1 (abnormal) for the seed's sigmoid head; of the predicted class for a softmax head. */
@@ -112,6 +114,7 @@ export async function predictScanFile(
   };
 }
 
+/** Which scans of the cache evaluateRun evaluates. */
 export type EvaluationSet = 'all' | 'val' | 'train';
 
 /** Scores a run's model on a cache: every scan, or the run's own train/val split (from run.json). */

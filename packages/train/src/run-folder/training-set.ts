@@ -5,6 +5,7 @@ import type { CacheEntry } from '@ct3d/pipeline';
 import { readCachedVolume } from '@ct3d/pipeline';
 import { type Quantiles, quantiles, SEED_HU_WINDOW, windowedHuStats } from '@ct3d/preprocess';
 
+/** What run.json records of the training scans: their source shapes and windowed-HU spread. */
 export interface TrainingSetRecord {
   /** Scans in the training split. */
   scans: number;

@@ -18,6 +18,7 @@ export function setConvThreads(n: 1 | 2): void {
   if (n === 1) void disposeConvWorker();
 }
 
+/** How many threads the wasm conv kernels use (1 or 2). */
 export function getConvThreads(): number {
   return threads;
 }
