@@ -18,6 +18,7 @@ let exportsOf: (specifier: string) => Set<string> | undefined;
 interface Manifest {
   name: string;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
 const manifest = async (folder: string): Promise<Manifest> =>
@@ -56,7 +57,7 @@ describe('README promises', () => {
   for (const folder of PUBLISHED) {
     it(`${folder}/README.md names only exported API, links only to what exists, renders its tables`, async () => {
       const readme = readmes.get(folder)!;
-      const { name, peerDependencies = {} } = await manifest(folder);
+      const { name, peerDependencies = {}, peerDependenciesMeta = {} } = await manifest(folder);
       const where = `${folder}/README.md`;
 
       if (folder !== 'apps/cli')
@@ -74,13 +75,18 @@ describe('README promises', () => {
       }
       expect(missing, `${where} names what its entry points do not export`).toEqual([]);
 
-      // Opens with the install line (peer dependencies named), then an example.
+      // Opens with the install line (required peer dependencies named), then an example; optional peers
+      // (webgpu, @types/node) are named somewhere in the README, with what they are for.
       const [install, example] = readme.blocks;
       expect(install?.lang, `${where}: the first block is the install command`).toBe('sh');
       const words = install.code.split(/\s+/);
       expect(install.code.startsWith('npm install '), `${where}: ${install.code}`).toBe(true);
-      for (const dep of [name, ...Object.keys(peerDependencies)])
+      const peers = Object.keys(peerDependencies);
+      const optional = peers.filter((dep) => peerDependenciesMeta[dep]?.optional);
+      for (const dep of [name, ...peers.filter((dep) => !optional.includes(dep))])
         expect(words, `${where} install line`).toContain(dep);
+      for (const dep of optional)
+        expect(readme.text, `${where} names its optional peer`).toContain(`\`${dep}\``);
       const exampleLangs = folder === 'apps/cli' ? ['sh'] : EXAMPLE_LANGS;
       expect(exampleLangs, `${where}: the second block is an example`).toContain(example?.lang);
 
