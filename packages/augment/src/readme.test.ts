@@ -7,21 +7,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
-const MARK = '<!-- example: runs in tests/packaging -->';
-// The README's recipe and new-transform examples (the rotation one needs @ct3d/io, run by tests/packaging).
-const blocks = readFileSync(join(PKG, 'README.md'), 'utf8')
-  .split(MARK)
-  .slice(1)
-  .map((part) => /^\s*```js\n([\s\S]*?)\n```/.exec(part)?.[1] ?? '')
-  .filter((code) => !code.includes('@ct3d/io'));
+// The README's examples (every ```ts block; tests/packaging also type-checks and runs them against the tarball):
+// here each must print exactly what its comments say.
+const blocks = [...readFileSync(join(PKG, 'README.md'), 'utf8').matchAll(/```ts\n([\s\S]*?)\n```/g)].map(
+  (m) => m[1],
+);
 
 /** Runs a README block as written with plain node (+ tsx for the TypeScript sources) inside this package. */
 async function runBlock(code: string): Promise<{ code: number | null; out: string }> {
   const dir = await mkdtemp(join(PKG, '.readme-'));
   try {
-    await writeFile(join(dir, 'example.mjs'), code);
+    await writeFile(join(dir, 'example.ts'), code);
     const tsx = createRequire(import.meta.url).resolve('tsx');
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, 'example.mjs'], {
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, 'example.ts'], {
       cwd: dir,
       encoding: 'utf8',
     });
@@ -32,7 +30,7 @@ async function runBlock(code: string): Promise<{ code: number | null; out: strin
 }
 
 describe('README examples', () => {
-  it('has the recipe and the new-transform examples', () => expect(blocks).toHaveLength(2));
+  it('has the recipe, the rotation and the new-transform examples', () => expect(blocks).toHaveLength(3));
 
   it('the recipe example prints what its comments say', async () => {
     const r = await runBlock(blocks[0]);
@@ -43,8 +41,14 @@ describe('README examples', () => {
     );
   });
 
-  it('the new-transform example inverts the volume', async () => {
+  it('the rotation example keeps the shape and the [0, 1] range', async () => {
     const r = await runBlock(blocks[1]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toBe('[ 64, 64, 8 ] [ 64, 64, 8 ] true\n');
+  });
+
+  it('the new-transform example inverts the volume', async () => {
+    const r = await runBlock(blocks[2]);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toBe('[ 1, 0.75, 0, 0.5 ]\n');
   });

@@ -136,9 +136,9 @@ describe.runIf(haveOrthanc)('fetchLabelledSeries from a real Orthanc', () => {
     expect(early.events.filter((e) => e.type === 'seriesDone').length).toBeLessThan(3);
   });
 
-  it('runs the README example as written', async () => {
+  it('runs the docs example as written', async () => {
     const pkg = fileURLToPath(new URL('../..', import.meta.url));
-    const readme = await readFile(join(pkg, 'README.md'), 'utf8');
+    const readme = await readFile(join(pkg, '..', '..', 'docs', 'pipeline.md'), 'utf8');
     const after = readme.split(
       '<!-- example: runs against Orthanc in src/dicomweb/labelled-series.test.ts -->',
     )[1];
