@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -13,17 +13,26 @@ const blocks = [...readFileSync(join(PKG, 'README.md'), 'utf8').matchAll(/```ts\
   (m) => m[1],
 );
 
-/** Runs a README block as written with plain node (+ tsx for the TypeScript sources) inside this package. */
+/**
+ * Runs a README block as written with plain node (+ tsx for the TypeScript sources) inside this package.
+ * Asynchronously: a synchronous spawn blocks the test worker, whose messages to vitest then time out under load.
+ */
 async function runBlock(code: string): Promise<{ code: number | null; out: string }> {
   const dir = await mkdtemp(join(PKG, '.readme-'));
   try {
     await writeFile(join(dir, 'example.ts'), code);
     const tsx = createRequire(import.meta.url).resolve('tsx');
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(tsx).href, 'example.ts'], {
-      cwd: dir,
-      encoding: 'utf8',
+    return await new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', pathToFileURL(tsx).href, 'example.ts'],
+        { cwd: dir, encoding: 'utf8' },
+        (err, stdout, stderr) => {
+          const status = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          resolve({ code: status, out: stdout + stderr });
+        },
+      );
     });
-    return { code: r.status, out: r.stdout + r.stderr };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
