@@ -72,7 +72,8 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () => {
+// 120 s a test: alone each takes under 10 s, but CI runs every package's browser tests at once on 2 cores.
+describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'ct3d-dash-browser-'));
     shots = process.env.CT3D_SCREENSHOT_DIR ?? join(root, 'screenshots');
@@ -280,6 +281,9 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 20_000 }, () 
   });
 
   it("shows an asymmetric phantom's marker where NiiVue's conventions say, in every plane", async () => {
+    // A fresh page: nothing left of the previous test's layout or heat map.
+    await page.goto(`${dash.url}?tab=scans`);
+    await page.waitForFunction(() => document.querySelector('#raw-canvas')?.hasAttribute('data-shown'));
     await page.selectOption('#scan-select', 'marker');
     await page.waitForFunction(
       () => document.querySelector('#raw-canvas')?.getAttribute('data-shown') === 'marker',

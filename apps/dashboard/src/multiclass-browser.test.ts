@@ -32,7 +32,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveChromium)('dashboard with a multi-class run', { timeout: 30_000 }, () => {
+describe.skipIf(!haveChromium)('dashboard with a multi-class run', { timeout: 120_000 }, () => {
   it('charts it and shows the k x k confusion matrix without errors', async () => {
     root = await mkdtemp(join(tmpdir(), 'ct3d-dash-multiclass-'));
     const runDir = join(root, 'runs', 'three');

@@ -124,6 +124,10 @@ export async function markerQuadrants(
     },
     [radiological, plane, viewer, MARKER.centreMm] as const,
   );
+  // NiiVue draws on the next animation frames; on a loaded machine a fixed wait alone can be too short.
+  await on.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null)))),
+  );
   await on.waitForTimeout(300);
   await on.locator(canvas).scrollIntoViewIfNeeded();
   const box = await on.locator(canvas).boundingBox();
