@@ -15,6 +15,7 @@ export {
   type ExplainMethod,
   type ExplainOptions,
   explain,
+  type SaliencyMethod,
 } from './explain.js';
 export {
   featureLayers,
@@ -38,7 +39,7 @@ export {
   type SeededDropoutArgs,
   setDropoutStep,
 } from './layers/seeded-dropout.js';
-export { type OcclusionOptions, occlusionSensitivity, patchStarts } from './occlusion.js';
+export { type OcclusionMode, type OcclusionOptions, occlusionSensitivity, patchStarts } from './occlusion.js';
 // Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
 // snapshot()/restore() save and restore its whole state. Import-safe anywhere.
 export { ADAM_UPDATE } from './ops/adam-update.js';
@@ -49,6 +50,7 @@ export {
   type PreciseBatchNormResult,
   recomputeBatchNormStatistics,
 } from './precise-batchnorm.js';
+export { type SaliencyOptions, saliency } from './saliency.js';
 export {
   blockOutputSide,
   buildSeedModel,
