@@ -35,12 +35,14 @@ export interface ExplainOptions {
 }
 
 /**
- * The explanation `ct3d explain`, the page and the dashboard use unless told otherwise: the best of
- * bench/explain.ts's pointing game on the synthetic families (README, "Explanations").
+ * The explanation `ct3d explain`, the page and the dashboard use unless told otherwise: the best pointing game
+ * of bench/explain.ts on both synthetic families (README, "Explanations"): occlusion with 12-voxel patches
+ * overlapping by half (a stride of 6 voxels; 16-voxel patches or a 25 % overlap point past small lesions).
  */
 export const DEFAULT_EXPLANATION: Readonly<ExplainOptions & { method: ExplainMethod }> = {
   method: 'occlusion',
-  maskSize: 16,
+  maskSize: 12,
+  overlap: 0.5,
 };
 
 /** The map of `method` for `v` (the model's input); `layer` says what it weighted (or the patch size). */

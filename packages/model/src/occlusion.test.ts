@@ -78,6 +78,12 @@ describe('occlusionSensitivity', () => {
     const p = (sum: number) => 1 / (1 + Math.exp(-(sum - 13)));
     const drop = base - (p(27) + p(9)) / 2;
     expect(r.cam.data[7 + N * (7 + N * 3)]).toBeCloseTo(drop / (base - p(0)), 6);
+    // activate: false maps the logit (sum - 13), which falls linearly: 0 and 18 at (7, 7, 3), of 27 at most.
+    const logit = await occlusionSensitivity(model, ones(), { maskSize: 4, mode: 0, activate: false });
+    expect(logit.layer).toBe('patch 4 0 logit');
+    expect(logit.probability).toBeCloseTo(base, 6);
+    expect(logit.cam.data[7 + N * (7 + N * 3)]).toBeCloseTo(9 / 27, 6);
+    expect(logit.cam.data[7 + N * (7 + N * 7)]).toBe(1);
     // On a constant image the image's and the patch's mean are the image itself: nothing changes, all 0.
     for (const mode of ['mean_patch', 'mean_img', 1] as const) {
       const same = await occlusionSensitivity(model, ones(), { maskSize: 4, mode });

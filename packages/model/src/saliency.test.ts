@@ -1,5 +1,5 @@
-// Gradient saliency on models whose gradient is known: a linear model reading one corner cube, and the seed
-// model, whose plain gradient is checked against a finite difference.
+// Gradient saliency on a model whose gradient is known: a linear model reading two corner cubes with weights
+// 1 and -2.
 import { identityAffine, type Volume } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { explain } from './explain.js';

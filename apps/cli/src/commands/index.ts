@@ -62,7 +62,7 @@ export const commands: Command[] = [
       "Write a run's heat map of a scan in the scan's own space (same shape and affine): Grad-CAM, Grad-CAM++ or occlusion",
     usage:
       'ct3d explain <scan.nii[.gz]|series-folder> --run <dir> --out <heat.nii.gz> [--method gradcam|gradcampp|occlusion] ' +
-      '[--layer NAME] [--class N] [--patch 16] [--series REGEX] [--backend B]',
+      '[--layer NAME] [--class N] [--patch 12] [--series REGEX] [--backend B]',
     load: () => import('./explain.js'),
   },
 

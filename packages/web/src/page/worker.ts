@@ -172,18 +172,24 @@ function preprocessing(m: WebManifest): { stage: Composed; seed: boolean } {
   return { stage: composeStage({ preprocess: steps }, 'preprocess'), seed: sameSteps(steps, seedSteps) };
 }
 
-/** Model runs the page allows one heat map (occlusion needs one per patch; 64x64x48 with 16-voxel patches: 100). */
-const MAX_OCCLUSION_RUNS = 200;
+/**
+ * Occlusion work the page allows one heat map, in model runs times input voxels: `ct3d explain`'s default at
+ * 64x64x48 (12-voxel patches overlapping by half: 700 runs, 138e6) fits, about 40 s of wasm model runs
+ * (bench:explain's s / scan); at the seed's 128x128x64 it would take many minutes.
+ */
+const MAX_OCCLUSION_WORK = 150e6;
 
 /**
- * `ct3d explain`'s default, unless it is occlusion and would need more than MAX_OCCLUSION_RUNS model runs in
- * the tab (minutes at the seed's 128x128x64): then Grad-CAM, which the page names beside the map.
+ * `ct3d explain`'s default, unless it is occlusion and would need more than MAX_OCCLUSION_WORK in the tab:
+ * then Grad-CAM, which the page names beside the map.
  */
 function explanationFor(size: [number, number, number]): ExplainOptions {
   if (DEFAULT_EXPLANATION.method !== 'occlusion') return { ...DEFAULT_EXPLANATION };
   const patch = DEFAULT_EXPLANATION.maskSize ?? 16;
-  const runs = size.map((n) => patchStarts(n, Math.min(patch, n), 0.25).length).reduce((a, b) => a * b);
-  return runs <= MAX_OCCLUSION_RUNS ? { ...DEFAULT_EXPLANATION } : { method: 'gradcam' };
+  const overlap = DEFAULT_EXPLANATION.overlap ?? 0.25;
+  const runs = size.map((n) => patchStarts(n, Math.min(patch, n), overlap).length).reduce((a, b) => a * b);
+  const voxels = size.reduce((a, b) => a * b);
+  return runs * voxels <= MAX_OCCLUSION_WORK ? { ...DEFAULT_EXPLANATION } : { method: 'gradcam' };
 }
 
 /** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */
