@@ -87,10 +87,10 @@ describe('ct3d synth --masks, ct3d explain', () => {
     );
     expect(layered.code, layered.stderr).toBe(0);
     expect(layered.stdout).toContain('gradcam (conv3d) evidence');
-    // Without --method: the default, occlusion with 16-voxel patches (the benchmark's best).
+    // Without --method: the default, occlusion with 12-voxel patches (the benchmark's best).
     const plain = await ct3d('explain', scanPath, '--run', join(dir, 'run'), '--out', join(dir, 'h.nii.gz'));
     expect(plain.code, plain.stderr).toBe(0);
-    expect(plain.stdout).toContain('occlusion (patch 16) evidence');
+    expect(plain.stdout).toContain('occlusion (patch 12) evidence');
   });
 
   it('refuses a bad method, a layer that is no feature map, and a missing scan, in one line each', async () => {

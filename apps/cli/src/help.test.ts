@@ -88,6 +88,7 @@ describe('ct3d help and version', () => {
   it("the flags' listed names and defaults are the packages' own", () => {
     expect(explainOptions.method.default).toBe(DEFAULT_EXPLANATION.method);
     expect(Number(explainOptions.patch.default)).toBe(DEFAULT_EXPLANATION.maskSize);
+    expect(DEFAULT_EXPLANATION.overlap).toBe(0.5); // the flag's description: patches overlap by half
     expect(Number(exportWebOptions['max-scan-gib'].default) * 1024 ** 3).toBe(DEFAULT_MAX_SCAN_BYTES);
     const names = (list: readonly string[]) => `${list.slice(0, -1).join(', ')} or ${list.at(-1)}`;
     expect(trainOptions.backend.description).toBe(`tfjs backend: ${names(BACKEND_NAMES)}`);

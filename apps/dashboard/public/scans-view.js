@@ -105,14 +105,14 @@ export function createScansView() {
     msg.textContent = 'computing…';
     msg.classList.remove('error');
     try {
-      const url = `/api/runs/${encodeURIComponent(run)}/gradcam/${encodeURIComponent(scan)}/heat.nii`;
+      const url = `/api/runs/${encodeURIComponent(run)}/heatmap/${encodeURIComponent(scan)}/heat.nii`;
       const { bytes, headers } = await fetchBytes(url);
       const view = viewers[0].view;
       view.setOpacity(Number(opacity.value));
       await view.showHeat(bytes);
       viewers[0].canvas.dataset.heat = run;
       const p = Number(headers.get('x-probability')).toFixed(3);
-      msg.textContent = `p(class ${headers.get('x-class')}) = ${p} · layer ${headers.get('x-layer')}`;
+      msg.textContent = `${headers.get('x-method')} (${headers.get('x-layer')}) · p(class ${headers.get('x-class')}) = ${p}`;
     } catch (err) {
       msg.textContent = `heat map: ${messageOf(err)}`;
       msg.classList.add('error');

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNifti } from '@ct3d/io';
-import { buildSeedModel, saveModel } from '@ct3d/model';
+import { buildSeedModel, initBackend, saveModel } from '@ct3d/model';
 import { CHROMIUM, chromiumAvailable, markerQuadrant, phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder, summarizeFolds, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -125,6 +125,8 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 120_000 }, ()
     await summarizeFolds(join(root, 'runs', 'cv'), 3);
     await mkdir(join(root, 'runs', 'cv-broken'), { recursive: true });
     await writeFile(join(root, 'runs', 'cv-broken', 'folds.json'), '{"folds": 2, "res');
+    // Heat maps run on the process's backend, as `ct3d dashboard --cache` sets it up (auto: wasm here).
+    await initBackend('wasm');
     dash = await startDashboard({
       runsDir: join(root, 'runs'),
       cacheDir: join(root, 'cache'),
@@ -257,7 +259,9 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 120_000 }, ()
       [50 - 175, 50 + 175],
       [0.2, 1],
     ]);
-    expect(await page.locator('#cam-msg').textContent()).toMatch(/p\(class 1\) = 0\.\d+ · layer conv3d_1/);
+    expect(await page.locator('#cam-msg').textContent()).toMatch(
+      /^occlusion \(patch 12\) · p\(class 1\) = 0\.\d+$/,
+    );
     await page.waitForTimeout(300);
     await shot('3-scans');
     // The seed's montage as NiiVue's mosaic: the first 40 slices (here all of them), 4 rows of 10 axial tiles.

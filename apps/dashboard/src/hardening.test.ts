@@ -116,7 +116,7 @@ describe('requests that crashed or leaked', () => {
       '/runs/r/predict/manifest.json',
       '/api/runs/r/files/best/secret.json',
       '/api/runs/r/files/model/secret.json',
-      '/api/runs/r/gradcam/normal-1/heat.nii',
+      '/api/runs/r/heatmap/normal-1/heat.nii',
     ]) {
       const reply = await get(target);
       expect([target, reply.status]).toEqual([target, 403]);

@@ -5,7 +5,7 @@ import type { TransformEntry } from '@ct3d/augment';
 import type { Observable } from 'rxjs';
 import { checkBind } from './auth.js';
 import type { DashboardEvent } from './events.js';
-import { GradCamStore } from './gradcam-store.js';
+import { HeatMapStore } from './heat-map-store.js';
 import { PredictPages } from './predict-page.js';
 import { RunStore } from './runs.js';
 import { ScanStore } from './scans.js';
@@ -71,10 +71,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const runs = new RunStore(opts.runsDir);
   if (opts.events$) runs.attach(opts.events$, opts.liveRun);
   const scans = opts.cacheDir ? new ScanStore(opts.cacheDir, undefined, opts.augment) : undefined;
-  const gradcams = scans ? new GradCamStore(runs, scans) : undefined;
+  const heatMaps = scans ? new HeatMapStore(runs, scans) : undefined;
   const predictPages = new PredictPages(runs);
   const server = createServer(
-    createHandler({ runs, scans, gradcams, predictPages, host, token: opts.token }),
+    createHandler({ runs, scans, heatMaps, predictPages, host, token: opts.token }),
   );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>

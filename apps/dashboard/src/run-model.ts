@@ -1,4 +1,4 @@
-// A run's trained model as the dashboard's routes (Grad-CAM, the predict page) load it: every file, model.json,
+// A run's trained model as the dashboard's routes (heat maps, the predict page) load it: every file, model.json,
 // the weights and run.json, read through the guarded read under the runs folder, so a best/ linked out of
 // the runs folder is refused (403) here exactly as the /files/ route refuses it.
 import { join } from 'node:path';

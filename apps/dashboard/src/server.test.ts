@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { composeStage, seedRecipe } from '@ct3d/augment';
 import { createRng } from '@ct3d/core';
 import { decodeNifti } from '@ct3d/io';
-import { buildSeedModel, gradCam, saveModel } from '@ct3d/model';
+import { buildSeedModel, explain, interactiveExplanation, saveModel } from '@ct3d/model';
 import { RunRecorder, type TrainEvent } from '@ct3d/train';
 import { type Observable, Subject } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -269,22 +269,23 @@ describe('scans', () => {
     await saveModel(model, join(root, 'runs', 'trained', 'best'));
     await mkdir(join(root, 'runs', 'untrained'));
     dash = await startDashboard({ runsDir: join(root, 'runs'), cacheDir: join(root, 'cache') });
-    const res = await get(dash, '/api/runs/trained/gradcam/abnormal-1/heat.nii');
+    const res = await get(dash, '/api/runs/trained/heatmap/abnormal-1/heat.nii');
     expect(res.status).toBe(200);
-    expect(res.headers['x-layer']).toBe('conv3d');
+    // The page's heat map for this input size: `ct3d explain`'s default, occlusion with 12-voxel patches.
+    expect([res.headers['x-method'], res.headers['x-layer']]).toEqual(['occlusion', 'patch 12']);
     const p = Number(res.headers['x-probability']);
     expect(p).toBeGreaterThan(0);
     expect(p).toBeLessThan(1);
     const heat = decodeNifti(new Uint8Array(res.body));
     const cached = decodeNifti(await readFile(join(root, 'cache', 'scans', 'abnormal-1.nii')));
     expect([heat.shape, heat.affine]).toEqual([cached.shape, cached.affine]);
-    const want = await gradCam(model, cached);
+    const want = await explain(model, cached, interactiveExplanation(cached.shape));
     expect(heat.data).toEqual(want.cam.data);
     expect(Math.max(...heat.data)).toBeGreaterThan(0);
-    const none = await get(dash, '/api/runs/untrained/gradcam/abnormal-1/heat.nii');
+    const none = await get(dash, '/api/runs/untrained/heatmap/abnormal-1/heat.nii');
     expect(none.status).toBe(404);
     expect(none.body.toString()).toMatch(/no best\/model.json or model\/model.json/);
-    expect((await get(dash, '/api/runs/trained/gradcam/%2e%2e/heat.nii')).status).toBe(403);
+    expect((await get(dash, '/api/runs/trained/heatmap/%2e%2e/heat.nii')).status).toBe(403);
   });
 
   it("serves @ct3d/web's viewer module (NiiVue bundled in) at /viewer/, nothing beside it", async () => {

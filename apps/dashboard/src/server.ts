@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { printable } from '@ct3d/core';
 import { assertAppBuilt, VIEWER_DIR } from '@ct3d/web';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
-import type { GradCamStore } from './gradcam-store.js';
 import { servedRoot } from './guarded-read.js';
+import type { HeatMapStore } from './heat-map-store.js';
 import { HttpError } from './http-error.js';
 import { decodeRunName, decodeSegments, PathRefused } from './paths.js';
 import { type PredictPages, predictPageRoute } from './predict-page.js';
@@ -23,7 +23,7 @@ const VIEWER = servedRoot(VIEWER_DIR);
 export interface ServerContext {
   runs: RunStore;
   scans?: ScanStore;
-  gradcams?: GradCamStore;
+  heatMaps?: HeatMapStore;
   /** The in-browser diagnosis page of each run (/runs/<name>/predict/). */
   predictPages?: PredictPages;
   host: string;
@@ -58,15 +58,16 @@ async function scanRoute(ctx: ServerContext, res: ServerResponse, url: URL, rest
 }
 
 /** A heat map of a scan under a run's model, on the scan's grid (heat.nii); the prediction rides in headers. */
-async function gradCamRoute(ctx: ServerContext, res: ServerResponse, run: string, rest: string[]) {
-  if (!ctx.gradcams) throw new HttpError(404, 'no scan cache given');
+async function heatMapRoute(ctx: ServerContext, res: ServerResponse, run: string, rest: string[]) {
+  if (!ctx.heatMaps) throw new HttpError(404, 'no scan cache given');
   const [scanId, what, ...more] = decodeSegments(rest);
-  if (what !== 'heat.nii' || more.length > 0) throw new HttpError(404, 'unknown Grad-CAM view');
-  const r = await ctx.gradcams.get(run, scanId);
+  if (what !== 'heat.nii' || more.length > 0) throw new HttpError(404, 'unknown heat map view');
+  const r = await ctx.heatMaps.get(run, scanId);
   sendNifti(res, r.nifti, {
     'x-probability': r.probability,
     'x-class': r.classIndex,
     'x-layer': r.layer,
+    'x-method': r.method,
   });
 }
 
@@ -98,7 +99,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (what === 'files') {
     return sendFile(res, ctx.runs.root, [...(await ctx.runs.runSegments(run)), ...decodeSegments(file)]);
   }
-  if (what === 'gradcam') return gradCamRoute(ctx, res, run, file);
+  if (what === 'heatmap') return heatMapRoute(ctx, res, run, file);
   const log = await ctx.runs.get(run);
   if (what === 'events' && file.length === 0) return streamRun(req, res, url, log);
   if (what === 'log' && file.length === 0) return sendJson(res, log.events);

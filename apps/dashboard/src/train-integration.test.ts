@@ -36,7 +36,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-it('logs a real fit() run, replays it, and explains its best model with Grad-CAM', async () => {
+it('logs a real fit() run, replays it, and explains its best model with the heat map its page shows', async () => {
   root = await mkdtemp(join(tmpdir(), 'ct3d-dash-fit-'));
   await writeTinyCache(join(root, 'cache'), [SIDE, SIDE, SIDE]);
   const runDir = join(root, 'runs', 'fit-1');
@@ -68,7 +68,7 @@ it('logs a real fit() run, replays it, and explains its best model with Grad-CAM
   expect(types.filter((t) => t === 'epochEnd')).toHaveLength(2);
   expect(types).toContain('checkpoint');
   expect(types.at(-1)).toBe('runEnd');
-  const cam = await getJson(dash, '/api/runs/fit-1/gradcam/abnormal-1/heat.nii');
+  const cam = await getJson(dash, '/api/runs/fit-1/heatmap/abnormal-1/heat.nii');
   expect(cam.status).toBe(200);
   await dash.close();
 

@@ -15,6 +15,9 @@ export {
   type ExplainMethod,
   type ExplainOptions,
   explain,
+  interactiveExplanation,
+  MAX_INTERACTIVE_OCCLUSION_WORK,
+  type SaliencyMethod,
 } from './explain.js';
 export {
   featureLayers,
@@ -38,7 +41,7 @@ export {
   type SeededDropoutArgs,
   setDropoutStep,
 } from './layers/seeded-dropout.js';
-export { type OcclusionOptions, occlusionSensitivity, patchStarts } from './occlusion.js';
+export { type OcclusionMode, type OcclusionOptions, occlusionSensitivity, patchStarts } from './occlusion.js';
 // Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
 // snapshot()/restore() save and restore its whole state. Import-safe anywhere.
 export { ADAM_UPDATE } from './ops/adam-update.js';
@@ -49,6 +52,7 @@ export {
   type PreciseBatchNormResult,
   recomputeBatchNormStatistics,
 } from './precise-batchnorm.js';
+export { type SaliencyOptions, saliency } from './saliency.js';
 export {
   blockOutputSide,
   buildSeedModel,

@@ -103,9 +103,20 @@ export interface GradCamOptions {
 /**
  * The class score MONAI differentiates: the logit of the last Dense layer (its activation, sigmoid or
  * softmax, left out); the negated logit for a sigmoid's class 0. Grad-CAM's map is the same as through the
- * probability for a sigmoid (a positive factor); Grad-CAM++'s exp(score) needs the logit.
+ * probability for a sigmoid (a positive factor); Grad-CAM++'s exp(score) needs the logit. `idx` 0 (the input
+ * layer) gives the score of the whole model, as saliency differentiates it.
  */
-function scoreHead(model: tf.LayersModel, idx: number, units: number, target: number) {
+export function scoreHead(model: tf.LayersModel, idx: number, units: number, target: number) {
+  const logits = logitHead(model, idx);
+  return (a: tf.Tensor): tf.Tensor => {
+    const z = logits(a);
+    if (units > 1) return tf.sum(tf.mul(z, tf.oneHot([target], units)));
+    return target === 1 ? tf.sum(z) : tf.neg(tf.sum(z));
+  };
+}
+
+/** The layers after `idx` applied to `a`, the last Dense layer's activation left out: logits [batch, units]. */
+export function logitHead(model: tf.LayersModel, idx: number): (a: tf.Tensor) => tf.Tensor {
   const layers = model.layers.slice(idx + 1);
   const last = layers.at(-1);
   const dense = last?.getClassName() === 'Dense' ? last : undefined;
@@ -113,9 +124,7 @@ function scoreHead(model: tf.LayersModel, idx: number, units: number, target: nu
   const [kernel, bias] = dense ? dense.getWeights() : [];
   return (a: tf.Tensor): tf.Tensor => {
     const h = body.reduce((y, l) => l.apply(y, { training: false }) as tf.Tensor, a);
-    const z = dense ? tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias) : h;
-    if (units > 1) return tf.sum(tf.mul(z, tf.oneHot([target], units)));
-    return target === 1 ? tf.sum(z) : tf.neg(tf.sum(z));
+    return dense ? tf.add(tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D), bias) : h;
   };
 }
 

@@ -3,10 +3,13 @@ import { startDashboard } from '@ct3d/dashboard';
 import { parseIntOption } from '../args.js';
 import type { ArgsOf } from '../command.js';
 import { readRecipeSource } from '../recipe-option.js';
+import { initBackendOption } from './backend-option.js';
 import { dashboardToken } from './dashboard-token.js';
 import type { dashboardOptions } from './options.js';
 
 export async function run({ values, given }: ArgsOf<typeof dashboardOptions>): Promise<number> {
+  // Heat maps run in this process, on its tfjs backend (pure-JS cpu unless one is set up: minutes a map).
+  if (values.cache) await initBackendOption(values.backend);
   const server = await startDashboard({
     runsDir: values.runs,
     cacheDir: values.cache,

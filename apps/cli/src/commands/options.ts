@@ -99,7 +99,7 @@ export const explainOptions = {
     arg: '<n>',
     description: 'class to explain (default: abnormal for a binary run, else the predicted class)',
   },
-  patch: { arg: '<voxels>', description: 'occlusion patch size', default: '16' },
+  patch: { arg: '<voxels>', description: 'occlusion patch size (patches overlap by half)', default: '12' },
   series,
   backend,
 } as const satisfies OptionTable;
@@ -207,6 +207,7 @@ export const dashboardOptions = {
   'token-file': { arg: '<file>', description: 'read the access token from this file' },
   token: { arg: '<token>', description: 'the access token (visible to other users: prefer --token-file)' },
   transforms: { ...transforms, description: `${transforms.description} (its augmentation preview)` },
+  backend: { ...backend, description: `${backend.description} (for the heat maps of --cache scans)` },
 } as const satisfies OptionTable;
 
 export const demoOptions = {

@@ -37,12 +37,9 @@ export async function explainScanFile(
   const input = preprocessing.stage.apply(scan);
   const method = opts.method ?? DEFAULT_EXPLANATION.method;
   const defaults: ExplainOptions = method === DEFAULT_EXPLANATION.method ? DEFAULT_EXPLANATION : {};
-  const r = await explain(run.model, input, {
-    method,
-    target: opts.target,
-    layer: opts.layer ?? defaults.layer,
-    maskSize: opts.maskSize ?? defaults.maskSize,
-  });
+  // The default method's other settings (occlusion's patch, overlap, mode) unless the caller set them.
+  const { series: _, ...given } = opts;
+  const r = await explain(run.model, input, { ...defaults, ...definedOnly(given), method });
   const data = mapToScan(preprocessing.steps, r.cam, scan);
   const names = predictionClassNames(outputUnits(run.model), run.info?.classNames);
   return {
@@ -53,6 +50,11 @@ export async function explainScanFile(
     className: names[r.classIndex] ?? `class ${r.classIndex}`,
     probability: r.probability,
   };
+}
+
+/** `o` without its undefined entries, so that spreading it keeps the defaults under them. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Writes the explanation's map as float32 NIfTI (atomically, as writeNifti does). */

@@ -9,11 +9,10 @@ import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator 
 import {
   type BackendName,
   DEFAULT_EXPLANATION,
-  type ExplainOptions,
   explain,
   initBackend,
+  interactiveExplanation,
   loadModel,
-  patchStarts,
   tf,
 } from '@ct3d/model';
 import { windowedHuStats } from '@ct3d/preprocess';
@@ -143,10 +142,11 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     },
     [shown.buffer],
   );
-  const how = explanationFor(m.inputSize);
+  const how = interactiveExplanation(m.inputSize);
   const method = how.method ?? DEFAULT_EXPLANATION.method;
   const heat = await stage(at, 'gradcam', async () => {
-    const r = await explain(loaded.model, volume, { ...how, target: 'predicted' });
+    // The class `ct3d explain` and the dashboard explain: abnormal for a sigmoid run, else the predicted one.
+    const r = await explain(loaded.model, volume, how);
     // The map in the scan's space: the preprocessing's spatial steps undone (as `ct3d explain` writes it).
     return { r, bytes: encodeNifti({ ...scan, data: mapToScan(steps, r.cam, scan) }) };
   });
@@ -162,20 +162,6 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     },
     [heat.bytes.buffer],
   );
-}
-
-/** Model runs the page allows one heat map (occlusion needs one per patch; 64x64x48 with 16-voxel patches: 100). */
-const MAX_OCCLUSION_RUNS = 200;
-
-/**
- * `ct3d explain`'s default, unless it is occlusion and would need more than MAX_OCCLUSION_RUNS model runs in
- * the tab (minutes at the seed's 128x128x64): then Grad-CAM, which the page names beside the map.
- */
-function explanationFor(size: [number, number, number]): ExplainOptions {
-  if (DEFAULT_EXPLANATION.method !== 'occlusion') return { ...DEFAULT_EXPLANATION };
-  const patch = DEFAULT_EXPLANATION.maskSize ?? 16;
-  const runs = size.map((n) => patchStarts(n, Math.min(patch, n), 0.25).length).reduce((a, b) => a * b);
-  return runs <= MAX_OCCLUSION_RUNS ? { ...DEFAULT_EXPLANATION } : { method: 'gradcam' };
 }
 
 /** The newest drop: an older one still running stops at its next scan (the page shows only the newest). */

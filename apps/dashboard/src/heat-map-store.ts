@@ -5,10 +5,13 @@ import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
 
 /** A heat map with what it explains, and as the viewer loads it: NIfTI bytes on the cached scan's grid. */
-export type HeatMap = Omit<GradCamResult, 'cam'> & { modelDir: string; nifti: Uint8Array };
+export type HeatMap = Omit<GradCamResult, 'cam'> & { method: string; modelDir: string; nifti: Uint8Array };
 
-/** Loads each run's model once and keeps the heatmaps of the last few (run, scan) pairs. */
-export class GradCamStore {
+/**
+ * Loads each run's model once and keeps the heat maps of the last few (run, scan) pairs: the map the run's page
+ * shows (`interactiveExplanation`: `ct3d explain`'s default, or Grad-CAM where occlusion would take minutes).
+ */
+export class HeatMapStore {
   private readonly models = new Map<string, Promise<{ model: tf.LayersModel; dir: string }>>();
   private readonly cams = new Map<string, Promise<HeatMap>>();
 
@@ -33,11 +36,16 @@ export class GradCamStore {
   private async compute(run: string, scanId: string): Promise<HeatMap> {
     const { model, dir } = await this.model(run);
     const volume = await this.scans.volume(scanId);
-    const { gradCam } = await import('@ct3d/model');
-    const { cam, ...about } = await gradCam(model, volume);
+    const { explain, interactiveExplanation } = await import('@ct3d/model');
+    const how = interactiveExplanation(volume.shape);
+    const method = how.method ?? 'occlusion';
+    const { cam, ...about } = await explain(model, volume, how);
     // The model's input is the cached scan itself: the map lies on its grid, under its affine.
-    const nifti = encodeNifti({ ...volume, data: cam.data }, { description: `ct3d Grad-CAM ${about.layer}` });
-    return { ...about, modelDir: dir, nifti };
+    const nifti = encodeNifti(
+      { ...volume, data: cam.data },
+      { description: `ct3d ${method} ${about.layer}` },
+    );
+    return { ...about, method, modelDir: dir, nifti };
   }
 
   private model(run: string): Promise<{ model: tf.LayersModel; dir: string }> {
