@@ -15,7 +15,7 @@ import {
   type StaticServer,
   serveFolder,
 } from '@ct3d/test-support';
-import { loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
+import { explainScanFile, loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportWebApp } from './export.js';
@@ -139,6 +139,17 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
       [40, 36, 24],
       [40, 36, 24],
     ]);
+    // The map is `ct3d explain`'s (the same method, class and inverse preprocessing), on the same backend.
+    const shownHeat = await page.evaluate(() =>
+      Array.from(
+        (globalThis as unknown as { ct3dViewer(): { nv: { volumes: { img: Float32Array }[] } } }).ct3dViewer()
+          .nv.volumes[1].img,
+      ),
+    );
+    const cli = await explainScanFile(await loadRun(join(root, 'runs', 'tiny')), goodScan);
+    expect(cli.method).toBe('occlusion');
+    // Bit for bit: the same wasm kernels in the tab's worker and here.
+    expect(shownHeat).toEqual(Array.from(cli.map.data));
     const shots = process.env.CT3D_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, 'web-predict.png'), fullPage: true });
   });
