@@ -3,22 +3,11 @@ import { identityAffine, type Volume } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { explain } from './explain.js';
 import { occlusionSensitivity, patchStarts } from './occlusion.js';
-import * as tf from './tf.js';
+import { linearModel } from './test-linear-model.js';
 
 const N = 8;
 /** p = sigmoid(sum of the input over i, j, k in 5..7 - 13): a model that looks at that cube only. */
-function cornerModel(): tf.LayersModel {
-  const input = tf.input({ shape: [N, N, N, 1] });
-  const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
-  const dense = tf.layers.dense({ units: 1, activation: 'sigmoid' });
-  const output = dense.apply(flat) as tf.SymbolicTensor;
-  const kernel = new Float32Array(N * N * N);
-  // channels-last flatten: index (i * N + j) * N + k
-  for (let i = 5; i < N; i++)
-    for (let j = 5; j < N; j++) for (let k = 5; k < N; k++) kernel[(i * N + j) * N + k] = 1;
-  dense.setWeights([tf.tensor2d(kernel, [N * N * N, 1]), tf.tensor1d([-13])]);
-  return tf.model({ inputs: input, outputs: output });
-}
+const cornerModel = () => linearModel(N, (i, j, k) => (i >= 5 && j >= 5 && k >= 5 ? 1 : 0), -13);
 
 const ones = (): Volume => ({
   data: new Float32Array(N * N * N).fill(1),

@@ -4,25 +4,15 @@ import { identityAffine, type Volume } from '@ct3d/core';
 import { describe, expect, it } from 'vitest';
 import { explain } from './explain.js';
 import { saliency } from './saliency.js';
-import * as tf from './tf.js';
+import { linearModel } from './test-linear-model.js';
 
 const N = 6;
 /** logit = sum of the input over i, j, k in 3..5 minus 2 times the sum over 0..1: a known gradient. */
-function linearModel(): tf.LayersModel {
-  const input = tf.input({ shape: [N, N, N, 1] });
-  const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
-  const dense = tf.layers.dense({ units: 1, activation: 'sigmoid' });
-  const output = dense.apply(flat) as tf.SymbolicTensor;
-  const kernel = new Float32Array(N * N * N);
-  for (let i = 0; i < N; i++)
-    for (let j = 0; j < N; j++)
-      for (let k = 0; k < N; k++) {
-        if (i >= 3 && j >= 3 && k >= 3) kernel[(i * N + j) * N + k] = 1;
-        if (i < 2 && j < 2 && k < 2) kernel[(i * N + j) * N + k] = -2;
-      }
-  dense.setWeights([tf.tensor2d(kernel, [N * N * N, 1]), tf.tensor1d([0])]);
-  return tf.model({ inputs: input, outputs: output });
-}
+const linear = () =>
+  linearModel(N, (i, j, k) => {
+    if (i >= 3 && j >= 3 && k >= 3) return 1;
+    return i < 2 && j < 2 && k < 2 ? -2 : 0;
+  });
 
 const volume = (): Volume => ({
   data: Float32Array.from({ length: N * N * N }, (_, n) => (n % 7) / 7),
@@ -39,7 +29,7 @@ const expected = (n: number) => {
 
 describe('saliency', () => {
   it('is the magnitude of the logit gradient, in the Volume voxel order', async () => {
-    const model = linearModel();
+    const model = linear();
     const r = await saliency(model, volume());
     expect(r.classIndex).toBe(1);
     expect(r.layer).toBe('input');
@@ -50,7 +40,7 @@ describe('saliency', () => {
   });
 
   it('SmoothGrad of a linear model is its squared gradient, whatever the noise; seeded', async () => {
-    const model = linearModel();
+    const model = linear();
     const r = await explain(model, volume(), { method: 'smoothgrad', samples: 3 });
     expect(r.layer).toBe('input, 3 samples');
     // squared: 1 / 4 in the cube, 1 where the weight is -2
