@@ -8,6 +8,9 @@ export { type ClassSetup, classSetup } from './class-setup.js';
 export type { EpochEndEvent, History, RunEndEvent, RunStartEvent, TrainEvent } from './events.js';
 export { type FitOptions, type FitPersistence, fitToEnd, fitWith } from './fit-loop.js';
 export { formatEpochLine, formatPrediction, formatPredictions } from './format.js';
+export { type MemoryRunFacts, memoryRunFiles, memoryRunInfo } from './run-folder/memory-files.js';
+export { RUN_FILES } from './run-folder/run-files.js';
+export { RunSummary } from './run-folder/run-summary.js';
 export {
   runSplit,
   type SeedRunOptions,
