@@ -15,7 +15,7 @@ import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExportResult, exportTrainPage } from './export.js';
+import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
 const SIZE: [number, number, number] = [16, 16, 8];
@@ -124,6 +124,13 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       expect(predicted.probabilities).toEqual(row.p);
     }
     run.model.dispose();
+    // `ct3d export-web --run <unpacked>`: the diagnosis page of the tab's run.
+    const page2 = await exportWebApp({ runDir: tabRun, outDir: join(root, 'tab-run-site') });
+    expect(page2.manifest).toMatchObject({
+      checkpoint: 'best',
+      inputSize: SIZE,
+      classNames: ['normal', 'abnormal'],
+    });
   });
 
   it('makes only GET requests for its own files: no body, no scan data, nothing elsewhere', () => {
