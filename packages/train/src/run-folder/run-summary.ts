@@ -62,6 +62,7 @@ export class RunSummary {
   last: EpochEndEvent | null = null;
   earlyStop: EarlyStopEvent | null = null;
 
+  /** Takes one event of the run, in order. */
   record(e: TrainEvent): void {
     if (e.type === 'runStart') this.start = e;
     else if (e.type === 'epochEnd') {
