@@ -2,7 +2,7 @@
 // the weights `ct3d train --backend wasm` gives on the same files and seed, bit for bit; every request the
 // page makes is recorded (GETs of its own files only, no body); the downloaded run folder is what
 // `ct3d predict --run` loads, with the tab's probabilities.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { discoverScans } from '@ct3d/io/dataset';
@@ -10,6 +10,7 @@ import { extractZip } from '@ct3d/io/download';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { getConvThreads, initBackend, setConvThreads } from '@ct3d/model';
 import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
+import { describeError, processBytes } from '@ct3d/pipeline/browser';
 import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -131,6 +132,50 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       inputSize: SIZE,
       classNames: ['normal', 'abnormal'],
     });
+  });
+
+  it('names a bad file in one line and trains on the rest; lists files outside class folders; Stop ends a run', async () => {
+    const mixed = join(root, 'mixed');
+    await cp(data, mixed, { recursive: true });
+    const broken = new TextEncoder().encode('not a NIfTI file');
+    await writeFile(join(mixed, 'CT-0', 'broken.nii.gz'), broken);
+    await cp(join(data, 'CT-0', (await readdir(join(data, 'CT-0')))[0]), join(mixed, 'loose.nii.gz'));
+    await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
+    await page.fill('#epochs', '1');
+    await page.setInputFiles('#folder', mixed);
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+      timeout: 150_000,
+    });
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    // The broken file: ingest's reason after its path, one line; the other six scans trained.
+    let reason = '';
+    try {
+      processBytes(broken, { size: SIZE, name: 'CT-0/broken.nii.gz' });
+    } catch (err) {
+      reason = describeError(err);
+    }
+    expect(reason).not.toBe('');
+    const failed = await page.$$eval('#scans li[data-state="error"]', (li) => li.map((l) => l.textContent));
+    expect(failed).toEqual([`CT-0/broken.nii.gz: ${reason}`]);
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(6);
+    const skipped = await page.$$eval('#skipped li', (li) => li.map((l) => l.textContent ?? ''));
+    expect(skipped).toContain(
+      'mixed/loose.nii.gz: not in a class folder (drop a folder holding one folder per class)',
+    );
+    expect(skipped.some((line) => line.startsWith('mixed/notes.txt: '))).toBe(true);
+    expect(await page.isVisible('#download')).toBe(true);
+
+    // Stop: a long run ends after its current step, without a download; Train then starts afresh.
+    await page.fill('#epochs', '500');
+    await page.click('#train');
+    await page.waitForFunction(
+      () => Number(document.querySelector('#log')?.getAttribute('data-epochs') ?? 0) >= 1,
+    );
+    await page.click('#stop');
+    await page.waitForFunction(() => document.body.dataset.state === 'stopped', null, { timeout: 60_000 });
+    expect(await page.isHidden('#download')).toBe(true);
+    expect(await page.isEnabled('#train')).toBe(true);
   });
 
   it('makes only GET requests for its own files: no body, no scan data, nothing elsewhere', () => {

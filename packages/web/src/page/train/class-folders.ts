@@ -1,11 +1,11 @@
 // Which class a dropped file belongs to: the folder right under the dropped one (`data/CT-0/a.nii.gz`: CT-0),
 // as `ct3d ingest` reads a data folder of class folders. Labels follow the class folders' sorted names.
 
-/** The path inside the dropped folder, when every path starts with the same folder and goes deeper. */
+/** The path inside the dropped folder: the first folder is left out when every path starts with it and some go deeper. */
 function inside(paths: readonly string[]): (path: string) => string[] {
   const parts = paths.map((p) => p.split('/'));
   const root = parts[0]?.[0];
-  const stripRoot = parts.length > 0 && parts.every((p) => p.length >= 3 && p[0] === root);
+  const stripRoot = parts.every((p) => p[0] === root) && parts.some((p) => p.length >= 3);
   return (path) => (stripRoot ? path.split('/').slice(1) : path.split('/'));
 }
 

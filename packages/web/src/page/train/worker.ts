@@ -58,12 +58,17 @@ async function preprocess(
 let running: Subscription | null = null;
 let stopRequested = false;
 
+/** The model of a stopped run, disposed when the next run starts. */
+let stale: tf.LayersModel | null = null;
+
 async function train(
   files: DroppedFile[],
   unreadable: SkippedFile[],
   settings: TrainSettings,
 ): Promise<void> {
   stopRequested = false;
+  stale?.dispose();
+  stale = null;
   const startedAt = new Date().toISOString();
   const found = await scanSources(files);
   const folders = classFolders(found.scans.map(pathOf));
@@ -103,6 +108,7 @@ async function train(
   }
   const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
   post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
+  if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
   const where = files[0]?.path.split('/')[0] ?? 'dropped files';
   const run = trainInMemory({
     where,
@@ -138,7 +144,8 @@ async function train(
   running = null;
   const folder = `ct3d-run-seed${settings.seed}`;
   if (!end) {
-    run.model.dispose();
+    // A stopped run's last step may still be running: its model is disposed when the next run starts.
+    stale = run.model;
     return post({ type: 'finished', zip: null, folder, stopped: true });
   }
   post({ type: 'validation', rows: await validate(run.saved.best ?? run.saved.model, scans, run.split.val) });
