@@ -88,6 +88,8 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     const log = (await page.textContent('#log')) ?? '';
     expect(log.match(/^Epoch \d+\/2$/gm)).toEqual(['Epoch 1/2', 'Epoch 2/2']);
     expect(await page.isHidden('#skipped')).toBe(true);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-train.png'), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const zip = join(root, 'run.zip');

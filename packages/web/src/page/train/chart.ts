@@ -32,14 +32,23 @@ export function drawChart(canvas: HTMLCanvasElement, s: ChartSeries, epochs: num
     const top = 20;
     const values = panel.keys.flatMap((k) => s.epochs[k] ?? []);
     if (panel.title === 'Loss') values.push(...s.steps.map(([, v]) => v));
-    const max = panel.title === 'Accuracy' ? 1 : Math.max(1e-6, ...values.filter(Number.isFinite));
+    // Accuracy on [0, 1]; loss on its own range (losses near ln 2 would otherwise be one flat line).
+    const finite = values.filter(Number.isFinite);
+    const [min, max] =
+      panel.title === 'Accuracy' || finite.length === 0
+        ? [0, 1]
+        : widen(Math.min(...finite), Math.max(...finite));
     const x = (e: number) => left + (w * e) / Math.max(1, epochs);
-    const y = (v: number) => top + h - (h * Math.min(v, max)) / max;
+    const y = (v: number) => top + h - (h * (Math.min(Math.max(v, min), max) - min)) / (max - min);
     ctx.strokeStyle = '#888';
     ctx.strokeRect(left, top, w, h);
     ctx.fillStyle = '#333';
     ctx.font = '12px sans-serif';
-    ctx.fillText(`${panel.title} (0 to ${max.toPrecision(2)}), epochs 0 to ${epochs}`, left, top - 6);
+    ctx.fillText(
+      `${panel.title} (${min.toPrecision(3)} to ${max.toPrecision(3)}), epochs 0 to ${epochs}`,
+      left,
+      top - 6,
+    );
     if (panel.title === 'Loss') {
       ctx.fillStyle = 'rgba(31, 119, 180, 0.3)';
       for (const [e, v] of s.steps) ctx.fillRect(x(e) - 1, y(v) - 1, 2, 2);
@@ -58,4 +67,10 @@ export function drawChart(canvas: HTMLCanvasElement, s: ChartSeries, epochs: num
       ctx.fillText(key, left + 8 + 70 * i, top + h + 30);
     }
   }
+}
+
+/** A range around [lo, hi] with a margin, never empty. */
+function widen(lo: number, hi: number): [number, number] {
+  const pad = Math.max((hi - lo) * 0.1, Math.abs(hi) * 1e-3, 1e-6);
+  return [Math.max(0, lo - pad), hi + pad];
 }
