@@ -1,8 +1,8 @@
-// The training page in Chromium: a folder of class folders picked on the page, trained in the tab, must give
-// the weights `ct3d train --backend wasm` gives on the same files and seed, bit for bit; every request the
-// page makes is recorded (GETs of its own files only, no body); the downloaded run folder is what
-// `ct3d predict --run` loads, with the tab's probabilities.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// The training page in Chromium: a folder of class folders (NIfTI files and DICOM series) picked on the page,
+// trained in the tab, must give the weights `ct3d train --backend wasm` gives on the same files and seed, bit
+// for bit; every request the page makes is recorded (GETs of its own files only, no body); the downloaded run
+// folder is what `ct3d predict --run` and `ct3d export-web --run` load, with the tab's probabilities.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { discoverScans } from '@ct3d/io/dataset';
@@ -17,6 +17,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
+import { PLANTED, plantedSeries } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
 const SIZE: [number, number, number] = [16, 16, 8];
@@ -37,6 +38,9 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     root = await mkdtemp(join(tmpdir(), 'ct3d-train-page-'));
     data = join(root, 'data');
     await writeSyntheticDataset(data, { perClass: 3, size: 24, slices: [10, 12], seed: 1 });
+    // And a DICOM series in each class, a patient identity planted in its headers.
+    plantedSeries(join(data, 'CT-0', 'series-a'), { seed: 41, description: 'Chest axial' });
+    plantedSeries(join(data, 'CT-23', 'series-b'), { seed: 42, description: 'Chest axial' });
     // What `ct3d ingest data --size 16x16x8` then `ct3d train --backend wasm --epochs 2 --seed 4 --filters 2` do.
     const cacheDir = join(root, 'cache');
     const pool = createWorkerPool({ workers: 1 });
@@ -88,6 +92,10 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     const log = (await page.textContent('#log')) ?? '';
     expect(log.match(/^Epoch \d+\/2$/gm)).toEqual(['Epoch 1/2', 'Epoch 2/2']);
     expect(await page.isHidden('#skipped')).toBe(true);
+    // Eight scans preprocessed (six NIfTI files, two DICOM series), no identity shown.
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(8);
+    const shown = (await page.textContent('body')) ?? '';
+    for (const planted of PLANTED) expect(shown).not.toContain(planted);
     const shots = process.env.CT3D_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, 'web-train.png'), fullPage: true });
 
@@ -111,6 +119,10 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     expect(tabInfo.split.val).toEqual(cliInfo.split.val.map(sourceOf));
     expect(tabInfo.recipe).toEqual(cliInfo.recipe);
     expect(JSON.parse(await readFile(join(tabRun, 'history.json'), 'utf8')).loss).toHaveLength(2);
+    expect(tabInfo.split.train).toHaveLength(6);
+    expect(tabInfo.split.train.filter((id: string) => id.includes('/series-'))).toHaveLength(2);
+    const zipText = new TextDecoder('latin1').decode(await readFile(zip));
+    for (const planted of PLANTED) expect(zipText).not.toContain(planted);
 
     // `ct3d predict --run <unpacked>` on each validation scan: the probabilities the tab shows.
     await initBackend('wasm');
@@ -141,7 +153,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await cp(data, mixed, { recursive: true });
     const broken = new TextEncoder().encode('not a NIfTI file');
     await writeFile(join(mixed, 'CT-0', 'broken.nii.gz'), broken);
-    await cp(join(data, 'CT-0', (await readdir(join(data, 'CT-0')))[0]), join(mixed, 'loose.nii.gz'));
+    await cp(join(data, 'CT-0', 'study_0001.nii.gz'), join(mixed, 'loose.nii.gz'));
     await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
     await page.fill('#epochs', '1');
     await page.setInputFiles('#folder', mixed);
@@ -150,7 +162,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       timeout: 150_000,
     });
     expect(await page.getAttribute('body', 'data-state')).toBe('done');
-    // The broken file: ingest's reason after its path, one line; the other six scans trained.
+    // The broken file: ingest's reason after its path, one line; the other eight scans trained.
     let reason = '';
     try {
       processBytes(broken, { size: SIZE, name: 'CT-0/broken.nii.gz' });
@@ -160,7 +172,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     expect(reason).not.toBe('');
     const failed = await page.$$eval('#scans li[data-state="error"]', (li) => li.map((l) => l.textContent));
     expect(failed).toEqual([`CT-0/broken.nii.gz: ${reason}`]);
-    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(6);
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(8);
     const skipped = await page.$$eval('#skipped li', (li) => li.map((l) => l.textContent ?? ''));
     expect(skipped).toContain(
       'mixed/loose.nii.gz: not in a class folder (drop a folder holding one folder per class)',

@@ -5,7 +5,7 @@
 import { resolveRecipe, type TransformEntry } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, zipStore } from '@ct3d/io';
-import type { SkippedFile } from '@ct3d/io/dicom';
+import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
 import { initBackend, tf } from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
 import {
@@ -31,9 +31,13 @@ const post = (message: FromTrainWorker, transfer: Transferable[] = []) =>
   scope.postMessage(message, transfer);
 const base = new URL('./', self.location.href).href;
 
-/** The folder a source's files came from (a series: its first file's). */
+/** A source's path in the drop, as `ct3d ingest` records a scan's: the file, or a series' folder and name. */
 function pathOf(source: ScanSource): string {
-  return 'file' in source ? source.facts.name : (source.series.files[0]?.name ?? source.facts.name);
+  if ('file' in source) return source.facts.name;
+  return seriesScanPath(
+    source.series.files.map((f) => f.name),
+    source.facts.name,
+  );
 }
 
 /** The recipe's preprocessing of one source, as ingest runs it, through the cache's float32 encoding. */
@@ -78,8 +82,7 @@ async function train(
     const at = folders.labelOf(pathOf(source));
     if ('reason' in at) skipped.push({ name: source.facts.name, reason: at.reason });
     else {
-      const id = 'file' in source ? at.id : `${folders.classNames[at.label]}/${source.facts.name}`;
-      planned.push({ source, id, label: at.label });
+      planned.push({ source, id: at.id, label: at.label });
     }
   }
   post({
