@@ -111,6 +111,7 @@ describe('/runs/<name>/predict/', () => {
   });
 
   it('serves the training page at /train/ under the page CSP, and nothing outside its folder', async () => {
+    expect((await get('/')).body).toContain('<a id="train-link" href="/train/"');
     const redirect = await get('/train');
     expect(redirect.status).toBe(308);
     expect(redirect.headers.location).toBe('train/');
