@@ -113,7 +113,12 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
       chart.epochs[key].push(v);
     }
     line(formatEpochLine(e));
-    $('log').dataset.epochs = String(e.epoch);
+    // The last epoch's numbers, for tests and the benchmark (bench/web-train.ts).
+    Object.assign($('log').dataset, {
+      epochs: String(e.epoch),
+      epochMs: String(e.ms),
+      msPerStep: String(e.msPerStep),
+    });
     drawChart($<HTMLCanvasElement>('chart'), chart, epochs);
   } else if (e.type === 'earlyStop')
     line(`Stopped early at epoch ${e.epoch}: best ${e.monitor} at epoch ${e.bestEpoch}`);
