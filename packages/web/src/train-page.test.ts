@@ -118,6 +118,8 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     const sourceOf = (id: string) => relative(data, manifest.entries.find((e) => e.id === id)?.source ?? '');
     expect(tabInfo.split.val).toEqual(cliInfo.split.val.map(sourceOf));
     expect(tabInfo.recipe).toEqual(cliInfo.recipe);
+    // The CLI run records the thread count its weights depend on.
+    expect(cliInfo.reproduce.tfjs).toMatchObject({ backend: 'wasm', convThreads: 1 });
     expect(JSON.parse(await readFile(join(tabRun, 'history.json'), 'utf8')).loss).toHaveLength(2);
     expect(tabInfo.split.train).toHaveLength(6);
     expect(tabInfo.split.train.filter((id: string) => id.includes('/series-'))).toHaveLength(2);
