@@ -3,6 +3,7 @@
 // scan (512x512x40 int16 .nii.gz). Prints one JSON object a line per backend: model load, then each stage's
 // median over --runs scans, against the goals (predict < 5 s, Grad-CAM < 15 s after load).
 //   pnpm bench:web [--backend auto|wasm|webgpu]... [--runs 3] [--size WxHxD] [--screenshot page.png]
+// `pnpm bench:web --train ...` times the training page instead (bench/web-train.ts).
 // webgpu needs Chromium's --enable-unsafe-webgpu (passed here); without a GPU that is SwiftShader (software).
 // No peer: PyTorch and Keras do not run in a page; `ct3d predict` times in Node are printed for reference.
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,11 @@ import { buildSeedModel, initBackend, saveModel } from '../packages/model/src/in
 import { loadRun, predictScanFile } from '../packages/train/src/index.js';
 import { APP_DIR, exportWebApp } from '../packages/web/src/index.js';
 import { CHROMIUM, serveFolder } from '../tests/support/src/index.js';
+
+// `--train`: the training page instead (bench/web-train.ts).
+if (process.argv.includes('--train')) {
+  await import('./web-train.js');
+}
 
 const { values } = parseArgs({
   options: {

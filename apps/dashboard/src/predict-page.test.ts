@@ -110,6 +110,22 @@ describe('/runs/<name>/predict/', () => {
     expect([bare.validation, bare.trainingScans]).toEqual([null, null]);
   });
 
+  it('serves the training page at /train/ under the page CSP, and nothing outside its folder', async () => {
+    expect((await get('/')).body).toContain('<a id="train-link" href="/train/"');
+    const redirect = await get('/train');
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.location).toBe('train/');
+    const page = await get('/train/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>ct3d: train a CT classifier in your browser</title>');
+    expect(page.body).toContain('never leave this machine');
+    expect(String(page.headers['content-security-policy'])).toContain("connect-src 'self'");
+    for (const file of ['app.js', 'worker.js', 'wasm/winograd.wasm'])
+      expect((await get(`/train/${file}`)).status).toBe(200);
+    expect((await get('/train/../runs/trained/best/model.json')).status).not.toBe(200);
+    expect((await get('/train/%2e%2e/%2e%2e/package.json')).status).not.toBe(200);
+  });
+
   it('refuses paths out of the page or model folder, and a run without a model', async () => {
     expect((await get('/runs/trained/predict/model/%2e%2e/model.json')).status).toBe(403);
     expect((await get('/runs/trained/predict/../../api/info')).status).toBe(403);

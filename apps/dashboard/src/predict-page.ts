@@ -1,6 +1,6 @@
 // Each run's in-browser diagnosis page (@ct3d/web) at /runs/<name>/predict/: the prebuilt page, the run's
 // manifest and its best checkpoint's files, the same folder `ct3d export-web` writes. A scan dropped on the
-// page never reaches this server: the page reads it in the tab.
+// page never reaches this server: the page reads it in the tab. And the training page at /train/.
 
 import type { ServerResponse } from 'node:http';
 import { RUN_FILES } from '@ct3d/train/run-folder';
@@ -9,6 +9,7 @@ import {
   assertAppBuilt,
   MANIFEST_FILE,
   MODEL_FOLDER,
+  TRAIN_DIR,
   type WebManifest,
   webManifest,
 } from '@ct3d/web';
@@ -20,6 +21,7 @@ import { loadRunModel, modelFolder } from './run-model.js';
 import type { RunStore } from './runs.js';
 
 const APP_ROOT = servedRoot(APP_DIR);
+const TRAIN_ROOT = servedRoot(TRAIN_DIR);
 
 /** The page compiles wasm (its kernels) and runs a worker; it still loads and connects only to this server. */
 const PAGE_HEADERS = {
@@ -104,4 +106,15 @@ export async function predictPageRoute(
   if (isManifest) return send(res, 200, JSON.stringify(manifest), TYPES['.json'], PAGE_HEADERS);
   // Under the runs folder, as every run file: a model folder linked out of it is refused, not followed.
   return sendFile(res, pages.root, [...model, ...decodeSegments(rest.slice(1))], PAGE_HEADERS);
+}
+
+/**
+ * The training page at /train/ (`ct3d export-web --train`'s folder): its static files only, under the page
+ * CSP. The scans dropped on it are trained on in the tab; nothing of them reaches this server.
+ */
+export async function trainPageRoute(res: ServerResponse, rest: string[]): Promise<void> {
+  if (rest.length === 0) return send(res, 308, 'see train/\n', TYPES['.txt'], { location: 'train/' });
+  await assertAppBuilt();
+  const file = rest.length === 1 && rest[0] === '' ? ['index.html'] : decodeSegments(rest);
+  return sendFile(res, TRAIN_ROOT, file, PAGE_HEADERS);
 }

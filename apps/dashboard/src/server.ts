@@ -9,7 +9,7 @@ import { servedRoot } from './guarded-read.js';
 import type { HeatMapStore } from './heat-map-store.js';
 import { HttpError } from './http-error.js';
 import { decodeRunName, decodeSegments, PathRefused } from './paths.js';
-import { type PredictPages, predictPageRoute } from './predict-page.js';
+import { type PredictPages, predictPageRoute, trainPageRoute } from './predict-page.js';
 import { send, sendFile, sendJson, TYPES } from './respond.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
@@ -82,6 +82,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     await assertAppBuilt(); // built with the page, on first use in a checkout
     return sendFile(res, VIEWER, decodeSegments(rest));
   }
+  if (head === 'train') return trainPageRoute(res, rest);
   if (head === 'runs' && rest[1] === 'predict' && ctx.predictPages) {
     return predictPageRoute(ctx.predictPages, res, decodeRunName(rest[0] ?? ''), rest.slice(2));
   }

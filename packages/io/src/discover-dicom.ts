@@ -1,6 +1,7 @@
 // DICOM series among the files of a dataset folder: one series, one scan (Node only).
-import { dirname, join, sep } from 'node:path';
+import { sep } from 'node:path';
 import type { DicomSeries } from './dicom/index.js';
+import { seriesScanPath } from './dicom/series-path.js';
 import { readDicomHeaders } from './dicom-read.js';
 
 /** A DICOM series found in a folder: its files, and the UIDs labels may name (kept in memory only). */
@@ -19,18 +20,10 @@ export interface FoundSeries {
   dicom: DicomScanSource;
 }
 
-function commonFolder(files: readonly string[]): string {
-  const parts = files.map((f) => dirname(f).split(sep));
-  const first = parts[0];
-  let n = 0;
-  while (n < first.length && parts.every((p) => p[n] === first[n])) n++;
-  return first.slice(0, n).join(sep) || sep;
-}
-
 function asScan(series: DicomSeries): FoundSeries {
   const files = series.instances.map((i) => i.name);
   return {
-    path: join(commonFolder(files), series.name),
+    path: seriesScanPath(files, series.name, sep),
     dicom: {
       files,
       seriesInstanceUID: series.seriesInstanceUID,

@@ -14,3 +14,4 @@ export {
 export { encodeNifti, type WriteNiftiOptions } from './nifti-encode.js';
 export { NiftiError } from './nifti-errors.js';
 export type { NiftiHeader } from './nifti-header.js';
+export { type ZipFile, zipStore } from './zip-store.js';

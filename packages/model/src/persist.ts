@@ -4,28 +4,9 @@ import { writeFileAtomic } from '@ct3d/core/node';
 import './layers/batch-normalization3d.js';
 import './layers/global-average-pooling3d.js';
 import './layers/seeded-dropout.js';
+import { modelFileContents } from './model-bytes.js';
 import { MODEL_JSON, WEIGHTS_BIN } from './model-files.js';
 import * as tf from './tf.js';
-
-function weightBytes(data: tf.io.WeightData | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
-  const buffers = Array.isArray(data) ? data : [data];
-  return new Uint8Array(tf.io.concatenateArrayBuffers(buffers));
-}
-
-/** The tfjs "layers-model" model.json for the artifacts, with one weights file. */
-function modelJson(artifacts: tf.io.ModelArtifacts): tf.io.ModelJSON {
-  const json: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
-    format: artifacts.format ?? 'layers-model',
-    generatedBy: artifacts.generatedBy,
-    convertedBy: artifacts.convertedBy ?? null,
-    weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
-  };
-  if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
-  if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
-  return json;
-}
 
 /**
  * Saves a model in the tfjs layers format (dir/model.json + dir/weights.bin) without tfjs-node.
@@ -39,9 +20,8 @@ export async function saveModel(
 ): Promise<tf.io.SaveResult> {
   await mkdir(dir, { recursive: true });
   const handler = tf.io.withSaveHandler(async (artifacts) => {
-    const weights = weightBytes(artifacts.weightData);
+    const { json, weights } = modelFileContents(artifacts);
     await writeFileAtomic(path.join(dir, WEIGHTS_BIN), weights);
-    const json = JSON.stringify(modelJson(artifacts));
     await writeFileAtomic(path.join(dir, MODEL_JSON), json);
     return {
       modelArtifactsInfo: {

@@ -1,25 +1,12 @@
+// The training input over an ingest cache: batch-stream.ts's batches with items read (and augmented) by the
+// worker pool from the cache files.
 import { resolve } from 'node:path';
 import type { TransformEntry } from '@ct3d/augment';
-import { createRng, mixSeed } from '@ct3d/core';
-import { BoundedQueue } from './bounded-queue.js';
+import { type Batch, itemBatches } from './batch-stream.js';
 import type { CacheEntry } from './cache.js';
 import type { WorkerPool } from './pool.js';
 
-/** One training batch: voxels channels-last, labels and the scan ids. */
-export interface Batch {
-  /** [b, w, h, d, 1], depth fastest. */
-  x: Float32Array;
-  /** Labels, one per item. */
-  y: Float32Array;
-  shape: [number, number, number, number, 1];
-  ids: string[];
-  /** How long the consumer waited for this batch (0-ish when it was prefetched). */
-  waitMs: number;
-  /** Batches ready (finished) in the queue when this one was taken, this one included. */
-  queueDepth: number;
-  /** The worker pool's utilization (0..1) when this batch was taken. */
-  poolUtilization: number;
-}
+export { type Batch, balancedOrder, epochOrder, itemSeed } from './batch-stream.js';
 
 /** Options of epochBatches and validationBatches. */
 export interface EpochBatchesOptions {
@@ -36,121 +23,24 @@ export interface EpochBatchesOptions {
   prefetch?: number;
   /** Epoch number, mixed into the shuffle and augmentation seeds; default 0. */
   epoch?: number;
-  /**
-   * 'balanced' draws the epoch's entries.length items class by class in turn (each round of classes in a
-   * seeded random order), cycling through each class's shuffled scans: every class is drawn equally often
-   * (within one), minority scans repeat, majority scans are subsampled. Default: every entry once.
-   */
+  /** 'balanced': every class drawn equally often (see batch-stream.ts ItemBatchesOptions.sampling). */
   sampling?: 'balanced';
 }
 
-interface PendingBatch {
-  promise: Promise<Omit<Batch, 'waitMs' | 'queueDepth' | 'poolUtilization'>>;
-  ready: boolean;
-}
-
-/** Item order for one epoch: identity, or a seeded Fisher-Yates shuffle of (seed, epoch). */
-export function epochOrder(count: number, shuffle: boolean, seed: number, epoch: number): number[] {
-  const order = Array.from({ length: count }, (_, i) => i);
-  return shuffle ? createRng(mixSeed(seed, epoch)).shuffle(order) : order;
-}
-
-/**
- * A class-balanced epoch order of `labels.length` indices: classes taken in turn (a seeded permutation of
- * the classes per round), each class cycling through its own seeded shuffle of its items.
- */
-export function balancedOrder(labels: readonly number[], seed: number, epoch: number): number[] {
-  const rng = createRng(mixSeed(seed, epoch, 0x5a3));
-  const classes = [...new Set(labels)].sort((a, b) => a - b);
-  const members = classes.map((c) => labels.flatMap((l, i) => (l === c ? [i] : [])));
-  const cycles = members.map((m) => rng.shuffle([...m]));
-  const next = classes.map(() => 0);
-  const order: number[] = [];
-  while (order.length < labels.length) {
-    for (const c of rng.shuffle(classes.map((_, i) => i))) {
-      if (order.length === labels.length) break;
-      if (next[c] === cycles[c].length) {
-        cycles[c] = rng.shuffle([...members[c]]);
-        next[c] = 0;
-      }
-      order.push(cycles[c][next[c]++]);
-    }
-  }
-  return order;
-}
-
-/** The rotation seed of the item at `position` in the epoch: independent of worker scheduling. */
-export function itemSeed(seed: number, epoch: number, position: number): number {
-  return mixSeed(seed, epoch, position);
-}
-
-/**
- * One epoch of batches. Workers read (and, if `augment`, augment) each cached volume; batches are
- * delivered in order through a queue of `prefetch` slots. A slot is taken before a batch's work is submitted,
- * so a slow consumer stops new work: at most (prefetch + 1) x batchSize volumes are alive at once.
- */
-export async function* epochBatches(opts: EpochBatchesOptions): AsyncGenerator<Batch> {
-  const { entries, batchSize, pool } = opts;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`epochBatches: bad batchSize ${batchSize}`);
-  const epoch = opts.epoch ?? 0;
-  const order =
-    opts.sampling === 'balanced'
-      ? balancedOrder(
-          entries.map((e) => e.label),
-          opts.seed,
-          epoch,
-        )
-      : epochOrder(entries.length, opts.shuffle, opts.seed, epoch);
-  const queue = new BoundedQueue<PendingBatch>(opts.prefetch ?? 2);
-
-  const startBatch = (first: number): PendingBatch => {
-    const positions = order.slice(first, first + batchSize).map((_, k) => first + k);
-    const items = positions.map((p) => entries[order[p]]);
-    const loads = items.map((entry, k) =>
+/** One epoch of batches, each cached volume read (and, if `augment`, augmented) by a pool worker. */
+export function epochBatches(opts: EpochBatchesOptions): AsyncGenerator<Batch> {
+  const { cacheDir, pool, transforms, ...rest } = opts;
+  return itemBatches({
+    ...rest,
+    load: (entry, augment, seed) =>
       pool.loadItem({
-        file: resolve(opts.cacheDir, entry.file),
-        augment: opts.augment,
-        ...(opts.transforms && { transforms: opts.transforms }),
-        seed: itemSeed(opts.seed, epoch, positions[k]),
+        file: resolve(cacheDir, entry.file),
+        augment,
+        ...(transforms && { transforms }),
+        seed,
       }),
-    );
-    const pending: PendingBatch = {
-      promise: Promise.all(loads).then((xs) => assembleBatch(items, xs)),
-      ready: false,
-    };
-    pending.promise.then(
-      () => {
-        pending.ready = true;
-      },
-      () => {
-        pending.ready = true; // handled here so an early failure is not an unhandled rejection; rethrown on take
-      },
-    );
-    return pending;
-  };
-
-  const producer = (async () => {
-    for (let first = 0; first < order.length; first += batchSize) {
-      if (!(await queue.waitForSpace())) return; // consumer stopped
-      queue.tryPush(startBatch(first));
-    }
-    queue.close();
-  })();
-
-  try {
-    for (;;) {
-      const t0 = performance.now();
-      const queueDepth = queue.snapshot().filter((p) => p.ready).length;
-      const pending = await queue.take();
-      if (!pending) break;
-      const batch = await pending.promise;
-      yield { ...batch, waitMs: performance.now() - t0, queueDepth, poolUtilization: pool.utilization() };
-    }
-  } finally {
-    queue.close(); // stops the producer; loads already submitted finish in the background
-    await producer;
-  }
+    utilization: () => pool.utilization(),
+  });
 }
 
 /** Validation/evaluation batches: entries in order, no augmentation. */
@@ -158,24 +48,4 @@ export function validationBatches(
   opts: Omit<EpochBatchesOptions, 'shuffle' | 'augment' | 'seed' | 'epoch'>,
 ): AsyncGenerator<Batch> {
   return epochBatches({ ...opts, shuffle: false, augment: false, seed: 0 });
-}
-
-function assembleBatch(
-  items: CacheEntry[],
-  xs: Float32Array[],
-): Omit<Batch, 'waitMs' | 'queueDepth' | 'poolUtilization'> {
-  const [w, h, d] = items[0].shape;
-  const voxels = w * h * d;
-  const x = new Float32Array(items.length * voxels);
-  const y = new Float32Array(items.length);
-  items.forEach((entry, i) => {
-    if (xs[i].length !== voxels) {
-      throw new Error(
-        `${entry.file}: ${xs[i].length} voxels, expected ${w}x${h}x${d} like the rest of the batch`,
-      );
-    }
-    x.set(xs[i], i * voxels);
-    y[i] = entry.label;
-  });
-  return { x, y, shape: [items.length, w, h, d, 1], ids: items.map((e) => e.id) };
 }

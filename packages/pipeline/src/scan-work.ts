@@ -4,6 +4,7 @@ import { decodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { DicomError, parseDicomFile, readDicomSeries } from '@ct3d/io/dicom';
 import type { Shape3 } from './tasks.js';
 
+/** How ingest preprocesses a scan: the cache's size, the recipe's preprocessing, limits and the name for errors. */
 export interface ScanSettings {
   size: Shape3;
   /** File name for error messages. */
@@ -14,6 +15,7 @@ export interface ScanSettings {
   preprocess?: TransformEntry[];
 }
 
+/** One preprocessed scan, with its source shape, non-finite voxel count and stage times. */
 export interface ProcessedScan {
   volume: Volume;
   sourceShape: Shape3;

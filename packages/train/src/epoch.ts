@@ -2,7 +2,7 @@ import { setDropoutStep, type tf } from '@ct3d/model';
 import type { TrainEvent } from './events.js';
 import { countCorrect } from './multiclass.js';
 import { checkStepLoss } from './non-finite.js';
-import { batchSample, type MontageScan } from './png/index.js';
+import { batchSample, type MontageScan } from './png/sample.js';
 import type { LrSchedule } from './schedule.js';
 import { type BatchLike, type ScheduledAdam, trainStep } from './step.js';
 
@@ -23,7 +23,20 @@ export interface EpochTrainResult {
   lr: number;
 }
 
-export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Resolves after pending I/O and messages have run (setImmediate in Node; a message round trip in a browser). */
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof setImmediate === 'function') {
+      setImmediate(resolve);
+      return;
+    }
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 
 function iteratorOf<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> | Iterator<T> {
   return Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();

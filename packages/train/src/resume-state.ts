@@ -1,6 +1,6 @@
 // The resume checkpoint's state as a plain type, shared by the trainer and the run folder store without an
 // import cycle.
-import type { EpochEndEvent, History } from './events.js';
+import type { EarlyStopEvent, EpochEndEvent, History, ResumedFrom } from './events.js';
 import type { AdamRecord } from './resume-weights.js';
 
 export interface ResumeState {
@@ -31,4 +31,28 @@ export interface ResumeState {
   /** Caller's extras (e.g. the data manifest hash). */
   meta: Record<string, unknown>;
   savedAt: string;
+}
+
+/** What fit's loop needs to continue a run; the empty run when there is nothing to resume. */
+export interface RestoredRun {
+  epoch: number;
+  iteration: number;
+  history: History;
+  bestEvent: EpochEndEvent | null;
+  bestPath: string | null;
+  stoppedEarly: boolean;
+  last: EpochEndEvent | null;
+  earlyStop: EarlyStopEvent | null;
+}
+
+/** A run that starts at epoch 1: nothing to resume. */
+export function notResumed(): RestoredRun {
+  const none = { epoch: 0, iteration: 0, history: {}, bestEvent: null, bestPath: null, last: null };
+  return { ...none, stoppedEarly: false, earlyStop: null };
+}
+
+/** runStart's `resumed` field (a copy: fit keeps appending to its own history). */
+export function resumedInfo(past: RestoredRun): { resumed?: ResumedFrom } {
+  if (past.epoch === 0) return {};
+  return { resumed: { epoch: past.epoch, history: structuredClone(past.history), last: past.last } };
 }

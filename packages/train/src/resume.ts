@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { tf } from '@ct3d/model';
 import type { BestCheckpoint, EarlyStopping } from './callbacks.js';
-import type { EarlyStopEvent, EpochEndEvent, History, ResumedFrom } from './events.js';
-import type { ResumeState } from './resume-state.js';
+import type { EpochEndEvent, History } from './events.js';
+import { notResumed, type RestoredRun, type ResumeState } from './resume-state.js';
 import { adamSnapshot, restoreModelWeights, restoreOptimizer } from './resume-weights.js';
 import { RUN_FILES, runPaths } from './run-folder/layout.js';
 import { fromJson, newestCheckpointDir, STATE_FILE } from './run-folder/resume-files.js';
@@ -21,7 +21,8 @@ export const RESUME_RNG_NOTE =
   'no RNG state is saved: shuffle and augmentation seeds are derived from (seed, epoch), so the next epoch ' +
   'number restores them; Dropout masks are derived from (seed, epoch, step)';
 
-export type { ResumeState };
+export { resumedInfo } from './resume-state.js';
+export type { RestoredRun, ResumeState };
 
 /** A resume checkpoint as loadResumeCheckpoint read it. */
 export interface ResumeCheckpoint {
@@ -51,18 +52,7 @@ export async function loadResumeCheckpoint(dir: string): Promise<ResumeCheckpoin
   return { dir: found, state };
 }
 
-/** What fit's loop needs to continue a run; the empty run when there is nothing to resume. */
-export interface RestoredRun {
-  epoch: number;
-  iteration: number;
-  history: History;
-  bestEvent: EpochEndEvent | null;
-  bestPath: string | null;
-  stoppedEarly: boolean;
-  last: EpochEndEvent | null;
-  earlyStop: EarlyStopEvent | null;
-}
-
+/** What restoreTraining restores into. */
 export interface TrainingParts {
   model: tf.LayersModel;
   optimizer: ScheduledAdam;
@@ -90,10 +80,7 @@ export async function restoreTraining(
   from: ResumeCheckpoint | null | undefined,
   parts: TrainingParts,
 ): Promise<RestoredRun> {
-  if (!from) {
-    const none = { epoch: 0, iteration: 0, history: {}, bestEvent: null, bestPath: null, last: null };
-    return { ...none, stoppedEarly: false, earlyStop: null };
-  }
+  if (!from) return notResumed();
   const s = from.state;
   const file = join(from.dir, STATE_FILE);
   if (s.epoch > parts.epochs)
@@ -179,10 +166,4 @@ export async function saveResumePoint(
     savedAt: new Date().toISOString(),
   };
   return store.saveResumePoint(p.epoch, { model: p.st.opts.model, optimizerBytes: adam.bytes, state });
-}
-
-/** runStart's `resumed` field (a copy: fit keeps appending to its own history). */
-export function resumedInfo(past: RestoredRun): { resumed?: ResumedFrom } {
-  if (past.epoch === 0) return {};
-  return { resumed: { epoch: past.epoch, history: structuredClone(past.history), last: past.last } };
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { loadRecipe, type Recipe, sameSteps, seedRecipe } from '@ct3d/augment';
 import { readNifti } from '@ct3d/io/node';
-import { buildSeedModel, initBackend } from '@ct3d/model';
+import { initBackend } from '@ct3d/model';
 import {
   type CacheManifest,
   createWorkerPool,
@@ -18,9 +18,7 @@ import { RunRecorder } from './run-folder/recorder.js';
 import { prepareRunFolder } from './run-folder/resume-run.js';
 import { type RunInfo, writeRunInfo } from './run-folder/run-info.js';
 import { trainingSetRecord } from './run-folder/training-set.js';
-import { exponentialDecay } from './schedule.js';
-import { cacheBatchSources, DEFAULT_BN_STATS_BATCHES } from './sources.js';
-import { kFoldSplits, splitEntries } from './split.js';
+import { runSplit, seedRunSettings, seedTraining } from './seed-run.js';
 import type { BnStats, TrainFromCacheOptions } from './train-options.js';
 
 export type { BnStats, TrainFromCacheOptions };
@@ -64,10 +62,7 @@ async function checkedInputs(opts: TrainFromCacheOptions) {
   await refuseExistingRun(opts.runDir, opts);
   const manifest = await loadCache(opts.cacheDir);
   if (manifest.entries.length === 0) throw new Error(`${opts.cacheDir}: the cache holds no scans`);
-  const split =
-    opts.folds === undefined
-      ? splitEntries(manifest.entries, { valFraction: opts.valFraction, splitSeed: opts.splitSeed })
-      : kFoldSplits(manifest.entries, opts.folds, (opts.fold ?? 1) - 1, { splitSeed: opts.splitSeed });
+  const split = runSplit(manifest.entries, opts);
   requireEveryClass(opts.cacheDir, split, classNamesOf(manifest));
   const classes = classSetup(opts.cacheDir, split, classNamesOf(manifest), opts);
   await verifyCacheEntries(opts.cacheDir, manifest.entries);
@@ -102,30 +97,36 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
     const { manifest, split, classes } = await checkedInputs(opts);
     const recipe = runRecipe(opts, manifest);
     const backend = await initBackend(opts.backend ?? 'auto');
-    const [width, height, depth] = manifest.size;
-    const seed = opts.seed ?? 0;
-    const filters = opts.filters ?? [64, 64, 128, 256];
-    const model = buildSeedModel({
-      width,
-      height,
-      depth,
-      filters,
-      seed,
-      outputUnits: classes.outputUnits,
-      batchNormMomentum: opts.batchNormMomentum,
-    });
     pool = createWorkerPool({ workers: opts.workers });
-    const sources = cacheBatchSources({
+    const workerPool = pool;
+    const settings = {
       cacheDir: opts.cacheDir,
-      train: split.train,
-      val: split.val,
-      pool,
-      batchSize: opts.batchSize ?? 2,
-      seed,
-      augment: opts.augment ?? true,
-      transforms: recipe.augment,
-      ...(classes.sampling === 'balanced' && { sampling: 'balanced' as const }),
-      bnStatsBatches: opts.bnStatsBatches,
+      runDir: opts.runDir,
+      ...seedRunSettings(opts),
+      workers: pool.threads,
+    };
+    const run = seedTraining({
+      where: opts.cacheDir,
+      size: manifest.size,
+      split,
+      classes,
+      settings,
+      load: (entry, augment, seed) =>
+        workerPool.loadItem({
+          file: resolve(opts.cacheDir, entry.file),
+          augment,
+          transforms: recipe.augment,
+          seed,
+        }),
+      utilization: () => workerPool.utilization(),
+      echo: {
+        cacheDir: opts.cacheDir,
+        runDir: opts.runDir,
+        workers: pool.threads,
+        backend: backend.name,
+        backendDetail: backend.detail,
+        backendRejected: backend.rejected,
+      },
     });
     const info: RunInfo = {
       cacheDir: resolve(opts.cacheDir),
@@ -135,26 +136,7 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
       backend: backend.name,
       backendDetail: backend.detail,
       backendRejected: backend.rejected,
-      settings: {
-        cacheDir: opts.cacheDir,
-        runDir: opts.runDir,
-        epochs: opts.epochs ?? 100,
-        batchSize: opts.batchSize ?? 2,
-        backend: opts.backend ?? 'auto',
-        seed,
-        valFraction: opts.valFraction ?? 0.3,
-        splitSeed: opts.splitSeed ?? null,
-        folds: opts.folds ?? null,
-        fold: opts.folds === undefined ? null : (opts.fold ?? 1),
-        workers: pool.threads,
-        filters,
-        patience: opts.patience ?? 15,
-        augment: opts.augment ?? true,
-        learningRate: opts.learningRate ?? 1e-4,
-        batchNormMomentum: opts.batchNormMomentum ?? 0.99,
-        bnStats: opts.bnStats ?? 'precise',
-        bnStatsBatches: opts.bnStatsBatches ?? DEFAULT_BN_STATS_BATCHES,
-      },
+      settings,
       split: { train: split.train.map((e) => e.id), val: split.val.map((e) => e.id) },
       recipe,
       trainingSet: await trainingSetRecord(opts.cacheDir, split.train),
@@ -163,41 +145,15 @@ export function trainFromCache(opts: TrainFromCacheOptions): TrainingRun {
     };
     const folder = await prepareRunFolder(opts, manifest, info);
     await writeRunInfo(opts.runDir, folder.info);
-    return { model, sources, info, classes, resume: folder.resume };
+    return { fitOptions: run.fitOptions, resume: folder.resume };
   };
   const run$ = defer(setup).pipe(
-    switchMap(({ model, sources, info, classes, resume }) =>
+    switchMap(({ fitOptions, resume }) =>
       fit({
-        model,
-        train: sources.train,
-        validation: sources.validation,
-        stepsPerEpoch: sources.stepsPerEpoch,
-        epochs: info.settings.epochs,
-        earlyStopping: { monitor: 'val_acc', patience: info.settings.patience },
-        learningRate: exponentialDecay({
-          initialLearningRate: info.settings.learningRate,
-          decaySteps: 100_000,
-          decayRate: 0.96,
-          staircase: true,
-        }),
+        ...fitOptions,
         runDir: opts.runDir,
         scanAffine: (id) => cacheFileAffine(opts.cacheDir, id),
         resume,
-        ...(classes.weights && { classWeights: classes.weights }),
-        classNames: classes.names,
-        ...(info.settings.bnStats === 'precise' && {
-          preciseBatchNorm: { source: sources.bnStats, maxBatches: info.settings.bnStatsBatches },
-        }),
-        settings: {
-          ...info.settings,
-          backend: info.backend,
-          backendDetail: info.backendDetail,
-          backendRejected: info.backendRejected,
-          size: info.size,
-          classes: classes.count,
-          classWeight: classes.classWeight,
-          sampling: classes.sampling,
-        },
       }),
     ),
     finalize(() => {

@@ -5,7 +5,7 @@ import { arch, cpus, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { tf } from '@ct3d/model';
+import { getConvThreads, tf } from '@ct3d/model';
 import type { CacheManifest } from '@ct3d/pipeline';
 
 /** How shuffling, augmentation, weight init and Dropout draw their random numbers (written to run.json). */
@@ -22,11 +22,13 @@ export const RNG_NOTES = {
   deterministic:
     'bit-identical when repeated or resumed with the same seed, data, settings and backend: cpu and wasm ' +
     '(tested: reproducible.test.ts, resume.test.ts); the BatchNorm pass (precise statistics) is a fixed ' +
-    'in-order sample, deterministic too',
+    'in-order sample, deterministic too; on wasm also with the same conv thread count (tfjs.convThreads): ' +
+    'a browser tab trains the same weights as Node with 1 thread (tested: train-page.test.ts)',
   notDeterministic:
     'webgpu (GPU reductions and atomics may sum in another order each run), tensorflow/tfjs-node ' +
-    '(multi-threaded reductions), and any comparison across backends (different summation order: close, ' +
-    'not equal)',
+    "(multi-threaded reductions), wasm with another conv thread count (2 threads split each conv's batch " +
+    'and sum its bias gradient in another order: the last bits differ), and any comparison across backends ' +
+    '(different summation order: close, not equal)',
 } as const;
 
 /** run.json's `reproduce`: versions, backend, seeds and RNG notes, the data's manifest hash, resumes. */
@@ -38,7 +40,8 @@ export interface ReproducibilityRecord {
     commit: string | null;
     dirty: boolean | null;
   };
-  tfjs: { core: string; layers: string; backend: string };
+  /** convThreads: the wasm conv kernels' threads (absent in runs recorded before it). */
+  tfjs: { core: string; layers: string; backend: string; convThreads?: number };
   seeds: { init: number; shuffleAugment: number; split: number | null };
   rng: typeof RNG_NOTES;
   data: { manifestHash: string; entries: number; size: [number, number, number] };
@@ -127,7 +130,12 @@ export async function reproducibilityRecord(inputs: RecordInputs): Promise<Repro
   return {
     recordVersion: 1,
     ct3d: { version: cli, packages, ...(await gitState(root)) },
-    tfjs: { core: tf.version_core, layers: tf.version_layers, backend: inputs.backend },
+    tfjs: {
+      core: tf.version_core,
+      layers: tf.version_layers,
+      backend: inputs.backend,
+      ...(inputs.backend === 'wasm' && { convThreads: getConvThreads() }),
+    },
     seeds: { init: inputs.seed, shuffleAugment: inputs.seed, split: inputs.splitSeed },
     rng: RNG_NOTES,
     data: {

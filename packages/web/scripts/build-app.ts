@@ -5,6 +5,8 @@
 // folder as it is, and build it with this script on first use in a checkout (src/app-build.ts).
 // Also viewer/ beside it (dist/viewer/volume-view.js): the page's viewer module (NiiVue and its settings) alone,
 // as an ES module the dashboard's Scans tab imports (VIEWER_DIR), so both show volumes with the same code.
+// And train/ beside it (dist/train): the training page (src/page/train/: app.js, worker.js, index.html, the
+// page's style.css and the same wasm/), which `ct3d export-web --train` writes and `ct3d dashboard` serves.
 // Each folder is written as a sibling and renamed into place; `--keep-existing` leaves a folder another
 // process finished first.
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
@@ -18,6 +20,7 @@ const [outArg, mode] = process.argv.slice(2);
 const page = fileURLToPath(new URL('../src/page/', import.meta.url));
 const out = outArg ? resolve(outArg) : fileURLToPath(new URL('../dist/app', import.meta.url));
 const viewerOut = join(dirname(out), 'viewer');
+const trainOut = join(dirname(out), 'train');
 const options = {
   bundle: true,
   format: 'esm',
@@ -59,6 +62,20 @@ await writeFolder(out, async (tmp) => {
   for (const { name, path } of [...wasmFilePaths(), ...dicomWasmFilePaths()])
     await copyFile(path, `${tmp}wasm/${name}`);
 });
+await writeFolder(trainOut, async (tmp) => {
+  const result = await build({
+    ...options,
+    entryPoints: { app: `${page}train/main.ts`, worker: `${page}train/worker.ts` },
+    outdir: tmp,
+    external: [...NODE_ONLY_IMPORTS],
+  });
+  Object.assign(outputs, result.metafile.outputs);
+  await mkdir(`${tmp}wasm`);
+  await copyFile(`${page}train/index.html`, `${tmp}index.html`);
+  await copyFile(`${page}style.css`, `${tmp}style.css`);
+  for (const { name, path } of [...wasmFilePaths(), ...dicomWasmFilePaths()])
+    await copyFile(path, `${tmp}wasm/${name}`);
+});
 await writeFolder(viewerOut, async (tmp) => {
   const viewer = await build({
     ...options,
@@ -70,4 +87,4 @@ await writeFolder(viewerOut, async (tmp) => {
 const sizes = Object.entries(outputs)
   .filter(([name]) => name.endsWith('.js'))
   .map(([name, o]) => `${name.split('/').pop()} ${(o.bytes / 1024).toFixed(0)} KiB`);
-console.log(`@ct3d/web: ${out}, ${viewerOut} (${sizes.join(', ')})`);
+console.log(`@ct3d/web: ${out}, ${trainOut}, ${viewerOut} (${sizes.join(', ')})`);

@@ -44,12 +44,15 @@ async function buildIfMissing(appDir: string, buildScript: string): Promise<void
   const worker = join(appDir, 'worker.js');
   // The dashboard's viewer module is built beside the page, by the same script.
   const viewer = join(appDir, '..', 'viewer', 'volume-view.js');
-  if ((await exists(worker)) && (await exists(viewer))) return;
+  // And the training page, also beside it.
+  const train = join(appDir, '..', 'train', 'worker.js');
+  const built = [worker, viewer, train];
+  if ((await Promise.all(built.map(exists))).every(Boolean)) return;
   if (!(await exists(buildScript))) {
     throw new Error(`${appDir}: the web page is missing from this @ct3d/web install (reinstall the package)`);
   }
   console.error(`ct3d: building the web page into ${printable(appDir)} (first use in this checkout)`);
   await runBuild(buildScript, appDir);
-  for (const file of [worker, viewer])
+  for (const file of built)
     if (!(await exists(file))) throw new Error(`${file}: not written by the page build`);
 }

@@ -20,6 +20,12 @@ export const APP_DIR = fileURLToPath(new URL('../dist/app/', import.meta.url));
  */
 export const VIEWER_DIR = fileURLToPath(new URL('../dist/viewer/', import.meta.url));
 
+/**
+ * The built training page (dist/train: drop a folder of class folders, train in the tab, download the run),
+ * which `ct3d export-web --train` copies and `ct3d dashboard` serves at /train/.
+ */
+export const TRAIN_DIR = fileURLToPath(new URL('../dist/train/', import.meta.url));
+
 /** A scan needing more than this in the tab is refused before it is read (tabs get a few GiB at most). */
 export const DEFAULT_MAX_SCAN_BYTES = 1.5 * 1024 ** 3;
 
@@ -98,10 +104,10 @@ async function readMetrics(runDir: string): Promise<unknown> {
   }
 }
 
-/** What exportWebApp wrote. */
-export interface ExportResult {
+/** What exportWebApp (or exportTrainPage: no manifest) wrote. */
+export interface ExportResult<M extends WebManifest | null = WebManifest> {
   outDir: string;
-  manifest: WebManifest;
+  manifest: M;
   /** Files written, relative to outDir, and their total size. */
   files: string[];
   bytes: number;
@@ -123,16 +129,17 @@ async function exportedFiles(tmp: string, modelDir: string): Promise<string[]> {
   return files.map((f) => relative(tmp, f));
 }
 
-/** Refuses to replace a file, or a folder that is not empty and is not an earlier export (no manifest.json). */
-async function checkTarget(outDir: string): Promise<void> {
+/**
+ * Refuses to replace a file, or a folder that is not empty and is not an earlier export (no `marker`: the
+ * diagnosis page's manifest.json, the training page's worker.js).
+ */
+async function checkTarget(outDir: string, marker = MANIFEST_FILE): Promise<void> {
   const info = await stat(outDir).catch(() => null);
   if (info === null) return;
   if (!info.isDirectory()) throw new Error(`${outDir}: exists and is not a folder; choose another --out`);
   const entries = await readdir(outDir);
-  if (entries.length === 0 || entries.includes(MANIFEST_FILE)) return;
-  throw new Error(
-    `${outDir}: not empty and not an earlier export (no ${MANIFEST_FILE}); choose another --out`,
-  );
+  if (entries.length === 0 || entries.includes(marker)) return;
+  throw new Error(`${outDir}: not empty and not an earlier export (no ${marker}); choose another --out`);
 }
 
 /**
@@ -169,4 +176,24 @@ export async function exportWebApp(opts: {
   let bytes = 0;
   for (const f of files) bytes += (await stat(join(outDir, f))).size;
   return { outDir, manifest, files, bytes };
+}
+
+/**
+ * Writes the training page into `outDir` (index.html, app.js, worker.js, style.css, wasm/): a static folder
+ * any file server can serve; the scans dropped on it are trained on in the tab. Built in a temporary sibling
+ * folder and renamed, so outDir is never half written.
+ */
+export async function exportTrainPage(opts: { outDir: string }): Promise<ExportResult<null>> {
+  await assertAppBuilt();
+  const outDir = resolve(opts.outDir);
+  await checkTarget(outDir, 'worker.js');
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await cp(TRAIN_DIR, tmp, { recursive: true });
+  const { files } = await walkFiles(tmp);
+  await rm(outDir, { recursive: true, force: true });
+  await rename(tmp, outDir);
+  let bytes = 0;
+  for (const f of files) bytes += (await stat(join(outDir, relative(tmp, f)))).size;
+  return { outDir, manifest: null, files: files.map((f) => relative(tmp, f)), bytes };
 }

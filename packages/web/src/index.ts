@@ -1,11 +1,13 @@
-// @ct3d/web: the in-browser diagnosis page. Node side: export a run as a static folder (`ct3d export-web`)
+// @ct3d/web: the in-browser diagnosis page and training page. Node side: export a run as a static folder (`ct3d export-web`)
 // or serve it per run (`ct3d dashboard`). The page itself is prebuilt in dist/app (see src/page/).
 export {
   APP_DIR,
   assertAppBuilt,
   DEFAULT_MAX_SCAN_BYTES,
   type ExportResult,
+  exportTrainPage,
   exportWebApp,
+  TRAIN_DIR,
   VIEWER_DIR,
   webManifest,
 } from './export.js';

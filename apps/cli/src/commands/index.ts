@@ -121,7 +121,7 @@ export const commands: CommandSpec[] = [
     name: 'export-web',
     group: 'Share:',
     summary:
-      "Write a run's in-browser diagnosis page (static folder: drop a scan, get the seed's sentences and a heat map)",
+      "Write a run's in-browser diagnosis page (static folder: drop a scan, get the seed's sentences and a heat map), or with --train the training page",
     options: exportWebOptions,
     load: () => import('./export-web.js'),
   },

@@ -190,8 +190,9 @@ export const predictOptions = {
 } as const satisfies OptionTable;
 
 export const exportWebOptions = {
-  run: { arg: '<dir>', description: 'the run folder', required: true },
+  run: { arg: '<dir>', description: 'the run folder (required without --train)' },
   out: { arg: '<dir>', description: 'the page folder to write', required: true },
+  train: { description: 'write the training page instead: drop class folders of scans, train in the tab' },
   'max-scan-gib': { arg: '<gib>', description: 'largest scan the page accepts, in GiB', default: '1.5' },
 } as const satisfies OptionTable;
 

@@ -14,6 +14,7 @@ export {
   parseDicomFile,
 } from './instance.js';
 export { type DicomSeries, groupSeries, type SkippedFile, safeDescription } from './series.js';
+export { seriesScanPath } from './series-path.js';
 export { TRANSFER_SYNTAXES, type TransferSyntax } from './transfer-syntax.js';
 export { shortHash, uidHash } from './uid-hash.js';
 export { type DicomVolume, readDicomSeries } from './volume.js';

@@ -1,22 +1,7 @@
 import * as zlib from 'node:zlib';
+import { crc32UpdateJs } from '../crc32-js.js';
 
-/** CRC-32 (IEEE, as zip uses it): yauzl does not check it, so extraction does. */
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** The table version, for Node releases without zlib.crc32 (added in 20.15 / 22.2). */
-export function crc32UpdateJs(crc: number, bytes: Uint8Array): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return ~c >>> 0;
-}
+export { crc32UpdateJs } from '../crc32-js.js';
 
 const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 

@@ -1,17 +1,7 @@
 import { Raster } from './raster.js';
+import type { MontageScan } from './sample.js';
 
-/**
- * One scan's voxels: 'channels-last' is a Batch sample ([w, h, d(, 1)], depth fastest, as the model sees
- * it); 'nifti' is a Volume's data (i fastest: index = i + w * (j + h * k)). `affine` (voxel to world, RAS+
- * as NIfTI and NiiVue use it) places the voxels in the patient; without one the voxel axes are taken as
- * R, A, S, as NiiVue shows a volume whose header has no orientation.
- */
-export interface MontageScan {
-  data: Float32Array;
-  shape: readonly [number, number, number];
-  layout: 'channels-last' | 'nifti';
-  affine?: readonly (readonly number[])[];
-}
+export { batchSample, type MontageScan } from './sample.js';
 
 export interface MontageOptions {
   /** Grid of axial tiles (default 4 x 10 = the seed's first 40 slices); shrunk when the scan has fewer. */
@@ -21,14 +11,6 @@ export interface MontageOptions {
   scale?: number;
   /** The voxel the coronal and sagittal tiles pass through (NiiVue's crosshair; default the middle). */
   through?: readonly [number, number, number];
-}
-
-/** The sample `index` of a batch as a montage input ([b, w, h, d, 1] depth fastest). */
-export function batchSample(batch: { x: Float32Array; shape: readonly number[] }, index = 0): MontageScan {
-  const [b, w, h, d] = batch.shape;
-  if (!(index >= 0 && index < b)) throw new RangeError(`batchSample: index ${index} outside batch of ${b}`);
-  const n = w * h * d;
-  return { data: batch.x.subarray(index * n, (index + 1) * n), shape: [w, h, d], layout: 'channels-last' };
 }
 
 type Reader = (v: readonly number[]) => number;

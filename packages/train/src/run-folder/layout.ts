@@ -2,28 +2,9 @@
 // resume code, the CLI and the dashboard all take names from here (the dashboard imports this module alone
 // through '@ct3d/train/run-folder', which loads no tfjs).
 import { join } from 'node:path';
+import { RUN_FILES } from './run-files.js';
 
-/** The name of every file and folder of a run folder. */
-export const RUN_FILES = {
-  /** Settings, split, classes and the reproducibility record (RunInfo). */
-  info: 'run.json',
-  /** Every training event, one JSON object a line. */
-  events: 'events.jsonl',
-  /** Keras-like per-epoch metrics. */
-  history: 'history.json',
-  /** Best epoch and its metrics, last epoch, early stop, settings. */
-  metrics: 'metrics.json',
-  /** The seed's accuracy and loss panels. */
-  curves: 'curves.png',
-  /** The seed's 4 x 10 montage of the first augmented training scan. */
-  montage: 'montage.png',
-  /** The best checkpoint (a saved model folder). */
-  best: 'best',
-  /** The final weights (a saved model folder). */
-  model: 'model',
-  /** Resume checkpoints, one folder per finished epoch (epoch-NNNN/). */
-  resume: 'resume',
-} as const;
+export { RUN_FILES } from './run-files.js';
 
 /**
  * A cross-validation run (`ct3d train --folds K`) is a folder of fold runs, fold-1/ ... fold-K/ (each a run

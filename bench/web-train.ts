@@ -1,0 +1,136 @@
+// Training-page benchmark (not a test): `pnpm bench:web --train [--size 64x64x48] [--per-class 4] [--epochs 2]
+// [--filters 64,64,128,256] [--batch 2]`. A synthetic data set (512-pixel MosMed-like .nii.gz scans) is trained in
+// Chromium's tab (the exported training page, wasm: one conv thread, a page without cross-origin isolation)
+// and by trainFromCache in Node (what `ct3d train --backend wasm` runs) with 1 and 2 conv threads, on the same
+// files and seed. One JSON line each: the last epoch's ms a step and epoch time (the trainer's epochEnd), the
+// whole run's wall time, and whether the final weights equal the tab's. Goal: the tab within 1.5x of Node's
+// ms a step at the same thread count.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { discoverScans } from '../packages/io/src/discover.js';
+import { extractZip } from '../packages/io/src/download/zip-extract.js';
+import { writeSyntheticDataset } from '../packages/io/src/synthetic-dataset.js';
+import { setConvThreads } from '../packages/model/src/index.js';
+import { createWorkerPool, ingest } from '../packages/pipeline/src/index.js';
+import { type EpochEndEvent, trainFromCache } from '../packages/train/src/index.js';
+import { exportTrainPage } from '../packages/web/src/index.js';
+import { CHROMIUM, serveFolder } from '../tests/support/src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    train: { type: 'boolean' },
+    size: { type: 'string', default: '64x64x48' },
+    'per-class': { type: 'string', default: '4' },
+    epochs: { type: 'string', default: '2' },
+    filters: { type: 'string', default: '64,64,128,256' },
+    batch: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const size = values.size.split('x').map(Number) as [number, number, number];
+const filters = values.filters.split(',').map(Number);
+const run = {
+  epochs: Number(values.epochs),
+  seed: Number(values.seed),
+  filters,
+  batchSize: Number(values.batch),
+};
+
+const root = await mkdtemp(join(tmpdir(), 'ct3d-bench-web-train-'));
+const data = join(root, 'data');
+await writeSyntheticDataset(data, {
+  perClass: Number(values['per-class']),
+  size: 512,
+  slices: [36, 44],
+  seed: 2,
+});
+const cacheDir = join(root, 'cache');
+const pool = createWorkerPool({ workers: 2 });
+const { scans } = await discoverScans(data);
+await new Promise((done, fail) =>
+  ingest({ scans, cacheDir, size, pool }).subscribe({ complete: () => done(null), error: fail }),
+);
+await pool.close();
+const common = { bench: 'web-train', size, filters, epochs: run.epochs, batch: run.batchSize };
+
+// Node: trainFromCache with 1 then 2 conv threads.
+const nodeWeights = new Map<number, Buffer>();
+for (const threads of [1, 2] as const) {
+  setConvThreads(threads);
+  const runDir = join(root, `node-${threads}`);
+  const training = trainFromCache({ ...run, cacheDir, runDir, backend: 'wasm', workers: 2 });
+  let last: EpochEndEvent | null = null;
+  training.events$.subscribe((e) => {
+    if (e.type === 'epochEnd') last = e;
+  });
+  const t0 = performance.now();
+  await training.start();
+  const wall = performance.now() - t0;
+  nodeWeights.set(threads, await readFile(join(runDir, 'model', 'weights.bin')));
+  const e = last as EpochEndEvent | null;
+  console.log(
+    JSON.stringify({
+      ...common,
+      where: 'node',
+      threads,
+      ms_per_step: e?.msPerStep,
+      epoch_ms: e?.ms,
+      wall_ms: Math.round(wall),
+    }),
+  );
+}
+
+// The tab: the exported training page in Chromium, the same settings.
+const site = await exportTrainPage({ outDir: join(root, 'site') });
+const server = await serveFolder(site.outDir);
+const browser = await chromium.launch({ executablePath: CHROMIUM });
+try {
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await page.goto(server.url);
+  await page.fill('#size', size.join('x'));
+  await page.fill('#epochs', String(run.epochs));
+  await page.fill('#seed', String(run.seed));
+  await page.fill('#filters', filters.join(','));
+  await page.fill('#batch', String(run.batchSize));
+  await page.selectOption('#backend', 'wasm');
+  await page.setInputFiles('#folder', data);
+  const t0 = performance.now();
+  await page.click('#train');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+    timeout: 3_600_000,
+  });
+  const wall = performance.now() - t0;
+  const error = await page.textContent('#error');
+  if (error) throw new Error(`the tab: ${error}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const zip = join(root, 'tab.zip');
+  await download.saveAs(zip);
+  await extractZip({ zipPath: zip, outDir: join(root, 'tab') });
+  const weights = await readFile(join(root, 'tab', `ct3d-run-seed${run.seed}`, 'model', 'weights.bin'));
+  const version = execFileSync(CHROMIUM, ['--version'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+  console.log(
+    JSON.stringify({
+      ...common,
+      where: 'chromium',
+      chromium: version,
+      threads: 1,
+      ms_per_step: Number(await page.getAttribute('#log', 'data-ms-per-step')),
+      epoch_ms: Number(await page.getAttribute('#log', 'data-epoch-ms')),
+      wall_ms: Math.round(wall),
+      weights_equal_node_1_thread: weights.equals(nodeWeights.get(1) as Buffer),
+      weights_equal_node_2_threads: weights.equals(nodeWeights.get(2) as Buffer),
+    }),
+  );
+} finally {
+  await browser.close();
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+}
+process.exit(0);

@@ -1,0 +1,29 @@
+/**
+ * @ct3d/train in a browser: the seed's training run over preprocessed volumes in memory (the same split,
+ * batches, model and loop as `ct3d train`), its events and the printed sentences. Nothing here reads files.
+ *
+ * @module @ct3d/train/browser
+ */
+export { type ClassSetup, classSetup } from './class-setup.js';
+export type { EpochEndEvent, History, RunEndEvent, RunStartEvent, TrainEvent } from './events.js';
+export { type FitOptions, type FitPersistence, fitToEnd, fitWith } from './fit-loop.js';
+export { formatEpochLine, formatPrediction, formatPredictions } from './format.js';
+export { type MemoryRunFacts, memoryRunFiles, memoryRunInfo } from './run-folder/memory-files.js';
+export { RUN_FILES } from './run-folder/run-files.js';
+export { RunSummary } from './run-folder/run-summary.js';
+export {
+  runSplit,
+  type SeedRunOptions,
+  type SeedRunSettings,
+  seedRunSettings,
+  seedTraining,
+} from './seed-run.js';
+export { type Split, splitEntries } from './split.js';
+export { predictProbabilities, predictProbability } from './step.js';
+export {
+  type MemoryRun,
+  type MemoryScan,
+  type ModelBytes,
+  type TrainInMemoryOptions,
+  trainInMemory,
+} from './train-in-memory.js';

@@ -1,0 +1,121 @@
+// A training run over preprocessed volumes held in memory, browser-safe: what the training page's worker
+// runs. The split, settings, model, batches and loop are seed-run.ts's and fit-loop.ts's, as in `ct3d train`;
+// only the store differs (volumes instead of cache files, saved models kept as bytes instead of folders).
+import type { Recipe } from '@ct3d/augment';
+import type { Volume } from '@ct3d/core';
+import { modelFileBytes, type tf } from '@ct3d/model';
+import { prepareItem } from '@ct3d/pipeline/browser';
+import type { Observable } from 'rxjs';
+import { type ClassSetup, classSetup, requireEveryClass } from './class-setup.js';
+import type { TrainEvent } from './events.js';
+import { fitWith } from './fit-loop.js';
+import { notResumed } from './resume-state.js';
+import {
+  runSplit,
+  type SeedRunOptions,
+  type SeedRunSettings,
+  seedRunSettings,
+  seedTraining,
+} from './seed-run.js';
+import type { Split } from './split.js';
+
+/** One preprocessed scan (as ingest caches it: the recipe's preprocessing, float32). */
+export interface MemoryScan {
+  /** Its id in run.json's split. */
+  id: string;
+  /** Its path (sorts the split within a class, as a cache entry's source does; names it in errors). */
+  source: string;
+  label: number;
+  volume: Volume;
+}
+
+/** Options of trainInMemory: a run's options plus the scans, class names and recipe. */
+export interface TrainInMemoryOptions extends SeedRunOptions {
+  /** Names the data set in errors (e.g. the dropped folder). */
+  where: string;
+  scans: MemoryScan[];
+  classNames: string[];
+  /** The recipe whose preprocessing made the volumes; its augmentation trains. */
+  recipe: Recipe;
+  /** The backend in use (initBackend's choice), echoed in runStart. */
+  backend?: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  backendInUse: { name: string; detail: string; rejected: string[] };
+}
+
+/** A saved model as its two files. */
+export interface ModelBytes {
+  json: string;
+  weights: Uint8Array;
+}
+
+interface Entry {
+  id: string;
+  source: string;
+  file: string;
+  label: number;
+  shape: [number, number, number];
+}
+
+/** A prepared in-memory run: subscribe to events$ (cold: each subscription trains once). */
+export interface MemoryRun {
+  events$: Observable<TrainEvent>;
+  model: tf.LayersModel;
+  split: Split<{ id: string }>;
+  classes: ClassSetup;
+  settings: SeedRunSettings;
+  size: [number, number, number];
+  /** The models fit saved so far: best (on val_loss) and final, as run-folder files. */
+  saved: { best?: ModelBytes; model?: ModelBytes };
+}
+
+/** Prepares the seed's run on `opts.scans`; refuses (throws) what trainFromCache refuses of a split. */
+export function trainInMemory(opts: TrainInMemoryOptions): MemoryRun {
+  if (opts.scans.length === 0) throw new Error(`${opts.where}: no scans to train on`);
+  const volumes = new Map(opts.scans.map((s) => [s.id, s.volume]));
+  const entries: Entry[] = opts.scans.map((s) => {
+    const [w, h, d] = s.volume.shape;
+    return { id: s.id, source: s.source, file: s.source, label: s.label, shape: [w, h, d] };
+  });
+  const size = entries[0].shape;
+  const split = runSplit(entries, opts);
+  requireEveryClass(opts.where, split, opts.classNames);
+  const classes = classSetup(opts.where, split, opts.classNames, opts);
+  const settings = seedRunSettings(opts);
+  const { backendInUse } = opts;
+  const { model, fitOptions } = seedTraining({
+    where: opts.where,
+    size,
+    split,
+    classes,
+    settings,
+    load: (entry, augment, seed) => {
+      const volume = volumes.get(entry.id) as Volume;
+      return Promise.resolve(prepareItem(volume, { augment, transforms: opts.recipe.augment, seed }));
+    },
+    echo: {
+      backend: backendInUse.name,
+      backendDetail: backendInUse.detail,
+      backendRejected: backendInUse.rejected,
+    },
+  });
+  const saved: MemoryRun['saved'] = {};
+  const events$ = fitWith(
+    { ...fitOptions, montage: false },
+    {
+      store: {
+        saveBest: async (m) => {
+          saved.best = await modelFileBytes(m);
+          return 'best';
+        },
+        saveFinal: async (m) => {
+          saved.model = await modelFileBytes(m);
+          return 'model';
+        },
+        saveSample: async () => undefined,
+      },
+      restore: async () => notResumed(),
+      saveResumePoint: async () => null,
+    },
+  );
+  return { events$, model, split, classes, settings, size, saved };
+}

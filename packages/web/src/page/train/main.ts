@@ -1,0 +1,236 @@
+// The training page: takes a dropped or picked folder of class folders, the form's settings and Train; the
+// worker (worker.ts) does all the work. Shows the scans found, the seed's epoch lines and a live chart from
+// the trainer's events, the validation predictions, and offers the run folder as a zip. Holds no model code.
+import { PRESETS } from '@ct3d/augment';
+import { printable } from '@ct3d/core';
+import { formatEpochLine } from '@ct3d/train/format';
+import { droppedFiles, type Gathered, pickedFiles } from '../dropped-files.js';
+import { type ChartSeries, drawChart } from './chart.js';
+import type { FromTrainWorker, ToTrainWorker, TrainSettings } from './protocol.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+const send = (message: ToTrainWorker) => worker.postMessage(message);
+
+let gathered: Gathered | null = null;
+let classNames: string[] = [];
+let scanIds: string[] = [];
+let chart: ChartSeries = { steps: [], epochs: {} };
+let epochs = 1;
+let stepsPerEpoch = 1;
+let zipUrl: string | null = null;
+
+function setState(state: 'ready' | 'preparing' | 'training' | 'done' | 'stopped' | 'error'): void {
+  document.body.dataset.state = state;
+  $<HTMLButtonElement>('train').disabled = gathered === null || state === 'preparing' || state === 'training';
+  $<HTMLButtonElement>('stop').disabled = state !== 'preparing' && state !== 'training';
+}
+
+function showError(text: string | null): void {
+  $('error').hidden = text === null;
+  $('error').textContent = text ?? '';
+}
+
+function line(text: string): void {
+  $('log').textContent += `${text}\n`;
+}
+
+/** The form's settings; a bad field throws its one-line reason. */
+function settings(): TrainSettings {
+  const size = $<HTMLInputElement>('size').value.split('x').map(Number);
+  if (size.length !== 3 || !size.every((n) => Number.isInteger(n) && n >= 8))
+    throw new Error(
+      `Size must be W x H x D, each an integer >= 8 (e.g. 128x128x64), got "${$<HTMLInputElement>('size').value}"`,
+    );
+  const filters = $<HTMLInputElement>('filters').value.split(',').map(Number);
+  if (filters.length === 0 || !filters.every((n) => Number.isInteger(n) && n >= 1))
+    throw new Error(
+      `Filters must be positive integers separated by commas, got "${$<HTMLInputElement>('filters').value}"`,
+    );
+  const integer = (id: string, min: number) => {
+    const v = Number($<HTMLInputElement>(id).value);
+    if (!Number.isInteger(v) || v < min)
+      throw new Error(`${id} must be an integer >= ${min}, got "${$<HTMLInputElement>(id).value}"`);
+    return v;
+  };
+  return {
+    size: size as [number, number, number],
+    epochs: integer('epochs', 1),
+    seed: integer('seed', 0),
+    preset: $<HTMLSelectElement>('preset').value,
+    filters,
+    batchSize: integer('batch', 1),
+    backend: $<HTMLSelectElement>('backend').value as TrainSettings['backend'],
+  };
+}
+
+function take(files: Gathered): void {
+  gathered = files;
+  $('files').textContent =
+    `${files.files.length} files chosen${files.unreadable.length ? `, ${files.unreadable.length} unreadable` : ''}`;
+  setState('ready');
+}
+
+function startTraining(): void {
+  if (!gathered) return;
+  let chosen: TrainSettings;
+  try {
+    chosen = settings();
+  } catch (err) {
+    showError(err instanceof Error ? err.message : String(err));
+    return;
+  }
+  showError(null);
+  $('log').textContent = '';
+  $('scans').replaceChildren();
+  $('validation').hidden = true;
+  $('download').hidden = true;
+  if (zipUrl) URL.revokeObjectURL(zipUrl);
+  zipUrl = null;
+  chart = { steps: [], epochs: {} };
+  epochs = chosen.epochs;
+  setState('preparing');
+  send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen });
+}
+
+function scanItem(i: number): HTMLElement | undefined {
+  return $('scans').children[i] as HTMLElement | undefined;
+}
+
+function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void {
+  if (e.type === 'runStart') {
+    setState('training');
+    stepsPerEpoch = e.stepsPerEpoch ?? 1;
+    line(`Training ${e.epochs} epochs of ${e.stepsPerEpoch} steps on ${e.backend}`);
+  } else if (e.type === 'batchEnd') {
+    chart.steps.push([e.epoch - 1 + e.step / stepsPerEpoch, e.loss]);
+    drawChart($<HTMLCanvasElement>('chart'), chart, epochs);
+  } else if (e.type === 'epochEnd') {
+    for (const key of ['loss', 'acc', 'val_loss', 'val_acc'] as const) {
+      const v = e[key];
+      if (typeof v !== 'number') continue;
+      chart.epochs[key] ??= [];
+      chart.epochs[key].push(v);
+    }
+    line(formatEpochLine(e));
+    // The last epoch's numbers, for tests and the benchmark (bench/web-train.ts).
+    Object.assign($('log').dataset, {
+      epochs: String(e.epoch),
+      epochMs: String(e.ms),
+      msPerStep: String(e.msPerStep),
+    });
+    drawChart($<HTMLCanvasElement>('chart'), chart, epochs);
+  } else if (e.type === 'earlyStop')
+    line(`Stopped early at epoch ${e.epoch}: best ${e.monitor} at epoch ${e.bestEpoch}`);
+  else if (e.type === 'runEnd') line(`Done: ${e.epochsRun} epochs, best epoch ${e.bestEpoch}`);
+}
+
+function onMessage(m: FromTrainWorker): void {
+  if (m.type === 'plan') {
+    classNames = m.classNames;
+    scanIds = m.scans.map((s) => s.id);
+    $('scans').replaceChildren(
+      ...m.scans.map((s) => {
+        const li = document.createElement('li');
+        li.textContent = `${printable(s.id)} (${printable(classNames[s.label] ?? '')}): waiting`;
+        return li;
+      }),
+    );
+    const list = $('skipped').querySelector('ul') as HTMLElement;
+    list.replaceChildren(
+      ...m.skipped.map((s) => {
+        const li = document.createElement('li');
+        li.textContent = `${printable(s.name)}: ${s.reason}`;
+        return li;
+      }),
+    );
+    $('skipped').hidden = m.skipped.length === 0;
+  } else if (m.type === 'prepared' || m.type === 'scan-failed') {
+    const li = scanItem(m.scan);
+    if (!li) return;
+    li.dataset.state = m.type === 'prepared' ? 'done' : 'error';
+    li.textContent =
+      m.type === 'prepared'
+        ? `${printable(scanIds[m.scan])}: preprocessed in ${m.ms.toFixed(0)} ms`
+        : printable(m.message);
+  } else if (m.type === 'backend') {
+    $('backend-info').textContent = `Training on ${m.name}: ${m.detail}`;
+    $('backend-info').dataset.backend = m.name;
+  } else if (m.type === 'event') onEvent(m.event);
+  else if (m.type === 'validation') showValidation(m.rows);
+  else if (m.type === 'finished') {
+    if (m.zip) {
+      zipUrl = URL.createObjectURL(new Blob([m.zip as BlobPart], { type: 'application/zip' }));
+      const a = $<HTMLAnchorElement>('download');
+      a.href = zipUrl;
+      a.download = `${m.folder}.zip`;
+      a.hidden = false;
+    }
+    setState(m.stopped ? 'stopped' : 'done');
+  } else if (m.type === 'failed') {
+    showError(m.message);
+    setState('error');
+  }
+}
+
+function showValidation(rows: Extract<FromTrainWorker, { type: 'validation' }>['rows']): void {
+  $('validation').hidden = false;
+  $('validation')
+    .querySelector('tbody')
+    ?.replaceChildren(
+      ...rows.map((r) => {
+        const tr = document.createElement('tr');
+        tr.dataset.id = r.id;
+        tr.dataset.probabilities = JSON.stringify(r.probabilities);
+        for (const cell of [
+          r.id,
+          classNames[r.label] ?? '',
+          r.probabilities.map((p) => p.toFixed(4)).join(' / '),
+        ]) {
+          const td = document.createElement('td');
+          td.textContent = printable(cell);
+          tr.append(td);
+        }
+        return tr;
+      }),
+    );
+}
+
+function start(): void {
+  worker.onmessage = (e: MessageEvent<FromTrainWorker>) => onMessage(e.data);
+  worker.onerror = (e) => {
+    showError(`The page's worker failed: ${e.message}`);
+    setState('error');
+  };
+  $('preset').replaceChildren(
+    ...Object.keys(PRESETS).map((name) => {
+      const option = document.createElement('option');
+      option.textContent = name;
+      return option;
+    }),
+  );
+  const folder = $<HTMLInputElement>('folder');
+  folder.addEventListener('change', () => {
+    if (folder.files?.length) take(pickedFiles(folder.files));
+    folder.value = '';
+  });
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    if (!e.dataTransfer) return;
+    droppedFiles(e.dataTransfer).then(take, (err: unknown) =>
+      showError(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  });
+  $('train').addEventListener('click', startTraining);
+  $('stop').addEventListener('click', () => send({ type: 'stop' }));
+  setState('ready');
+}
+
+start();

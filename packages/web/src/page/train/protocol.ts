@@ -1,0 +1,42 @@
+// Messages between the training page (main.ts) and its worker (worker.ts). One Train press is one run: the
+// worker says which scans it found per class (plan), preprocesses each (prepared / scan-failed), then streams
+// the trainer's events; at the end it hands the run folder as a zip and the validation predictions.
+import type { SkippedFile } from '@ct3d/io/dicom';
+import type { TrainEvent } from '@ct3d/train/browser';
+import type { DroppedFile } from '../protocol.js';
+
+/** What the form sets: the options of `ct3d ingest` and `ct3d train` the page offers. */
+export interface TrainSettings {
+  size: [number, number, number];
+  epochs: number;
+  seed: number;
+  /** A recipe preset of @ct3d/augment (`--transforms`). */
+  preset: string;
+  /** Conv3D filters per block (`--filters`). */
+  filters: number[];
+  batchSize: number;
+  backend: 'auto' | 'wasm' | 'webgpu' | 'cpu';
+}
+
+export type ToTrainWorker =
+  | { type: 'train'; files: DroppedFile[]; unreadable: SkippedFile[]; settings: TrainSettings }
+  | { type: 'stop' };
+
+/** A validation scan predicted by the run's best checkpoint (what `ct3d predict --run` loads). */
+export interface ValidationRow {
+  id: string;
+  label: number;
+  probabilities: number[];
+}
+
+export type FromTrainWorker =
+  /** The scans found, by class folder (index = label), and the files that are none, with why. */
+  | { type: 'plan'; classNames: string[]; scans: { id: string; label: number }[]; skipped: SkippedFile[] }
+  | { type: 'prepared'; scan: number; ms: number }
+  | { type: 'scan-failed'; scan: number; message: string }
+  | { type: 'backend'; name: string; detail: string }
+  | { type: 'event'; event: TrainEvent }
+  | { type: 'validation'; rows: ValidationRow[] }
+  /** The run folder as a zip (the name of its folder inside), or why there is none. */
+  | { type: 'finished'; zip: Uint8Array | null; folder: string; stopped: boolean }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,215 @@
+// The training page's worker: finds the dropped scans by class folder, preprocesses each with the recipe's
+// preprocessing exactly as `ct3d ingest` does (@ct3d/pipeline's processBytes, then the cache's float32
+// encoding), trains with @ct3d/train's trainInMemory (the split, batches, model and loop of `ct3d train`),
+// streams the trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
+import { resolveRecipe, type TransformEntry } from '@ct3d/augment';
+import type { Volume } from '@ct3d/core';
+import { DEFAULT_MAX_BYTES, zipStore } from '@ct3d/io';
+import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
+import { initBackend, tf } from '@ct3d/model';
+import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
+import {
+  type MemoryScan,
+  memoryRunFiles,
+  predictProbabilities,
+  RunSummary,
+  type TrainEvent,
+  trainInMemory,
+} from '@ct3d/train/browser';
+import type { Subscription } from 'rxjs';
+import { WASM_FOLDER } from '../../manifest.js';
+import type { DroppedFile } from '../protocol.js';
+import { type ScanSource, scanSources } from '../scan-sources.js';
+import { classFolders } from './class-folders.js';
+import type { FromTrainWorker, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
+
+const scope = self as unknown as {
+  postMessage(message: FromTrainWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToTrainWorker>) => void) | null;
+};
+const post = (message: FromTrainWorker, transfer: Transferable[] = []) =>
+  scope.postMessage(message, transfer);
+const base = new URL('./', self.location.href).href;
+
+/** A source's path in the drop, as `ct3d ingest` records a scan's: the file, or a series' folder and name. */
+function pathOf(source: ScanSource): string {
+  if ('file' in source) return source.facts.name;
+  return seriesScanPath(
+    source.series.files.map((f) => f.name),
+    source.facts.name,
+  );
+}
+
+/** The recipe's preprocessing of one source, as ingest runs it, through the cache's float32 encoding. */
+async function preprocess(
+  source: ScanSource,
+  settings: TrainSettings,
+  steps: TransformEntry[],
+): Promise<Volume> {
+  const scan = {
+    size: settings.size,
+    name: source.facts.name,
+    maxBytes: DEFAULT_MAX_BYTES,
+    preprocess: steps,
+  };
+  if ('file' in source) return processBytes(new Uint8Array(await source.file.arrayBuffer()), scan).volume;
+  const files = [];
+  for (const f of source.series.files)
+    files.push({ name: f.name, bytes: new Uint8Array(await f.blob.arrayBuffer()) });
+  return (await processDicomBytes(files, scan)).volume;
+}
+
+let running: Subscription | null = null;
+let stopRequested = false;
+
+/** The model of a stopped run, disposed when the next run starts. */
+let stale: tf.LayersModel | null = null;
+
+async function train(
+  files: DroppedFile[],
+  unreadable: SkippedFile[],
+  settings: TrainSettings,
+): Promise<void> {
+  stopRequested = false;
+  stale?.dispose();
+  stale = null;
+  const startedAt = new Date().toISOString();
+  const found = await scanSources(files);
+  const folders = classFolders(found.scans.map(pathOf));
+  const skipped = [...unreadable, ...found.skipped];
+  const planned: { source: ScanSource; id: string; label: number }[] = [];
+  for (const source of found.scans) {
+    const at = folders.labelOf(pathOf(source));
+    if ('reason' in at) skipped.push({ name: source.facts.name, reason: at.reason });
+    else {
+      planned.push({ source, id: at.id, label: at.label });
+    }
+  }
+  post({
+    type: 'plan',
+    classNames: folders.classNames,
+    scans: planned.map(({ id, label }) => ({ id, label })),
+    skipped,
+  });
+  const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
+  const scans: MemoryScan[] = [];
+  for (const [i, p] of planned.entries()) {
+    if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
+    const t0 = performance.now();
+    try {
+      const volume = await preprocess(p.source, settings, recipe.preprocess);
+      scans.push({ id: p.id, source: p.id, label: p.label, volume: cachedVolume(volume, p.id).volume });
+      post({ type: 'prepared', scan: i, ms: performance.now() - t0 });
+    } catch (err) {
+      const text = describeError(err);
+      post({
+        type: 'scan-failed',
+        scan: i,
+        message: text.startsWith(`${p.id}: `) ? text : `${p.id}: ${text}`,
+      });
+    }
+  }
+  const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
+  post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
+  if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
+  const where = files[0]?.path.split('/')[0] ?? 'dropped files';
+  const run = trainInMemory({
+    where,
+    scans,
+    classNames: folders.classNames,
+    recipe,
+    epochs: settings.epochs,
+    seed: settings.seed,
+    filters: settings.filters,
+    batchSize: settings.batchSize,
+    backend: settings.backend,
+    backendInUse,
+  });
+  const summary = new RunSummary();
+  const events: TrainEvent[] = [];
+  let end: Extract<TrainEvent, { type: 'runEnd' }> | null = null;
+  await new Promise<void>((resolve, reject) => {
+    running = run.events$.subscribe({
+      next: (e) => {
+        summary.record(e);
+        events.push(e);
+        if (e.type === 'runEnd') end = e;
+        post({ type: 'event', event: e });
+      },
+      error: reject,
+      complete: resolve,
+    });
+    stopper = () => {
+      running?.unsubscribe();
+      resolve();
+    };
+  });
+  running = null;
+  const folder = `ct3d-run-seed${settings.seed}`;
+  if (!end) {
+    // A stopped run's last step may still be running: its model is disposed when the next run starts.
+    stale = run.model;
+    return post({ type: 'finished', zip: null, folder, stopped: true });
+  }
+  post({ type: 'validation', rows: await validate(run.saved.best ?? run.saved.model, scans, run.split.val) });
+  const facts = {
+    where,
+    classNames: folders.classNames,
+    recipe,
+    backendInUse,
+    platform: `browser: ${navigator.userAgent}`,
+    startedAt,
+  };
+  const zip = zipStore(
+    memoryRunFiles(run, facts, summary, events, end).map((f) => ({
+      path: `${folder}/${f.path}`,
+      data: f.data,
+    })),
+  );
+  run.model.dispose();
+  post({ type: 'finished', zip, folder, stopped: false }, [zip.buffer]);
+}
+
+/** The validation scans predicted by the saved model (best/ when there is one: what `ct3d predict --run` loads). */
+async function validate(
+  saved: { json: string; weights: Uint8Array } | undefined,
+  scans: MemoryScan[],
+  val: { id: string }[],
+): Promise<ValidationRow[]> {
+  if (!saved) return [];
+  const json = JSON.parse(saved.json) as tf.io.ModelJSON;
+  const weights = saved.weights.slice().buffer;
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights,
+      weightData: weights,
+    }),
+  );
+  try {
+    const rows: ValidationRow[] = [];
+    for (const { id } of val) {
+      const scan = scans.find((s) => s.id === id);
+      if (scan)
+        rows.push({ id, label: scan.label, probabilities: await predictProbabilities(model, scan.volume) });
+    }
+    return rows;
+  } finally {
+    model.dispose();
+  }
+}
+
+let stopper: () => void = () => undefined;
+
+scope.onmessage = ({ data: message }) => {
+  if (message.type === 'stop') {
+    stopRequested = true;
+    stopper();
+    return;
+  }
+  train(message.files, message.unreadable, message.settings).catch((err: unknown) => {
+    running?.unsubscribe();
+    running = null;
+    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  });
+};

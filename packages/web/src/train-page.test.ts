@@ -1,0 +1,213 @@
+// The training page in Chromium: a folder of class folders (NIfTI files and DICOM series) picked on the page,
+// trained in the tab, must give the weights `ct3d train --backend wasm` gives on the same files and seed, bit
+// for bit; every request the page makes is recorded (GETs of its own files only, no body); the downloaded run
+// folder is what `ct3d predict --run` and `ct3d export-web --run` load, with the tab's probabilities.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { discoverScans } from '@ct3d/io/dataset';
+import { extractZip } from '@ct3d/io/download';
+import { writeSyntheticDataset } from '@ct3d/io/synthetic';
+import { getConvThreads, initBackend, setConvThreads } from '@ct3d/model';
+import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
+import { describeError, processBytes } from '@ct3d/pipeline/browser';
+import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { lastValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
+import { PLANTED, plantedSeries } from './test-page.js';
+
+const haveChromium = chromiumAvailable('the training page tests');
+const SIZE: [number, number, number] = [16, 16, 8];
+const RUN = { epochs: 2, seed: 4, filters: [2] };
+
+let root: string;
+let data: string;
+let cliRun: string;
+let site: StaticServer;
+let exported: ExportResult<null>;
+let browser: Browser;
+let threadsBefore = 1;
+let page: Page;
+const requests: { url: string; method: string; body: string | null }[] = [];
+
+describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ct3d-train-page-'));
+    data = join(root, 'data');
+    await writeSyntheticDataset(data, { perClass: 3, size: 24, slices: [10, 12], seed: 1 });
+    // And a DICOM series in each class, a patient identity planted in its headers.
+    plantedSeries(join(data, 'CT-0', 'series-a'), { seed: 41, description: 'Chest axial' });
+    plantedSeries(join(data, 'CT-23', 'series-b'), { seed: 42, description: 'Chest axial' });
+    // What `ct3d ingest data --size 16x16x8` then `ct3d train --backend wasm --epochs 2 --seed 4 --filters 2` do.
+    const cacheDir = join(root, 'cache');
+    const pool = createWorkerPool({ workers: 1 });
+    try {
+      const { scans } = await discoverScans(data);
+      await lastValueFrom(ingest({ scans, cacheDir, size: SIZE, pool }));
+    } finally {
+      await pool.close();
+    }
+    cliRun = join(root, 'cli-run');
+    // A page runs the wasm conv kernels on one thread (no cross-origin isolation); Node splits each conv's
+    // batch over 2 threads by default, which sums the first conv's bias gradient in another order (its last
+    // bits differ). Same thread count, same weights: the run here uses one thread, as the tab does.
+    threadsBefore = getConvThreads();
+    setConvThreads(1);
+    await trainFromCache({ ...RUN, cacheDir, runDir: cliRun, backend: 'wasm', workers: 1 }).start();
+    exported = await exportTrainPage({ outDir: join(root, 'site') });
+    site = await serveFolder(exported.outDir);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    const context = await browser.newContext({ acceptDownloads: true });
+    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
+    page = await context.newPage();
+    await page.goto(site.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    setConvThreads(threadsBefore === 1 ? 1 : 2);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
+    expect(await page.textContent('.privacy')).toContain('never leave this machine');
+    await page.fill('#size', SIZE.join('x'));
+    await page.fill('#epochs', String(RUN.epochs));
+    await page.fill('#seed', String(RUN.seed));
+    await page.fill('#filters', RUN.filters.join(','));
+    await page.selectOption('#backend', 'wasm');
+    await page.setInputFiles('#folder', data);
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+      timeout: 150_000,
+    });
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(await page.getAttribute('#backend-info', 'data-backend')).toBe('wasm');
+    // The seed's epoch lines, one per epoch, from the trainer's events.
+    const log = (await page.textContent('#log')) ?? '';
+    expect(log.match(/^Epoch \d+\/2$/gm)).toEqual(['Epoch 1/2', 'Epoch 2/2']);
+    expect(await page.isHidden('#skipped')).toBe(true);
+    // Eight scans preprocessed (six NIfTI files, two DICOM series), no identity shown.
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(8);
+    const shown = (await page.textContent('body')) ?? '';
+    for (const planted of PLANTED) expect(shown).not.toContain(planted);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-train.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const zip = join(root, 'run.zip');
+    await download.saveAs(zip);
+    const unpacked = join(root, 'unpacked');
+    expect((await extractZip({ zipPath: zip, outDir: unpacked })).failed).toEqual([]);
+    const tabRun = join(unpacked, 'ct3d-run-seed4');
+    for (const folder of ['model', 'best']) {
+      const tab = new Uint8Array(await readFile(join(tabRun, folder, 'weights.bin')));
+      const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
+      expect(tab.length).toBe(cli.length);
+      expect(tab).toEqual(cli);
+    }
+    // The same split as the CLI run (its ids are cache ids; the tab's are paths in the dropped folder).
+    const tabInfo = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
+    const cliInfo = JSON.parse(await readFile(join(cliRun, 'run.json'), 'utf8'));
+    const manifest = await loadCache(join(root, 'cache'));
+    const sourceOf = (id: string) => relative(data, manifest.entries.find((e) => e.id === id)?.source ?? '');
+    expect(tabInfo.split.val).toEqual(cliInfo.split.val.map(sourceOf));
+    expect(tabInfo.recipe).toEqual(cliInfo.recipe);
+    // The CLI run records the thread count its weights depend on.
+    expect(cliInfo.reproduce.tfjs).toMatchObject({ backend: 'wasm', convThreads: 1 });
+    expect(JSON.parse(await readFile(join(tabRun, 'history.json'), 'utf8')).loss).toHaveLength(2);
+    expect(tabInfo.split.train).toHaveLength(6);
+    expect(tabInfo.split.train.filter((id: string) => id.includes('/series-'))).toHaveLength(2);
+    const zipText = new TextDecoder('latin1').decode(await readFile(zip));
+    for (const planted of PLANTED) expect(zipText).not.toContain(planted);
+
+    // `ct3d predict --run <unpacked>` on each validation scan: the probabilities the tab shows.
+    await initBackend('wasm');
+    const run = await loadRun(tabRun);
+    const rows = await page.$$eval('#validation tbody tr', (trs) =>
+      trs.map((tr) => ({
+        id: (tr as HTMLElement).dataset.id ?? '',
+        p: JSON.parse((tr as HTMLElement).dataset.probabilities ?? '[]'),
+      })),
+    );
+    expect(rows.map((r) => r.id)).toEqual(tabInfo.split.val);
+    for (const row of rows) {
+      const predicted = await predictScanFile(run, join(data, row.id));
+      expect(predicted.probabilities).toEqual(row.p);
+    }
+    run.model.dispose();
+    // `ct3d export-web --run <unpacked>`: the diagnosis page of the tab's run.
+    const page2 = await exportWebApp({ runDir: tabRun, outDir: join(root, 'tab-run-site') });
+    expect(page2.manifest).toMatchObject({
+      checkpoint: 'best',
+      inputSize: SIZE,
+      classNames: ['normal', 'abnormal'],
+    });
+  });
+
+  it('names a bad file in one line and trains on the rest; lists files outside class folders; Stop ends a run', async () => {
+    const mixed = join(root, 'mixed');
+    await cp(data, mixed, { recursive: true });
+    const broken = new TextEncoder().encode('not a NIfTI file');
+    await writeFile(join(mixed, 'CT-0', 'broken.nii.gz'), broken);
+    await cp(join(data, 'CT-0', 'study_0001.nii.gz'), join(mixed, 'loose.nii.gz'));
+    await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
+    await page.fill('#epochs', '1');
+    await page.setInputFiles('#folder', mixed);
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+      timeout: 150_000,
+    });
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    // The broken file: ingest's reason after its path, one line; the other eight scans trained.
+    let reason = '';
+    try {
+      processBytes(broken, { size: SIZE, name: 'CT-0/broken.nii.gz' });
+    } catch (err) {
+      reason = describeError(err);
+    }
+    expect(reason).not.toBe('');
+    const failed = await page.$$eval('#scans li[data-state="error"]', (li) => li.map((l) => l.textContent));
+    expect(failed).toEqual([`CT-0/broken.nii.gz: ${reason}`]);
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(8);
+    const skipped = await page.$$eval('#skipped li', (li) => li.map((l) => l.textContent ?? ''));
+    expect(skipped).toContain(
+      'mixed/loose.nii.gz: not in a class folder (drop a folder holding one folder per class)',
+    );
+    expect(skipped.some((line) => line.startsWith('mixed/notes.txt: '))).toBe(true);
+    expect(await page.isVisible('#download')).toBe(true);
+
+    // Stop: a long run ends after its current step, without a download; Train then starts afresh.
+    await page.fill('#epochs', '500');
+    await page.click('#train');
+    await page.waitForFunction(
+      () => Number(document.querySelector('#log')?.getAttribute('data-epochs') ?? 0) >= 1,
+    );
+    await page.click('#stop');
+    await page.waitForFunction(() => document.body.dataset.state === 'stopped', null, { timeout: 60_000 });
+    expect(await page.isHidden('#download')).toBe(true);
+    expect(await page.isEnabled('#train')).toBe(true);
+  });
+
+  it('makes only GET requests for its own files: no body, no scan data, nothing elsewhere', () => {
+    // The worker's own fetches are recorded too: its script and the wasm it trains with.
+    const paths = requests.map((r) => new URL(r.url).pathname);
+    expect(paths).toContain('/worker.js');
+    expect(paths.some((p) => p.startsWith('/wasm/'))).toBe(true);
+    const files = new Set(exported.files.map((f) => `/${f.split('\\').join('/')}`));
+    files.add('/');
+    for (const r of requests) {
+      expect(r.method).toBe('GET');
+      expect(r.body).toBeNull();
+      const url = new URL(r.url);
+      expect(url.origin).toBe(new URL(site.url).origin);
+      expect(files.has(url.pathname), r.url).toBe(true);
+      expect(url.search).toBe('');
+    }
+  });
+});
