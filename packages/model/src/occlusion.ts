@@ -27,6 +27,7 @@ export interface OcclusionOptions {
   activate?: boolean;
 }
 
+/** What replaces an occluded patch (MONAI's OcclusionSensitivity mode), or the value that does. */
 export type OcclusionMode = 'gaussian' | 'mean_patch' | 'mean_img' | number;
 
 /** Patch starts along an axis of n voxels: stride maskSize * (1 - overlap), the last one flush with the end. */

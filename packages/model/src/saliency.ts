@@ -7,6 +7,7 @@ import { minMaxNormalize } from './cam-maps.js';
 import { type GradCamResult, scoreHead } from './gradcam.js';
 import * as tf from './tf.js';
 
+/** Options of saliency. */
 export interface SaliencyOptions {
   /** The class to explain (see GradCamOptions.target). */
   target?: number | 'predicted';
