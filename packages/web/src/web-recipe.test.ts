@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRecipe } from '@ct3d/augment';
+import { mapToScan, parseRecipe } from '@ct3d/augment';
 import { invertAffine, matmul4 } from '@ct3d/core';
 import { readNifti } from '@ct3d/io/node';
 import { initBackend } from '@ct3d/model';
@@ -66,11 +66,11 @@ describe.skipIf(!haveChromium)(
       expect(exported.manifest.preprocess).toEqual(RECIPE.preprocess);
       const scanFile = join(root, 'scan.nii.gz');
       await writeScan(scanFile, SCAN, true);
-      // What `ct3d predict` and `ct3d explain --target predicted` compute, on the page's wasm backend.
+      // What `ct3d predict` and `ct3d explain` compute, on the page's wasm backend.
       await initBackend('wasm');
       const run = await loadRun(runDir);
       const want = await predictScanFile(run, scanFile);
-      const explained = await explainScanFile(run, scanFile, { target: 'predicted' });
+      const explained = await explainScanFile(run, scanFile);
       expect(explained.map.shape).toEqual(SCAN);
 
       site = await serveFolder(exported.outDir);
@@ -98,10 +98,14 @@ describe.skipIf(!haveChromium)(
       for (const [i, x] of heat.data.entries()) worst = Math.max(worst, Math.abs(x - explained.map.data[i]));
       expect(worst).toBeLessThan(1e-5);
 
-      // The map covers the part of the scan the model saw, wherever the recipe put it: scan voxels whose world
-      // position is more than one model voxel outside the model's grid (the crop cut them) read 0.
+      // The map lies on the part of the scan the model saw, wherever the recipe put it: an all-ones map over
+      // the model's grid, mapped back, covers scan voxels within the grid and leaves those more than one model
+      // voxel outside it (the crop cut them) at 0, where the heat map is 0 too.
       const scan = await readNifti(scanFile);
-      const input = runPreprocessing(run).stage.apply(scan);
+      const preprocessing = runPreprocessing(run);
+      const input = preprocessing.stage.apply(scan);
+      const ones = { ...input, data: new Float32Array(input.data.length).fill(1) };
+      const cover = mapToScan(preprocessing.steps, ones, scan);
       const toModel = matmul4(invertAffine(input.affine), scan.affine);
       const [nx, ny] = SCAN;
       let outside = 0;
@@ -112,12 +116,16 @@ describe.skipIf(!haveChromium)(
         const margin = Math.min(...at.map((p) => Math.min(p, SIDE - 1 - p)));
         if (margin < -1.5) {
           outside++;
-          expect(x, `scan voxel ${vox.slice(0, 3)} (model ${at.map((p) => p.toFixed(1))})`).toBe(0);
+          expect(
+            [x, cover[i]],
+            `scan voxel ${vox.slice(0, 3)} (model ${at.map((p) => p.toFixed(1))})`,
+          ).toEqual([0, 0]);
         } else if (margin > 0.5) {
           inside++;
-          expect(x, `scan voxel ${vox.slice(0, 3)}`).toBeGreaterThan(0);
+          expect(cover[i], `scan voxel ${vox.slice(0, 3)}`).toBeGreaterThan(0);
         }
       }
+      expect(Math.max(...explained.map.data)).toBeGreaterThan(0); // and the map is not empty
       expect(outside).toBeGreaterThan(1000);
       expect(inside).toBeGreaterThan(1000);
       await page.close();
