@@ -17,7 +17,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
-import { PLANTED, plantedSeries } from './test-page.js';
+import type { WebManifest } from './manifest.js';
+import { finished, PLANTED, plantedSeries, requestCount } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
 const SIZE: [number, number, number] = [16, 16, 8];
@@ -31,6 +32,9 @@ let exported: ExportResult<null>;
 let browser: Browser;
 let threadsBefore = 1;
 let page: Page;
+/** The tab's run unzipped, and its manifest as `ct3d export-web --run` writes it. */
+let tabRun = '';
+let tabManifest: WebManifest | null = null;
 const requests: { url: string; method: string; body: string | null }[] = [];
 
 describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_000 }, () => {
@@ -73,13 +77,18 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
-    expect(await page.textContent('.privacy')).toContain('never leave this machine');
+  /** The form set as the CLI run's options, with `epochs`. */
+  async function fillSettings(epochs: number): Promise<void> {
     await page.fill('#size', SIZE.join('x'));
-    await page.fill('#epochs', String(RUN.epochs));
+    await page.fill('#epochs', String(epochs));
     await page.fill('#seed', String(RUN.seed));
     await page.fill('#filters', RUN.filters.join(','));
     await page.selectOption('#backend', 'wasm');
+  }
+
+  it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
+    expect(await page.textContent('.privacy')).toContain('never leave this machine');
+    await fillSettings(RUN.epochs);
     await page.setInputFiles('#folder', data);
     await page.click('#train');
     await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
@@ -104,7 +113,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await download.saveAs(zip);
     const unpacked = join(root, 'unpacked');
     expect((await extractZip({ zipPath: zip, outDir: unpacked })).failed).toEqual([]);
-    const tabRun = join(unpacked, 'ct3d-run-seed4');
+    tabRun = join(unpacked, 'ct3d-run-seed4');
     for (const folder of ['model', 'best']) {
       const tab = new Uint8Array(await readFile(join(tabRun, folder, 'weights.bin')));
       const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
@@ -143,11 +152,54 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     run.model.dispose();
     // `ct3d export-web --run <unpacked>`: the diagnosis page of the tab's run.
     const page2 = await exportWebApp({ runDir: tabRun, outDir: join(root, 'tab-run-site') });
+    tabManifest = page2.manifest;
     expect(page2.manifest).toMatchObject({
       checkpoint: 'best',
       inputSize: SIZE,
       classNames: ['normal', 'abnormal'],
     });
+  });
+
+  it('"Open diagnosis page" diagnoses with the model just trained, kept in this browser: predict --run\'s probabilities', async () => {
+    expect(tabManifest).not.toBeNull();
+    await Promise.all([page.waitForURL('**/diagnose/index.html'), page.click('#diagnose')]);
+    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.getAttribute('body', 'data-state')).toBe('ready');
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
+    // The manifest kept in this browser is the one `ct3d export-web --run` writes for the downloaded run.
+    const kept = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('ct3d-training-page');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('trained-model').objectStore('trained-model').get('last');
+            get.onsuccess = () => resolve(get.result.manifest);
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+    expect(kept).toEqual(tabManifest);
+    expect(await page.textContent('#model-info')).toContain('Run ct3d-run-seed4 (best checkpoint)');
+    // Each validation scan (a NIfTI file, a DICOM series' folder): `ct3d predict --run`'s probabilities.
+    const info = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
+    const run = await loadRun(tabRun);
+    try {
+      for (const id of info.split.val as string[]) {
+        const since = await requestCount(page);
+        await page.setInputFiles(id.includes('/series-') ? '#folder' : '#file', join(data, id));
+        expect(await finished(page, since)).toBe('done');
+        const want = (await predictScanFile(run, join(data, id))).probabilities;
+        const got = await page.$$eval('#probabilities tbody tr', (rows) =>
+          rows.map((r) => Number((r as HTMLElement).dataset.probability)),
+        );
+        expect(got).toEqual(want);
+      }
+    } finally {
+      run.model.dispose();
+    }
+    await page.goto(site.url);
   });
 
   it('names a bad file in one line and trains on the rest; lists files outside class folders; Stop ends a run', async () => {
@@ -157,7 +209,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await writeFile(join(mixed, 'CT-0', 'broken.nii.gz'), broken);
     await cp(join(data, 'CT-0', 'study_0001.nii.gz'), join(mixed, 'loose.nii.gz'));
     await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
-    await page.fill('#epochs', '1');
+    await fillSettings(1);
     await page.setInputFiles('#folder', mixed);
     await page.click('#train');
     await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {

@@ -85,6 +85,7 @@ function startTraining(): void {
   $('scans').replaceChildren();
   $('validation').hidden = true;
   $('download').hidden = true;
+  $('diagnose').hidden = true;
   if (zipUrl) URL.revokeObjectURL(zipUrl);
   zipUrl = null;
   chart = { steps: [], epochs: {} };
@@ -166,6 +167,8 @@ function onMessage(m: FromTrainWorker): void {
       a.download = `${m.folder}.zip`;
       a.hidden = false;
     }
+    // The diagnosis page (diagnose/) on this model, kept in this browser by the worker: nothing is uploaded.
+    $('diagnose').hidden = !m.diagnosable;
     setState(m.stopped ? 'stopped' : 'done');
   } else if (m.type === 'failed') {
     showError(m.message);

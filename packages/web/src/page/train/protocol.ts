@@ -37,6 +37,9 @@ export type FromTrainWorker =
   | { type: 'backend'; name: string; detail: string }
   | { type: 'event'; event: TrainEvent }
   | { type: 'validation'; rows: ValidationRow[] }
-  /** The run folder as a zip (the name of its folder inside), or why there is none. */
-  | { type: 'finished'; zip: Uint8Array | null; folder: string; stopped: boolean }
+  /**
+   * The run folder as a zip (the name of its folder inside), or why there is none; diagnosable: its model
+   * is kept in this browser for the diagnosis page (diagnose/).
+   */
+  | { type: 'finished'; zip: Uint8Array | null; folder: string; stopped: boolean; diagnosable?: boolean }
   | { type: 'failed'; message: string };

@@ -6,11 +6,14 @@ import { resolveRecipe, type TransformEntry } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import { initBackend, tf } from '@ct3d/model';
+import { initBackend, modelFromBytes, type tf } from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
+import type { RunInfo } from '@ct3d/train';
 import {
+  type MemoryRun,
   type MemoryScan,
   memoryRunFiles,
+  memoryRunInfo,
   predictProbabilities,
   RunSummary,
   type TrainEvent,
@@ -18,8 +21,10 @@ import {
 } from '@ct3d/train/browser';
 import type { Subscription } from 'rxjs';
 import { WASM_FOLDER } from '../../manifest.js';
+import { runManifest } from '../../run-manifest.js';
 import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
+import { saveTrainedModel } from '../trained-model.js';
 import { classFolders } from './class-folders.js';
 import type { FromTrainWorker, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
 
@@ -166,8 +171,31 @@ async function train(
       data: f.data,
     })),
   );
+  const diagnosable = await keepForDiagnosis(run, folder, memoryRunInfo(run, facts), summary.metrics(end));
   run.model.dispose();
-  post({ type: 'finished', zip, folder, stopped: false }, [zip.buffer]);
+  post({ type: 'finished', zip, folder, stopped: false, diagnosable }, [zip.buffer]);
+}
+
+/**
+ * Keeps the run's checkpoint (best/ when there is one, as `ct3d export-web --run` exports) and its manifest
+ * in this browser for the diagnosis page; true when kept. The manifest is built from run.json and
+ * metrics.json as they are in the zip (JSON round trip), as export-web builds it from the unzipped folder.
+ */
+async function keepForDiagnosis(run: MemoryRun, folder: string, info: RunInfo, metrics: unknown) {
+  const checkpoint = run.saved.best ? 'best' : 'model';
+  const saved = run.saved.best ?? run.saved.model;
+  if (!saved) return false;
+  const manifest = runManifest({
+    run: folder,
+    checkpoint,
+    inputShape: run.model.inputs[0].shape,
+    units: run.model.outputs[0].shape.at(-1),
+    info: JSON.parse(JSON.stringify(info)) as RunInfo,
+    metrics: JSON.parse(JSON.stringify(metrics)),
+    where: `${folder}/${checkpoint}`,
+  });
+  await saveTrainedModel({ manifest, json: saved.json, weights: saved.weights.slice() });
+  return true;
 }
 
 /** The validation scans predicted by the saved model (best/ when there is one: what `ct3d predict --run` loads). */
@@ -177,15 +205,7 @@ async function validate(
   val: { id: string }[],
 ): Promise<ValidationRow[]> {
   if (!saved) return [];
-  const json = JSON.parse(saved.json) as tf.io.ModelJSON;
-  const weights = saved.weights.slice().buffer;
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest[0].weights,
-      weightData: weights,
-    }),
-  );
+  const model = await modelFromBytes(saved);
   try {
     const rows: ValidationRow[] = [];
     for (const { id } of val) {
