@@ -5,12 +5,13 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { decodeNifti } from '@ct3d/io';
 import { discoverScans } from '@ct3d/io/dataset';
 import { extractZip } from '@ct3d/io/download';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
-import { getConvThreads, initBackend, setConvThreads } from '@ct3d/model';
+import { explain, getConvThreads, initBackend, interactiveExplanation, setConvThreads } from '@ct3d/model';
 import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
-import { describeError, processBytes } from '@ct3d/pipeline/browser';
+import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browser';
 import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -158,6 +159,39 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       inputSize: SIZE,
       classNames: ['normal', 'abnormal'],
     });
+  });
+
+  it("draws a validation scan's heat map: Node's explain(model, volume, interactiveExplanation(size)) on the same preprocessed scan", async () => {
+    const info = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
+    const id = (info.split.val as string[]).find((v) => v.endsWith('.nii.gz'));
+    if (!id) throw new Error('the split put no NIfTI file in validation');
+    await page.click(`#validation tr[data-id="${id}"] button`);
+    await page.waitForFunction((want) => document.body.dataset.viewer === want, id, { timeout: 60_000 });
+    expect(await page.isVisible('#viewer-canvas')).toBe(true);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-train-heat-map.png'), fullPage: true });
+    const bytes = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dHeatMap: () => number[] | null }).ct3dHeatMap(),
+    );
+    expect(bytes).not.toBeNull();
+    const shown = decodeNifti(new Uint8Array(bytes ?? []), { name: 'heat.nii' });
+    // Node: ingest's preprocessing of the same file (the cache's float32), the downloaded best checkpoint.
+    const file = new Uint8Array(await readFile(join(data, id)));
+    const { volume } = processBytes(file, { size: SIZE, name: id, preprocess: info.recipe.preprocess });
+    const input = cachedVolume(volume, id).volume;
+    const run = await loadRun(tabRun);
+    try {
+      const how = interactiveExplanation(input.shape);
+      const node = await explain(run.model, input, how);
+      expect(shown.shape).toEqual(input.shape);
+      expect(Array.from(shown.data)).toEqual(Array.from(node.cam.data));
+      const className = info.classNames[node.classIndex];
+      expect(await page.textContent('#cam-info')).toContain(
+        `evidence for "${className}" (${how.method ?? 'occlusion'} on `,
+      );
+    } finally {
+      run.model.dispose();
+    }
   });
 
   it('"Open diagnosis page" diagnoses with the model just trained, kept in this browser: predict --run\'s probabilities', async () => {

@@ -6,6 +6,7 @@ import { printable } from '@ct3d/core';
 import { formatEpochLine } from '@ct3d/train/format';
 import { droppedFiles, type Gathered, pickedFiles } from '../dropped-files.js';
 import { type ChartSeries, drawChart } from './chart.js';
+import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import type { FromTrainWorker, ToTrainWorker, TrainSettings } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -86,6 +87,7 @@ function startTraining(): void {
   $('validation').hidden = true;
   $('download').hidden = true;
   $('diagnose').hidden = true;
+  hideHeatMap();
   if (zipUrl) URL.revokeObjectURL(zipUrl);
   zipUrl = null;
   chart = { steps: [], epochs: {} };
@@ -159,6 +161,14 @@ function onMessage(m: FromTrainWorker): void {
     $('backend-info').dataset.backend = m.name;
   } else if (m.type === 'event') onEvent(m.event);
   else if (m.type === 'validation') showValidation(m.rows);
+  else if (m.type === 'heat-map' || m.type === 'heat-map-failed')
+    showHeatMap(
+      m,
+      m.type === 'heat-map' ? (classNames[m.classIndex] ?? `class ${m.classIndex}`) : '',
+      printable,
+    ).catch((err: unknown) =>
+      showError(`The viewer failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
   else if (m.type === 'finished') {
     if (m.zip) {
       zipUrl = URL.createObjectURL(new Blob([m.zip as BlobPart], { type: 'application/zip' }));
@@ -194,6 +204,16 @@ function showValidation(rows: Extract<FromTrainWorker, { type: 'validation' }>['
           td.textContent = printable(cell);
           tr.append(td);
         }
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = 'Heat map';
+        button.addEventListener('click', () => {
+          heatMapPending(printable(r.id));
+          send({ type: 'explain', id: r.id });
+        });
+        const td = document.createElement('td');
+        td.append(button);
+        tr.append(td);
         return tr;
       }),
     );
@@ -232,6 +252,7 @@ function start(): void {
     );
   });
   $('train').addEventListener('click', startTraining);
+  startHeatMapControls();
   $('stop').addEventListener('click', () => send({ type: 'stop' }));
   setState('ready');
 }

@@ -20,7 +20,9 @@ export interface TrainSettings {
 
 export type ToTrainWorker =
   | { type: 'train'; files: DroppedFile[]; unreadable: SkippedFile[]; settings: TrainSettings }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** The heat map of validation scan `id` by the finished run's best checkpoint. */
+  | { type: 'explain'; id: string };
 
 /** A validation scan predicted by the run's best checkpoint (what `ct3d predict --run` loads). */
 export interface ValidationRow {
@@ -42,4 +44,18 @@ export type FromTrainWorker =
    * is kept in this browser for the diagnosis page (diagnose/).
    */
   | { type: 'finished'; zip: Uint8Array | null; folder: string; stopped: boolean; diagnosable?: boolean }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /**
+   * A validation scan's heat map (interactiveExplanation's method, as the diagnosis page and dashboard make
+   * it) on the preprocessed scan the model read: both as NIfTI bytes on its grid, the scan in HU.
+   */
+  | {
+      type: 'heat-map';
+      id: string;
+      scanNifti: Uint8Array;
+      heatNifti: Uint8Array;
+      method: string;
+      layer: string;
+      classIndex: number;
+    }
+  | { type: 'heat-map-failed'; id: string; message: string };

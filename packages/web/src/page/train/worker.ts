@@ -2,11 +2,18 @@
 // preprocessing exactly as `ct3d ingest` does (@ct3d/pipeline's processBytes, then the cache's float32
 // encoding), trains with @ct3d/train's trainInMemory (the split, batches, model and loop of `ct3d train`),
 // streams the trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
-import { resolveRecipe, type TransformEntry } from '@ct3d/augment';
+import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
-import { DEFAULT_MAX_BYTES, zipStore } from '@ct3d/io';
+import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import { initBackend, modelFromBytes, type tf } from '@ct3d/model';
+import {
+  DEFAULT_EXPLANATION,
+  explain,
+  initBackend,
+  interactiveExplanation,
+  modelFromBytes,
+  type tf,
+} from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
 import type { RunInfo } from '@ct3d/train';
 import {
@@ -70,6 +77,10 @@ let stopRequested = false;
 /** The model of a stopped run, disposed when the next run starts. */
 let stale: tf.LayersModel | null = null;
 
+/** The finished run's best checkpoint and validation scans, for their heat maps (until the next run). */
+let explainable: { model: tf.LayersModel; volumes: Map<string, Volume>; steps: TransformEntry[] } | null =
+  null;
+
 async function train(
   files: DroppedFile[],
   unreadable: SkippedFile[],
@@ -78,6 +89,8 @@ async function train(
   stopRequested = false;
   stale?.dispose();
   stale = null;
+  explainable?.model.dispose();
+  explainable = null;
   const startedAt = new Date().toISOString();
   const found = await scanSources(files);
   const folders = classFolders(found.scans.map(pathOf));
@@ -156,7 +169,13 @@ async function train(
     stale = run.model;
     return post({ type: 'finished', zip: null, folder, stopped: true });
   }
-  post({ type: 'validation', rows: await validate(run.saved.best ?? run.saved.model, scans, run.split.val) });
+  const saved = run.saved.best ?? run.saved.model;
+  if (saved) {
+    const val = new Set(run.split.val.map((e) => e.id));
+    const volumes = new Map(scans.filter((s) => val.has(s.id)).map((s) => [s.id, s.volume]));
+    explainable = { model: await modelFromBytes(saved), volumes, steps: recipe.preprocess };
+    post({ type: 'validation', rows: await validate(explainable.model, scans, run.split.val) });
+  }
   const facts = {
     where,
     classNames: folders.classNames,
@@ -200,23 +219,35 @@ async function keepForDiagnosis(run: MemoryRun, folder: string, info: RunInfo, m
 
 /** The validation scans predicted by the saved model (best/ when there is one: what `ct3d predict --run` loads). */
 async function validate(
-  saved: { json: string; weights: Uint8Array } | undefined,
+  model: tf.LayersModel,
   scans: MemoryScan[],
   val: { id: string }[],
 ): Promise<ValidationRow[]> {
-  if (!saved) return [];
-  const model = await modelFromBytes(saved);
-  try {
-    const rows: ValidationRow[] = [];
-    for (const { id } of val) {
-      const scan = scans.find((s) => s.id === id);
-      if (scan)
-        rows.push({ id, label: scan.label, probabilities: await predictProbabilities(model, scan.volume) });
-    }
-    return rows;
-  } finally {
-    model.dispose();
+  const rows: ValidationRow[] = [];
+  for (const { id } of val) {
+    const scan = scans.find((s) => s.id === id);
+    if (scan)
+      rows.push({ id, label: scan.label, probabilities: await predictProbabilities(model, scan.volume) });
   }
+  return rows;
+}
+
+/**
+ * Validation scan `id`'s heat map: the diagnosis page's and the dashboard's (interactiveExplanation, the
+ * class `ct3d explain` explains), on the preprocessed scan itself, as the dashboard shows a cached scan.
+ */
+async function heatMap(id: string): Promise<void> {
+  const volume = explainable?.volumes.get(id);
+  if (!explainable || !volume) throw new Error(`${id}: not a validation scan of the finished run`);
+  const how = interactiveExplanation(volume.shape);
+  const { cam, layer, classIndex } = await explain(explainable.model, volume, how);
+  const method = how.method ?? DEFAULT_EXPLANATION.method;
+  const scanNifti = encodeNifti(unitsToHu(volume, huScaling(explainable.steps)));
+  const heatNifti = encodeNifti({ ...volume, data: cam.data }, { description: `ct3d ${method} ${layer}` });
+  post({ type: 'heat-map', id, scanNifti, heatNifti, method, layer, classIndex }, [
+    scanNifti.buffer,
+    heatNifti.buffer,
+  ]);
 }
 
 let stopper: () => void = () => undefined;
@@ -225,6 +256,13 @@ scope.onmessage = ({ data: message }) => {
   if (message.type === 'stop') {
     stopRequested = true;
     stopper();
+    return;
+  }
+  if (message.type === 'explain') {
+    const { id } = message;
+    heatMap(id).catch((err: unknown) =>
+      post({ type: 'heat-map-failed', id, message: err instanceof Error ? err.message : String(err) }),
+    );
     return;
   }
   train(message.files, message.unreadable, message.settings).catch((err: unknown) => {
