@@ -2,7 +2,7 @@
 // trained in the tab, must give the weights `ct3d train --backend wasm` gives on the same files and seed, bit
 // for bit; every request the page makes is recorded (GETs of its own files only, no body); the downloaded run
 // folder is what `ct3d predict --run` and `ct3d export-web --run` load, with the tab's probabilities.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { decodeNifti } from '@ct3d/io';
@@ -278,6 +278,57 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await page.waitForFunction(() => document.body.dataset.state === 'stopped', null, { timeout: 60_000 });
     expect(await page.isHidden('#download')).toBe(true);
     expect(await page.isEnabled('#train')).toBe(true);
+  });
+
+  it('labels picked scans from a CSV instead of class folders, naming each bad row in one line', async () => {
+    const nifti = async (cls: string) =>
+      (await readdir(join(data, cls))).filter((f) => f.endsWith('.nii.gz')).sort();
+    const [normal, abnormal] = [await nifti('CT-0'), await nifti('CT-23')];
+    const rows = [
+      ...abnormal.map((f) => `CT-23/${f},ill`),
+      `CT-0/${normal[0]},healthy`,
+      `CT-0/${normal[1]},healthy`,
+      'CT-0/series-a,healthy',
+      'CT-23/series-b,ill',
+      'CT-9/none.nii.gz,ill',
+      `CT-0/${normal[2]}`,
+    ];
+    const csv = join(root, 'labels.csv');
+    await writeFile(csv, `path,class\n${rows.join('\n')}\n`);
+    await page.setInputFiles('#labels', csv);
+    await page.waitForFunction(
+      () => document.querySelector('#labels-info')?.textContent === 'Labels from labels.csv',
+    );
+    await fillSettings(1);
+    await page.setInputFiles('#folder', data);
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+      timeout: 150_000,
+    });
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    const problems = await page.$$eval('#label-problems li', (li) => li.map((l) => l.textContent));
+    expect(problems).toEqual([
+      'labels.csv:10: expected 2 columns (path or StudyInstanceUID or SeriesInstanceUID, class), got 1',
+      'labels.csv:9: CT-9/none.nii.gz names no scan of the files given',
+    ]);
+    const skipped = await page.$$eval('#skipped-files li', (li) => li.map((l) => l.textContent));
+    expect(skipped).toEqual([`data/CT-0/${normal[2]}: unlabelled: no row of labels.csv names it`]);
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(7);
+    // The run's classes are the CSV's, in order of first appearance; the seven labelled scans are split.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const zip = join(root, 'csv-run.zip');
+    await download.saveAs(zip);
+    const out = join(root, 'csv-run');
+    expect((await extractZip({ zipPath: zip, outDir: out })).failed).toEqual([]);
+    const info = JSON.parse(await readFile(join(out, 'ct3d-run-seed4', 'run.json'), 'utf8'));
+    expect(info.classNames).toEqual(['ill', 'healthy']);
+    const ids = [...info.split.train, ...info.split.val];
+    expect(ids).toHaveLength(7);
+    for (const f of abnormal) expect(ids).toContain(`CT-23/${f}`);
+    expect(ids).not.toContain(`CT-0/${normal[2]}`);
+    await page.click('#no-labels');
+    expect(await page.textContent('#labels-info')).toBe('');
   });
 
   it('makes only GET requests for its own files: no body, no scan data, nothing elsewhere', () => {

@@ -7,7 +7,7 @@ import { formatEpochLine } from '@ct3d/train/format';
 import { droppedFiles, type Gathered, pickedFiles } from '../dropped-files.js';
 import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
-import type { FromTrainWorker, ToTrainWorker, TrainSettings } from './protocol.js';
+import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -20,6 +20,14 @@ let chart: ChartSeries = { steps: [], epochs: {} };
 let epochs = 1;
 let stepsPerEpoch = 1;
 let zipUrl: string | null = null;
+/** The labels CSV chosen (instead of class folders), read when picked. */
+let labels: LabelsCsv | undefined;
+
+function setLabels(csv: LabelsCsv | undefined): void {
+  labels = csv;
+  $('labels-info').textContent = csv ? `Labels from ${printable(csv.name)}` : '';
+  $('no-labels').hidden = !csv;
+}
 
 function setState(state: 'ready' | 'preparing' | 'training' | 'done' | 'stopped' | 'error'): void {
   document.body.dataset.state = state;
@@ -93,7 +101,7 @@ function startTraining(): void {
   chart = { steps: [], epochs: {} };
   epochs = chosen.epochs;
   setState('preparing');
-  send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen });
+  send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen, labels });
 }
 
 function scanItem(i: number): HTMLElement | undefined {
@@ -139,15 +147,21 @@ function onMessage(m: FromTrainWorker): void {
         return li;
       }),
     );
-    const list = $('skipped').querySelector('ul') as HTMLElement;
-    list.replaceChildren(
+    $('label-problems').replaceChildren(
+      ...m.problems.map((text) => {
+        const li = document.createElement('li');
+        li.textContent = printable(text);
+        return li;
+      }),
+    );
+    $('skipped-files').replaceChildren(
       ...m.skipped.map((s) => {
         const li = document.createElement('li');
         li.textContent = `${printable(s.name)}: ${s.reason}`;
         return li;
       }),
     );
-    $('skipped').hidden = m.skipped.length === 0;
+    $('skipped').hidden = m.skipped.length === 0 && m.problems.length === 0;
   } else if (m.type === 'prepared' || m.type === 'scan-failed') {
     const li = scanItem(m.scan);
     if (!li) return;
@@ -232,11 +246,25 @@ function start(): void {
       return option;
     }),
   );
-  const folder = $<HTMLInputElement>('folder');
-  folder.addEventListener('change', () => {
-    if (folder.files?.length) take(pickedFiles(folder.files));
-    folder.value = '';
+  for (const id of ['folder', 'pick-files']) {
+    const input = $<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      if (input.files?.length) take(pickedFiles(input.files));
+      input.value = '';
+    });
+  }
+  const csv = $<HTMLInputElement>('labels');
+  csv.addEventListener('change', () => {
+    const file = csv.files?.[0];
+    csv.value = '';
+    if (!file) return;
+    file.text().then(
+      (text) => setLabels({ name: file.name, size: file.size, text }),
+      (err: unknown) =>
+        showError(`${file.name}: cannot be read (${err instanceof Error ? err.message : String(err)})`),
+    );
   });
+  $('no-labels').addEventListener('click', () => setLabels(undefined));
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();

@@ -18,8 +18,22 @@ export interface TrainSettings {
   backend: 'auto' | 'wasm' | 'webgpu' | 'cpu';
 }
 
+/** A labels CSV picked on the page: its name, size and text. */
+export interface LabelsCsv {
+  name: string;
+  size: number;
+  text: string;
+}
+
 export type ToTrainWorker =
-  | { type: 'train'; files: DroppedFile[]; unreadable: SkippedFile[]; settings: TrainSettings }
+  | {
+      type: 'train';
+      files: DroppedFile[];
+      unreadable: SkippedFile[];
+      settings: TrainSettings;
+      /** A labels CSV (rows `path,class`, as `ct3d ingest --labels`) instead of class folders. */
+      labels?: LabelsCsv;
+    }
   | { type: 'stop' }
   /** The heat map of validation scan `id` by the finished run's best checkpoint. */
   | { type: 'explain'; id: string };
@@ -32,8 +46,17 @@ export interface ValidationRow {
 }
 
 export type FromTrainWorker =
-  /** The scans found, by class folder (index = label), and the files that are none, with why. */
-  | { type: 'plan'; classNames: string[]; scans: { id: string; label: number }[]; skipped: SkippedFile[] }
+  /**
+   * The scans found, by class folder or labels CSV (index = label), the files that are none, with why, and
+   * the labels CSV's problem lines (each naming its row).
+   */
+  | {
+      type: 'plan';
+      classNames: string[];
+      scans: { id: string; label: number }[];
+      skipped: SkippedFile[];
+      problems: string[];
+    }
   | { type: 'prepared'; scan: number; ms: number }
   | { type: 'scan-failed'; scan: number; message: string }
   | { type: 'backend'; name: string; detail: string }

@@ -33,7 +33,8 @@ import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
 import { saveTrainedModel } from '../trained-model.js';
 import { classFolders } from './class-folders.js';
-import type { FromTrainWorker, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
+import { csvLabels, type LabelledSource } from './csv-labels.js';
+import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
 
 const scope = self as unknown as {
   postMessage(message: FromTrainWorker, transfer?: Transferable[]): void;
@@ -81,10 +82,23 @@ let stale: tf.LayersModel | null = null;
 let explainable: { model: tf.LayersModel; volumes: Map<string, Volume>; steps: TransformEntry[] } | null =
   null;
 
+/** A source as the labels CSV matches it: its path, its files' paths, a series' UIDs. */
+function labelledSource(source: ScanSource): LabelledSource {
+  if ('file' in source) return { path: pathOf(source), files: [source.facts.name] };
+  const { series, files } = source.series;
+  return {
+    path: pathOf(source),
+    files: files.map((f) => f.name),
+    studyInstanceUID: series.studyInstanceUID,
+    seriesInstanceUID: series.seriesInstanceUID,
+  };
+}
+
 async function train(
   files: DroppedFile[],
   unreadable: SkippedFile[],
   settings: TrainSettings,
+  labelsCsv?: LabelsCsv,
 ): Promise<void> {
   stopRequested = false;
   stale?.dispose();
@@ -92,8 +106,15 @@ async function train(
   explainable?.model.dispose();
   explainable = null;
   const startedAt = new Date().toISOString();
-  const found = await scanSources(files);
-  const folders = classFolders(found.scans.map(pathOf));
+  // The labels CSV itself, picked with the scans, is no scan.
+  const isCsv = (f: DroppedFile) =>
+    labelsCsv !== undefined &&
+    f.file.size === labelsCsv.size &&
+    (f.path === labelsCsv.name || f.path.endsWith(`/${labelsCsv.name}`));
+  const found = await scanSources(files.filter((f) => !isCsv(f)));
+  const folders = labelsCsv
+    ? csvLabels(labelsCsv, found.scans.map(labelledSource))
+    : { ...classFolders(found.scans.map(pathOf)), problems: [] };
   const skipped = [...unreadable, ...found.skipped];
   const planned: { source: ScanSource; id: string; label: number }[] = [];
   for (const source of found.scans) {
@@ -108,6 +129,7 @@ async function train(
     classNames: folders.classNames,
     scans: planned.map(({ id, label }) => ({ id, label })),
     skipped,
+    problems: folders.problems,
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
   const scans: MemoryScan[] = [];
@@ -265,7 +287,7 @@ scope.onmessage = ({ data: message }) => {
     );
     return;
   }
-  train(message.files, message.unreadable, message.settings).catch((err: unknown) => {
+  train(message.files, message.unreadable, message.settings, message.labels).catch((err: unknown) => {
     running?.unsubscribe();
     running = null;
     post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
