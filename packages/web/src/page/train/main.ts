@@ -95,6 +95,7 @@ function startTraining(): void {
   $('validation').hidden = true;
   $('download').hidden = true;
   $('diagnose').hidden = true;
+  $('not-kept').textContent = '';
   hideHeatMap();
   if (zipUrl) URL.revokeObjectURL(zipUrl);
   zipUrl = null;
@@ -193,6 +194,7 @@ function onMessage(m: FromTrainWorker): void {
     }
     // The diagnosis page (diagnose/) on this model, kept in this browser by the worker: nothing is uploaded.
     $('diagnose').hidden = !m.diagnosable;
+    $('not-kept').textContent = m.notKept ? `No diagnosis page for this run: ${m.notKept}` : '';
     setState(m.stopped ? 'stopped' : 'done');
   } else if (m.type === 'failed') {
     showError(m.message);

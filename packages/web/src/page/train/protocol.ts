@@ -66,7 +66,15 @@ export type FromTrainWorker =
    * The run folder as a zip (the name of its folder inside), or why there is none; diagnosable: its model
    * is kept in this browser for the diagnosis page (diagnose/).
    */
-  | { type: 'finished'; zip: Uint8Array | null; folder: string; stopped: boolean; diagnosable?: boolean }
+  | {
+      type: 'finished';
+      zip: Uint8Array | null;
+      folder: string;
+      stopped: boolean;
+      diagnosable?: boolean;
+      /** Why the model could not be kept for the diagnosis page (the browser refused the storage). */
+      notKept?: string;
+    }
   | { type: 'failed'; message: string }
   /**
    * A validation scan's heat map (interactiveExplanation's method, as the diagnosis page and dashboard make

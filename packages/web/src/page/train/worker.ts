@@ -212,9 +212,13 @@ async function train(
       data: f.data,
     })),
   );
-  const diagnosable = await keepForDiagnosis(run, folder, memoryRunInfo(run, facts), summary.metrics(end));
+  // A browser that refuses the storage (a private window's quota) still gets its download.
+  const kept = await keepForDiagnosis(run, folder, memoryRunInfo(run, facts), summary.metrics(end)).then(
+    (diagnosable) => ({ diagnosable }),
+    (err: unknown) => ({ diagnosable: false, notKept: describeError(err) }),
+  );
   run.model.dispose();
-  post({ type: 'finished', zip, folder, stopped: false, diagnosable }, [zip.buffer]);
+  post({ type: 'finished', zip, folder, stopped: false, ...kept }, [zip.buffer]);
 }
 
 /**
