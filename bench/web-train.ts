@@ -3,10 +3,11 @@
 // Chromium's tab (the exported training page, wasm: one conv thread, a page without cross-origin isolation)
 // and by trainFromCache in Node (what `ct3d train --backend wasm` runs) with 1 and 2 conv threads, on the same
 // files and seed. One JSON line each: the last epoch's ms a step and epoch time (the trainer's epochEnd), the
-// whole run's wall time, and whether the final weights equal the tab's. Goal: the tab within 1.5x of Node's
-// ms a step at the same thread count.
+// whole run's wall time, and whether the final weights equal the tab's; and the tab's peak memory (its
+// renderer process's peak resident set, page and workers). Goal: the tab within 1.5x of Node's ms a step at
+// the same thread count.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,39 @@ import { createWorkerPool, ingest } from '../packages/pipeline/src/index.js';
 import { type EpochEndEvent, trainFromCache } from '../packages/train/src/index.js';
 import { exportTrainPage } from '../packages/web/src/index.js';
 import { CHROMIUM, serveFolder } from '../tests/support/src/index.js';
+
+/**
+ * The tab's peak memory: the highest peak resident set (Linux /proc VmHWM) among the renderer processes
+ * of the Chromium this process launched (`ancestor`: this process); the page and its workers (training,
+ * wasm memory) run in the tab's renderer. Null where /proc is absent.
+ */
+async function peakRendererBytes(ancestor: number): Promise<number | null> {
+  const pids = await readdir('/proc').catch(() => [] as string[]);
+  const parent = new Map<number, number>();
+  const renderers: number[] = [];
+  for (const name of pids.filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if ((await readFile(`/proc/${name}/cmdline`, 'utf8')).includes('--type=renderer'))
+        renderers.push(Number(name));
+    } catch {
+      // a process that ended while listed
+    }
+  }
+  const under = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p))
+      if (p === ancestor) return true;
+    return false;
+  };
+  let peak: number | null = null;
+  for (const pid of renderers.filter(under)) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+    if (Number.isFinite(kib)) peak = Math.max(peak ?? 0, kib * 1024);
+  }
+  return peak;
+}
 
 const { values } = parseArgs({
   options: {
@@ -104,6 +138,8 @@ try {
     timeout: 3_600_000,
   });
   const wall = performance.now() - t0;
+  // While the tab is still open: the peak of its whole run, the zip included.
+  const peakBytes = await peakRendererBytes(process.pid);
   const error = await page.textContent('#error');
   if (error) throw new Error(`the tab: ${error}`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
@@ -124,6 +160,8 @@ try {
       ms_per_step: Number(await page.getAttribute('#log', 'data-ms-per-step')),
       epoch_ms: Number(await page.getAttribute('#log', 'data-epoch-ms')),
       wall_ms: Math.round(wall),
+      tab_peak_mib: peakBytes === null ? null : Math.round(peakBytes / 2 ** 20),
+      scans: scans.length,
       weights_equal_node_1_thread: weights.equals(nodeWeights.get(1) as Buffer),
       weights_equal_node_2_threads: weights.equals(nodeWeights.get(2) as Buffer),
     }),

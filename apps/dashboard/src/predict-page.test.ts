@@ -120,8 +120,12 @@ describe('/runs/<name>/predict/', () => {
     expect(page.body).toContain('<title>ct3d: train a CT classifier in your browser</title>');
     expect(page.body).toContain('never leave this machine');
     expect(String(page.headers['content-security-policy'])).toContain("connect-src 'self'");
-    for (const file of ['app.js', 'worker.js', 'wasm/winograd.wasm'])
+    for (const file of ['app.js', 'worker.js', 'wasm/winograd.wasm', 'diagnose/app.js', 'diagnose/worker.js'])
       expect((await get(`/train/${file}`)).status).toBe(200);
+    // "Open diagnosis page": the diagnosis page on the model trained in the tab (read from the browser's storage).
+    const diagnose = await get('/train/diagnose/index.html');
+    expect(diagnose.body).toContain('<body data-state="loading" data-model="trained-here">');
+    expect(String(diagnose.headers['content-security-policy'])).toContain("connect-src 'self'");
     expect((await get('/train/../runs/trained/best/model.json')).status).not.toBe(200);
     expect((await get('/train/%2e%2e/%2e%2e/package.json')).status).not.toBe(200);
   });

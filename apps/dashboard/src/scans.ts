@@ -1,4 +1,12 @@
-import { type Composed, composeStage, seedRecipe, type TransformEntry } from '@ct3d/augment';
+import {
+  type Composed,
+  composeStage,
+  type HuScaling,
+  huScaling,
+  seedRecipe,
+  type TransformEntry,
+  unitsToHu,
+} from '@ct3d/augment';
 import { createRng, type Volume } from '@ct3d/core';
 import { decodeNifti, encodeNifti } from '@ct3d/io';
 import { type CacheManifest, MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
@@ -16,33 +24,19 @@ export interface ScanInfo {
 }
 
 /** How the cache's voxels map back to HU: its preprocessing's ScaleIntensityRange, read backwards. */
-export interface CacheScaling {
-  /** HU of cache value `b_min` and `b_max` (values outside [a_min, a_max] were clipped to them). */
-  a_min: number;
-  a_max: number;
-  b_min: number;
-  b_max: number;
-}
-
-/** The seed's window (-1000..400 HU -> 0..1), for caches whose manifest records no recipe. */
-const SEED_SCALING: CacheScaling = { a_min: -1000, a_max: 400, b_min: 0, b_max: 1 };
+export type CacheScaling = HuScaling;
 
 /** The ScaleIntensityRange step of the cache's recipe (the seed's when it records none). */
 export function cacheScaling(manifest: Pick<CacheManifest, 'recipe'>): CacheScaling {
-  const steps = manifest.recipe?.preprocess ?? seedRecipe().preprocess;
-  const step = steps.find((e) => e.name === 'ScaleIntensityRange');
-  if (!step) throw new HttpError(500, 'cache recipe: no ScaleIntensityRange step, so no HU to show');
-  const { a_min, a_max, b_min, b_max } = { ...SEED_SCALING, ...step };
-  return { a_min: Number(a_min), a_max: Number(a_max), b_min: Number(b_min), b_max: Number(b_max) };
+  try {
+    return huScaling(manifest.recipe?.preprocess ?? seedRecipe().preprocess);
+  } catch (err) {
+    throw new HttpError(500, `cache recipe: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** A cached volume back in HU (the scaling undone): the viewer shows and reads out HU, not cache units. */
-export function cacheToHu(v: Volume, s: CacheScaling): Volume {
-  const scale = (s.a_max - s.a_min) / (s.b_max - s.b_min);
-  const data = new Float32Array(v.data.length);
-  for (let n = 0; n < data.length; n++) data[n] = s.a_min + (v.data[n] - s.b_min) * scale;
-  return { ...v, data };
-}
+export const cacheToHu = unitsToHu;
 
 /** Reads scans of an ingest cache (manifest.json + float32 .nii), keeping the last few volumes in memory. */
 export class ScanStore {

@@ -1,6 +1,14 @@
 // @ct3d/io: NIfTI-1/2 decoding and encoding of bytes in memory. No Node APIs: it runs in a browser too.
 // Files: '@ct3d/io/node'. MosMedData folders and class maps: '@ct3d/io/dataset'. Download: '@ct3d/io/download'.
-// Synthetic chest CTs: '@ct3d/io/synthetic'.
+// Synthetic chest CTs: '@ct3d/io/synthetic'. And labels CSV rows (`ct3d ingest --labels`'s), browser-safe.
+
+export {
+  assignLabels,
+  type LabelCandidate,
+  type LabelRow,
+  labelRowMatches,
+  parseLabelsCsv,
+} from './labels-rows.js';
 export { type DatatypeName, SUPPORTED_DATATYPES } from './nifti-datatypes.js';
 export {
   claimedNiftiSize,

@@ -41,7 +41,7 @@ export {
   type SeededDropoutArgs,
   setDropoutStep,
 } from './layers/seeded-dropout.js';
-export { modelFileBytes } from './model-bytes.js';
+export { modelFileBytes, modelFromBytes } from './model-bytes.js';
 export { type OcclusionMode, type OcclusionOptions, occlusionSensitivity, patchStarts } from './occlusion.js';
 // Adam whose update is the adamUpdate op (one WGSL kernel per variable on WebGPU, plain tfjs Adam elsewhere);
 // snapshot()/restore() save and restore its whole state. Import-safe anywhere.

@@ -41,3 +41,15 @@ export async function modelFileBytes(model: tf.LayersModel): Promise<{ json: str
   if (!files) throw new Error('modelFileBytes: tfjs saved nothing');
   return files;
 }
+
+/** The model whose model.json text and weights.bin bytes these are (modelFileBytes' inverse), in memory. */
+export function modelFromBytes(files: { json: string; weights: Uint8Array }): Promise<tf.LayersModel> {
+  const json = JSON.parse(files.json) as tf.io.ModelJSON;
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs: json.weightsManifest[0].weights,
+      weightData: files.weights.slice().buffer,
+    }),
+  );
+}

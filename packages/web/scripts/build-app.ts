@@ -6,10 +6,11 @@
 // Also viewer/ beside it (dist/viewer/volume-view.js): the page's viewer module (NiiVue and its settings) alone,
 // as an ES module the dashboard's Scans tab imports (VIEWER_DIR), so both show volumes with the same code.
 // And train/ beside it (dist/train): the training page (src/page/train/: app.js, worker.js, index.html, the
-// page's style.css and the same wasm/), which `ct3d export-web --train` writes and `ct3d dashboard` serves.
+// page's style.css and the same wasm/, and diagnose/: the diagnosis page on the model trained in the tab),
+// which `ct3d export-web --train` writes and `ct3d dashboard` serves.
 // Each folder is written as a sibling and renamed into place; `--keep-existing` leaves a folder another
 // process finished first.
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dicomWasmFilePaths } from '@ct3d/io/node';
@@ -75,6 +76,18 @@ await writeFolder(trainOut, async (tmp) => {
   await copyFile(`${page}style.css`, `${tmp}style.css`);
   for (const { name, path } of [...wasmFilePaths(), ...dicomWasmFilePaths()])
     await copyFile(path, `${tmp}wasm/${name}`);
+  // diagnose/: the diagnosis page (app/'s scripts) on the model last trained in this browser, marked so in
+  // its index.html; it loads the training page's wasm/ (page-model.ts).
+  await mkdir(`${tmp}diagnose`);
+  for (const file of ['app.js', 'worker.js', 'style.css'])
+    await copyFile(join(out, file), `${tmp}diagnose/${file}`);
+  const html = await readFile(`${page}index.html`, 'utf8');
+  const marked = html.replace(
+    '<body data-state="loading">',
+    '<body data-state="loading" data-model="trained-here">',
+  );
+  if (marked === html) throw new Error(`${page}index.html: no <body data-state="loading"> to mark`);
+  await writeFile(`${tmp}diagnose/index.html`, marked);
 });
 await writeFolder(viewerOut, async (tmp) => {
   const viewer = await build({

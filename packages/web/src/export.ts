@@ -3,13 +3,14 @@
 import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seedRecipe } from '@ct3d/augment';
 import { walkFiles } from '@ct3d/core/node';
-import { SEED_HU_WINDOW } from '@ct3d/preprocess';
-import { type LoadedRun, loadRun, predictionClassNames } from '@ct3d/train';
+import { type LoadedRun, loadRun } from '@ct3d/train';
 import { RUN_FILES } from '@ct3d/train/run-folder';
 import { ensureAppBuilt } from './app-build.js';
-import { MANIFEST_FILE, MODEL_FOLDER, type ValidationSummary, type WebManifest } from './manifest.js';
+import { MANIFEST_FILE, MODEL_FOLDER, type WebManifest } from './manifest.js';
+import { runManifest } from './run-manifest.js';
+
+export { DEFAULT_MAX_SCAN_BYTES } from './run-manifest.js';
 
 /** The built page: dist/app beside this module's dist (src/ in the workspace reads the same folder). */
 export const APP_DIR = fileURLToPath(new URL('../dist/app/', import.meta.url));
@@ -26,9 +27,6 @@ export const VIEWER_DIR = fileURLToPath(new URL('../dist/viewer/', import.meta.u
  */
 export const TRAIN_DIR = fileURLToPath(new URL('../dist/train/', import.meta.url));
 
-/** A scan needing more than this in the tab is refused before it is read (tabs get a few GiB at most). */
-export const DEFAULT_MAX_SCAN_BYTES = 1.5 * 1024 ** 3;
-
 /** The page's build script: in a checkout only (the tarball ships dist/app, not scripts/). */
 const BUILD_SCRIPT = fileURLToPath(new URL('../scripts/build-app.ts', import.meta.url));
 
@@ -40,24 +38,6 @@ export function assertAppBuilt(): Promise<void> {
   return ensureAppBuilt(APP_DIR, BUILD_SCRIPT);
 }
 
-const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const field = (o: unknown, key: string): unknown =>
-  typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[key] : undefined;
-
-/** The best epoch's validation numbers of a parsed metrics.json (null without a best epoch). */
-export function validationSummary(metrics: unknown, run: LoadedRun): ValidationSummary | null {
-  const best = field(metrics, 'best');
-  if (typeof best !== 'object' || best === null) return null;
-  return {
-    epoch: finite(field(metrics, 'bestEpoch')),
-    scans: run.info?.split?.val.length ?? null,
-    auc: finite(field(best, 'val_auc')),
-    sensitivity: finite(field(best, 'val_sensitivity')),
-    specificity: finite(field(best, 'val_specificity')),
-    threshold: finite(field(field(metrics, 'settings'), 'threshold')) ?? 0.5,
-  };
-}
-
 /**
  * The manifest for a loaded run (its model decides the input size and the head); `metrics` is the run's
  * parsed metrics.json (undefined when it has none).
@@ -67,26 +47,16 @@ export function webManifest(
   run: LoadedRun,
   opts: { metrics?: unknown; maxScanBytes?: number } = {},
 ): WebManifest {
-  const [, w, h, d] = run.model.inputs[0].shape;
-  const units = run.model.outputs[0].shape.at(-1);
-  if (!w || !h || !d || !units) throw new Error(`${run.modelDir}: the model has no fixed [w, h, d] input`);
-  const { preprocess } = run.info?.recipe ?? seedRecipe([w, h, d]);
-  const window = preprocess.find((e) => e.name === 'ScaleIntensityRange');
-  return {
-    format: 'ct3d-web-1',
+  return runManifest({
     run: basename(resolve(runDir)),
     checkpoint: basename(run.modelDir),
-    inputSize: [w, h, d],
-    head: units === 1 ? 'sigmoid' : 'softmax',
-    // The names `ct3d predict` says: the seed's normal / abnormal for a sigmoid head.
-    classNames: predictionClassNames(units, run.info?.classNames),
-    huWindow: window ? { min: Number(window.a_min), max: Number(window.a_max) } : { ...SEED_HU_WINDOW },
-    preprocess,
-    maxScanBytes: opts.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES,
-    validation: validationSummary(opts.metrics, run),
-    trainingScans: run.info?.split?.train.length ?? null,
-    trainingSet: run.info?.trainingSet ?? null,
-  };
+    inputShape: run.model.inputs[0].shape,
+    units: run.model.outputs[0].shape.at(-1),
+    info: run.info,
+    metrics: opts.metrics,
+    maxScanBytes: opts.maxScanBytes,
+    where: run.modelDir,
+  });
 }
 
 /** A run folder's metrics.json parsed, or undefined when it has none; an unreadable one names the file. */

@@ -2,22 +2,24 @@
 // trained in the tab, must give the weights `ct3d train --backend wasm` gives on the same files and seed, bit
 // for bit; every request the page makes is recorded (GETs of its own files only, no body); the downloaded run
 // folder is what `ct3d predict --run` and `ct3d export-web --run` load, with the tab's probabilities.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { decodeNifti } from '@ct3d/io';
 import { discoverScans } from '@ct3d/io/dataset';
 import { extractZip } from '@ct3d/io/download';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
-import { getConvThreads, initBackend, setConvThreads } from '@ct3d/model';
+import { explain, getConvThreads, initBackend, interactiveExplanation, setConvThreads } from '@ct3d/model';
 import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
-import { describeError, processBytes } from '@ct3d/pipeline/browser';
+import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browser';
 import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
-import { PLANTED, plantedSeries } from './test-page.js';
+import type { WebManifest } from './manifest.js';
+import { finished, PLANTED, plantedSeries, requestCount } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
 const SIZE: [number, number, number] = [16, 16, 8];
@@ -31,6 +33,9 @@ let exported: ExportResult<null>;
 let browser: Browser;
 let threadsBefore = 1;
 let page: Page;
+/** The tab's run unzipped, and its manifest as `ct3d export-web --run` writes it. */
+let tabRun = '';
+let tabManifest: WebManifest | null = null;
 const requests: { url: string; method: string; body: string | null }[] = [];
 
 describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_000 }, () => {
@@ -73,13 +78,18 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
-    expect(await page.textContent('.privacy')).toContain('never leave this machine');
+  /** The form set as the CLI run's options, with `epochs`. */
+  async function fillSettings(epochs: number): Promise<void> {
     await page.fill('#size', SIZE.join('x'));
-    await page.fill('#epochs', String(RUN.epochs));
+    await page.fill('#epochs', String(epochs));
     await page.fill('#seed', String(RUN.seed));
     await page.fill('#filters', RUN.filters.join(','));
     await page.selectOption('#backend', 'wasm');
+  }
+
+  it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
+    expect(await page.textContent('.privacy')).toContain('never leave this machine');
+    await fillSettings(RUN.epochs);
     await page.setInputFiles('#folder', data);
     await page.click('#train');
     await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
@@ -104,7 +114,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await download.saveAs(zip);
     const unpacked = join(root, 'unpacked');
     expect((await extractZip({ zipPath: zip, outDir: unpacked })).failed).toEqual([]);
-    const tabRun = join(unpacked, 'ct3d-run-seed4');
+    tabRun = join(unpacked, 'ct3d-run-seed4');
     for (const folder of ['model', 'best']) {
       const tab = new Uint8Array(await readFile(join(tabRun, folder, 'weights.bin')));
       const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
@@ -143,11 +153,87 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     run.model.dispose();
     // `ct3d export-web --run <unpacked>`: the diagnosis page of the tab's run.
     const page2 = await exportWebApp({ runDir: tabRun, outDir: join(root, 'tab-run-site') });
+    tabManifest = page2.manifest;
     expect(page2.manifest).toMatchObject({
       checkpoint: 'best',
       inputSize: SIZE,
       classNames: ['normal', 'abnormal'],
     });
+  });
+
+  it("draws a validation scan's heat map: Node's explain(model, volume, interactiveExplanation(size)) on the same preprocessed scan", async () => {
+    const info = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
+    const id = (info.split.val as string[]).find((v) => v.endsWith('.nii.gz'));
+    if (!id) throw new Error('the split put no NIfTI file in validation');
+    await page.click(`#validation tr[data-id="${id}"] button`);
+    await page.waitForFunction((want) => document.body.dataset.viewer === want, id, { timeout: 60_000 });
+    expect(await page.isVisible('#viewer-canvas')).toBe(true);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-train-heat-map.png'), fullPage: true });
+    const bytes = await page.evaluate(() =>
+      (globalThis as unknown as { ct3dHeatMap: () => number[] | null }).ct3dHeatMap(),
+    );
+    expect(bytes).not.toBeNull();
+    const shown = decodeNifti(new Uint8Array(bytes ?? []), { name: 'heat.nii' });
+    // Node: ingest's preprocessing of the same file (the cache's float32), the downloaded best checkpoint.
+    const file = new Uint8Array(await readFile(join(data, id)));
+    const { volume } = processBytes(file, { size: SIZE, name: id, preprocess: info.recipe.preprocess });
+    const input = cachedVolume(volume, id).volume;
+    const run = await loadRun(tabRun);
+    try {
+      const how = interactiveExplanation(input.shape);
+      const node = await explain(run.model, input, how);
+      expect(shown.shape).toEqual(input.shape);
+      expect(Array.from(shown.data)).toEqual(Array.from(node.cam.data));
+      const className = info.classNames[node.classIndex];
+      expect(await page.textContent('#cam-info')).toContain(
+        `evidence for "${className}" (${how.method ?? 'occlusion'} on `,
+      );
+    } finally {
+      run.model.dispose();
+    }
+  });
+
+  it('"Open diagnosis page" diagnoses with the model just trained, kept in this browser: predict --run\'s probabilities', async () => {
+    expect(tabManifest).not.toBeNull();
+    await Promise.all([page.waitForURL('**/diagnose/index.html'), page.click('#diagnose')]);
+    await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60_000 });
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.getAttribute('body', 'data-state')).toBe('ready');
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
+    // The manifest kept in this browser is the one `ct3d export-web --run` writes for the downloaded run.
+    const kept = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('ct3d-training-page');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('trained-model').objectStore('trained-model').get('last');
+            get.onsuccess = () => resolve(get.result.manifest);
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+    expect(kept).toEqual(tabManifest);
+    expect(await page.textContent('#model-info')).toContain('Run ct3d-run-seed4 (best checkpoint)');
+    // Each validation scan (a NIfTI file, a DICOM series' folder): `ct3d predict --run`'s probabilities.
+    const info = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
+    const run = await loadRun(tabRun);
+    try {
+      for (const id of info.split.val as string[]) {
+        const since = await requestCount(page);
+        await page.setInputFiles(id.includes('/series-') ? '#folder' : '#file', join(data, id));
+        expect(await finished(page, since)).toBe('done');
+        const want = (await predictScanFile(run, join(data, id))).probabilities;
+        const got = await page.$$eval('#probabilities tbody tr', (rows) =>
+          rows.map((r) => Number((r as HTMLElement).dataset.probability)),
+        );
+        expect(got).toEqual(want);
+      }
+    } finally {
+      run.model.dispose();
+    }
+    await page.goto(site.url);
   });
 
   it('names a bad file in one line and trains on the rest; lists files outside class folders; Stop ends a run', async () => {
@@ -157,7 +243,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await writeFile(join(mixed, 'CT-0', 'broken.nii.gz'), broken);
     await cp(join(data, 'CT-0', 'study_0001.nii.gz'), join(mixed, 'loose.nii.gz'));
     await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
-    await page.fill('#epochs', '1');
+    await fillSettings(1);
     await page.setInputFiles('#folder', mixed);
     await page.click('#train');
     await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
@@ -192,6 +278,57 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await page.waitForFunction(() => document.body.dataset.state === 'stopped', null, { timeout: 60_000 });
     expect(await page.isHidden('#download')).toBe(true);
     expect(await page.isEnabled('#train')).toBe(true);
+  });
+
+  it('labels picked scans from a CSV instead of class folders, naming each bad row in one line', async () => {
+    const nifti = async (cls: string) =>
+      (await readdir(join(data, cls))).filter((f) => f.endsWith('.nii.gz')).sort();
+    const [normal, abnormal] = [await nifti('CT-0'), await nifti('CT-23')];
+    const rows = [
+      ...abnormal.map((f) => `CT-23/${f},ill`),
+      `CT-0/${normal[0]},healthy`,
+      `CT-0/${normal[1]},healthy`,
+      'CT-0/series-a,healthy',
+      'CT-23/series-b,ill',
+      'CT-9/none.nii.gz,ill',
+      `CT-0/${normal[2]}`,
+    ];
+    const csv = join(root, 'labels.csv');
+    await writeFile(csv, `path,class\n${rows.join('\n')}\n`);
+    await page.setInputFiles('#labels', csv);
+    await page.waitForFunction(
+      () => document.querySelector('#labels-info')?.textContent === 'Labels from labels.csv',
+    );
+    await fillSettings(1);
+    await page.setInputFiles('#folder', data);
+    await page.click('#train');
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+      timeout: 150_000,
+    });
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    const problems = await page.$$eval('#label-problems li', (li) => li.map((l) => l.textContent));
+    expect(problems).toEqual([
+      'labels.csv:10: expected 2 columns (path or StudyInstanceUID or SeriesInstanceUID, class), got 1',
+      'labels.csv:9: CT-9/none.nii.gz names no scan of the files given',
+    ]);
+    const skipped = await page.$$eval('#skipped-files li', (li) => li.map((l) => l.textContent));
+    expect(skipped).toEqual([`data/CT-0/${normal[2]}: unlabelled: no row of labels.csv names it`]);
+    expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(7);
+    // The run's classes are the CSV's, in order of first appearance; the seven labelled scans are split.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const zip = join(root, 'csv-run.zip');
+    await download.saveAs(zip);
+    const out = join(root, 'csv-run');
+    expect((await extractZip({ zipPath: zip, outDir: out })).failed).toEqual([]);
+    const info = JSON.parse(await readFile(join(out, 'ct3d-run-seed4', 'run.json'), 'utf8'));
+    expect(info.classNames).toEqual(['ill', 'healthy']);
+    const ids = [...info.split.train, ...info.split.val];
+    expect(ids).toHaveLength(7);
+    for (const f of abnormal) expect(ids).toContain(`CT-23/${f}`);
+    expect(ids).not.toContain(`CT-0/${normal[2]}`);
+    await page.click('#no-labels');
+    expect(await page.textContent('#labels-info')).toBe('');
   });
 
   it('makes only GET requests for its own files: no body, no scan data, nothing elsewhere', () => {

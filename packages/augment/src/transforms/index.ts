@@ -1,4 +1,5 @@
 export { type Composed, compose, invert } from './compose.js';
+export { type HuScaling, huScaling, unitsToHu } from './hu-scaling.js';
 export { deterministic, randomly, remapping, type TransformDef, withData } from './make.js';
 export { mapToScan } from './map-to-scan.js';
 export { ParamReader, RecipeError } from './params.js';

@@ -2,9 +2,10 @@
 // files, DICOM series) and the skipped files, shows each stage as it ends, and for the scan shown the seed's
 // sentences, the probabilities and the slices with their heat map. Holds no model code (worker.ts does).
 import { printable } from '@ct3d/core';
-import { MANIFEST_FILE, type WebManifest } from '../manifest.js';
+import type { WebManifest } from '../manifest.js';
 import { runFactsText, runWarnings, scanWarnings } from './checks.js';
 import { droppedFiles, type Gathered, pickedFiles } from './dropped-files.js';
+import { pageModel } from './page-model.js';
 import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
 import { markSelected, setScanState, showPlan } from './scan-list.js';
 import {
@@ -272,16 +273,15 @@ async function start(): Promise<void> {
     showError(`The page's worker failed: ${e.message}`);
     setState('error');
   };
-  const response = await fetch(new URL(MANIFEST_FILE, base));
-  if (!response.ok) throw new Error(`${MANIFEST_FILE}: HTTP ${response.status}`);
-  manifest = (await response.json()) as WebManifest;
+  const { manifest: loaded, model, wasm } = await pageModel(base);
+  manifest = loaded;
   const [w, h, d] = manifest.inputSize;
   $('model-info').textContent =
     `Run ${manifest.run} (${manifest.checkpoint} checkpoint): ${manifest.classNames.join(' / ')}, input ${w}x${h}x${d}`;
   $('run-facts').textContent = runFactsText(manifest);
   showLines($('run-warnings'), runWarnings(manifest));
   const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-  send({ type: 'init', base, manifest, backend });
+  send({ type: 'init', wasm, manifest, backend, model });
 
   for (const id of ['file', 'folder']) {
     const input = $<HTMLInputElement>(id);

@@ -23,7 +23,15 @@ export interface ScanFacts {
 }
 
 export type ToWorker =
-  | { type: 'init'; base: string; manifest: WebManifest; backend: string }
+  | {
+      type: 'init';
+      /** Where the .wasm files are (the page's wasm/, or the training page's beside diagnose/). */
+      wasm: string;
+      manifest: WebManifest;
+      backend: string;
+      /** Where model.json is (the page's model/), or the model's two files (trained in this browser). */
+      model: string | { json: string; weights: Uint8Array };
+    }
   | { type: 'diagnose'; id: number; files: DroppedFile[]; unreadable: SkippedFile[] };
 
 export interface MemoryReport {

@@ -13,11 +13,12 @@ import {
   initBackend,
   interactiveExplanation,
   loadModel,
+  modelFromBytes,
   tf,
 } from '@ct3d/model';
 import { windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
-import { MODEL_FOLDER, WASM_FOLDER, type WebManifest } from '../manifest.js';
+import type { WebManifest } from '../manifest.js';
 import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
 import {
   checkNiftiSize,
@@ -38,12 +39,14 @@ const scope = self as unknown as {
 };
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-async function load(base: string, manifest: WebManifest, backend: string): Promise<Loaded> {
+async function load(init: Extract<ToWorker, { type: 'init' }>): Promise<Loaded> {
+  const { wasm, manifest, backend } = init;
   const t0 = performance.now();
   // The DICOM codecs' .wasm files are the page's own too (loaded only when a compressed series comes).
-  setDicomWasmLocator((file) => new URL(`${WASM_FOLDER}${file}`, base).href);
-  const choice = await initBackend(backend as BackendName, { wasmPaths: new URL(WASM_FOLDER, base).href });
-  const model = await loadModel(new URL(MODEL_FOLDER, base).href);
+  setDicomWasmLocator((file) => new URL(file, wasm).href);
+  const choice = await initBackend(backend as BackendName, { wasmPaths: wasm });
+  const model =
+    typeof init.model === 'string' ? await loadModel(init.model) : await modelFromBytes(init.model);
   // One warm-up prediction compiles the kernels (WebGPU pipelines, wasm code) before the first scan; awaited,
   // so that its GPU work is not counted in the first scan's time.
   const x = tf.zeros([1, ...manifest.inputSize, 1]);
@@ -194,7 +197,7 @@ let queue: Promise<void> = Promise.resolve();
 
 scope.onmessage = ({ data: message }) => {
   if (message.type === 'init') {
-    loading = load(message.base, message.manifest, message.backend);
+    loading = load(message);
     loading.catch((err: unknown) => post({ type: 'init-failed', message: errorText(err) }));
     return;
   }

@@ -6,7 +6,8 @@ import { printable } from '@ct3d/core';
 import { formatEpochLine } from '@ct3d/train/format';
 import { droppedFiles, type Gathered, pickedFiles } from '../dropped-files.js';
 import { type ChartSeries, drawChart } from './chart.js';
-import type { FromTrainWorker, ToTrainWorker, TrainSettings } from './protocol.js';
+import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
+import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -19,6 +20,14 @@ let chart: ChartSeries = { steps: [], epochs: {} };
 let epochs = 1;
 let stepsPerEpoch = 1;
 let zipUrl: string | null = null;
+/** The labels CSV chosen (instead of class folders), read when picked. */
+let labels: LabelsCsv | undefined;
+
+function setLabels(csv: LabelsCsv | undefined): void {
+  labels = csv;
+  $('labels-info').textContent = csv ? `Labels from ${printable(csv.name)}` : '';
+  $('no-labels').hidden = !csv;
+}
 
 function setState(state: 'ready' | 'preparing' | 'training' | 'done' | 'stopped' | 'error'): void {
   document.body.dataset.state = state;
@@ -85,12 +94,15 @@ function startTraining(): void {
   $('scans').replaceChildren();
   $('validation').hidden = true;
   $('download').hidden = true;
+  $('diagnose').hidden = true;
+  $('not-kept').textContent = '';
+  hideHeatMap();
   if (zipUrl) URL.revokeObjectURL(zipUrl);
   zipUrl = null;
   chart = { steps: [], epochs: {} };
   epochs = chosen.epochs;
   setState('preparing');
-  send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen });
+  send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen, labels });
 }
 
 function scanItem(i: number): HTMLElement | undefined {
@@ -136,15 +148,21 @@ function onMessage(m: FromTrainWorker): void {
         return li;
       }),
     );
-    const list = $('skipped').querySelector('ul') as HTMLElement;
-    list.replaceChildren(
+    $('label-problems').replaceChildren(
+      ...m.problems.map((text) => {
+        const li = document.createElement('li');
+        li.textContent = printable(text);
+        return li;
+      }),
+    );
+    $('skipped-files').replaceChildren(
       ...m.skipped.map((s) => {
         const li = document.createElement('li');
         li.textContent = `${printable(s.name)}: ${s.reason}`;
         return li;
       }),
     );
-    $('skipped').hidden = m.skipped.length === 0;
+    $('skipped').hidden = m.skipped.length === 0 && m.problems.length === 0;
   } else if (m.type === 'prepared' || m.type === 'scan-failed') {
     const li = scanItem(m.scan);
     if (!li) return;
@@ -158,6 +176,14 @@ function onMessage(m: FromTrainWorker): void {
     $('backend-info').dataset.backend = m.name;
   } else if (m.type === 'event') onEvent(m.event);
   else if (m.type === 'validation') showValidation(m.rows);
+  else if (m.type === 'heat-map' || m.type === 'heat-map-failed')
+    showHeatMap(
+      m,
+      m.type === 'heat-map' ? (classNames[m.classIndex] ?? `class ${m.classIndex}`) : '',
+      printable,
+    ).catch((err: unknown) =>
+      showError(`The viewer failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
   else if (m.type === 'finished') {
     if (m.zip) {
       zipUrl = URL.createObjectURL(new Blob([m.zip as BlobPart], { type: 'application/zip' }));
@@ -166,6 +192,9 @@ function onMessage(m: FromTrainWorker): void {
       a.download = `${m.folder}.zip`;
       a.hidden = false;
     }
+    // The diagnosis page (diagnose/) on this model, kept in this browser by the worker: nothing is uploaded.
+    $('diagnose').hidden = !m.diagnosable;
+    $('not-kept').textContent = m.notKept ? `No diagnosis page for this run: ${m.notKept}` : '';
     setState(m.stopped ? 'stopped' : 'done');
   } else if (m.type === 'failed') {
     showError(m.message);
@@ -191,6 +220,16 @@ function showValidation(rows: Extract<FromTrainWorker, { type: 'validation' }>['
           td.textContent = printable(cell);
           tr.append(td);
         }
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = 'Heat map';
+        button.addEventListener('click', () => {
+          heatMapPending(printable(r.id));
+          send({ type: 'explain', id: r.id });
+        });
+        const td = document.createElement('td');
+        td.append(button);
+        tr.append(td);
         return tr;
       }),
     );
@@ -209,11 +248,25 @@ function start(): void {
       return option;
     }),
   );
-  const folder = $<HTMLInputElement>('folder');
-  folder.addEventListener('change', () => {
-    if (folder.files?.length) take(pickedFiles(folder.files));
-    folder.value = '';
+  for (const id of ['folder', 'pick-files']) {
+    const input = $<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      if (input.files?.length) take(pickedFiles(input.files));
+      input.value = '';
+    });
+  }
+  const csv = $<HTMLInputElement>('labels');
+  csv.addEventListener('change', () => {
+    const file = csv.files?.[0];
+    csv.value = '';
+    if (!file) return;
+    file.text().then(
+      (text) => setLabels({ name: file.name, size: file.size, text }),
+      (err: unknown) =>
+        showError(`${file.name}: cannot be read (${err instanceof Error ? err.message : String(err)})`),
+    );
   });
+  $('no-labels').addEventListener('click', () => setLabels(undefined));
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => {
     e.preventDefault();
@@ -229,6 +282,7 @@ function start(): void {
     );
   });
   $('train').addEventListener('click', startTraining);
+  startHeatMapControls();
   $('stop').addEventListener('click', () => send({ type: 'stop' }));
   setState('ready');
 }

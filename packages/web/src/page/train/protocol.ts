@@ -18,9 +18,25 @@ export interface TrainSettings {
   backend: 'auto' | 'wasm' | 'webgpu' | 'cpu';
 }
 
+/** A labels CSV picked on the page: its name, size and text. */
+export interface LabelsCsv {
+  name: string;
+  size: number;
+  text: string;
+}
+
 export type ToTrainWorker =
-  | { type: 'train'; files: DroppedFile[]; unreadable: SkippedFile[]; settings: TrainSettings }
-  | { type: 'stop' };
+  | {
+      type: 'train';
+      files: DroppedFile[];
+      unreadable: SkippedFile[];
+      settings: TrainSettings;
+      /** A labels CSV (rows `path,class`, as `ct3d ingest --labels`) instead of class folders. */
+      labels?: LabelsCsv;
+    }
+  | { type: 'stop' }
+  /** The heat map of validation scan `id` by the finished run's best checkpoint. */
+  | { type: 'explain'; id: string };
 
 /** A validation scan predicted by the run's best checkpoint (what `ct3d predict --run` loads). */
 export interface ValidationRow {
@@ -30,13 +46,47 @@ export interface ValidationRow {
 }
 
 export type FromTrainWorker =
-  /** The scans found, by class folder (index = label), and the files that are none, with why. */
-  | { type: 'plan'; classNames: string[]; scans: { id: string; label: number }[]; skipped: SkippedFile[] }
+  /**
+   * The scans found, by class folder or labels CSV (index = label), the files that are none, with why, and
+   * the labels CSV's problem lines (each naming its row).
+   */
+  | {
+      type: 'plan';
+      classNames: string[];
+      scans: { id: string; label: number }[];
+      skipped: SkippedFile[];
+      problems: string[];
+    }
   | { type: 'prepared'; scan: number; ms: number }
   | { type: 'scan-failed'; scan: number; message: string }
   | { type: 'backend'; name: string; detail: string }
   | { type: 'event'; event: TrainEvent }
   | { type: 'validation'; rows: ValidationRow[] }
-  /** The run folder as a zip (the name of its folder inside), or why there is none. */
-  | { type: 'finished'; zip: Uint8Array | null; folder: string; stopped: boolean }
-  | { type: 'failed'; message: string };
+  /**
+   * The run folder as a zip (the name of its folder inside), or why there is none; diagnosable: its model
+   * is kept in this browser for the diagnosis page (diagnose/).
+   */
+  | {
+      type: 'finished';
+      zip: Uint8Array | null;
+      folder: string;
+      stopped: boolean;
+      diagnosable?: boolean;
+      /** Why the model could not be kept for the diagnosis page (the browser refused the storage). */
+      notKept?: string;
+    }
+  | { type: 'failed'; message: string }
+  /**
+   * A validation scan's heat map (interactiveExplanation's method, as the diagnosis page and dashboard make
+   * it) on the preprocessed scan the model read: both as NIfTI bytes on its grid, the scan in HU.
+   */
+  | {
+      type: 'heat-map';
+      id: string;
+      scanNifti: Uint8Array;
+      heatNifti: Uint8Array;
+      method: string;
+      layer: string;
+      classIndex: number;
+    }
+  | { type: 'heat-map-failed'; id: string; message: string };

@@ -2,15 +2,25 @@
 // preprocessing exactly as `ct3d ingest` does (@ct3d/pipeline's processBytes, then the cache's float32
 // encoding), trains with @ct3d/train's trainInMemory (the split, batches, model and loop of `ct3d train`),
 // streams the trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
-import { resolveRecipe, type TransformEntry } from '@ct3d/augment';
+import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
-import { DEFAULT_MAX_BYTES, zipStore } from '@ct3d/io';
+import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import { initBackend, tf } from '@ct3d/model';
-import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
 import {
+  DEFAULT_EXPLANATION,
+  explain,
+  initBackend,
+  interactiveExplanation,
+  modelFromBytes,
+  type tf,
+} from '@ct3d/model';
+import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
+import type { RunInfo } from '@ct3d/train';
+import {
+  type MemoryRun,
   type MemoryScan,
   memoryRunFiles,
+  memoryRunInfo,
   predictProbabilities,
   RunSummary,
   type TrainEvent,
@@ -18,10 +28,13 @@ import {
 } from '@ct3d/train/browser';
 import type { Subscription } from 'rxjs';
 import { WASM_FOLDER } from '../../manifest.js';
+import { runManifest } from '../../run-manifest.js';
 import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
+import { saveTrainedModel } from '../trained-model.js';
 import { classFolders } from './class-folders.js';
-import type { FromTrainWorker, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
+import { csvLabels, type LabelledSource } from './csv-labels.js';
+import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
 
 const scope = self as unknown as {
   postMessage(message: FromTrainWorker, transfer?: Transferable[]): void;
@@ -65,17 +78,43 @@ let stopRequested = false;
 /** The model of a stopped run, disposed when the next run starts. */
 let stale: tf.LayersModel | null = null;
 
+/** The finished run's best checkpoint and validation scans, for their heat maps (until the next run). */
+let explainable: { model: tf.LayersModel; volumes: Map<string, Volume>; steps: TransformEntry[] } | null =
+  null;
+
+/** A source as the labels CSV matches it: its path, its files' paths, a series' UIDs. */
+function labelledSource(source: ScanSource): LabelledSource {
+  if ('file' in source) return { path: pathOf(source), files: [source.facts.name] };
+  const { series, files } = source.series;
+  return {
+    path: pathOf(source),
+    files: files.map((f) => f.name),
+    studyInstanceUID: series.studyInstanceUID,
+    seriesInstanceUID: series.seriesInstanceUID,
+  };
+}
+
 async function train(
   files: DroppedFile[],
   unreadable: SkippedFile[],
   settings: TrainSettings,
+  labelsCsv?: LabelsCsv,
 ): Promise<void> {
   stopRequested = false;
   stale?.dispose();
   stale = null;
+  explainable?.model.dispose();
+  explainable = null;
   const startedAt = new Date().toISOString();
-  const found = await scanSources(files);
-  const folders = classFolders(found.scans.map(pathOf));
+  // The labels CSV itself, picked with the scans, is no scan.
+  const isCsv = (f: DroppedFile) =>
+    labelsCsv !== undefined &&
+    f.file.size === labelsCsv.size &&
+    (f.path === labelsCsv.name || f.path.endsWith(`/${labelsCsv.name}`));
+  const found = await scanSources(files.filter((f) => !isCsv(f)));
+  const folders = labelsCsv
+    ? csvLabels(labelsCsv, found.scans.map(labelledSource))
+    : { ...classFolders(found.scans.map(pathOf)), problems: [] };
   const skipped = [...unreadable, ...found.skipped];
   const planned: { source: ScanSource; id: string; label: number }[] = [];
   for (const source of found.scans) {
@@ -90,6 +129,7 @@ async function train(
     classNames: folders.classNames,
     scans: planned.map(({ id, label }) => ({ id, label })),
     skipped,
+    problems: folders.problems,
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
   const scans: MemoryScan[] = [];
@@ -151,7 +191,13 @@ async function train(
     stale = run.model;
     return post({ type: 'finished', zip: null, folder, stopped: true });
   }
-  post({ type: 'validation', rows: await validate(run.saved.best ?? run.saved.model, scans, run.split.val) });
+  const saved = run.saved.best ?? run.saved.model;
+  if (saved) {
+    const val = new Set(run.split.val.map((e) => e.id));
+    const volumes = new Map(scans.filter((s) => val.has(s.id)).map((s) => [s.id, s.volume]));
+    explainable = { model: await modelFromBytes(saved), volumes, steps: recipe.preprocess };
+    post({ type: 'validation', rows: await validate(explainable.model, scans, run.split.val) });
+  }
   const facts = {
     where,
     classNames: folders.classNames,
@@ -166,37 +212,68 @@ async function train(
       data: f.data,
     })),
   );
+  // A browser that refuses the storage (a private window's quota) still gets its download.
+  const kept = await keepForDiagnosis(run, folder, memoryRunInfo(run, facts), summary.metrics(end)).then(
+    (diagnosable) => ({ diagnosable }),
+    (err: unknown) => ({ diagnosable: false, notKept: describeError(err) }),
+  );
   run.model.dispose();
-  post({ type: 'finished', zip, folder, stopped: false }, [zip.buffer]);
+  post({ type: 'finished', zip, folder, stopped: false, ...kept }, [zip.buffer]);
+}
+
+/**
+ * Keeps the run's checkpoint (best/ when there is one, as `ct3d export-web --run` exports) and its manifest
+ * in this browser for the diagnosis page; true when kept. The manifest is built from run.json and
+ * metrics.json as they are in the zip (JSON round trip), as export-web builds it from the unzipped folder.
+ */
+async function keepForDiagnosis(run: MemoryRun, folder: string, info: RunInfo, metrics: unknown) {
+  const checkpoint = run.saved.best ? 'best' : 'model';
+  const saved = run.saved.best ?? run.saved.model;
+  if (!saved) return false;
+  const manifest = runManifest({
+    run: folder,
+    checkpoint,
+    inputShape: run.model.inputs[0].shape,
+    units: run.model.outputs[0].shape.at(-1),
+    info: JSON.parse(JSON.stringify(info)) as RunInfo,
+    metrics: JSON.parse(JSON.stringify(metrics)),
+    where: `${folder}/${checkpoint}`,
+  });
+  await saveTrainedModel({ manifest, json: saved.json, weights: saved.weights.slice() });
+  return true;
 }
 
 /** The validation scans predicted by the saved model (best/ when there is one: what `ct3d predict --run` loads). */
 async function validate(
-  saved: { json: string; weights: Uint8Array } | undefined,
+  model: tf.LayersModel,
   scans: MemoryScan[],
   val: { id: string }[],
 ): Promise<ValidationRow[]> {
-  if (!saved) return [];
-  const json = JSON.parse(saved.json) as tf.io.ModelJSON;
-  const weights = saved.weights.slice().buffer;
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest[0].weights,
-      weightData: weights,
-    }),
-  );
-  try {
-    const rows: ValidationRow[] = [];
-    for (const { id } of val) {
-      const scan = scans.find((s) => s.id === id);
-      if (scan)
-        rows.push({ id, label: scan.label, probabilities: await predictProbabilities(model, scan.volume) });
-    }
-    return rows;
-  } finally {
-    model.dispose();
+  const rows: ValidationRow[] = [];
+  for (const { id } of val) {
+    const scan = scans.find((s) => s.id === id);
+    if (scan)
+      rows.push({ id, label: scan.label, probabilities: await predictProbabilities(model, scan.volume) });
   }
+  return rows;
+}
+
+/**
+ * Validation scan `id`'s heat map: the diagnosis page's and the dashboard's (interactiveExplanation, the
+ * class `ct3d explain` explains), on the preprocessed scan itself, as the dashboard shows a cached scan.
+ */
+async function heatMap(id: string): Promise<void> {
+  const volume = explainable?.volumes.get(id);
+  if (!explainable || !volume) throw new Error(`${id}: not a validation scan of the finished run`);
+  const how = interactiveExplanation(volume.shape);
+  const { cam, layer, classIndex } = await explain(explainable.model, volume, how);
+  const method = how.method ?? DEFAULT_EXPLANATION.method;
+  const scanNifti = encodeNifti(unitsToHu(volume, huScaling(explainable.steps)));
+  const heatNifti = encodeNifti({ ...volume, data: cam.data }, { description: `ct3d ${method} ${layer}` });
+  post({ type: 'heat-map', id, scanNifti, heatNifti, method, layer, classIndex }, [
+    scanNifti.buffer,
+    heatNifti.buffer,
+  ]);
 }
 
 let stopper: () => void = () => undefined;
@@ -207,7 +284,14 @@ scope.onmessage = ({ data: message }) => {
     stopper();
     return;
   }
-  train(message.files, message.unreadable, message.settings).catch((err: unknown) => {
+  if (message.type === 'explain') {
+    const { id } = message;
+    heatMap(id).catch((err: unknown) =>
+      post({ type: 'heat-map-failed', id, message: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
+  train(message.files, message.unreadable, message.settings, message.labels).catch((err: unknown) => {
     running?.unsubscribe();
     running = null;
     post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
