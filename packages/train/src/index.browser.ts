@@ -1,5 +1,5 @@
 /**
- * @ct3d/train in a browser: the seed's training run over preprocessed volumes in memory (the same split,
+ * @ct3d/train in a browser: the seed's training run over preprocessed volumes in a VolumeStore (the same split,
  * batches, model and loop as `ct3d train`), its events and the printed sentences. Nothing here reads files.
  *
  * @module @ct3d/train/browser
@@ -22,8 +22,9 @@ export { type Split, splitEntries } from './split.js';
 export { predictProbabilities, predictProbability } from './step.js';
 export {
   type MemoryRun,
-  type MemoryScan,
   type ModelBytes,
-  type TrainInMemoryOptions,
-  trainInMemory,
-} from './train-in-memory.js';
+  type StoredScan,
+  type TrainFromStoreOptions,
+  trainFromStore,
+} from './train-from-store.js';
+export { MemoryVolumeStore, type VolumeStore } from './volume-store.js';

@@ -4,7 +4,7 @@
 import type { Recipe } from '@ct3d/augment';
 import { MODEL_JSON, WEIGHTS_BIN } from '@ct3d/model';
 import type { RunEndEvent, TrainEvent } from '../events.js';
-import type { MemoryRun } from '../train-in-memory.js';
+import type { MemoryRun } from '../train-from-store.js';
 import { RUN_FILES } from './run-files.js';
 import type { RunInfo } from './run-info.js';
 import { json, type RunSummary } from './run-summary.js';

@@ -139,6 +139,7 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
 
 function onMessage(m: FromTrainWorker): void {
   if (m.type === 'plan') {
+    $('store-info').textContent = '';
     classNames = m.classNames;
     scanIds = m.scans.map((s) => s.id);
     $('scans').replaceChildren(
@@ -171,6 +172,9 @@ function onMessage(m: FromTrainWorker): void {
       m.type === 'prepared'
         ? `${printable(scanIds[m.scan])}: preprocessed in ${m.ms.toFixed(0)} ms`
         : printable(m.message);
+  } else if (m.type === 'store-refused') {
+    $('store-info').textContent =
+      `The preprocessed scans are kept in memory: this browser refused its private files (${m.message}).`;
   } else if (m.type === 'backend') {
     $('backend-info').textContent = `Training on ${m.name}: ${m.detail}`;
     $('backend-info').dataset.backend = m.name;

@@ -57,6 +57,8 @@ export type FromTrainWorker =
       skipped: SkippedFile[];
       problems: string[];
     }
+  /** The browser refused its private files (why): the preprocessed scans are kept in memory. */
+  | { type: 'store-refused'; message: string }
   | { type: 'prepared'; scan: number; ms: number }
   | { type: 'scan-failed'; scan: number; message: string }
   | { type: 'backend'; name: string; detail: string }

@@ -1,7 +1,7 @@
 // The training page's worker: finds the dropped scans by class folder, preprocesses each with the recipe's
 // preprocessing exactly as `ct3d ingest` does (@ct3d/pipeline's processBytes, then the cache's float32
-// encoding), trains with @ct3d/train's trainInMemory (the split, batches, model and loop of `ct3d train`),
-// streams the trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
+// encoding) into the page's private files (opfs-store.ts; memory where the browser refuses them), trains with
+// @ct3d/train's trainFromStore (the split, batches, model and loop of `ct3d train`), streams the trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
 import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
@@ -18,13 +18,15 @@ import { cachedVolume, describeError, processBytes, processDicomBytes } from '@c
 import type { RunInfo } from '@ct3d/train';
 import {
   type MemoryRun,
-  type MemoryScan,
+  MemoryVolumeStore,
   memoryRunFiles,
   memoryRunInfo,
   predictProbabilities,
   RunSummary,
+  type StoredScan,
   type TrainEvent,
-  trainInMemory,
+  trainFromStore,
+  type VolumeStore,
 } from '@ct3d/train/browser';
 import type { Subscription } from 'rxjs';
 import { WASM_FOLDER } from '../../manifest.js';
@@ -34,6 +36,7 @@ import { type ScanSource, scanSources } from '../scan-sources.js';
 import { saveTrainedModel } from '../trained-model.js';
 import { classFolders } from './class-folders.js';
 import { csvLabels, type LabelledSource } from './csv-labels.js';
+import { OpfsVolumeStore } from './opfs-store.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
 
 const scope = self as unknown as {
@@ -78,9 +81,21 @@ let stopRequested = false;
 /** The model of a stopped run, disposed when the next run starts. */
 let stale: tf.LayersModel | null = null;
 
+/** The preprocessed volumes of the current run (emptied when the next starts). */
+let store: VolumeStore = new MemoryVolumeStore();
+
 /** The finished run's best checkpoint and validation scans, for their heat maps (until the next run). */
-let explainable: { model: tf.LayersModel; volumes: Map<string, Volume>; steps: TransformEntry[] } | null =
-  null;
+let explainable: { model: tf.LayersModel; val: Set<string>; steps: TransformEntry[] } | null = null;
+
+/** The page's private files for the volumes, or memory (said on the page) where the browser refuses them. */
+async function openStore(): Promise<VolumeStore> {
+  try {
+    return await OpfsVolumeStore.open();
+  } catch (err) {
+    post({ type: 'store-refused', message: describeError(err) });
+    return new MemoryVolumeStore();
+  }
+}
 
 /** A source as the labels CSV matches it: its path, its files' paths, a series' UIDs. */
 function labelledSource(source: ScanSource): LabelledSource {
@@ -132,13 +147,16 @@ async function train(
     problems: folders.problems,
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
-  const scans: MemoryScan[] = [];
+  await store.clear();
+  store = await openStore();
+  const scans: StoredScan[] = [];
   for (const [i, p] of planned.entries()) {
     if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
     const t0 = performance.now();
     try {
       const volume = await preprocess(p.source, settings, recipe.preprocess);
-      scans.push({ id: p.id, source: p.id, label: p.label, volume: cachedVolume(volume, p.id).volume });
+      await store.put(p.id, cachedVolume(volume, p.id).volume);
+      scans.push({ id: p.id, source: p.id, label: p.label, shape: volume.shape });
       post({ type: 'prepared', scan: i, ms: performance.now() - t0 });
     } catch (err) {
       const text = describeError(err);
@@ -153,9 +171,10 @@ async function train(
   post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
   if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
   const where = files[0]?.path.split('/')[0] ?? 'dropped files';
-  const run = trainInMemory({
+  const run = trainFromStore({
     where,
     scans,
+    store,
     classNames: folders.classNames,
     recipe,
     epochs: settings.epochs,
@@ -194,8 +213,7 @@ async function train(
   const saved = run.saved.best ?? run.saved.model;
   if (saved) {
     const val = new Set(run.split.val.map((e) => e.id));
-    const volumes = new Map(scans.filter((s) => val.has(s.id)).map((s) => [s.id, s.volume]));
-    explainable = { model: await modelFromBytes(saved), volumes, steps: recipe.preprocess };
+    explainable = { model: await modelFromBytes(saved), val, steps: recipe.preprocess };
     post({ type: 'validation', rows: await validate(explainable.model, scans, run.split.val) });
   }
   const facts = {
@@ -246,14 +264,16 @@ async function keepForDiagnosis(run: MemoryRun, folder: string, info: RunInfo, m
 /** The validation scans predicted by the saved model (best/ when there is one: what `ct3d predict --run` loads). */
 async function validate(
   model: tf.LayersModel,
-  scans: MemoryScan[],
+  scans: StoredScan[],
   val: { id: string }[],
 ): Promise<ValidationRow[]> {
   const rows: ValidationRow[] = [];
   for (const { id } of val) {
     const scan = scans.find((s) => s.id === id);
-    if (scan)
-      rows.push({ id, label: scan.label, probabilities: await predictProbabilities(model, scan.volume) });
+    if (scan) {
+      const probabilities = await predictProbabilities(model, await store.get(id));
+      rows.push({ id, label: scan.label, probabilities });
+    }
   }
   return rows;
 }
@@ -263,8 +283,8 @@ async function validate(
  * class `ct3d explain` explains), on the preprocessed scan itself, as the dashboard shows a cached scan.
  */
 async function heatMap(id: string): Promise<void> {
-  const volume = explainable?.volumes.get(id);
-  if (!explainable || !volume) throw new Error(`${id}: not a validation scan of the finished run`);
+  if (!explainable?.val.has(id)) throw new Error(`${id}: not a validation scan of the finished run`);
+  const volume = await store.get(id);
   const how = interactiveExplanation(volume.shape);
   const { cam, layer, classIndex } = await explain(explainable.model, volume, how);
   const method = how.method ?? DEFAULT_EXPLANATION.method;

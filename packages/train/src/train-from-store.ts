@@ -1,8 +1,7 @@
-// A training run over preprocessed volumes held in memory, browser-safe: what the training page's worker
+// A training run over preprocessed volumes in a VolumeStore, browser-safe: what the training page's worker
 // runs. The split, settings, model, batches and loop are seed-run.ts's and fit-loop.ts's, as in `ct3d train`;
-// only the store differs (volumes instead of cache files, saved models kept as bytes instead of folders).
+// only the store differs (a VolumeStore instead of cache files, saved models kept as bytes, not folders).
 import type { Recipe } from '@ct3d/augment';
-import type { Volume } from '@ct3d/core';
 import { modelFileBytes, type tf } from '@ct3d/model';
 import { prepareItem } from '@ct3d/pipeline/browser';
 import type { Observable } from 'rxjs';
@@ -18,22 +17,26 @@ import {
   seedTraining,
 } from './seed-run.js';
 import type { Split } from './split.js';
+import type { VolumeStore } from './volume-store.js';
 
-/** One preprocessed scan (as ingest caches it: the recipe's preprocessing, float32). */
-export interface MemoryScan {
-  /** Its id in run.json's split. */
+/** One preprocessed scan (as ingest caches it: the recipe's preprocessing, float32), its volume in the store. */
+export interface StoredScan {
+  /** Its id in run.json's split and in the store. */
   id: string;
   /** Its path (sorts the split within a class, as a cache entry's source does; names it in errors). */
   source: string;
   label: number;
-  volume: Volume;
+  /** Its volume's shape (every scan's is the recipe's size). */
+  shape: [number, number, number];
 }
 
-/** Options of trainInMemory: a run's options plus the scans, class names and recipe. */
-export interface TrainInMemoryOptions extends SeedRunOptions {
+/** Options of trainFromStore: a run's options plus the scans, their store, class names and recipe. */
+export interface TrainFromStoreOptions extends SeedRunOptions {
   /** Names the data set in errors (e.g. the dropped folder). */
   where: string;
-  scans: MemoryScan[];
+  scans: StoredScan[];
+  /** Holds each scan's preprocessed volume (the loader awaits get()). */
+  store: VolumeStore;
   classNames: string[];
   /** The recipe whose preprocessing made the volumes; its augmentation trains. */
   recipe: Recipe;
@@ -56,7 +59,7 @@ interface Entry {
   shape: [number, number, number];
 }
 
-/** A prepared in-memory run: subscribe to events$ (cold: each subscription trains once). */
+/** A prepared run (its saved models and run files in memory): subscribe to events$ (cold: each subscription trains once). */
 export interface MemoryRun {
   events$: Observable<TrainEvent>;
   model: tf.LayersModel;
@@ -69,13 +72,16 @@ export interface MemoryRun {
 }
 
 /** Prepares the seed's run on `opts.scans`; refuses (throws) what trainFromCache refuses of a split. */
-export function trainInMemory(opts: TrainInMemoryOptions): MemoryRun {
+export function trainFromStore(opts: TrainFromStoreOptions): MemoryRun {
   if (opts.scans.length === 0) throw new Error(`${opts.where}: no scans to train on`);
-  const volumes = new Map(opts.scans.map((s) => [s.id, s.volume]));
-  const entries: Entry[] = opts.scans.map((s) => {
-    const [w, h, d] = s.volume.shape;
-    return { id: s.id, source: s.source, file: s.source, label: s.label, shape: [w, h, d] };
-  });
+  const { store } = opts;
+  const entries: Entry[] = opts.scans.map((s) => ({
+    id: s.id,
+    source: s.source,
+    file: s.source,
+    label: s.label,
+    shape: [...s.shape],
+  }));
   const size = entries[0].shape;
   const split = runSplit(entries, opts);
   requireEveryClass(opts.where, split, opts.classNames);
@@ -88,10 +94,8 @@ export function trainInMemory(opts: TrainInMemoryOptions): MemoryRun {
     split,
     classes,
     settings,
-    load: (entry, augment, seed) => {
-      const volume = volumes.get(entry.id) as Volume;
-      return Promise.resolve(prepareItem(volume, { augment, transforms: opts.recipe.augment, seed }));
-    },
+    load: async (entry, augment, seed) =>
+      prepareItem(await store.get(entry.id), { augment, transforms: opts.recipe.augment, seed }),
     echo: {
       backend: backendInUse.name,
       backendDetail: backendInUse.detail,

@@ -1,4 +1,4 @@
-// The browser-safe run (trainInMemory: what the training page's worker runs) against `ct3d train`'s
+// The browser-safe run (trainFromStore: what the training page's worker runs) against `ct3d train`'s
 // trainFromCache: the same source files, preprocessed in memory as ingest does, the same seed, recipe and
 // backend give the same weights bit for bit. Real files: a synthetic data set, ingested by the real pool.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,10 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitToEnd } from './fit-loop.js';
 import type { RunInfo } from './run-folder/run-info.js';
 import { trainFromCache } from './run-from-cache.js';
-import { type MemoryScan, trainInMemory } from './train-in-memory.js';
+import { type StoredScan, trainFromStore } from './train-from-store.js';
+import { MemoryVolumeStore } from './volume-store.js';
 
 const SIZE: [number, number, number] = [16, 16, 8];
-const dir = await mkdtemp(join(tmpdir(), 'ct3d-train-in-memory-'));
+const dir = await mkdtemp(join(tmpdir(), 'ct3d-train-from-store-'));
 const data = join(dir, 'data');
 const cacheDir = join(dir, 'cache');
 let scans: ScanEntry[] = [];
@@ -40,18 +41,19 @@ beforeAll(async () => {
 
 const run = { epochs: 2, filters: [2], valFraction: 1 / 3, seed: 4, learningRate: 1e-2 };
 
-/** The scans as the page holds them: each source file preprocessed by ingest's code, as its cache file reads. */
-async function inMemory(): Promise<MemoryScan[]> {
+/** The scans as the page stores them: each source file preprocessed by ingest's code, as its cache file reads. */
+async function stored(store: MemoryVolumeStore): Promise<StoredScan[]> {
   return Promise.all(
     scans.map(async (scan) => {
       const name = relative(data, scan.path);
       const { volume } = processBytes(await readFile(scan.path), { size: SIZE, name });
-      return { id: name, source: name, label: scan.label, volume: cachedVolume(volume, name).volume };
+      await store.put(name, cachedVolume(volume, name).volume);
+      return { id: name, source: name, label: scan.label, shape: volume.shape };
     }),
   );
 }
 
-describe('trainInMemory', () => {
+describe('trainFromStore', () => {
   it('trains the weights `ct3d train` trains on the same files, seed and recipe (wasm), bit for bit', async () => {
     const runDir = join(dir, 'run');
     await trainFromCache({ ...run, cacheDir, runDir, backend: 'wasm', workers: 1 }).start();
@@ -60,11 +62,13 @@ describe('trainInMemory', () => {
 
     const backend = await initBackend('wasm');
     const classNames = ['CT-0', 'CT-23'];
-    const memory = trainInMemory({
+    const store = new MemoryVolumeStore();
+    const memory = trainFromStore({
       ...run,
       backend: 'wasm',
       where: data,
-      scans: await inMemory(),
+      scans: await stored(store),
+      store,
       classNames,
       recipe: seedRecipe(SIZE),
       backendInUse: backend,

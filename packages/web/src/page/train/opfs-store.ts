@@ -1,0 +1,105 @@
+// The training page's VolumeStore in the Origin Private File System, so a large set need not fit in the
+// tab's memory: one file per scan, a header of float64s (shape, spacing, the 4x4 affine) then its float32
+// voxels, read and written with a FileSystemSyncAccessHandle (workers only). The folder is this page's
+// scratch space: emptied when a run starts; a scan's file is only named in the store once fully written.
+import type { Volume } from '@ct3d/core';
+import type { VolumeStore } from '@ct3d/train/browser';
+
+/** The folder of the preprocessed volumes in the page's origin-private file system. */
+export const OPFS_VOLUME_FOLDER = 'ct3d-train-volumes';
+/** A volume file's header: shape (3), spacing (3) and affine (16), float64. */
+export const VOLUME_HEADER_BYTES = 22 * 8;
+
+// lib.dom has no sync access handle (a worker-only API); the part used here.
+interface SyncAccess {
+  read(buffer: ArrayBufferView, options: { at: number }): number;
+  write(buffer: ArrayBufferView, options: { at: number }): number;
+  truncate(size: number): void;
+  getSize(): number;
+  flush(): void;
+  close(): void;
+}
+type SyncFileHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccess> };
+
+/** A VolumeStore in OPFS. open() rejects where the browser refuses the storage (then keep them in memory). */
+export class OpfsVolumeStore implements VolumeStore {
+  private readonly names = new Map<string, string>();
+  // One handle at a time: a file with an open sync handle refuses a second one.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly folder: FileSystemDirectoryHandle) {}
+
+  /** The page's empty volume folder; a small file written and read back proves the storage works. */
+  static async open(): Promise<OpfsVolumeStore> {
+    // Browsers offer it to secure contexts only (https, localhost): not a page served over http from elsewhere.
+    if (!navigator.storage?.getDirectory) throw new Error('no private file system offered to this page');
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(OPFS_VOLUME_FOLDER, { recursive: true }).catch(() => undefined);
+    const store = new OpfsVolumeStore(await root.getDirectoryHandle(OPFS_VOLUME_FOLDER, { create: true }));
+    const probe = new Float32Array([1, 2, 3, 4]);
+    const back = await store.withFile('probe', true, (access) => {
+      access.write(probe, { at: 0 });
+      const read = new Float32Array(4);
+      access.read(read, { at: 0 });
+      return read;
+    });
+    if (back.join() !== probe.join()) throw new Error('the private file system gave back other bytes');
+    await store.folder.removeEntry('probe');
+    return store;
+  }
+
+  put(id: string, volume: Volume): Promise<void> {
+    const name = this.names.get(id) ?? `scan-${String(this.names.size).padStart(5, '0')}.vol`;
+    return this.withFile(name, true, (access) => {
+      const { shape, spacing, affine, data } = volume;
+      access.truncate(0);
+      access.write(new Float64Array([...shape, ...spacing, ...affine.flat()]), { at: 0 });
+      access.write(data, { at: VOLUME_HEADER_BYTES });
+      access.flush();
+      this.names.set(id, name);
+    });
+  }
+
+  get(id: string): Promise<Volume> {
+    const name = this.names.get(id);
+    if (!name) return Promise.reject(new Error(`${id}: no preprocessed volume kept for this scan`));
+    return this.withFile(name, false, (access) => {
+      const header = new Float64Array(VOLUME_HEADER_BYTES / 8);
+      access.read(header, { at: 0 });
+      const data = new Float32Array((access.getSize() - VOLUME_HEADER_BYTES) / 4);
+      access.read(data, { at: VOLUME_HEADER_BYTES });
+      const row = (r: number) => Array.from(header.subarray(6 + 4 * r, 10 + 4 * r));
+      return {
+        data,
+        shape: [header[0], header[1], header[2]],
+        spacing: [header[3], header[4], header[5]],
+        affine: [row(0), row(1), row(2), row(3)],
+      };
+    });
+  }
+
+  clear(): Promise<void> {
+    return this.serial(async () => {
+      for (const name of this.names.values()) await this.folder.removeEntry(name);
+      this.names.clear();
+    });
+  }
+
+  private withFile<T>(name: string, create: boolean, use: (access: SyncAccess) => T): Promise<T> {
+    return this.serial(async () => {
+      const file = (await this.folder.getFileHandle(name, { create })) as SyncFileHandle;
+      const access = await file.createSyncAccessHandle();
+      try {
+        return use(access);
+      } finally {
+        access.close();
+      }
+    });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
