@@ -317,9 +317,11 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 120_000 }, ()
     expect(await waitForPoints('#chart-epoch-loss', 3)).toBe(3);
     expect(await points('#chart-step-loss')).toBe(6);
     await page.locator('#run-images img[alt="curves.png"]').waitFor();
-    await page.waitForFunction(() =>
-      Array.from(document.querySelectorAll('#run-images img')).every((i) => (i as HTMLImageElement).complete),
-    );
+    // The images are drawn again when the replay ends (new elements): wait until two of them have decoded.
+    await page.waitForFunction(() => {
+      const imgs = Array.from(document.querySelectorAll('#run-images img')) as HTMLImageElement[];
+      return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    });
     const sizes = await page.$$eval('#run-images img', (imgs) =>
       (imgs as HTMLImageElement[]).map((i) => [i.alt, i.naturalWidth > 0]),
     );

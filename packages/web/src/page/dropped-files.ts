@@ -56,3 +56,27 @@ export async function droppedFiles(data: DataTransfer): Promise<Gathered> {
   out.files.sort(byPath);
   return out;
 }
+
+/**
+ * Makes `zone` take drops: highlighted (class `over`) while files hover, each drop's files (droppedFiles)
+ * handed to `take`, and a drop that cannot be read to `fail` with one line.
+ */
+export function acceptDrops(
+  zone: HTMLElement,
+  take: (files: Gathered) => void,
+  fail: (message: string) => void,
+): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (!e.dataTransfer) return;
+    droppedFiles(e.dataTransfer).then(take, (err: unknown) =>
+      fail(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  });
+}

@@ -4,7 +4,7 @@
 import { printable } from '@ct3d/core';
 import type { WebManifest } from '../manifest.js';
 import { runFactsText, runWarnings, scanWarnings } from './checks.js';
-import { droppedFiles, type Gathered, pickedFiles } from './dropped-files.js';
+import { acceptDrops, type Gathered, pickedFiles } from './dropped-files.js';
 import { pageModel } from './page-model.js';
 import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
 import { markSelected, setScanState, showPlan } from './scan-list.js';
@@ -290,20 +290,7 @@ async function start(): Promise<void> {
       input.value = ''; // the same files again fire change again
     });
   }
-  const drop = $('drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    if (!e.dataTransfer) return;
-    droppedFiles(e.dataTransfer).then(diagnose, (err: unknown) =>
-      showError(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
-    );
-  });
+  acceptDrops($('drop'), diagnose, showError);
   $('window').addEventListener('change', () => view?.setWindow(currentWindow()));
   $('opacity').addEventListener('input', () =>
     view?.setOpacity(Number($<HTMLInputElement>('opacity').value)),

@@ -4,7 +4,7 @@
 import { PRESETS } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { formatEpochLine } from '@ct3d/train/format';
-import { droppedFiles, type Gathered, pickedFiles } from '../dropped-files.js';
+import { acceptDrops, type Gathered, pickedFiles } from '../dropped-files.js';
 import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
@@ -271,20 +271,7 @@ function start(): void {
     );
   });
   $('no-labels').addEventListener('click', () => setLabels(undefined));
-  const drop = $('drop');
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    if (!e.dataTransfer) return;
-    droppedFiles(e.dataTransfer).then(take, (err: unknown) =>
-      showError(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
-    );
-  });
+  acceptDrops($('drop'), take, showError);
   $('train').addEventListener('click', startTraining);
   startHeatMapControls();
   $('stop').addEventListener('click', () => send({ type: 'stop' }));
