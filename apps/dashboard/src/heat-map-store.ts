@@ -38,7 +38,7 @@ export class HeatMapStore {
     const volume = await this.scans.volume(scanId);
     const { explain, interactiveExplanation } = await import('@ct3d/model');
     const how = interactiveExplanation(volume.shape);
-    const method = how.method ?? 'occlusion';
+    const { method } = how;
     const { cam, ...about } = await explain(model, volume, how);
     // The model's input is the cached scan itself: the map lies on its grid, under its affine.
     const nifti = encodeNifti(

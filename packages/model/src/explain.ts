@@ -58,7 +58,9 @@ export const MAX_INTERACTIVE_OCCLUSION_WORK = 150e6;
  * DEFAULT_EXPLANATION, unless it is occlusion and a model input of `size` would need more than
  * MAX_INTERACTIVE_OCCLUSION_WORK: then Grad-CAM at the last Conv3D (the result's layer says which).
  */
-export function interactiveExplanation(size: readonly [number, number, number]): ExplainOptions {
+export function interactiveExplanation(
+  size: readonly [number, number, number],
+): ExplainOptions & { method: ExplainMethod } {
   if (DEFAULT_EXPLANATION.method !== 'occlusion') return { ...DEFAULT_EXPLANATION };
   const patch = DEFAULT_EXPLANATION.maskSize ?? 16;
   const overlap = DEFAULT_EXPLANATION.overlap ?? 0.25;

@@ -2,7 +2,7 @@
 // worker pool from the cache files.
 import { resolve } from 'node:path';
 import type { TransformEntry } from '@ct3d/augment';
-import { type Batch, itemBatches } from './batch-stream.js';
+import { type Batch, type ItemLoader, itemBatches } from './batch-stream.js';
 import type { CacheEntry } from './cache.js';
 import type { WorkerPool } from './pool.js';
 
@@ -27,11 +27,16 @@ export interface EpochBatchesOptions {
   sampling?: 'balanced';
 }
 
-/** One epoch of batches, each cached volume read (and, if `augment`, augmented) by a pool worker. */
-export function epochBatches(opts: EpochBatchesOptions): AsyncGenerator<Batch> {
-  const { cacheDir, pool, transforms, ...rest } = opts;
-  return itemBatches({
-    ...rest,
+/**
+ * The worker pool as a batch loader of a cache's entries: each entry's file read (and, if `augment`,
+ * augmented with `transforms`) by a pool worker, and the pool's utilization reported with each batch.
+ */
+export function poolCacheLoader(
+  pool: WorkerPool,
+  cacheDir: string,
+  transforms?: TransformEntry[],
+): { load: ItemLoader<CacheEntry>; utilization: () => number } {
+  return {
     load: (entry, augment, seed) =>
       pool.loadItem({
         file: resolve(cacheDir, entry.file),
@@ -40,7 +45,13 @@ export function epochBatches(opts: EpochBatchesOptions): AsyncGenerator<Batch> {
         seed,
       }),
     utilization: () => pool.utilization(),
-  });
+  };
+}
+
+/** One epoch of batches, each cached volume read (and, if `augment`, augmented) by a pool worker. */
+export function epochBatches(opts: EpochBatchesOptions): AsyncGenerator<Batch> {
+  const { cacheDir, pool, transforms, ...rest } = opts;
+  return itemBatches({ ...rest, ...poolCacheLoader(pool, cacheDir, transforms) });
 }
 
 /** Validation/evaluation batches: entries in order, no augmentation. */

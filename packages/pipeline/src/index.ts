@@ -6,6 +6,7 @@ export {
   type Batch,
   type EpochBatchesOptions,
   epochBatches,
+  poolCacheLoader,
   validationBatches,
 } from './batches.js';
 export { BoundedQueue } from './bounded-queue.js';

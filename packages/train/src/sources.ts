@@ -1,8 +1,7 @@
 // fit's batch sources over an ingest cache: batch-sources.ts with every item read (and augmented) from its
 // cache file by the worker pool.
-import { resolve } from 'node:path';
 import type { TransformEntry } from '@ct3d/augment';
-import type { CacheEntry, WorkerPool } from '@ct3d/pipeline';
+import { type CacheEntry, poolCacheLoader, type WorkerPool } from '@ct3d/pipeline';
 import { batchSources, type TrainingSources } from './batch-sources.js';
 
 export { bnStatsSample, DEFAULT_BN_STATS_BATCHES } from './batch-sources.js';
@@ -38,16 +37,5 @@ export type CacheSources = TrainingSources;
  */
 export function cacheBatchSources(opts: CacheSourcesOptions): CacheSources {
   const { cacheDir, pool, transforms, ...rest } = opts;
-  return batchSources({
-    ...rest,
-    where: cacheDir,
-    load: (entry, augment, seed) =>
-      pool.loadItem({
-        file: resolve(cacheDir, entry.file),
-        augment,
-        ...(transforms && { transforms }),
-        seed,
-      }),
-    utilization: () => pool.utilization(),
-  });
+  return batchSources({ ...rest, where: cacheDir, ...poolCacheLoader(pool, cacheDir, transforms) });
 }

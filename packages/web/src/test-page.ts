@@ -35,6 +35,16 @@ export async function finished(on: Page, since: number): Promise<string> {
   return (await on.getAttribute('body', 'data-state')) ?? '';
 }
 
+/** On the training page: trains on `folder` (the folder input) and waits for the run's end: 'done' or 'error'. */
+export async function trainFolder(on: Page, folder: string): Promise<string> {
+  await on.setInputFiles('#folder', folder);
+  await on.click('#train');
+  await on.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+    timeout: 150_000,
+  });
+  return (await on.getAttribute('body', 'data-state')) ?? '';
+}
+
 /** The identity planted in every test file: the brief's, plus what test-series.py itself plants. */
 export const PLANTED_NAME = 'ZZTESTPATIENT^PLANTED';
 export const PLANTED_ID = 'PLANTED-ID-4242';

@@ -9,6 +9,7 @@ import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrainPage } from './export.js';
+import { trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
 let root: string;
@@ -41,12 +42,9 @@ describe.skipIf(!haveChromium)('the training page without private files', { time
     await page.fill('#epochs', '1');
     await page.fill('#filters', '2');
     await page.selectOption('#backend', 'wasm');
-    await page.setInputFiles('#folder', join(root, 'data'));
-    await page.click('#train');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-      timeout: 150_000,
-    });
+    const state = await trainFolder(page, join(root, 'data'));
     expect(await page.textContent('#error')).toBe('');
+    expect(state).toBe('done');
     expect(await page.textContent('#store-info')).toBe(
       'The preprocessed scans are kept in memory: this browser refused its private files (no private file system offered to this page).',
     );

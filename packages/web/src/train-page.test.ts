@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
 import type { WebManifest } from './manifest.js';
 import { OPFS_VOLUME_FOLDER, VOLUME_HEADER_BYTES } from './page/train/opfs-store.js';
-import { finished, PLANTED, plantedSeries, requestCount } from './test-page.js';
+import { finished, PLANTED, plantedSeries, requestCount, trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
 const SIZE: [number, number, number] = [16, 16, 8];
@@ -91,13 +91,9 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
   it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
     expect(await page.textContent('.privacy')).toContain('never leave this machine');
     await fillSettings(RUN.epochs);
-    await page.setInputFiles('#folder', data);
-    await page.click('#train');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-      timeout: 150_000,
-    });
+    const state = await trainFolder(page, data);
     expect(await page.textContent('#error')).toBe('');
-    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(state).toBe('done');
     expect(await page.getAttribute('#backend-info', 'data-backend')).toBe('wasm');
     // The seed's epoch lines, one per epoch, from the trainer's events.
     const log = (await page.textContent('#log')) ?? '';
@@ -257,12 +253,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await cp(join(data, 'CT-0', 'study_0001.nii.gz'), join(mixed, 'loose.nii.gz'));
     await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
     await fillSettings(1);
-    await page.setInputFiles('#folder', mixed);
-    await page.click('#train');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-      timeout: 150_000,
-    });
-    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(await trainFolder(page, mixed)).toBe('done');
     // The broken file: ingest's reason after its path, one line; the other eight scans trained.
     let reason = '';
     try {
@@ -313,13 +304,9 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       () => document.querySelector('#labels-info')?.textContent === 'Labels from labels.csv',
     );
     await fillSettings(1);
-    await page.setInputFiles('#folder', data);
-    await page.click('#train');
-    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-      timeout: 150_000,
-    });
+    const state = await trainFolder(page, data);
     expect(await page.textContent('#error')).toBe('');
-    expect(await page.getAttribute('body', 'data-state')).toBe('done');
+    expect(state).toBe('done');
     const problems = await page.$$eval('#label-problems li', (li) => li.map((l) => l.textContent));
     expect(problems).toEqual([
       'labels.csv:10: expected 2 columns (path or StudyInstanceUID or SeriesInstanceUID, class), got 1',

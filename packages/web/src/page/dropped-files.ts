@@ -1,6 +1,7 @@
 // The files of a pick or a drop, folders included (walked recursively through the File and Directory Entries
 // API), each with its path inside the folder. Sorted by path, as `ct3d` lists a folder.
 import type { SkippedFile } from '@ct3d/io/dicom';
+import { errorText } from './error-text.js';
 import type { DroppedFile } from './protocol.js';
 
 export interface Gathered {
@@ -10,7 +11,7 @@ export interface Gathered {
 }
 
 const byPath = (a: DroppedFile, b: DroppedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-const why = (err: unknown) => `cannot be read (${err instanceof Error ? err.message : String(err)})`;
+const why = (err: unknown) => `cannot be read (${errorText(err)})`;
 
 /** The files of a file input: several files, or a folder's (webkitdirectory) with their relative paths. */
 export function pickedFiles(list: FileList | null): Gathered {
@@ -76,7 +77,7 @@ export function acceptDrops(
     zone.classList.remove('over');
     if (!e.dataTransfer) return;
     droppedFiles(e.dataTransfer).then(take, (err: unknown) =>
-      fail(`The drop could not be read: ${err instanceof Error ? err.message : String(err)}`),
+      fail(`The drop could not be read: ${errorText(err)}`),
     );
   });
 }

@@ -5,6 +5,7 @@ import { printable } from '@ct3d/core';
 import type { WebManifest } from '../manifest.js';
 import { runFactsText, runWarnings, scanWarnings } from './checks.js';
 import { acceptDrops, type Gathered, pickedFiles } from './dropped-files.js';
+import { errorText } from './error-text.js';
 import { pageModel } from './page-model.js';
 import type { FromWorker, MemoryReport, ScanFacts, StageName, ToWorker } from './protocol.js';
 import { markSelected, setScanState, showPlan } from './scan-list.js';
@@ -178,10 +179,6 @@ function select(scan: number): void {
   showPrediction(result.probabilities, result.text);
   $('cam-info').textContent = result.camText;
   showVolume(result).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function showMemory({ numTensors, numBytes }: MemoryReport): void {

@@ -8,7 +8,6 @@ import { decodeNifti, encodeNifti, MIN_SCAN_EXTENT } from '@ct3d/io';
 import { readBlobSeries, readDicomSeries, type SkippedFile, setDicomWasmLocator } from '@ct3d/io/dicom';
 import {
   type BackendName,
-  DEFAULT_EXPLANATION,
   explain,
   initBackend,
   interactiveExplanation,
@@ -19,6 +18,7 @@ import {
 import { windowedHuStats } from '@ct3d/preprocess';
 import { formatPrediction, formatPredictions } from '@ct3d/train/format';
 import type { WebManifest } from '../manifest.js';
+import { errorText } from './error-text.js';
 import type { DroppedFile, FromWorker, MemoryReport, StageName, ToWorker } from './protocol.js';
 import {
   checkNiftiSize,
@@ -146,7 +146,7 @@ async function diagnoseScan(loaded: Loaded, at: At, source: ScanSource): Promise
     [shown.buffer],
   );
   const how = interactiveExplanation(m.inputSize);
-  const method = how.method ?? DEFAULT_EXPLANATION.method;
+  const { method } = how;
   const heat = await stage(at, 'gradcam', async () => {
     // The class `ct3d explain` and the dashboard explain: abnormal for a sigmoid run, else the predicted one.
     const r = await explain(loaded.model, volume, how);
@@ -213,7 +213,3 @@ scope.onmessage = ({ data: message }) => {
     post({ type: 'finished', id });
   });
 };
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -5,6 +5,7 @@ import { PRESETS } from '@ct3d/augment';
 import { printable } from '@ct3d/core';
 import { formatEpochLine } from '@ct3d/train/format';
 import { acceptDrops, type Gathered, pickedFiles } from '../dropped-files.js';
+import { errorText } from '../error-text.js';
 import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
@@ -86,7 +87,7 @@ function startTraining(): void {
   try {
     chosen = settings();
   } catch (err) {
-    showError(err instanceof Error ? err.message : String(err));
+    showError(errorText(err));
     return;
   }
   showError(null);
@@ -185,9 +186,7 @@ function onMessage(m: FromTrainWorker): void {
       m,
       m.type === 'heat-map' ? (classNames[m.classIndex] ?? `class ${m.classIndex}`) : '',
       printable,
-    ).catch((err: unknown) =>
-      showError(`The viewer failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    ).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
   else if (m.type === 'finished') {
     if (m.zip) {
       zipUrl = URL.createObjectURL(new Blob([m.zip as BlobPart], { type: 'application/zip' }));
@@ -266,8 +265,7 @@ function start(): void {
     if (!file) return;
     file.text().then(
       (text) => setLabels({ name: file.name, size: file.size, text }),
-      (err: unknown) =>
-        showError(`${file.name}: cannot be read (${err instanceof Error ? err.message : String(err)})`),
+      (err: unknown) => showError(`${file.name}: cannot be read (${errorText(err)})`),
     );
   });
   $('no-labels').addEventListener('click', () => setLabels(undefined));

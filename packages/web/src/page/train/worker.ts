@@ -6,14 +6,7 @@ import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import {
-  DEFAULT_EXPLANATION,
-  explain,
-  initBackend,
-  interactiveExplanation,
-  modelFromBytes,
-  type tf,
-} from '@ct3d/model';
+import { explain, initBackend, interactiveExplanation, modelFromBytes, type tf } from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
 import type { RunInfo } from '@ct3d/train';
 import {
@@ -31,6 +24,7 @@ import {
 import type { Subscription } from 'rxjs';
 import { WASM_FOLDER } from '../../manifest.js';
 import { runManifest } from '../../run-manifest.js';
+import { errorText } from '../error-text.js';
 import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
 import { saveTrainedModel } from '../trained-model.js';
@@ -287,7 +281,7 @@ async function heatMap(id: string): Promise<void> {
   const volume = await store.get(id);
   const how = interactiveExplanation(volume.shape);
   const { cam, layer, classIndex } = await explain(explainable.model, volume, how);
-  const method = how.method ?? DEFAULT_EXPLANATION.method;
+  const { method } = how;
   const scanNifti = encodeNifti(unitsToHu(volume, huScaling(explainable.steps)));
   const heatNifti = encodeNifti({ ...volume, data: cam.data }, { description: `ct3d ${method} ${layer}` });
   post({ type: 'heat-map', id, scanNifti, heatNifti, method, layer, classIndex }, [
@@ -306,14 +300,12 @@ scope.onmessage = ({ data: message }) => {
   }
   if (message.type === 'explain') {
     const { id } = message;
-    heatMap(id).catch((err: unknown) =>
-      post({ type: 'heat-map-failed', id, message: err instanceof Error ? err.message : String(err) }),
-    );
+    heatMap(id).catch((err: unknown) => post({ type: 'heat-map-failed', id, message: errorText(err) }));
     return;
   }
   train(message.files, message.unreadable, message.settings, message.labels).catch((err: unknown) => {
     running?.unsubscribe();
     running = null;
-    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    post({ type: 'failed', message: errorText(err) });
   });
 };
