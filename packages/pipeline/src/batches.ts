@@ -27,6 +27,14 @@ export interface EpochBatchesOptions {
   sampling?: 'balanced';
 }
 
+/** What poolCacheLoader gives a batch stream. */
+export interface PoolCacheLoader {
+  /** Reads (and, if asked, augments) one cache entry in a pool worker. */
+  load: ItemLoader<CacheEntry>;
+  /** The pool's utilization (0..1). */
+  utilization: () => number;
+}
+
 /**
  * The worker pool as a batch loader of a cache's entries: each entry's file read (and, if `augment`,
  * augmented with `transforms`) by a pool worker, and the pool's utilization reported with each batch.
@@ -35,7 +43,7 @@ export function poolCacheLoader(
   pool: WorkerPool,
   cacheDir: string,
   transforms?: TransformEntry[],
-): { load: ItemLoader<CacheEntry>; utilization: () => number } {
+): PoolCacheLoader {
   return {
     load: (entry, augment, seed) =>
       pool.loadItem({

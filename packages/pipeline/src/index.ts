@@ -6,6 +6,7 @@ export {
   type Batch,
   type EpochBatchesOptions,
   epochBatches,
+  type PoolCacheLoader,
   poolCacheLoader,
   validationBatches,
 } from './batches.js';
