@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNifti } from '@ct3d/io';
 import { buildSeedModel, initBackend, saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, markerQuadrant, phantomBatches } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, markerQuadrant, openPage, phantomBatches } from '@ct3d/test-support';
 import { fit, RunRecorder, summarizeFolds, type TrainEvent } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom, Subject, share } from 'rxjs';
@@ -145,7 +145,7 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 120_000 }, ()
         '--disable-sync',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await openPage(browser, { viewport: { width: 1400, height: 900 } });
     const origin = new URL(dash.url).origin;
     page.on('request', (r) => {
       if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSeedModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage } from '@ct3d/test-support';
 import { type BatchLike, fit, RunRecorder } from '@ct3d/train';
 import { type Browser, chromium } from 'playwright-core';
 import { lastValueFrom, share } from 'rxjs';
@@ -61,7 +61,7 @@ describe.skipIf(!haveChromium)('dashboard with a multi-class run', { timeout: 12
 
     dash = await startDashboard({ runsDir: join(root, 'runs') });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${dash.url}#three`);

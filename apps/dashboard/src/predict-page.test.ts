@@ -10,7 +10,7 @@ import { encodeNifti } from '@ct3d/io';
 import { DICOM_WASM_FILES } from '@ct3d/io/dicom';
 import { writeNifti } from '@ct3d/io/node';
 import { initBackend, saveModel } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, nonFiniteScans, phantom } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, nonFiniteScans, openPage, phantom } from '@ct3d/test-support';
 import { loadRun, predictScanFile } from '@ct3d/train';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,7 +146,7 @@ describe('/runs/<name>/predict/', () => {
       await writeNifti({ data, shape, spacing: [1, 1, 2], affine: identityAffine() }, scan);
       const browser = await chromium.launch({ executablePath: CHROMIUM });
       try {
-        const page = await browser.newPage();
+        const page = await openPage(browser);
         const violations: string[] = [];
         page.on('console', (m) => {
           if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
@@ -186,7 +186,7 @@ describe('/runs/<name>/predict/', () => {
       await writeMarkerScan(file);
       const browser = await chromium.launch({ executablePath: CHROMIUM });
       try {
-        const page = await browser.newPage();
+        const page = await openPage(browser);
         await page.goto(`http://127.0.0.1:${dash.port}/runs/trained/predict/`);
         await page.waitForFunction(() => document.body.dataset.state === 'ready');
         await page.setInputFiles('#file', file);
@@ -206,7 +206,7 @@ describe('/runs/<name>/predict/', () => {
     it('says research use only and warns about a validation AUC below 0.6', async () => {
       const browser = await chromium.launch({ executablePath: CHROMIUM });
       try {
-        const page = await browser.newPage();
+        const page = await openPage(browser);
         await page.goto(`http://127.0.0.1:${dash.port}/runs/weak/predict/`);
         await page.waitForFunction(() => document.body.dataset.state === 'ready');
         expect(await page.isVisible('#disclaimer')).toBe(true);
@@ -233,7 +233,7 @@ describe('/runs/<name>/predict/', () => {
       run.model.dispose();
       const browser = await chromium.launch({ executablePath: CHROMIUM });
       try {
-        const page = await browser.newPage();
+        const page = await openPage(browser);
         const lines: string[] = [];
         page.on('console', (m) => lines.push(m.text()));
         const fetched: string[] = [];

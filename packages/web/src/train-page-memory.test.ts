@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
-import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrainPage } from './export.js';
@@ -35,7 +35,7 @@ describe.skipIf(!haveChromium)('the training page without private files', { time
   });
 
   it('keeps the scans in memory, says so in one line, and trains', async () => {
-    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    const page = await openPage(browser, { acceptDownloads: true });
     await page.goto(site.url.replace('127.0.0.1', 'insecure.test'));
     expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
     await page.fill('#size', '16x16x8');

@@ -12,7 +12,7 @@ import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { explain, getConvThreads, initBackend, interactiveExplanation, setConvThreads } from '@ct3d/model';
 import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
 import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browser';
-import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { lastValueFrom } from 'rxjs';
@@ -66,9 +66,10 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     exported = await exportTrainPage({ outDir: join(root, 'site') });
     site = await serveFolder(exported.outDir);
     browser = await chromium.launch({ executablePath: CHROMIUM });
-    const context = await browser.newContext({ acceptDownloads: true });
-    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
-    page = await context.newPage();
+    page = await openPage(browser, { acceptDownloads: true });
+    page
+      .context()
+      .on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
     await page.goto(site.url);
   });
 

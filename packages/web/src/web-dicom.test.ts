@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { type LoadedRun, loadRun, predictScanFile, type ScanPrediction } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,9 +131,10 @@ describe.skipIf(!haveChromium)('DICOM series on the exported page in Chromium', 
     expect(new Set(p1).size).toBe(4);
     site = await serveFolder(exported.outDir);
     browser = await chromium.launch({ executablePath: CHROMIUM });
-    const context = await browser.newContext();
-    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
-    page = await context.newPage();
+    page = await openPage(browser);
+    page
+      .context()
+      .on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
     page.on('console', (m) => consoleLines.push(m.text()));
     page.on('pageerror', (e) => consoleLines.push(e.message));
     await page.goto(site.url);

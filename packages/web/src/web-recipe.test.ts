@@ -8,7 +8,7 @@ import { mapToScan, parseRecipe } from '@ct3d/augment';
 import { invertAffine, matmul4 } from '@ct3d/core';
 import { readNifti } from '@ct3d/io/node';
 import { initBackend } from '@ct3d/model';
-import { CHROMIUM, chromiumAvailable, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { explainScanFile, loadRun, predictScanFile, runPreprocessing } from '@ct3d/train';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe.skipIf(!haveChromium)(
       expect(explained.map.shape).toEqual(SCAN);
 
       site = await serveFolder(exported.outDir);
-      const page = await browser.newPage();
+      const page = await openPage(browser);
       await page.goto(site.url);
       await page.waitForFunction(() => document.body.dataset.state === 'ready');
       await page.setInputFiles('#file', scanFile);

@@ -12,6 +12,7 @@ import {
   CHROMIUM,
   chromiumAvailable,
   nonFiniteScans,
+  openPage,
   type StaticServer,
   serveFolder,
 } from '@ct3d/test-support';
@@ -101,9 +102,10 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
     origins.push(site.url);
     other = await serveFolder(root); // another origin: the page must not reach it
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--js-flags=--expose-gc'] });
-    const context = await browser.newContext();
-    context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
-    page = await context.newPage();
+    page = await openPage(browser);
+    page
+      .context()
+      .on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() }));
     await page.goto(site.url);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
   });
@@ -345,7 +347,7 @@ describe.skipIf(!haveChromium)('the exported page in Chromium', { timeout: 120_0
   it("runs on WebGPU with ct3d's kernels when asked (Chromium's software adapter here), scan after scan", async () => {
     const gpuBrowser = await chromium.launch({ executablePath: CHROMIUM, args: ['--enable-unsafe-webgpu'] });
     try {
-      const gpuPage = await gpuBrowser.newPage();
+      const gpuPage = await openPage(gpuBrowser);
       await gpuPage.goto(`${site.url}?backend=webgpu`);
       await gpuPage.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
       expect(await gpuPage.textContent('#error')).toBe('');

@@ -5,7 +5,7 @@
 // error that names its URL, never a silent cpu fallback.
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHROMIUM, chromiumAvailable, serveFolder } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage, serveFolder } from '@ct3d/test-support';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,7 +30,7 @@ describe.skipIf(!haveChromium)('@ct3d/model in a page without wasmPaths', () => 
   async function visit(): Promise<Outcome> {
     const server = await serveFolder(site);
     try {
-      const page = await browser.newPage();
+      const page = await openPage(browser);
       await page.goto(server.url);
       await page.waitForFunction(() => document.getElementById('out')?.dataset.done === 'yes', null, {
         timeout: 120_000,

@@ -3,7 +3,7 @@
 // NIfTI bytes as Node, with identical numbers.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHROMIUM, chromiumAvailable } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage } from '@ct3d/test-support';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
@@ -41,7 +41,7 @@ describe.skipIf(!haveChromium)('io + preprocess + augment bundled for the browse
       args: ['--no-sandbox'],
     });
     try {
-      const page = await browser.newPage();
+      const page = await openPage(browser);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.addScriptTag({ content: bundle.outputFiles[0].text });

@@ -2,7 +2,7 @@
 // @ct3d/model bundled by esbuild from its tarball for the browser; both in Chromium, both equal to Node.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHROMIUM, chromiumAvailable, serveFolder } from '@ct3d/test-support';
+import { CHROMIUM, chromiumAvailable, openPage, serveFolder } from '@ct3d/test-support';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -35,7 +35,7 @@ describe.skipIf(!haveChromium)('installed packages in a page', () => {
     );
     const site = await serveFolder(out.outDir);
     try {
-      const page = await browser.newPage();
+      const page = await openPage(browser);
       await page.goto(site.url);
       await page.waitForFunction(() => ['ready', 'error'].includes(document.body.dataset.state ?? ''));
       expect(await page.textContent('#error')).toBe('');
@@ -83,7 +83,7 @@ describe.skipIf(!haveChromium)('installed packages in a page', () => {
     );
     const site = await serveFolder(folder);
     try {
-      const page = await browser.newPage();
+      const page = await openPage(browser);
       await page.goto(site.url);
       await page.waitForFunction(() => 'ct3dModelForward' in globalThis);
       const got = await page.evaluate(() =>

@@ -1,5 +1,6 @@
 // @ct3d/test-support: helpers shared by the packages' tests and benchmarks (a private workspace package).
 export { type AdamStepAttrs, adamStepValues } from './adam-reference.js';
+export { openPage, PAGE_WAIT_MS } from './browser-page.js';
 export { closeMismatch, maxAbsDiff } from './compare.js';
 export { type Fault, type FaultProxy, type ProxiedRequest, startFaultProxy } from './fault-proxy.js';
 export { type GoldenFixtures, goldenFixtures } from './golden.js';
