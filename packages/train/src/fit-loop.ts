@@ -27,7 +27,8 @@ import {
 } from './events.js';
 import { lossName, outputUnits } from './multiclass.js';
 import { checkValidationLoss, checkWeights } from './non-finite.js';
-import type { FitResumeOptions, ResumePoint, TrainingParts } from './resume.js';
+import type { FitResumeOptions } from './resume.js';
+import type { ResumePoint, TrainingParts } from './resume-point.js';
 import { type RestoredRun, resumedInfo } from './resume-state.js';
 import type { RunFolderStore } from './run-folder/store.js';
 import { constantLr, type LrSchedule, seedLrSchedule } from './schedule.js';

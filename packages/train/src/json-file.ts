@@ -1,17 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { parseJsonOf } from './json-text.js';
 
-/** JSON.parse whose error names the file: "<file>: invalid JSON (Unterminated string ... position 19)". */
-export function parseJsonOf(
-  text: string,
-  file: string,
-  reviver?: (this: unknown, key: string, value: unknown) => unknown,
-): unknown {
-  try {
-    return JSON.parse(text, reviver);
-  } catch (err) {
-    throw new Error(`${file}: invalid JSON (${(err as Error).message})`, { cause: err });
-  }
-}
+export { parseJsonOf } from './json-text.js';
 
 /** A JSON file read and parsed; read and parse errors both name the file. */
 export async function readJsonFile(file: string): Promise<unknown> {

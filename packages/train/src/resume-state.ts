@@ -3,17 +3,23 @@
 import type { EarlyStopEvent, EpochEndEvent, History, ResumedFrom } from './events.js';
 import type { AdamRecord } from './resume-weights.js';
 
+/** A resume checkpoint's state.json: where fit's loop stood after a finished epoch. */
 export interface ResumeState {
+  /** Names the document. */
   format: 'ct3d-resume';
+  /** Its format's version. */
   version: 1;
   /** Last finished epoch (1-based): training continues at epoch + 1. */
   epoch: number;
+  /** The run's epochs. */
   epochs: number;
   /** Optimizer steps taken so far = the learning-rate schedule's position. */
   iteration: number;
   /** The rate the next step uses (schedule(iteration)). */
   nextLearningRate: number;
+  /** Every finished epoch's metrics so far. */
   history: History;
+  /** EarlyStopping's tracker (null: off). */
   earlyStopping: {
     monitor: string;
     best: number;
@@ -21,15 +27,23 @@ export interface ResumeState {
     wait: number;
     stoppedEpoch: number;
   } | null;
+  /** BestCheckpoint's tracker (null: off). */
   bestCheckpoint: { monitor: string; best: number; bestEpoch: number } | null;
+  /** The best epoch's event so far. */
   bestEvent: EpochEndEvent | null;
+  /** Where the best model was saved (null: not yet). */
   bestPath: string | null;
+  /** The last finished epoch's event. */
   last: EpochEndEvent | null;
+  /** Whether EarlyStopping ended the run at this epoch. */
   stoppedEarly: boolean;
+  /** Why no RNG state is saved (RESUME_RNG_NOTE). */
   rng: string;
+  /** Adam's step count and beta powers (its moments are optimizer.bin). */
   optimizer: AdamRecord;
   /** Caller's extras (e.g. the data manifest hash). */
   meta: Record<string, unknown>;
+  /** When it was saved (ISO time). */
   savedAt: string;
 }
 

@@ -1,22 +1,18 @@
-// The tensors of a resume checkpoint: model weights and Adam's state, saved and restored exactly.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// The tensors of a resume checkpoint, browser-safe: model weights and Adam's state, saved and restored exactly.
+// resume.ts reads them from a run folder, the training page from its private files.
 import { tf } from '@ct3d/model';
-import {
-  decodeFloat32,
-  encodeTensors,
-  OPTIMIZER_FILE,
-  readModelWeights,
-  type TensorSpec,
-} from './run-folder/resume-files.js';
+import { decodeFloat32, encodeTensors, type TensorSpec } from './run-folder/resume-codec.js';
 import type { ScheduledAdam } from './step.js';
 
 /** Adam's state in state.json; the moments themselves (m of every weight, then v) are in optimizer.bin. */
 export interface AdamRecord {
+  /** Steps taken. */
   iterations: number;
-  /** beta1^t and beta2^t as the optimizer held them (null when stale). */
+  /** beta1^t as the optimizer held it (null when stale). */
   accBeta1: number | null;
+  /** beta2^t as the optimizer held it (null when stale). */
   accBeta2: number | null;
+  /** The moments' names and shapes, in optimizer.bin's order. */
   weights: TensorSpec[];
 }
 
@@ -34,11 +30,15 @@ function checkShapes(
   });
 }
 
-/** Loads a checkpoint's weights into `model` (same architecture; checked by shape). */
-export async function restoreModelWeights(model: tf.LayersModel, dir: string): Promise<void> {
-  const { specs, values } = await readModelWeights(dir);
+/** Sets a checkpoint's weights (read from `file`) into `model` (same architecture; checked by shape). */
+export function setModelWeights(
+  model: tf.LayersModel,
+  saved: { specs: TensorSpec[]; values: Float32Array[] },
+  file: string,
+): void {
+  const { specs, values } = saved;
   checkShapes(
-    join(dir, 'model.json'),
+    file,
     'weight',
     specs,
     model.weights.map((w) => w.shape),
@@ -51,16 +51,16 @@ export async function restoreModelWeights(model: tf.LayersModel, dir: string): P
   }
 }
 
-/** Loads a checkpoint's Adam state (moments, step count, beta^t) into a fresh optimizer. */
-export async function restoreOptimizer(
+/** Loads a checkpoint's Adam state (its optimizer.bin bytes, read from `file`) into a fresh optimizer. */
+export async function restoreOptimizerBytes(
   optimizer: ScheduledAdam,
   model: tf.LayersModel,
-  dir: string,
+  bytes: Uint8Array,
   saved: AdamRecord,
+  file: string,
 ): Promise<void> {
   const { weights, iterations, accBeta1, accBeta2 } = saved;
-  const file = join(dir, OPTIMIZER_FILE);
-  const values = decodeFloat32(await readFile(file), weights, file);
+  const values = decodeFloat32(bytes, weights, file);
   if (weights.length > 0) {
     const shapes = model.trainableWeights.map((w) => w.shape);
     checkShapes(file, 'Adam moment', weights, [...shapes, ...shapes]);

@@ -10,12 +10,12 @@ import { writeSyntheticDataset } from '@ct3d/io/synthetic';
 import { buildSeedModel, initBackend } from '@ct3d/model';
 import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
 import { cachedVolume, processBytes } from '@ct3d/pipeline/browser';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitToEnd } from './fit-loop.js';
 import type { RunInfo } from './run-folder/run-info.js';
 import { trainFromCache } from './run-from-cache.js';
-import { type StoredScan, trainFromStore } from './train-from-store.js';
+import { type StoredCheckpoint, type StoredScan, trainFromStore } from './train-from-store.js';
 import { MemoryVolumeStore } from './volume-store.js';
 
 const SIZE: [number, number, number] = [16, 16, 8];
@@ -90,5 +90,60 @@ describe('trainFromStore', () => {
     const trained = memory.model.getWeights().map((w) => Array.from(w.dataSync()));
     expect(trained).not.toEqual(initial);
     untrained.dispose();
+  }, 120_000);
+
+  it("stopped after epoch 1 and resumed from its checkpoint, trains the uninterrupted run's weights bit for bit", async () => {
+    const backend = await initBackend('wasm');
+    const store = new MemoryVolumeStore();
+    const options = {
+      ...run,
+      backend: 'wasm' as const,
+      where: data,
+      scans: await stored(store),
+      store,
+      classNames: ['CT-0', 'CT-23'],
+      recipe: seedRecipe(SIZE),
+      backendInUse: backend,
+    };
+    const whole = trainFromStore(options);
+    await fitToEnd(whole.events$);
+    whole.model.dispose();
+
+    // The first run stops as soon as epoch 1's checkpoint is handed over (as the page's Stop would).
+    let kept: StoredCheckpoint | null = null;
+    const first = trainFromStore({
+      ...options,
+      resume: {
+        save: async (c) => {
+          kept = { ...c, where: 'memory/epoch-1' };
+          stop();
+        },
+      },
+    });
+    let stop: () => void = () => undefined;
+    await new Promise<void>((resolve, reject) => {
+      const sub = first.events$.subscribe({ error: reject, complete: resolve });
+      stop = () => {
+        sub.unsubscribe();
+        resolve();
+      };
+    });
+    const checkpoint = kept as StoredCheckpoint | null;
+    expect(checkpoint?.state.epoch).toBe(1);
+    expect(first.saved.model).toBeUndefined();
+    first.model.dispose();
+
+    const resumed = trainFromStore({ ...options, resume: { from: checkpoint } });
+    const events = await lastValueFrom(resumed.events$.pipe(toArray()));
+    expect(events.flatMap((e) => (e.type === 'epochEnd' ? [e.epoch] : []))).toEqual([2]);
+    const start = events.find((e) => e.type === 'runStart');
+    expect(start?.type === 'runStart' && start.resumed?.epoch).toBe(1);
+    const end = events.at(-1);
+    if (end?.type !== 'runEnd') throw new Error(`the resumed run ended with ${end?.type}`);
+    expect(end.epochsRun).toBe(2);
+    expect(end.history.loss).toHaveLength(2);
+    expect(resumed.saved.model?.weights).toEqual(whole.saved.model?.weights);
+    expect(resumed.saved.best?.weights).toEqual(whole.saved.best?.weights);
+    resumed.model.dispose();
   }, 120_000);
 });

@@ -8,7 +8,9 @@ import type { Observable } from 'rxjs';
 import { type ClassSetup, classSetup, requireEveryClass } from './class-setup.js';
 import type { TrainEvent } from './events.js';
 import { fitWith } from './fit-loop.js';
-import { notResumed } from './resume-state.js';
+import { type CheckpointContents, restoreContents, resumeStateOf } from './resume-point.js';
+import { notResumed, type ResumeState } from './resume-state.js';
+import { modelWeightsOf } from './run-folder/resume-codec.js';
 import {
   runSplit,
   type SeedRunOptions,
@@ -43,12 +45,56 @@ export interface TrainFromStoreOptions extends SeedRunOptions {
   /** The backend in use (initBackend's choice), echoed in runStart. */
   backend?: 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   backendInUse: { name: string; detail: string; rejected: string[] };
+  /** Resume checkpoints kept by the caller: continue from `from`, hand one to `save` after every epoch. */
+  resume?: StoreResumeOptions;
 }
 
 /** A saved model as its two files. */
 export interface ModelBytes {
+  /** model.json's text. */
   json: string;
+  /** weights.bin's bytes. */
   weights: Uint8Array;
+}
+
+/**
+ * A resume checkpoint as bytes: what `ct3d train` keeps in resume/epoch-NNNN/ (state.json, model/,
+ * optimizer.bin, best/), for a caller that keeps it elsewhere (the training page: its private files).
+ */
+export interface StoredCheckpoint {
+  /** Where it is kept (names it in errors). */
+  where: string;
+  /** state.json: the finished epoch, schedule position, trackers, history. */
+  state: ResumeState;
+  /** The weights after that epoch (with the BatchNorm moving statistics). */
+  model: ModelBytes;
+  /** Adam's moments (optimizer.bin). */
+  optimizer: Uint8Array;
+  /** The best model at that epoch, when there is one (state.bestPath set). */
+  best: ModelBytes | null;
+}
+
+/** trainFromStore's resume options. */
+export interface StoreResumeOptions {
+  /** Continue after this checkpoint's epoch (the same scans and options as the run that saved it). */
+  from?: StoredCheckpoint | null;
+  /** Called after every finished epoch with its checkpoint; training waits until it resolves. */
+  save?: (checkpoint: Omit<StoredCheckpoint, 'where'>) => Promise<void>;
+}
+
+/** A stored checkpoint's contents for restoreContents. */
+function contentsOf(c: StoredCheckpoint): CheckpointContents {
+  const files = {
+    state: `${c.where}/state.json`,
+    model: `${c.where}/model.json`,
+    optimizer: `${c.where}/optimizer.bin`,
+  };
+  const json = JSON.parse(c.model.json) as tf.io.ModelJSON;
+  const weights = modelWeightsOf(json, c.model.weights, {
+    json: files.model,
+    weights: `${c.where}/weights.bin`,
+  });
+  return { state: c.state, weights, optimizerBytes: c.optimizer, files };
 }
 
 interface Entry {
@@ -117,8 +163,21 @@ export function trainFromStore(opts: TrainFromStoreOptions): MemoryRun {
         },
         saveSample: async () => undefined,
       },
-      restore: async () => notResumed(),
-      saveResumePoint: async () => null,
+      restore: async (parts) => {
+        const from = opts.resume?.from;
+        if (!from) return notResumed();
+        const past = await restoreContents(contentsOf(from), parts);
+        if (from.best) saved.best = from.best;
+        return past;
+      },
+      saveResumePoint: async (point) => {
+        const save = opts.resume?.save;
+        if (!save) return;
+        const { state, optimizerBytes } = await resumeStateOf(point, {});
+        const model = await modelFileBytes(point.st.opts.model);
+        const best = state.bestPath ? (saved.best ?? null) : null;
+        await save({ state, model, optimizer: optimizerBytes, best });
+      },
     },
   );
   return { events$, model, split, classes, settings, size, saved };

@@ -4,82 +4,31 @@
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_JSON, saveModel, type tf, WEIGHTS_BIN } from '@ct3d/model';
-import { parseJsonOf, readJsonFile } from '../json-file.js';
+import { readJsonFile } from '../json-file.js';
 import { RESUME_FILES, RUN_FILES } from './layout.js';
+import { modelWeightsOf, type TensorSpec, toJson } from './resume-codec.js';
+
+export {
+  decodeFloat32,
+  encodeTensors,
+  fromJson,
+  modelWeightsOf,
+  type TensorSpec,
+  toJson,
+} from './resume-codec.js';
 
 export const STATE_FILE = RESUME_FILES.state;
 export const OPTIMIZER_FILE = RESUME_FILES.optimizer;
 const CHECKPOINT = /^epoch-(\d+)$/;
 const TEMP_PREFIX = '.tmp-';
 
-export interface TensorSpec {
-  name: string;
-  shape: number[];
-}
-
-/** JSON that keeps Infinity, -Infinity and NaN (early-stopping bests start at ±Infinity). */
-export function toJson(value: unknown): string {
-  const encode = (_key: string, v: unknown): unknown =>
-    typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v;
-  return `${JSON.stringify(value, encode, 2)}\n`;
-}
-
-export function fromJson(text: string, file = '<json>'): unknown {
-  return parseJsonOf(text, file, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const keys = Object.keys(v);
-      const n = (v as { $number?: unknown }).$number;
-      if (keys.length === 1 && typeof n === 'string') return Number(n);
-    }
-    return v;
-  });
-}
-
-/** float32 tensors as one byte buffer plus their specs (order kept). */
-export async function encodeTensors(
-  named: { name: string; tensor: tf.Tensor }[],
-): Promise<{ specs: TensorSpec[]; bytes: Uint8Array }> {
-  const datas = await Promise.all(named.map((n) => n.tensor.data<'float32'>()));
-  const total = datas.reduce((s, d) => s + d.length, 0);
-  const all = new Float32Array(total);
-  let at = 0;
-  for (const d of datas) {
-    all.set(d, at);
-    at += d.length;
-  }
-  const specs = named.map((n) => ({ name: n.name, shape: [...n.tensor.shape] }));
-  return { specs, bytes: new Uint8Array(all.buffer) };
-}
-
-/** The float32 arrays of `specs`, in order, from a buffer written by encodeTensors or saveModel. */
-export function decodeFloat32(bytes: Uint8Array, specs: TensorSpec[], file: string): Float32Array[] {
-  const sizes = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
-  const expected = sizes.reduce((a, b) => a + b, 0) * 4;
-  if (bytes.byteLength !== expected)
-    throw new Error(`${file}: ${bytes.byteLength} bytes, expected ${expected}`);
-  const copy = new Float32Array(bytes.slice().buffer);
-  let at = 0;
-  return sizes.map((n) => {
-    const part = copy.subarray(at, at + n);
-    at += n;
-    return part;
-  });
-}
-
 /** A saved model folder's weights in model.weights order (float32 layers-model written by saveModel). */
 export async function readModelWeights(
   dir: string,
 ): Promise<{ specs: TensorSpec[]; values: Float32Array[] }> {
-  const jsonPath = join(dir, MODEL_JSON);
-  const json = (await readJsonFile(jsonPath)) as tf.io.ModelJSON;
-  const entries = json.weightsManifest.flatMap((g) => g.weights);
-  for (const e of entries) {
-    if (e.dtype !== 'float32' || e.quantization)
-      throw new Error(`${jsonPath}: weight ${e.name} is not float32`);
-  }
-  const specs = entries.map((e) => ({ name: e.name, shape: e.shape }));
-  const file = join(dir, WEIGHTS_BIN);
-  return { specs, values: decodeFloat32(await readFile(file), specs, file) };
+  const files = { json: join(dir, MODEL_JSON), weights: join(dir, WEIGHTS_BIN) };
+  const json = (await readJsonFile(files.json)) as tf.io.ModelJSON;
+  return modelWeightsOf(json, await readFile(files.weights), files);
 }
 
 async function syncFile(path: string): Promise<void> {
