@@ -110,6 +110,11 @@ export interface FitPersistence {
   restore(parts: TrainingParts): Promise<RestoredRun>;
   /** Called after every finished epoch (a resume checkpoint where asked). */
   saveResumePoint(point: ResumePoint): Promise<unknown>;
+  /**
+   * Called once the loop has let go of the model: after runEnd, an error, or an unsubscribe (whose current
+   * step, and epoch end with its saves, finish first).
+   */
+  ended?(): void;
 }
 
 async function runTraining(
@@ -271,12 +276,14 @@ export function fitWith(opts: FitOptions, io: FitPersistence): Observable<TrainE
       await yieldToEventLoop();
       if (!control.stopped) await runTraining(opts, io, (e) => subscriber.next(e), control);
     };
-    run().then(
-      () => subscriber.complete(),
-      (err: unknown) => {
-        if (!control.stopped) subscriber.error(err);
-      },
-    );
+    run()
+      .finally(() => io.ended?.())
+      .then(
+        () => subscriber.complete(),
+        (err: unknown) => {
+          if (!control.stopped) subscriber.error(err);
+        },
+      );
     return () => {
       control.stopped = true;
     };

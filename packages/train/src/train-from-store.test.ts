@@ -131,6 +131,7 @@ describe('trainFromStore', () => {
     const checkpoint = kept as StoredCheckpoint | null;
     expect(checkpoint?.state.epoch).toBe(1);
     expect(first.saved.model).toBeUndefined();
+    await first.loopEnded(); // the stopped loop has let go of the model
     first.model.dispose();
 
     const resumed = trainFromStore({ ...options, resume: { from: checkpoint } });

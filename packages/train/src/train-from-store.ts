@@ -4,10 +4,10 @@
 import type { Recipe } from '@ct3d/augment';
 import { modelFileBytes, type tf } from '@ct3d/model';
 import { prepareItem } from '@ct3d/pipeline/browser';
-import type { Observable } from 'rxjs';
+import { defer, type Observable } from 'rxjs';
 import { type ClassSetup, classSetup, requireEveryClass } from './class-setup.js';
 import type { TrainEvent } from './events.js';
-import { fitWith } from './fit-loop.js';
+import { type FitPersistence, fitWith } from './fit-loop.js';
 import { type CheckpointContents, restoreContents, resumeStateOf } from './resume-point.js';
 import { notResumed, type ResumeState } from './resume-state.js';
 import { modelWeightsOf } from './run-folder/resume-codec.js';
@@ -115,6 +115,11 @@ export interface MemoryRun {
   size: [number, number, number];
   /** The models fit saved so far: best (on val_loss) and final, as run-folder files. */
   saved: { best?: ModelBytes; model?: ModelBytes };
+  /**
+   * Resolves once the last subscription's loop has let go of the model: an unsubscribed run finishes its
+   * current step (and an epoch end it is in, with its checkpoint) first.
+   */
+  loopEnded(): Promise<void>;
 }
 
 /** Prepares the seed's run on `opts.scans`; refuses (throws) what trainFromCache refuses of a split. */
@@ -149,36 +154,43 @@ export function trainFromStore(opts: TrainFromStoreOptions): MemoryRun {
     },
   });
   const saved: MemoryRun['saved'] = {};
-  const events$ = fitWith(
-    { ...fitOptions, montage: false },
-    {
-      store: {
-        saveBest: async (m) => {
-          saved.best = await modelFileBytes(m);
-          return 'best';
-        },
-        saveFinal: async (m) => {
-          saved.model = await modelFileBytes(m);
-          return 'model';
-        },
-        saveSample: async () => undefined,
+  // The loop of the latest subscription: made when it subscribes, settled by fit's ended().
+  let ended = Promise.resolve();
+  const io: FitPersistence = {
+    store: {
+      saveBest: async (m) => {
+        saved.best = await modelFileBytes(m);
+        return 'best';
       },
-      restore: async (parts) => {
-        const from = opts.resume?.from;
-        if (!from) return notResumed();
-        const past = await restoreContents(contentsOf(from), parts);
-        if (from.best) saved.best = from.best;
-        return past;
+      saveFinal: async (m) => {
+        saved.model = await modelFileBytes(m);
+        return 'model';
       },
-      saveResumePoint: async (point) => {
-        const save = opts.resume?.save;
-        if (!save) return;
-        const { state, optimizerBytes } = await resumeStateOf(point, {});
-        const model = await modelFileBytes(point.st.opts.model);
-        const best = state.bestPath ? (saved.best ?? null) : null;
-        await save({ state, model, optimizer: optimizerBytes, best });
-      },
+      saveSample: async () => undefined,
     },
-  );
-  return { events$, model, split, classes, settings, size, saved };
+    restore: async (parts) => {
+      const from = opts.resume?.from;
+      if (!from) return notResumed();
+      const past = await restoreContents(contentsOf(from), parts);
+      if (from.best) saved.best = from.best;
+      return past;
+    },
+    saveResumePoint: async (point) => {
+      const save = opts.resume?.save;
+      if (!save) return;
+      const { state, optimizerBytes } = await resumeStateOf(point, {});
+      const model = await modelFileBytes(point.st.opts.model);
+      const best = state.bestPath ? (saved.best ?? null) : null;
+      await save({ state, model, optimizer: optimizerBytes, best });
+    },
+  };
+  const events$ = defer(() => {
+    let loopDone = () => {};
+    ended = new Promise<void>((resolve) => {
+      loopDone = resolve;
+    });
+    return fitWith({ ...fitOptions, montage: false }, { ...io, ended: () => loopDone() });
+  });
+  const loopEnded = () => ended;
+  return { events$, model, split, classes, settings, size, saved, loopEnded };
 }

@@ -46,7 +46,7 @@ describe.skipIf(!haveChromium)('the training page without private files', { time
     expect(await page.textContent('#error')).toBe('');
     expect(state).toBe('done');
     expect(await page.textContent('#store-info')).toBe(
-      'The preprocessed scans are kept in memory: this browser refused its private files (no private file system offered to this page).',
+      'The preprocessed scans are kept in memory and a reload cannot resume the run: this browser refused its private files (no private file system offered to this page).',
     );
     expect(await page.$$eval('#scans li[data-state="done"]', (li) => li.length)).toBe(6);
     // The validation predictions and the heat map read the volumes from the memory store.
@@ -56,5 +56,10 @@ describe.skipIf(!haveChromium)('the training page without private files', { time
     await page.waitForFunction((want) => document.body.dataset.viewer === want, id, { timeout: 60_000 });
     expect(await page.isVisible('#viewer-canvas')).toBe(true);
     expect(await page.isHidden('#download')).toBe(false);
+    // Nothing is kept across a reload: the page says so again and offers no Resume.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#store-info')?.textContent !== '');
+    expect(await page.textContent('#store-info')).toContain('a reload cannot resume the run');
+    expect(await page.isHidden('#resume')).toBe(true);
   });
 });

@@ -19,7 +19,8 @@ import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
 import type { WebManifest } from './manifest.js';
-import { OPFS_VOLUME_FOLDER, VOLUME_HEADER_BYTES } from './page/train/opfs-store.js';
+import { VOLUME_HEADER_BYTES } from './page/train/opfs-store.js';
+import { RUN_ID_KEY, RUN_LAYOUT, RUNS_FOLDER } from './page/train/run-plan.js';
 import { finished, PLANTED, plantedSeries, requestCount, trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
@@ -106,17 +107,23 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     for (const planted of PLANTED) expect(shown).not.toContain(planted);
     const shots = process.env.CT3D_SCREENSHOT_DIR;
     if (shots) await page.screenshot({ path: join(shots, 'web-train.png'), fullPage: true });
-    // The preprocessed volumes are in the page's private files, not the tab's memory: one file per scan,
-    // its header then its float32 voxels.
+    // The preprocessed volumes are in the run's folder of the page's private files, not the tab's memory: one
+    // file per scan, its header then its float32 voxels.
     expect(await page.textContent('#store-info')).toBe('');
-    const kept = await page.evaluate(async (folder) => {
-      const root = await navigator.storage.getDirectory();
-      const dir = await root.getDirectoryHandle(folder);
-      const sizes: number[] = [];
-      for await (const [, handle] of dir as unknown as AsyncIterable<[string, FileSystemFileHandle]>)
-        sizes.push((await handle.getFile()).size);
-      return sizes;
-    }, OPFS_VOLUME_FOLDER);
+    const kept = await page.evaluate(
+      async ({ runs, key, volumes }) => {
+        const root = await navigator.storage.getDirectory();
+        const run = await (await root.getDirectoryHandle(runs)).getDirectoryHandle(
+          sessionStorage.getItem(key) ?? '',
+        );
+        const dir = await run.getDirectoryHandle(volumes);
+        const sizes: number[] = [];
+        for await (const [, handle] of dir as unknown as AsyncIterable<[string, FileSystemFileHandle]>)
+          sizes.push((await handle.getFile()).size);
+        return sizes;
+      },
+      { runs: RUNS_FOLDER, key: RUN_ID_KEY, volumes: RUN_LAYOUT.volumes },
+    );
     expect(kept).toEqual(Array(8).fill(VOLUME_HEADER_BYTES + 4 * SIZE[0] * SIZE[1] * SIZE[2]));
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

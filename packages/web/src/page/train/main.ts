@@ -8,7 +8,9 @@ import { acceptDrops, type Gathered, pickedFiles } from '../dropped-files.js';
 import { errorText } from '../error-text.js';
 import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
+import { showLeftovers } from './leftovers.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
+import { RUN_ID_KEY } from './run-plan.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -23,6 +25,27 @@ let stepsPerEpoch = 1;
 let zipUrl: string | null = null;
 /** The labels CSV chosen (instead of class folders), read when picked. */
 let labels: LabelsCsv | undefined;
+/** The unfinished run Resume continues (this tab's), if any. */
+let resumable: string | null = null;
+
+/** This tab's run id: sessionStorage outlives a reload (and only this tab sees it). */
+const tabRun = {
+  get: (): string | null => {
+    try {
+      return sessionStorage.getItem(RUN_ID_KEY);
+    } catch {
+      return null; // storage refused: no run to find again
+    }
+  },
+  set: (runId: string | null): void => {
+    try {
+      if (runId) sessionStorage.setItem(RUN_ID_KEY, runId);
+      else sessionStorage.removeItem(RUN_ID_KEY);
+    } catch {
+      // storage refused: a reload does not find the run
+    }
+  },
+};
 
 function setLabels(csv: LabelsCsv | undefined): void {
   labels = csv;
@@ -30,10 +53,47 @@ function setLabels(csv: LabelsCsv | undefined): void {
   $('no-labels').hidden = !csv;
 }
 
-function setState(state: 'ready' | 'preparing' | 'training' | 'done' | 'stopped' | 'error'): void {
+type PageState = 'ready' | 'preparing' | 'training' | 'done' | 'stopped' | 'error';
+let current: PageState = 'ready';
+
+function setState(state: PageState): void {
+  current = state;
   document.body.dataset.state = state;
   $<HTMLButtonElement>('train').disabled = gathered === null || state === 'preparing' || state === 'training';
   $<HTMLButtonElement>('stop').disabled = state !== 'preparing' && state !== 'training';
+  const busy = state === 'preparing' || state === 'training';
+  for (const id of ['resume', 'discard']) {
+    $<HTMLButtonElement>(id).hidden = resumable === null || busy;
+    $<HTMLButtonElement>(id).disabled = resumable === null || busy;
+  }
+  if (resumable === null || busy) $('resume-info').textContent = '';
+}
+
+/** The form shows a resumed run's settings (its plan's: the form's own are not used). */
+function showSettings(s: TrainSettings): void {
+  $<HTMLInputElement>('size').value = s.size.join('x');
+  $<HTMLInputElement>('epochs').value = String(s.epochs);
+  $<HTMLInputElement>('seed').value = String(s.seed);
+  $<HTMLSelectElement>('preset').value = s.preset;
+  $<HTMLInputElement>('filters').value = s.filters.join(',');
+  $<HTMLInputElement>('batch').value = String(s.batchSize);
+  $<HTMLSelectElement>('backend').value = s.backend;
+}
+
+/** Clears the log, chart and results for a run that starts (or resumes) with `runEpochs` epochs. */
+function clearRun(runEpochs: number): void {
+  showError(null);
+  $('log').textContent = '';
+  for (const key of ['epochs', 'epochMs', 'msPerStep', 'kept']) delete $('log').dataset[key];
+  $('validation').hidden = true;
+  $('download').hidden = true;
+  $('diagnose').hidden = true;
+  $('not-kept').textContent = '';
+  hideHeatMap();
+  if (zipUrl) URL.revokeObjectURL(zipUrl);
+  zipUrl = null;
+  chart = { steps: [], epochs: {} };
+  epochs = runEpochs;
 }
 
 function showError(text: string | null): void {
@@ -90,18 +150,9 @@ function startTraining(): void {
     showError(errorText(err));
     return;
   }
-  showError(null);
-  $('log').textContent = '';
+  clearRun(chosen.epochs);
   $('scans').replaceChildren();
-  $('validation').hidden = true;
-  $('download').hidden = true;
-  $('diagnose').hidden = true;
-  $('not-kept').textContent = '';
-  hideHeatMap();
-  if (zipUrl) URL.revokeObjectURL(zipUrl);
-  zipUrl = null;
-  chart = { steps: [], epochs: {} };
-  epochs = chosen.epochs;
+  resumable = null;
   setState('preparing');
   send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen, labels });
 }
@@ -114,7 +165,8 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
   if (e.type === 'runStart') {
     setState('training');
     stepsPerEpoch = e.stepsPerEpoch ?? 1;
-    line(`Training ${e.epochs} epochs of ${e.stepsPerEpoch} steps on ${e.backend}`);
+    if (e.resumed) line(`Resumed after epoch ${e.resumed.epoch}`);
+    else line(`Training ${e.epochs} epochs of ${e.stepsPerEpoch} steps on ${e.backend}`);
   } else if (e.type === 'batchEnd') {
     chart.steps.push([e.epoch - 1 + e.step / stepsPerEpoch, e.loss]);
     drawChart($<HTMLCanvasElement>('chart'), chart, epochs);
@@ -140,7 +192,6 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
 
 function onMessage(m: FromTrainWorker): void {
   if (m.type === 'plan') {
-    $('store-info').textContent = '';
     classNames = m.classNames;
     scanIds = m.scans.map((s) => s.id);
     $('scans').replaceChildren(
@@ -175,7 +226,25 @@ function onMessage(m: FromTrainWorker): void {
         : printable(m.message);
   } else if (m.type === 'store-refused') {
     $('store-info').textContent =
-      `The preprocessed scans are kept in memory: this browser refused its private files (${m.message}).`;
+      `The preprocessed scans are kept in memory and a reload cannot resume the run: this browser refused its private files (${m.message}).`;
+  } else if (m.type === 'run') tabRun.set(m.persistent ? m.runId : null);
+  else if (m.type === 'resumable') {
+    resumable = m.runId;
+    showSettings(m.settings);
+    $('resume-info').textContent =
+      `Unfinished run of ${printable(m.where)}: ${m.epoch} of ${m.epochs} epochs finished and kept.`;
+    setState(current);
+  } else if (m.type === 'resuming') {
+    showSettings(m.settings);
+    clearRun(m.settings.epochs);
+    setState('training');
+  } else if (m.type === 'kept') $('log').dataset.kept = String(m.epoch);
+  else if (m.type === 'leftovers')
+    showLeftovers($('leftovers'), m.runs, (runId, action) => send({ type: action, runId }));
+  else if (m.type === 'discarded') {
+    if (tabRun.get() === m.runId) tabRun.set(null);
+    if (resumable === m.runId) resumable = null;
+    setState(current);
   } else if (m.type === 'backend') {
     $('backend-info').textContent = `Training on ${m.name}: ${m.detail}`;
     $('backend-info').dataset.backend = m.name;
@@ -188,6 +257,7 @@ function onMessage(m: FromTrainWorker): void {
       printable,
     ).catch((err: unknown) => showError(`The viewer failed: ${errorText(err)}`));
   else if (m.type === 'finished') {
+    resumable = null; // a stopped run is offered again by the worker's next message
     if (m.zip) {
       zipUrl = URL.createObjectURL(new Blob([m.zip as BlobPart], { type: 'application/zip' }));
       const a = $<HTMLAnchorElement>('download');
@@ -273,7 +343,14 @@ function start(): void {
   $('train').addEventListener('click', startTraining);
   startHeatMapControls();
   $('stop').addEventListener('click', () => send({ type: 'stop' }));
+  $('resume').addEventListener('click', () => {
+    if (!resumable) return;
+    send({ type: 'resume', runId: resumable });
+    setState('training');
+  });
+  $('discard').addEventListener('click', () => resumable && send({ type: 'discard', runId: resumable }));
   setState('ready');
+  send({ type: 'init', runId: tabRun.get() });
 }
 
 start();

@@ -1,12 +1,11 @@
 // The training page's VolumeStore in the Origin Private File System, so a large set need not fit in the
 // tab's memory: one file per scan, a header of float64s (shape, spacing, the 4x4 affine) then its float32
-// voxels, read and written with a FileSystemSyncAccessHandle (workers only). The folder is this page's
-// scratch space: emptied when a run starts; a scan's file is only named in the store once fully written.
+// voxels, read and written with a FileSystemSyncAccessHandle (workers only). The folder is a run's volumes/
+// (run-folders.ts); a scan's file is only named in the store once fully written, and the run's plan records
+// the names so that a reload finds the volumes again.
 import type { Volume } from '@ct3d/core';
 import type { VolumeStore } from '@ct3d/train/browser';
 
-/** The folder of the preprocessed volumes in the page's origin-private file system. */
-export const OPFS_VOLUME_FOLDER = 'ct3d-train-volumes';
 /** A volume file's header: shape (3), spacing (3) and affine (16), float64. */
 export const VOLUME_HEADER_BYTES = 22 * 8;
 
@@ -29,13 +28,16 @@ export class OpfsVolumeStore implements VolumeStore {
 
   private constructor(private readonly folder: FileSystemDirectoryHandle) {}
 
-  /** The page's empty volume folder; a small file written and read back proves the storage works. */
-  static async open(): Promise<OpfsVolumeStore> {
-    // Browsers offer it to secure contexts only (https, localhost): not a page served over http from elsewhere.
-    if (!navigator.storage?.getDirectory) throw new Error('no private file system offered to this page');
-    const root = await navigator.storage.getDirectory();
-    await root.removeEntry(OPFS_VOLUME_FOLDER, { recursive: true }).catch(() => undefined);
-    const store = new OpfsVolumeStore(await root.getDirectoryHandle(OPFS_VOLUME_FOLDER, { create: true }));
+  /**
+   * The volumes in `folder`, `kept` naming the files of those already there (by scan id, as kept() gave them);
+   * a small file written and read back proves the storage works.
+   */
+  static async open(
+    folder: FileSystemDirectoryHandle,
+    kept: Record<string, string> = {},
+  ): Promise<OpfsVolumeStore> {
+    const store = new OpfsVolumeStore(folder);
+    for (const [id, name] of Object.entries(kept)) store.names.set(id, name);
     const probe = new Float32Array([1, 2, 3, 4]);
     const back = await store.withFile('probe', true, (access) => {
       access.write(probe, { at: 0 });
@@ -58,6 +60,11 @@ export class OpfsVolumeStore implements VolumeStore {
       access.flush();
       this.names.set(id, name);
     });
+  }
+
+  /** Each kept scan's file name, by scan id (for the run's plan). */
+  kept(): Record<string, string> {
+    return Object.fromEntries(this.names);
   }
 
   get(id: string): Promise<Volume> {

@@ -4,6 +4,7 @@
 import type { SkippedFile } from '@ct3d/io/dicom';
 import type { TrainEvent } from '@ct3d/train/browser';
 import type { DroppedFile } from '../protocol.js';
+import type { LeftoverRun } from './run-folders.js';
 
 /** What the form sets: the options of `ct3d ingest` and `ct3d train` the page offers. */
 export interface TrainSettings {
@@ -26,6 +27,12 @@ export interface LabelsCsv {
 }
 
 export type ToTrainWorker =
+  /** First message: this tab's run id (sessionStorage), null when it has none: its run is offered again. */
+  | { type: 'init'; runId: string | null }
+  /** Continue run `runId` (this tab's, or a closed tab's) from its last finished epoch. */
+  | { type: 'resume'; runId: string }
+  /** Delete run `runId`'s kept files (this tab's unfinished run, or a closed tab's). */
+  | { type: 'discard'; runId: string }
   | {
       type: 'train';
       files: DroppedFile[];
@@ -59,6 +66,25 @@ export type FromTrainWorker =
     }
   /** The browser refused its private files (why): the preprocessed scans are kept in memory. */
   | { type: 'store-refused'; message: string }
+  /** The run now in this tab; persistent: kept in the private files (a reload finds it by this id). */
+  | { type: 'run'; runId: string; persistent: boolean }
+  /** An unfinished run Resume continues: its last finished epoch kept (0: none yet) and its settings. */
+  | {
+      type: 'resumable';
+      runId: string;
+      where: string;
+      epoch: number;
+      epochs: number;
+      settings: TrainSettings;
+      persistent: boolean;
+    }
+  /** Resume started: the run's events so far follow (replayed), then its new ones. */
+  | { type: 'resuming'; runId: string; epoch: number; settings: TrainSettings }
+  /** Epoch `epoch`'s checkpoint is kept: a Stop or reload from now on resumes after it. */
+  | { type: 'kept'; epoch: number }
+  /** Closed tabs' unfinished runs in this browser (finished ones are deleted). */
+  | { type: 'leftovers'; runs: LeftoverRun[] }
+  | { type: 'discarded'; runId: string }
   | { type: 'prepared'; scan: number; ms: number }
   | { type: 'scan-failed'; scan: number; message: string }
   | { type: 'backend'; name: string; detail: string }

@@ -1,20 +1,19 @@
 // The training page's worker: finds the dropped scans by class folder, preprocesses each with the recipe's
 // preprocessing exactly as `ct3d ingest` does (@ct3d/pipeline's processBytes, then the cache's float32
-// encoding) into the page's private files (opfs-store.ts; memory where the browser refuses them), trains with
-// @ct3d/train's trainFromStore (the split, batches, model and loop of `ct3d train`), streams the trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
+// encoding) into the run's folder in the page's private files (run-folders.ts; memory where the browser refuses
+// them), trains with @ct3d/train's trainFromStore (the split, batches, model and loop of `ct3d train`), keeping
+// a resume checkpoint after every finished epoch so that Stop/Resume and a reload continue the run, streams the
+// trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
 import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/augment';
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
 import { explain, initBackend, interactiveExplanation, modelFromBytes, type tf } from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
-import type { RunInfo } from '@ct3d/train';
 import {
-  type MemoryRun,
   MemoryVolumeStore,
   memoryRunFiles,
   memoryRunInfo,
-  predictProbabilities,
   RunSummary,
   type StoredScan,
   type TrainEvent,
@@ -23,15 +22,24 @@ import {
 } from '@ct3d/train/browser';
 import type { Subscription } from 'rxjs';
 import { WASM_FOLDER } from '../../manifest.js';
-import { runManifest } from '../../run-manifest.js';
 import { errorText } from '../error-text.js';
 import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
-import { saveTrainedModel } from '../trained-model.js';
 import { classFolders } from './class-folders.js';
 import { csvLabels, type LabelledSource } from './csv-labels.js';
-import { OpfsVolumeStore } from './opfs-store.js';
-import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings, ValidationRow } from './protocol.js';
+import { keepForDiagnosis, validate } from './finished-run.js';
+import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
+import {
+  createRun,
+  deleteRun,
+  type KeptCheckpoint,
+  MemoryRunFolder,
+  openRun,
+  type RunFolder,
+  runsFolder,
+  sweepRuns,
+} from './run-folders.js';
+import type { RunPlan } from './run-plan.js';
 
 const scope = self as unknown as {
   postMessage(message: FromTrainWorker, transfer?: Transferable[]): void;
@@ -71,24 +79,78 @@ async function preprocess(
 
 let running: Subscription | null = null;
 let stopRequested = false;
+let stopper: () => void = () => undefined;
 
-/** The model of a stopped run, disposed when the next run starts. */
-let stale: tf.LayersModel | null = null;
+/** The runs' folder in the page's private files; null where the browser refuses them (runs kept in memory). */
+let runs: FileSystemDirectoryHandle | null = null;
 
-/** The preprocessed volumes of the current run (emptied when the next starts). */
+/** This tab's run (its volumes, plan and last checkpoint), until the next run starts or it is discarded. */
+let folder: RunFolder | null = null;
+
+/** The preprocessed volumes of the finished run, for its heat maps. */
 let store: VolumeStore = new MemoryVolumeStore();
 
 /** The finished run's best checkpoint and validation scans, for their heat maps (until the next run). */
 let explainable: { model: tf.LayersModel; val: Set<string>; steps: TransformEntry[] } | null = null;
 
-/** The page's private files for the volumes, or memory (said on the page) where the browser refuses them. */
-async function openStore(): Promise<VolumeStore> {
+/** Finds this tab's run again after a reload (`runId` from sessionStorage) and lists closed tabs' runs. */
+async function init(runId: string | null): Promise<void> {
   try {
-    return await OpfsVolumeStore.open();
+    runs = await runsFolder();
   } catch (err) {
     post({ type: 'store-refused', message: describeError(err) });
-    return new MemoryVolumeStore();
+    return;
   }
+  // The old page of a reloading tab lets go of the run's lock a moment after this page starts.
+  const run = runId ? await openRun(runs, runId, 3000) : null;
+  if (run && run !== 'locked') {
+    folder = run;
+    if (!(await offer(run))) {
+      folder = null;
+      await run.remove(); // nothing to resume: the run ended, or it was stopped while preprocessing
+    }
+  }
+  await listLeftovers();
+}
+
+/** Offers `run` to Resume; false when it has nothing to resume. */
+async function offer(run: RunFolder): Promise<boolean> {
+  const plan = await run.readPlan().catch(() => null);
+  if (!plan || (await run.isFinished())) return false;
+  const { where, settings } = plan;
+  const epoch = await run.keptEpoch();
+  const { runId, persistent } = run;
+  post({ type: 'resumable', runId, where, epoch, epochs: settings.epochs, settings, persistent });
+  return true;
+}
+
+/** Deletes finished runs no tab holds and lists closed tabs' unfinished ones. */
+async function listLeftovers(): Promise<void> {
+  if (runs) post({ type: 'leftovers', runs: await sweepRuns(runs, folder?.runId ?? null) });
+}
+
+/** A new run's folder: this tab's previous run is deleted (finished runs of closed tabs too). */
+async function newRun(): Promise<RunFolder> {
+  await folder?.remove();
+  folder = null;
+  if (runs) {
+    try {
+      folder = await createRun(runs);
+    } catch (err) {
+      post({ type: 'store-refused', message: describeError(err) });
+    }
+  }
+  // No crypto.randomUUID outside a secure context: a memory run's id need only differ from the last one's.
+  folder ??= new MemoryRunFolder(`memory-${Date.now()}`);
+  post({ type: 'run', runId: folder.runId, persistent: folder.persistent });
+  await listLeftovers();
+  return folder;
+}
+
+function resetRun(): void {
+  stopRequested = false;
+  explainable?.model.dispose();
+  explainable = null;
 }
 
 /** A source as the labels CSV matches it: its path, its files' paths, a series' UIDs. */
@@ -109,11 +171,7 @@ async function train(
   settings: TrainSettings,
   labelsCsv?: LabelsCsv,
 ): Promise<void> {
-  stopRequested = false;
-  stale?.dispose();
-  stale = null;
-  explainable?.model.dispose();
-  explainable = null;
+  resetRun();
   const startedAt = new Date().toISOString();
   // The labels CSV itself, picked with the scans, is no scan.
   const isCsv = (f: DroppedFile) =>
@@ -141,15 +199,14 @@ async function train(
     problems: folders.problems,
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
-  await store.clear();
-  store = await openStore();
+  const run = await newRun();
   const scans: StoredScan[] = [];
   for (const [i, p] of planned.entries()) {
     if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
     const t0 = performance.now();
     try {
       const volume = await preprocess(p.source, settings, recipe.preprocess);
-      await store.put(p.id, cachedVolume(volume, p.id).volume);
+      await run.volumes.put(p.id, cachedVolume(volume, p.id).volume);
       scans.push({ id: p.id, source: p.id, label: p.label, shape: volume.shape });
       post({ type: 'prepared', scan: i, ms: performance.now() - t0 });
     } catch (err) {
@@ -161,29 +218,73 @@ async function train(
       });
     }
   }
+  const where = files[0]?.path.split('/')[0] ?? 'dropped files';
+  const { classNames } = folders;
+  const plan = { format: 'ct3d-train-page-run' as const, version: 1 as const, runId: run.runId };
+  await trainRun(run, { ...plan, where, startedAt, settings, classNames, recipe, scans, volumes: {} }, null);
+}
+
+/** Continues run `runId` (this tab's, or a closed tab's) after its last finished epoch. */
+async function resume(runId: string): Promise<void> {
+  resetRun();
+  if (folder?.runId !== runId) {
+    const run = runs ? await openRun(runs, runId) : null;
+    if (run === 'locked') throw new Error(`${runId}: this run is in use by another tab`);
+    if (!run) throw new Error(`${runId}: this run's files are gone`);
+    // This tab's own unfinished run is kept (listed for any tab to resume), not deleted.
+    folder?.close();
+    folder = run;
+    post({ type: 'run', runId, persistent: run.persistent });
+  }
+  const run = folder;
+  const plan = await run.readPlan();
+  if (!plan) throw new Error(`${runId}: its preprocessing did not finish: nothing to resume`);
+  const from = await run.loadCheckpoint();
+  post({ type: 'resuming', runId, epoch: from?.checkpoint.state.epoch ?? 0, settings: plan.settings });
+  // The run's events so far, as the page saw them: its log and chart start where the run stopped.
+  for (const event of from?.events ?? []) post({ type: 'event', event });
+  await trainRun(run, plan, from);
+}
+
+/** Trains `plan`'s run from checkpoint `from` (null: from the start), keeping a checkpoint every epoch. */
+async function trainRun(run: RunFolder, plan: RunPlan, from: KeptCheckpoint | null): Promise<void> {
+  const { settings } = plan;
   const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
   post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
-  if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
-  const where = files[0]?.path.split('/')[0] ?? 'dropped files';
-  const run = trainFromStore({
-    where,
-    scans,
-    store,
-    classNames: folders.classNames,
-    recipe,
+  const stopped = async () => {
+    post({ type: 'finished', zip: null, folder: '', stopped: true });
+    await offer(run);
+  };
+  if (stopRequested) return stopped();
+  const events: TrainEvent[] = from?.events ?? [];
+  const training = trainFromStore({
+    where: plan.where,
+    scans: plan.scans,
+    store: run.volumes,
+    classNames: plan.classNames,
+    recipe: plan.recipe,
     epochs: settings.epochs,
     seed: settings.seed,
     filters: settings.filters,
     batchSize: settings.batchSize,
     backend: settings.backend,
     backendInUse,
+    resume: {
+      from: from?.checkpoint ?? null,
+      save: async (checkpoint) => {
+        await run.saveCheckpoint(checkpoint, events);
+        post({ type: 'kept', epoch: checkpoint.state.epoch });
+      },
+    },
   });
+  // Written once the run is accepted (trainFromStore refuses a split without every class).
+  if (!from) await run.writePlan(plan);
   const summary = new RunSummary();
-  const events: TrainEvent[] = [];
   let end: Extract<TrainEvent, { type: 'runEnd' }> | null = null;
   await new Promise<void>((resolve, reject) => {
-    running = run.events$.subscribe({
+    running = training.events$.subscribe({
       next: (e) => {
+        if (e.type === 'runStart' && e.resumed) summary.continueFrom(e.resumed);
         summary.record(e);
         events.push(e);
         if (e.type === 'runEnd') end = e;
@@ -198,78 +299,58 @@ async function train(
     };
   });
   running = null;
-  const folder = `ct3d-run-seed${settings.seed}`;
+  stopper = () => undefined;
   if (!end) {
-    // A stopped run's last step may still be running: its model is disposed when the next run starts.
-    stale = run.model;
-    return post({ type: 'finished', zip: null, folder, stopped: true });
+    // Stopped: its current step (and an epoch end it was in, with its checkpoint) finishes first, so that
+    // the offer names the last kept epoch and Resume never reads a checkpoint still being written.
+    await training.loopEnded();
+    training.model.dispose();
+    return stopped();
   }
-  const saved = run.saved.best ?? run.saved.model;
+  await run.markFinished();
+  store = run.volumes;
+  const folderName = `ct3d-run-seed${settings.seed}`;
+  const saved = training.saved.best ?? training.saved.model;
   if (saved) {
-    const val = new Set(run.split.val.map((e) => e.id));
-    explainable = { model: await modelFromBytes(saved), val, steps: recipe.preprocess };
-    post({ type: 'validation', rows: await validate(explainable.model, scans, run.split.val) });
+    const val = new Set(training.split.val.map((e) => e.id));
+    explainable = { model: await modelFromBytes(saved), val, steps: plan.recipe.preprocess };
+    post({
+      type: 'validation',
+      rows: await validate(explainable.model, store, plan.scans, training.split.val),
+    });
   }
   const facts = {
-    where,
-    classNames: folders.classNames,
-    recipe,
+    where: plan.where,
+    classNames: plan.classNames,
+    recipe: plan.recipe,
     backendInUse,
     platform: `browser: ${navigator.userAgent}`,
-    startedAt,
+    startedAt: plan.startedAt,
   };
   const zip = zipStore(
-    memoryRunFiles(run, facts, summary, events, end).map((f) => ({
-      path: `${folder}/${f.path}`,
+    memoryRunFiles(training, facts, summary, events, end).map((f) => ({
+      path: `${folderName}/${f.path}`,
       data: f.data,
     })),
   );
   // A browser that refuses the storage (a private window's quota) still gets its download.
-  const kept = await keepForDiagnosis(run, folder, memoryRunInfo(run, facts), summary.metrics(end)).then(
+  const info = memoryRunInfo(training, facts);
+  const kept = await keepForDiagnosis(training, folderName, info, summary.metrics(end)).then(
     (diagnosable) => ({ diagnosable }),
     (err: unknown) => ({ diagnosable: false, notKept: describeError(err) }),
   );
-  run.model.dispose();
-  post({ type: 'finished', zip, folder, stopped: false, ...kept }, [zip.buffer]);
+  training.model.dispose();
+  post({ type: 'finished', zip, folder: folderName, stopped: false, ...kept }, [zip.buffer]);
 }
 
-/**
- * Keeps the run's checkpoint (best/ when there is one, as `ct3d export-web --run` exports) and its manifest
- * in this browser for the diagnosis page; true when kept. The manifest is built from run.json and
- * metrics.json as they are in the zip (JSON round trip), as export-web builds it from the unzipped folder.
- */
-async function keepForDiagnosis(run: MemoryRun, folder: string, info: RunInfo, metrics: unknown) {
-  const checkpoint = run.saved.best ? 'best' : 'model';
-  const saved = run.saved.best ?? run.saved.model;
-  if (!saved) return false;
-  const manifest = runManifest({
-    run: folder,
-    checkpoint,
-    inputShape: run.model.inputs[0].shape,
-    units: run.model.outputs[0].shape.at(-1),
-    info: JSON.parse(JSON.stringify(info)) as RunInfo,
-    metrics: JSON.parse(JSON.stringify(metrics)),
-    where: `${folder}/${checkpoint}`,
-  });
-  await saveTrainedModel({ manifest, json: saved.json, weights: saved.weights.slice() });
-  return true;
-}
-
-/** The validation scans predicted by the saved model (best/ when there is one: what `ct3d predict --run` loads). */
-async function validate(
-  model: tf.LayersModel,
-  scans: StoredScan[],
-  val: { id: string }[],
-): Promise<ValidationRow[]> {
-  const rows: ValidationRow[] = [];
-  for (const { id } of val) {
-    const scan = scans.find((s) => s.id === id);
-    if (scan) {
-      const probabilities = await predictProbabilities(model, await store.get(id));
-      rows.push({ id, label: scan.label, probabilities });
-    }
-  }
-  return rows;
+/** Deletes run `runId`'s kept files (this tab's, or a closed tab's). */
+async function discard(runId: string): Promise<void> {
+  if (folder?.runId === runId) {
+    await folder.remove();
+    folder = null;
+  } else if (runs) await deleteRun(runs, runId);
+  post({ type: 'discarded', runId });
+  await listLeftovers();
 }
 
 /**
@@ -290,22 +371,21 @@ async function heatMap(id: string): Promise<void> {
   ]);
 }
 
-let stopper: () => void = () => undefined;
+const fail = (err: unknown) => {
+  running?.unsubscribe();
+  running = null;
+  post({ type: 'failed', message: errorText(err) });
+};
 
 scope.onmessage = ({ data: message }) => {
   if (message.type === 'stop') {
     stopRequested = true;
     stopper();
-    return;
-  }
-  if (message.type === 'explain') {
+  } else if (message.type === 'explain') {
     const { id } = message;
     heatMap(id).catch((err: unknown) => post({ type: 'heat-map-failed', id, message: errorText(err) }));
-    return;
-  }
-  train(message.files, message.unreadable, message.settings, message.labels).catch((err: unknown) => {
-    running?.unsubscribe();
-    running = null;
-    post({ type: 'failed', message: errorText(err) });
-  });
+  } else if (message.type === 'init') init(message.runId).catch(fail);
+  else if (message.type === 'resume') resume(message.runId).catch(fail);
+  else if (message.type === 'discard') discard(message.runId).catch(fail);
+  else train(message.files, message.unreadable, message.settings, message.labels).catch(fail);
 };
