@@ -1,0 +1,267 @@
+// The training page's Stop/Resume and reload in Chromium: a run stopped (or its tab reloaded) after epoch 1 of
+// 2 and resumed from its kept checkpoint trains the weights an uninterrupted `ct3d train --backend wasm` run
+// trains, bit for bit, and downloads a run folder with both epochs; each tab's run has its own folder in the
+// private files, so two tabs train at once; a closed tab's unfinished run is listed with its size and deleted
+// on request.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { discoverScans } from '@ct3d/io/dataset';
+import { extractZip } from '@ct3d/io/download';
+import { writeSyntheticDataset } from '@ct3d/io/synthetic';
+import { getConvThreads, setConvThreads } from '@ct3d/model';
+import { createWorkerPool, ingest } from '@ct3d/pipeline';
+import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
+import { loadRun, trainFromCache } from '@ct3d/train';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { lastValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTrainPage } from './export.js';
+import { RUN_ID_KEY, RUNS_FOLDER } from './page/train/run-plan.js';
+
+const haveChromium = chromiumAvailable('the training page resume tests');
+const SIZE: [number, number, number] = [16, 16, 8];
+const RUN = { epochs: 2, seed: 4, filters: [2] };
+
+let root: string;
+let data: string;
+let cliRun: string;
+let site: StaticServer;
+let browser: Browser;
+let threadsBefore = 1;
+let downloads = 0;
+/** A tab in the background draws no frames: waits poll on a timer, not on animation frames. */
+const POLL = { polling: 250 };
+
+async function openTrainPage(): Promise<Page> {
+  const page = await openPage(browser, { acceptDownloads: true });
+  await page.goto(site.url);
+  return page;
+}
+
+/** The form set as the CLI run's options; the data folder picked. */
+async function fillSettings(page: Page, epochs = RUN.epochs): Promise<void> {
+  await page.bringToFront(); // Playwright's actions wait for a frame, which only the tab in front draws
+  await page.fill('#size', SIZE.join('x'));
+  await page.fill('#epochs', String(epochs));
+  await page.fill('#seed', String(RUN.seed));
+  await page.fill('#filters', RUN.filters.join(','));
+  await page.selectOption('#backend', 'wasm');
+  await page.setInputFiles('#folder', data);
+}
+
+/**
+ * In the page itself, the moment epoch 1 ends (Stop) or its checkpoint is kept (reload): no round trip to the
+ * test, so epoch 2 has no time to finish first.
+ */
+async function onFirstEpoch(page: Page, action: 'stop' | 'reload'): Promise<void> {
+  await page.evaluate((what) => {
+    const log = document.querySelector('#log') as HTMLElement;
+    const observer = new MutationObserver(() => {
+      if ((what === 'stop' ? log.dataset.epochs : log.dataset.kept) !== '1') return;
+      observer.disconnect();
+      if (what === 'stop') (document.querySelector('#stop') as HTMLButtonElement).click();
+      else location.reload();
+    });
+    observer.observe(log, { attributes: true });
+  }, action);
+}
+
+async function waitState(page: Page, states: string[]): Promise<string> {
+  await page.waitForFunction((want) => want.includes(document.body.dataset.state ?? ''), states, POLL);
+  return (await page.getAttribute('body', 'data-state')) ?? '';
+}
+
+async function waitResumable(page: Page): Promise<string> {
+  await page.waitForFunction(
+    () => (document.querySelector('#resume') as HTMLButtonElement).hidden === false,
+    null,
+    POLL,
+  );
+  return (await page.textContent('#resume-info')) ?? '';
+}
+
+const epochLines = async (page: Page) => ((await page.textContent('#log')) ?? '').match(/^Epoch \d+\/\d+$/gm);
+
+/** The downloaded run unzipped: its folder. */
+async function downloadRun(page: Page): Promise<string> {
+  await page.bringToFront();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const n = ++downloads;
+  const zip = join(root, `run-${n}.zip`);
+  await download.saveAs(zip);
+  const out = join(root, `run-${n}`);
+  expect((await extractZip({ zipPath: zip, outDir: out })).failed).toEqual([]);
+  return join(out, `ct3d-run-seed${RUN.seed}`);
+}
+
+/** The downloaded run's final and best weights equal the CLI's uninterrupted run's, and it has both epochs. */
+async function expectCliWeights(run: string): Promise<void> {
+  for (const folder of ['model', 'best']) {
+    const tab = new Uint8Array(await readFile(join(run, folder, 'weights.bin')));
+    const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
+    expect(tab.length).toBe(cli.length);
+    expect(tab).toEqual(cli);
+  }
+  const history = JSON.parse(await readFile(join(run, 'history.json'), 'utf8'));
+  const cliHistory = JSON.parse(await readFile(join(cliRun, 'history.json'), 'utf8'));
+  expect(history.loss).toEqual(cliHistory.loss);
+  expect(history.val_loss).toEqual(cliHistory.val_loss);
+  const events = (await readFile(join(run, 'events.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(events.filter((e) => e.type === 'epochEnd').map((e) => e.epoch)).toEqual([1, 2]);
+  // `ct3d predict --run` loads it.
+  const loaded = await loadRun(run);
+  expect(loaded.model.inputs[0].shape.slice(1, 4)).toEqual(SIZE);
+  loaded.model.dispose();
+}
+
+/** The run folders in the page's private files, by run id: their file count. */
+async function runFolders(page: Page): Promise<string[]> {
+  return page.evaluate(async (runs) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(runs, { create: true });
+    const names: string[] = [];
+    for await (const [name] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) names.push(name);
+    return names.sort();
+  }, RUNS_FOLDER);
+}
+
+const tabRunId = (page: Page) => page.evaluate((key) => sessionStorage.getItem(key), RUN_ID_KEY);
+
+describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', { timeout: 120_000 }, () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ct3d-train-page-resume-'));
+    data = join(root, 'data');
+    await writeSyntheticDataset(data, { perClass: 3, size: 24, slices: [10, 12], seed: 1 });
+    // What `ct3d ingest data --size 16x16x8` then `ct3d train --backend wasm --epochs 2 --seed 4 --filters 2`
+    // do, on one conv thread as the page (not cross-origin isolated) runs: see train-page.test.ts.
+    const cacheDir = join(root, 'cache');
+    const pool = createWorkerPool({ workers: 1 });
+    try {
+      const { scans } = await discoverScans(data);
+      await lastValueFrom(ingest({ scans, cacheDir, size: SIZE, pool }));
+    } finally {
+      await pool.close();
+    }
+    cliRun = join(root, 'cli-run');
+    threadsBefore = getConvThreads();
+    setConvThreads(1);
+    await trainFromCache({ ...RUN, cacheDir, runDir: cliRun, backend: 'wasm', workers: 1 }).start();
+    site = await serveFolder((await exportTrainPage({ outDir: join(root, 'site') })).outDir);
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    setConvThreads(threadsBefore === 1 ? 1 : 2);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it("Stop after epoch 1 of 2, then Resume: the uninterrupted run's weights, bit for bit, and both epochs in the download", async () => {
+    const page = await openTrainPage();
+    expect(await page.textContent('#runs-info')).toContain('Stop keeps the run');
+    await fillSettings(page);
+    await onFirstEpoch(page, 'stop');
+    await page.click('#train');
+    expect(await waitState(page, ['stopped', 'done', 'error'])).toBe('stopped');
+    expect(await waitResumable(page)).toBe('Unfinished run of data: 1 of 2 epochs finished and kept.');
+    expect(await page.isHidden('#download')).toBe(true);
+    expect(await epochLines(page)).toEqual(['Epoch 1/2']);
+    await page.click('#resume');
+    expect(await waitState(page, ['done', 'error'])).toBe('done');
+    expect(await page.textContent('#error')).toBe('');
+    // Epoch 1 replayed from the kept events, epoch 2 trained: each once.
+    expect(await epochLines(page)).toEqual(['Epoch 1/2', 'Epoch 2/2']);
+    expect(await page.textContent('#log')).toContain('Resumed after epoch 1');
+    expect(await page.isHidden('#resume')).toBe(true);
+    await expectCliWeights(await downloadRun(page));
+    await page.close();
+  });
+
+  it("a reload after epoch 1 offers Resume for the tab's run: the uninterrupted run's weights, bit for bit", async () => {
+    const page = await openTrainPage();
+    await fillSettings(page);
+    await onFirstEpoch(page, 'reload');
+    const reloaded = page.waitForEvent('load');
+    await page.click('#train');
+    await reloaded;
+    const runId = await tabRunId(page);
+    expect(runId).not.toBeNull();
+    expect(await waitResumable(page)).toBe('Unfinished run of data: 1 of 2 epochs finished and kept.');
+    // The form shows the run's settings (its plan's), not the page's defaults.
+    expect(await page.inputValue('#epochs')).toBe('2');
+    expect(await page.inputValue('#size')).toBe('16x16x8');
+    await page.click('#resume');
+    expect(await waitState(page, ['done', 'error'])).toBe('done');
+    expect(await page.textContent('#error')).toBe('');
+    expect(await epochLines(page)).toEqual(['Epoch 1/2', 'Epoch 2/2']);
+    await expectCliWeights(await downloadRun(page));
+    expect(await tabRunId(page)).toBe(runId);
+    await page.close();
+  });
+
+  it("two tabs train at once in their own folders; a new run deletes only its tab's previous one", async () => {
+    const first = await openTrainPage();
+    const second = await first.context().newPage();
+    await second.goto(site.url);
+    await fillSettings(second);
+    await fillSettings(first);
+    const train = (page: Page) =>
+      page.evaluate(() => (document.querySelector('#train') as HTMLElement).click());
+    await Promise.all([train(first), train(second)]);
+    expect(await waitState(first, ['done', 'error'])).toBe('done');
+    expect(await waitState(second, ['done', 'error'])).toBe('done');
+    const [a, b] = [await tabRunId(first), await tabRunId(second)];
+    expect(a).not.toBeNull();
+    expect(b).not.toBeNull();
+    expect(a).not.toBe(b);
+    expect(await runFolders(first)).toEqual([a, b].sort());
+    await expectCliWeights(await downloadRun(first));
+    await expectCliWeights(await downloadRun(second));
+    // A new run in the first tab replaces that tab's folder; the second tab's (held by it) stays.
+    await fillSettings(first, 1);
+    await first.click('#train');
+    expect(await waitState(first, ['done', 'error'])).toBe('done');
+    const c = await tabRunId(first);
+    expect(c).not.toBe(a);
+    expect(await runFolders(first)).toEqual([b, c].sort());
+    // Closed, the second tab's finished run is deleted when the first tab starts its next run.
+    await second.close();
+    await first.click('#train');
+    expect(await waitState(first, ['done', 'error'])).toBe('done');
+    expect(await runFolders(first)).toEqual([await tabRunId(first)]);
+    await first.close();
+  });
+
+  it("lists a closed tab's unfinished run with its size; Delete removes its files", async () => {
+    // The context's first page stays open (closing it closes the context); the second is the closed tab.
+    const other = await openTrainPage();
+    const closing = await other.context().newPage();
+    await closing.goto(site.url);
+    await fillSettings(closing);
+    await onFirstEpoch(closing, 'stop');
+    await closing.click('#train');
+    expect(await waitState(closing, ['stopped', 'done', 'error'])).toBe('stopped');
+    await waitResumable(closing);
+    const runId = await tabRunId(closing);
+    await closing.close();
+    await other.reload();
+    const item = other.locator(`#leftover-runs li[data-run-id="${runId}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toMatch(
+      /^Run of data started .* UTC: 1 of 2 epochs kept, \d+\.\d MB ResumeDelete$/,
+    );
+    expect(await runFolders(other)).toContain(runId);
+    await item.locator('button[data-action="discard"]').click();
+    await other.waitForFunction(
+      () => (document.querySelector('#leftovers') as HTMLElement).hidden,
+      null,
+      POLL,
+    );
+    expect(await runFolders(other)).not.toContain(runId);
+    await other.close();
+  });
+});
