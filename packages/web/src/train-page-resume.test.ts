@@ -191,6 +191,8 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
     const runId = await tabRunId(page);
     expect(runId).not.toBeNull();
     expect(await waitResumable(page)).toBe('Unfinished run of data: 1 of 2 epochs finished and kept.');
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-train-resume.png'), fullPage: true });
     // The form shows the run's settings (its plan's), not the page's defaults.
     expect(await page.inputValue('#epochs')).toBe('2');
     expect(await page.inputValue('#size')).toBe('16x16x8');
@@ -255,6 +257,8 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
       /^Run of data started .* UTC: 1 of 2 epochs kept, \d+\.\d MB ResumeDelete$/,
     );
     expect(await runFolders(other)).toContain(runId);
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await other.screenshot({ path: join(shots, 'web-train-leftovers.png'), fullPage: true });
     await item.locator('button[data-action="discard"]').click();
     await other.waitForFunction(
       () => (document.querySelector('#leftovers') as HTMLElement).hidden,

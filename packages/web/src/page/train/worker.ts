@@ -101,14 +101,20 @@ async function init(runId: string | null): Promise<void> {
     post({ type: 'store-refused', message: describeError(err) });
     return;
   }
-  // The old page of a reloading tab lets go of the run's lock a moment after this page starts.
-  const run = runId ? await openRun(runs, runId, 3000) : null;
-  if (run && run !== 'locked') {
-    folder = run;
-    if (!(await offer(run))) {
-      folder = null;
-      await run.remove(); // nothing to resume: the run ended, or it was stopped while preprocessing
+  try {
+    // The old page of a reloading tab lets go of the run's lock a moment after this page starts.
+    const run = runId ? await openRun(runs, runId, 3000) : null;
+    if (run && run !== 'locked') {
+      folder = run;
+      if (!(await offer(run))) {
+        folder = null;
+        await run.remove(); // nothing to resume: the run ended, or it was stopped while preprocessing
+      }
     }
+  } catch (err) {
+    // Unreadable kept files (e.g. a plan of another version): said in one line; the sweep below deletes them.
+    folder = null;
+    post({ type: 'failed', message: `${errorText(err)} (this tab's run cannot be resumed)` });
   }
   await listLeftovers();
 }
