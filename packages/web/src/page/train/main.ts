@@ -10,7 +10,7 @@ import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import { showLeftovers } from './leftovers.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
-import { RUN_ID_KEY } from './run-plan.js';
+import { tabRun } from './tab-run-id.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -27,25 +27,6 @@ let zipUrl: string | null = null;
 let labels: LabelsCsv | undefined;
 /** The unfinished run Resume continues (this tab's), if any. */
 let resumable: string | null = null;
-
-/** This tab's run id: sessionStorage outlives a reload (and only this tab sees it). */
-const tabRun = {
-  get: (): string | null => {
-    try {
-      return sessionStorage.getItem(RUN_ID_KEY);
-    } catch {
-      return null; // storage refused: no run to find again
-    }
-  },
-  set: (runId: string | null): void => {
-    try {
-      if (runId) sessionStorage.setItem(RUN_ID_KEY, runId);
-      else sessionStorage.removeItem(RUN_ID_KEY);
-    } catch {
-      // storage refused: a reload does not find the run
-    }
-  },
-};
 
 function setLabels(csv: LabelsCsv | undefined): void {
   labels = csv;

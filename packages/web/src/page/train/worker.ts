@@ -29,17 +29,9 @@ import { classFolders } from './class-folders.js';
 import { csvLabels, type LabelledSource } from './csv-labels.js';
 import { keepForDiagnosis, validate } from './finished-run.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
-import {
-  createRun,
-  deleteRun,
-  type KeptCheckpoint,
-  MemoryRunFolder,
-  openRun,
-  type RunFolder,
-  runsFolder,
-  sweepRuns,
-} from './run-folders.js';
+import type { KeptCheckpoint, RunFolder } from './run-folders.js';
 import type { RunPlan } from './run-plan.js';
+import { TabRuns } from './tab-runs.js';
 
 const scope = self as unknown as {
   postMessage(message: FromTrainWorker, transfer?: Transferable[]): void;
@@ -81,77 +73,14 @@ let running: Subscription | null = null;
 let stopRequested = false;
 let stopper: () => void = () => undefined;
 
-/** The runs' folder in the page's private files; null where the browser refuses them (runs kept in memory). */
-let runs: FileSystemDirectoryHandle | null = null;
-
-/** This tab's run (its volumes, plan and last checkpoint), until the next run starts or it is discarded. */
-let folder: RunFolder | null = null;
+/** This tab's run and the runs' folder in the page's private files. */
+const tab = new TabRuns(post);
 
 /** The preprocessed volumes of the finished run, for its heat maps. */
 let store: VolumeStore = new MemoryVolumeStore();
 
 /** The finished run's best checkpoint and validation scans, for their heat maps (until the next run). */
 let explainable: { model: tf.LayersModel; val: Set<string>; steps: TransformEntry[] } | null = null;
-
-/** Finds this tab's run again after a reload (`runId` from sessionStorage) and lists closed tabs' runs. */
-async function init(runId: string | null): Promise<void> {
-  try {
-    runs = await runsFolder();
-  } catch (err) {
-    post({ type: 'store-refused', message: describeError(err) });
-    return;
-  }
-  try {
-    // The old page of a reloading tab lets go of the run's lock a moment after this page starts.
-    const run = runId ? await openRun(runs, runId, 3000) : null;
-    if (run && run !== 'locked') {
-      folder = run;
-      if (!(await offer(run))) {
-        folder = null;
-        await run.remove(); // nothing to resume: the run ended, or it was stopped while preprocessing
-      }
-    }
-  } catch (err) {
-    // Unreadable kept files (e.g. a plan of another version): said in one line; the sweep below deletes them.
-    folder = null;
-    post({ type: 'failed', message: `${errorText(err)} (this tab's run cannot be resumed)` });
-  }
-  await listLeftovers();
-}
-
-/** Offers `run` to Resume; false when it has nothing to resume. */
-async function offer(run: RunFolder): Promise<boolean> {
-  const plan = await run.readPlan().catch(() => null);
-  if (!plan || (await run.isFinished())) return false;
-  const { where, settings } = plan;
-  const epoch = await run.keptEpoch();
-  const { runId, persistent } = run;
-  post({ type: 'resumable', runId, where, epoch, epochs: settings.epochs, settings, persistent });
-  return true;
-}
-
-/** Deletes finished runs no tab holds and lists closed tabs' unfinished ones. */
-async function listLeftovers(): Promise<void> {
-  if (runs) post({ type: 'leftovers', runs: await sweepRuns(runs, folder?.runId ?? null) });
-}
-
-/** A new run's folder: this tab's previous run is deleted (finished runs of closed tabs too). */
-async function newRun(): Promise<RunFolder> {
-  await folder?.remove();
-  folder = null;
-  if (runs) {
-    try {
-      folder = await createRun(runs);
-    } catch (err) {
-      post({ type: 'store-refused', message: describeError(err) });
-    }
-  }
-  // No crypto.randomUUID outside a secure context: a memory run's id need only differ from the last one's.
-  folder ??= new MemoryRunFolder(`memory-${Date.now()}`);
-  post({ type: 'run', runId: folder.runId, persistent: folder.persistent });
-  await listLeftovers();
-  return folder;
-}
 
 function resetRun(): void {
   stopRequested = false;
@@ -205,7 +134,7 @@ async function train(
     problems: folders.problems,
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
-  const run = await newRun();
+  const run = await tab.newRun();
   const scans: StoredScan[] = [];
   for (const [i, p] of planned.entries()) {
     if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
@@ -233,16 +162,7 @@ async function train(
 /** Continues run `runId` (this tab's, or a closed tab's) after its last finished epoch. */
 async function resume(runId: string): Promise<void> {
   resetRun();
-  if (folder?.runId !== runId) {
-    const run = runs ? await openRun(runs, runId) : null;
-    if (run === 'locked') throw new Error(`${runId}: this run is in use by another tab`);
-    if (!run) throw new Error(`${runId}: this run's files are gone`);
-    // This tab's own unfinished run is kept (listed for any tab to resume), not deleted.
-    folder?.close();
-    folder = run;
-    post({ type: 'run', runId, persistent: run.persistent });
-  }
-  const run = folder;
+  const run = await tab.adopt(runId);
   const plan = await run.readPlan();
   if (!plan) throw new Error(`${runId}: its preprocessing did not finish: nothing to resume`);
   const from = await run.loadCheckpoint();
@@ -259,7 +179,7 @@ async function trainRun(run: RunFolder, plan: RunPlan, from: KeptCheckpoint | nu
   post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
   const stopped = async () => {
     post({ type: 'finished', zip: null, folder: '', stopped: true });
-    await offer(run);
+    await tab.offer(run);
   };
   if (stopRequested) return stopped();
   const events: TrainEvent[] = from?.events ?? [];
@@ -349,16 +269,6 @@ async function trainRun(run: RunFolder, plan: RunPlan, from: KeptCheckpoint | nu
   post({ type: 'finished', zip, folder: folderName, stopped: false, ...kept }, [zip.buffer]);
 }
 
-/** Deletes run `runId`'s kept files (this tab's, or a closed tab's). */
-async function discard(runId: string): Promise<void> {
-  if (folder?.runId === runId) {
-    await folder.remove();
-    folder = null;
-  } else if (runs) await deleteRun(runs, runId);
-  post({ type: 'discarded', runId });
-  await listLeftovers();
-}
-
 /**
  * Validation scan `id`'s heat map: the diagnosis page's and the dashboard's (interactiveExplanation, the
  * class `ct3d explain` explains), on the preprocessed scan itself, as the dashboard shows a cached scan.
@@ -390,8 +300,8 @@ scope.onmessage = ({ data: message }) => {
   } else if (message.type === 'explain') {
     const { id } = message;
     heatMap(id).catch((err: unknown) => post({ type: 'heat-map-failed', id, message: errorText(err) }));
-  } else if (message.type === 'init') init(message.runId).catch(fail);
+  } else if (message.type === 'init') tab.init(message.runId).catch(fail);
   else if (message.type === 'resume') resume(message.runId).catch(fail);
-  else if (message.type === 'discard') discard(message.runId).catch(fail);
+  else if (message.type === 'discard') tab.discard(message.runId).catch(fail);
   else train(message.files, message.unreadable, message.settings, message.labels).catch(fail);
 };
