@@ -1,8 +1,8 @@
 // The training page's Stop/Resume and reload in Chromium: a run stopped (or its tab reloaded) after epoch 1 of
 // 2 and resumed from its kept checkpoint trains the weights an uninterrupted `ct3d train --backend wasm` run
 // trains, bit for bit, and downloads a run folder with both epochs; each tab's run has its own folder in the
-// private files, so two tabs train at once; a closed tab's unfinished run is listed with its size and deleted
-// on request.
+// private files, so two tabs train at once; a closed tab's unfinished run is listed with its size, deleted on
+// request, or resumed by another tab to the same weights.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,21 @@ async function runFolders(page: Page): Promise<string[]> {
   }, RUNS_FOLDER);
 }
 
+/** A second tab of `owner`'s context trains, stops after epoch 1 and is closed; its run id. */
+async function stoppedInClosedTab(owner: Page): Promise<string | null> {
+  const closing = await owner.context().newPage();
+  await closing.goto(site.url);
+  await fillSettings(closing);
+  await onFirstEpoch(closing, 'stop');
+  await closing.click('#train');
+  expect(await waitState(closing, ['stopped', 'done', 'error'])).toBe('stopped');
+  await waitResumable(closing);
+  const runId = await tabRunId(closing);
+  expect(runId).not.toBeNull();
+  await closing.close();
+  return runId;
+}
+
 const tabRunId = (page: Page) => page.evaluate((key) => sessionStorage.getItem(key), RUN_ID_KEY);
 
 describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', { timeout: 120_000 }, () => {
@@ -241,15 +256,7 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
   it("lists a closed tab's unfinished run with its size; Delete removes its files", async () => {
     // The context's first page stays open (closing it closes the context); the second is the closed tab.
     const other = await openTrainPage();
-    const closing = await other.context().newPage();
-    await closing.goto(site.url);
-    await fillSettings(closing);
-    await onFirstEpoch(closing, 'stop');
-    await closing.click('#train');
-    expect(await waitState(closing, ['stopped', 'done', 'error'])).toBe('stopped');
-    await waitResumable(closing);
-    const runId = await tabRunId(closing);
-    await closing.close();
+    const runId = await stoppedInClosedTab(other);
     await other.reload();
     const item = other.locator(`#leftover-runs li[data-run-id="${runId}"]`);
     await item.waitFor();
@@ -266,6 +273,21 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
       POLL,
     );
     expect(await runFolders(other)).not.toContain(runId);
+    await other.close();
+  });
+
+  it("another tab resumes a closed tab's run: the uninterrupted run's weights, bit for bit", async () => {
+    const other = await openTrainPage();
+    const runId = await stoppedInClosedTab(other);
+    await other.reload();
+    await other.locator(`#leftover-runs li[data-run-id="${runId}"] button[data-action="resume"]`).click();
+    expect(await waitState(other, ['done', 'error'])).toBe('done');
+    expect(await other.textContent('#error')).toBe('');
+    expect(await epochLines(other)).toEqual(['Epoch 1/2', 'Epoch 2/2']);
+    // The run is this tab's now: a reload would find it.
+    expect(await tabRunId(other)).toBe(runId);
+    expect(await other.isHidden('#leftovers')).toBe(true);
+    await expectCliWeights(await downloadRun(other));
     await other.close();
   });
 });

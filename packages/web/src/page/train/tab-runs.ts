@@ -104,6 +104,7 @@ export class TabRuns {
     this.folder?.close();
     this.folder = run;
     this.post({ type: 'run', runId, persistent: run.persistent });
+    await this.listLeftovers(); // no longer a closed tab's
     return run;
   }
 
