@@ -219,7 +219,7 @@ async function train(
     startedAt,
   };
   const zip = zipStore(
-    memoryRunFiles(run, facts, summary, events, end).map((f) => ({
+    (await memoryRunFiles(run, facts, summary, events, end)).map((f) => ({
       path: `${folder}/${f.path}`,
       data: f.data,
     })),
