@@ -169,6 +169,8 @@ describe.skipIf(!haveChromium)(
         `${await page.textContent('#backend-info')}; webgpu vs wasm: max |weight difference| ${max.toExponential(2)} over ${gpu.length} weights`,
       );
       expect(max).toBeLessThan(WEIGHT_TOLERANCE);
+      const shots = process.env.CT3D_SCREENSHOT_DIR;
+      if (shots) await page.screenshot({ path: join(shots, 'web-train-webgpu.png'), fullPage: true });
     });
   },
 );

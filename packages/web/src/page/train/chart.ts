@@ -24,9 +24,8 @@ const COLORS: Record<string, string> = {
 
 interface Line {
   key: string;
+  /** Joined by a line, a marker at each. */
   points: [number, number][];
-  /** Points joined by a line with a marker at each (per-epoch values), or dots only. */
-  joined: boolean;
 }
 
 interface Panel {
@@ -45,7 +44,6 @@ interface Panel {
 export function drawChart(canvas: HTMLCanvasElement, s: ChartSeries, epochs: number): void {
   const perEpoch = (key: string): Line => ({
     key,
-    joined: true,
     points: (s.epochs[key] ?? []).map((v, e) => [e + 1, v]),
   });
   const half = canvas.width / 2;
@@ -78,8 +76,8 @@ export function drawTimeChart(canvas: HTMLCanvasElement, times: StepTimes, epoch
       title: 'Step time',
       unit: ' ms',
       lines: [
-        { key: 'data wait', joined: false, points: times.map(([x, wait]) => [x, wait]) },
-        { key: 'compute', joined: false, points: times.map(([x, , compute]) => [x, compute]) },
+        { key: 'data wait', points: times.map(([x, wait]) => [x, wait]) },
+        { key: 'compute', points: times.map(([x, , compute]) => [x, compute]) },
       ],
     },
   ]);
@@ -118,16 +116,13 @@ function drawPanel(ctx: CanvasRenderingContext2D, height: number, epochs: number
   for (const [i, line] of panel.lines.entries()) {
     ctx.strokeStyle = COLORS[line.key];
     ctx.fillStyle = COLORS[line.key];
-    if (line.joined) {
-      ctx.beginPath();
-      for (const [j, [e, v]] of line.points.entries()) {
-        if (j === 0) ctx.moveTo(x(e), y(v));
-        else ctx.lineTo(x(e), y(v));
-      }
-      ctx.stroke();
+    ctx.beginPath();
+    for (const [j, [e, v]] of line.points.entries()) {
+      if (j === 0) ctx.moveTo(x(e), y(v));
+      else ctx.lineTo(x(e), y(v));
     }
-    const r = line.joined ? 2 : 1;
-    for (const [e, v] of line.points) ctx.fillRect(x(e) - r, y(v) - r, 2 * r, 2 * r);
+    ctx.stroke();
+    for (const [e, v] of line.points) ctx.fillRect(x(e) - 2, y(v) - 2, 4, 4);
     ctx.fillText(line.key, left + 8 + 70 * i, top + h + 30);
   }
 }
