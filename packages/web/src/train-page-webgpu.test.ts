@@ -1,7 +1,9 @@
 // The training page in Chromium with WebGPU on (SwiftShader, Chromium's software adapter, on 127.0.0.1): the
 // same folder trained on wasm, then on webgpu. The wasm run also shows the preprocessing pool (its size said
-// on the page) and the stage times (each step's data wait / compute, charted and summed up). The webgpu run
-// trains with ct3d's kernels; its weights are close to the wasm run's (not equal: other kernels, other sums).
+// on the page, its workers ended after) and the stage times (each step's data wait / compute, charted and
+// summed up); a JPEG-LS series is decoded in a pool worker; Stop ends the pool mid-preprocessing; a browser
+// without WebGPU says so in one line. The webgpu run trains with ct3d's kernels; its weights are close to
+// the wasm run's (not equal: other kernels sum in another order).
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +154,24 @@ describe.skipIf(!haveChromium)(
       expect(done).toBeLessThan(30);
       expect(await page.$$eval('#scans li', (li) => li.length)).toBe(30);
       expect(await page.isHidden('#download')).toBe(true);
+    });
+
+    it('says in one line why when WebGPU is chosen in a browser without it', async () => {
+      const plain = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const other = await openPage(plain);
+        await other.goto(site.url);
+        await other.fill('#size', SIZE);
+        await other.fill('#filters', RUN.filters);
+        await other.selectOption('#backend', 'webgpu');
+        expect(await trainFolder(other, data)).toBe('error');
+        const error = (await other.textContent('#error')) ?? '';
+        console.log(error);
+        expect(error).toMatch(/^backend 'webgpu' unavailable: \S.*$/);
+        expect(await other.isHidden('#download')).toBe(true);
+      } finally {
+        await plain.close();
+      }
     });
 
     it("trains on WebGPU with ct3d's kernels: finite losses, the wasm run's weights within the tolerance", async () => {
