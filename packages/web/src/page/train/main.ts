@@ -9,6 +9,7 @@ import { errorText } from '../error-text.js';
 import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
+import { resetStageTimes, showPool, showPreprocessed, showStep } from './stage-times.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -101,6 +102,7 @@ function startTraining(): void {
   if (zipUrl) URL.revokeObjectURL(zipUrl);
   zipUrl = null;
   chart = { steps: [], epochs: {} };
+  resetStageTimes();
   epochs = chosen.epochs;
   setState('preparing');
   send({ type: 'train', files: gathered.files, unreadable: gathered.unreadable, settings: chosen, labels });
@@ -116,8 +118,10 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
     stepsPerEpoch = e.stepsPerEpoch ?? 1;
     line(`Training ${e.epochs} epochs of ${e.stepsPerEpoch} steps on ${e.backend}`);
   } else if (e.type === 'batchEnd') {
-    chart.steps.push([e.epoch - 1 + e.step / stepsPerEpoch, e.loss]);
+    const x = e.epoch - 1 + e.step / stepsPerEpoch;
+    chart.steps.push([x, e.loss]);
     drawChart($<HTMLCanvasElement>('chart'), chart, epochs);
+    showStep(e, x, epochs);
   } else if (e.type === 'epochEnd') {
     for (const key of ['loss', 'acc', 'val_loss', 'val_acc'] as const) {
       const v = e[key];
@@ -173,7 +177,9 @@ function onMessage(m: FromTrainWorker): void {
       m.type === 'prepared'
         ? `${printable(scanIds[m.scan])}: preprocessed in ${m.ms.toFixed(0)} ms`
         : printable(m.message);
-  } else if (m.type === 'store-refused') {
+  } else if (m.type === 'pool') showPool(m.workers);
+  else if (m.type === 'preprocessed') showPreprocessed(m.ms, m.scans, m.failed);
+  else if (m.type === 'store-refused') {
     $('store-info').textContent =
       `The preprocessed scans are kept in memory: this browser refused its private files (${m.message}).`;
   } else if (m.type === 'backend') {
