@@ -25,7 +25,8 @@ describe('ct3d export-web --train', () => {
     expect(exported.stdout).toMatch(/^Exported the training page to .*train-site: \d+ files, [\d.]+ MiB\n/);
     expect(exported.stdout).toContain('never sent');
     const files = await readdir(site);
-    for (const f of ['index.html', 'app.js', 'worker.js', 'style.css', 'wasm']) expect(files).toContain(f);
+    for (const f of ['index.html', 'app.js', 'worker.js', 'preprocess-worker.js', 'style.css', 'wasm'])
+      expect(files).toContain(f);
     expect(await readFile(join(site, 'index.html'), 'utf8')).toContain('Your scans never leave this machine');
     // Again over the earlier export: replaced, not refused.
     expect((await ct3d('export-web', '--train', '--out', site)).code).toBe(0);

@@ -2,6 +2,7 @@
 // Files: '@ct3d/io/node'. MosMedData folders and class maps: '@ct3d/io/dataset'. Download: '@ct3d/io/download'.
 // Synthetic chest CTs: '@ct3d/io/synthetic'. And labels CSV rows (`ct3d ingest --labels`'s), browser-safe.
 
+export { crc32UpdateJs as crc32 } from './crc32-js.js';
 export {
   assignLabels,
   type LabelCandidate,

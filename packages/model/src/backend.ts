@@ -93,7 +93,7 @@ async function tryWebGPU(auto: boolean): Promise<string> {
   registerWebGPUKernels();
   const error = await verifyBackendGradients('webgpu');
   const kind = gpu.software ? 'software adapter' : 'hardware adapter';
-  return `${gpu.adapter} (${kind}), probe error ${error.toExponential(1)}`;
+  return `tfjs-backend-webgpu with ct3d's 3D kernels on ${gpu.adapter} (${kind}), probe error ${error.toExponential(1)}`;
 }
 
 async function tryWasm(

@@ -5,7 +5,8 @@
 // folder as it is, and build it with this script on first use in a checkout (src/app-build.ts).
 // Also viewer/ beside it (dist/viewer/volume-view.js): the page's viewer module (NiiVue and its settings) alone,
 // as an ES module the dashboard's Scans tab imports (VIEWER_DIR), so both show volumes with the same code.
-// And train/ beside it (dist/train): the training page (src/page/train/: app.js, worker.js, index.html, the
+// And train/ beside it (dist/train): the training page (src/page/train/: app.js, worker.js and the
+// preprocess-worker.js its worker starts a pool of, index.html, the
 // page's style.css and the same wasm/, and diagnose/: the diagnosis page on the model trained in the tab),
 // which `ct3d export-web --train` writes and `ct3d dashboard` serves.
 // Each folder is written as a sibling and renamed into place; `--keep-existing` leaves a folder another
@@ -66,7 +67,11 @@ await writeFolder(out, async (tmp) => {
 await writeFolder(trainOut, async (tmp) => {
   const result = await build({
     ...options,
-    entryPoints: { app: `${page}train/main.ts`, worker: `${page}train/worker.ts` },
+    entryPoints: {
+      app: `${page}train/main.ts`,
+      worker: `${page}train/worker.ts`,
+      'preprocess-worker': `${page}train/preprocess-worker.ts`,
+    },
     outdir: tmp,
     external: [...NODE_ONLY_IMPORTS],
   });

@@ -36,6 +36,10 @@ describe('ensureAppBuilt', () => {
     );
     // The dashboard's viewer module, built beside the page by the same script.
     expect(await readdir(join(root, 'viewer'))).toContain('volume-view.js');
+    // And the training page, with the preprocessing workers' script its worker starts.
+    expect(await readdir(join(root, 'train'))).toEqual(
+      expect.arrayContaining(['app.js', 'worker.js', 'preprocess-worker.js', 'index.html']),
+    );
     expect((await readdir(root)).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const built = (await stat(join(appDir, 'worker.js'))).mtimeMs;
     await ensureAppBuilt(appDir, BUILD_SCRIPT);

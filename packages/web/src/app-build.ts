@@ -46,7 +46,8 @@ async function buildIfMissing(appDir: string, buildScript: string): Promise<void
   const viewer = join(appDir, '..', 'viewer', 'volume-view.js');
   // And the training page, also beside it.
   const train = join(appDir, '..', 'train', 'worker.js');
-  const built = [worker, viewer, train];
+  const pool = join(appDir, '..', 'train', 'preprocess-worker.js');
+  const built = [worker, viewer, train, pool];
   if ((await Promise.all(built.map(exists))).every(Boolean)) return;
   if (!(await exists(buildScript))) {
     throw new Error(`${appDir}: the web page is missing from this @ct3d/web install (reinstall the package)`);

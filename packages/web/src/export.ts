@@ -149,9 +149,9 @@ export async function exportWebApp(opts: {
 }
 
 /**
- * Writes the training page into `outDir` (index.html, app.js, worker.js, style.css, wasm/): a static folder
- * any file server can serve; the scans dropped on it are trained on in the tab. Built in a temporary sibling
- * folder and renamed, so outDir is never half written.
+ * Writes the training page into `outDir` (index.html, app.js, worker.js, preprocess-worker.js, style.css,
+ * wasm/): a static folder any file server can serve; the scans dropped on it are trained on in the tab. Built
+ * in a temporary sibling folder and renamed, so outDir is never half written.
  */
 export async function exportTrainPage(opts: { outDir: string }): Promise<ExportResult<null>> {
   await assertAppBuilt();

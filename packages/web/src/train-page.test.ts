@@ -15,6 +15,7 @@ import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browse
 import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
@@ -148,6 +149,12 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     // The CLI run records the thread count its weights depend on.
     expect(cliInfo.reproduce.tfjs).toMatchObject({ backend: 'wasm', convThreads: 1 });
     expect(JSON.parse(await readFile(join(tabRun, 'history.json'), 'utf8')).loss).toHaveLength(2);
+    // The seed's curves, drawn from the same history: the CLI's curves.png pixel for pixel (Chromium's
+    // deflate packs them otherwise).
+    const curves = async (dir: string) => PNG.sync.read(await readFile(join(dir, 'curves.png')));
+    const [tabCurves, cliCurves] = [await curves(tabRun), await curves(cliRun)];
+    expect([tabCurves.width, tabCurves.height]).toEqual([cliCurves.width, cliCurves.height]);
+    expect(tabCurves.data.equals(cliCurves.data)).toBe(true);
     expect(tabInfo.split.train).toHaveLength(6);
     expect(tabInfo.split.train.filter((id: string) => id.includes('/series-'))).toHaveLength(2);
     const zipText = new TextDecoder('latin1').decode(await readFile(zip));

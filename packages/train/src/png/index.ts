@@ -13,10 +13,10 @@ export async function writeCurvesPng(
   history: Readonly<Record<string, readonly number[]>>,
   opts?: CurvesOptions,
 ): Promise<void> {
-  await writeRunFile(path, renderCurves(history, opts).toPng());
+  await writeRunFile(path, await renderCurves(history, opts).toPng());
 }
 
 /** Writes the seed's slice montage (see renderMontage) as a PNG, atomically. */
 export async function writeMontagePng(path: string, scan: MontageScan, opts?: MontageOptions): Promise<void> {
-  await writeRunFile(path, renderMontage(scan, opts).toPng());
+  await writeRunFile(path, await renderMontage(scan, opts).toPng());
 }

@@ -65,7 +65,7 @@ describe('montage', () => {
       { data: scan.data, shape: scan.shape, layout: 'nifti' },
       { scale: 1, through },
     );
-    expect(Buffer.from(bare.toPng()).equals(await readFile(join(dir, 'marker.png')))).toBe(true);
+    expect(Buffer.from(await bare.toPng()).equals(await readFile(join(dir, 'marker.png')))).toBe(true);
   });
 
   it("places the model's input (the seed's rotate90 and resize) by its affine: the marker stays put", async () => {

@@ -1,4 +1,4 @@
-import { PNG } from 'pngjs';
+import { encodePng } from './encode.js';
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, textWidth } from './font.js';
 
 export type Rgb = readonly [number, number, number];
@@ -82,10 +82,9 @@ export class Raster {
     });
   }
 
-  toPng(): Buffer {
-    const png = new PNG({ width: this.width, height: this.height });
-    png.data = Buffer.from(this.data.buffer, this.data.byteOffset, this.data.byteLength);
-    return PNG.sync.write(png);
+  /** The raster as PNG file bytes. */
+  toPng(): Promise<Uint8Array> {
+    return encodePng(this.width, this.height, this.data);
   }
 }
 

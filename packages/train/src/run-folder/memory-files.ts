@@ -4,6 +4,7 @@
 import type { Recipe } from '@ct3d/augment';
 import { MODEL_JSON, WEIGHTS_BIN } from '@ct3d/model';
 import type { RunEndEvent, TrainEvent } from '../events.js';
+import { renderCurves } from '../png/curves.js';
 import type { MemoryRun } from '../train-from-store.js';
 import { RUN_FILES } from './run-files.js';
 import type { RunInfo } from './run-info.js';
@@ -40,21 +41,22 @@ export function memoryRunInfo(run: MemoryRun, facts: MemoryRunFacts): RunInfo {
 }
 
 /**
- * The run folder's files for a finished run: run.json, history.json, metrics.json, events.jsonl, model/
- * and best/ (each model.json + weights.bin). `summary` has recorded every event of `events`.
+ * The run folder's files for a finished run: run.json, history.json, metrics.json, events.jsonl, curves.png,
+ * model/ and best/ (each model.json + weights.bin). `summary` has recorded every event of `events`.
  */
-export function memoryRunFiles(
+export async function memoryRunFiles(
   run: MemoryRun,
   facts: MemoryRunFacts,
   summary: RunSummary,
   events: readonly TrainEvent[],
   end: RunEndEvent,
-): { path: string; data: string | Uint8Array }[] {
+): Promise<{ path: string; data: string | Uint8Array }[]> {
   const files: { path: string; data: string | Uint8Array }[] = [
     { path: RUN_FILES.info, data: json(memoryRunInfo(run, facts)) },
     { path: RUN_FILES.history, data: json(summary.history) },
     { path: RUN_FILES.metrics, data: json(summary.metrics(end)) },
     { path: RUN_FILES.events, data: `${events.map((e) => JSON.stringify(e)).join('\n')}\n` },
+    { path: RUN_FILES.curves, data: await renderCurves(summary.history).toPng() },
   ];
   for (const [folder, saved] of [
     [RUN_FILES.model, run.saved.model],

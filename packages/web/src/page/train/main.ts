@@ -10,6 +10,7 @@ import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import { showLeftovers } from './leftovers.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
+import { resetStageTimes, showPool, showPreprocessed, showStep } from './stage-times.js';
 import { tabRun } from './tab-run-id.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -74,6 +75,7 @@ function clearRun(runEpochs: number): void {
   if (zipUrl) URL.revokeObjectURL(zipUrl);
   zipUrl = null;
   chart = { steps: [], epochs: {} };
+  resetStageTimes();
   epochs = runEpochs;
 }
 
@@ -149,8 +151,10 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
     if (e.resumed) line(`Resumed after epoch ${e.resumed.epoch}`);
     else line(`Training ${e.epochs} epochs of ${e.stepsPerEpoch} steps on ${e.backend}`);
   } else if (e.type === 'batchEnd') {
-    chart.steps.push([e.epoch - 1 + e.step / stepsPerEpoch, e.loss]);
+    const x = e.epoch - 1 + e.step / stepsPerEpoch;
+    chart.steps.push([x, e.loss]);
     drawChart($<HTMLCanvasElement>('chart'), chart, epochs);
+    showStep(e, x, epochs);
   } else if (e.type === 'epochEnd') {
     for (const key of ['loss', 'acc', 'val_loss', 'val_acc'] as const) {
       const v = e[key];
@@ -205,7 +209,9 @@ function onMessage(m: FromTrainWorker): void {
       m.type === 'prepared'
         ? `${printable(scanIds[m.scan])}: preprocessed in ${m.ms.toFixed(0)} ms`
         : printable(m.message);
-  } else if (m.type === 'store-refused') {
+  } else if (m.type === 'pool') showPool(m.workers);
+  else if (m.type === 'preprocessed') showPreprocessed(m.ms, m.scans, m.failed);
+  else if (m.type === 'store-refused') {
     $('store-info').textContent =
       `The preprocessed scans are kept in memory and a reload cannot resume the run: this browser refused its private files (${m.message}).`;
   } else if (m.type === 'run') tabRun.set(m.persistent ? m.runId : null);

@@ -1,6 +1,7 @@
 // Messages between the training page (main.ts) and its worker (worker.ts). One Train press is one run: the
 // worker says which scans it found per class (plan), preprocesses each (prepared / scan-failed), then streams
 // the trainer's events; at the end it hands the run folder as a zip and the validation predictions.
+import type { Volume } from '@ct3d/core';
 import type { SkippedFile } from '@ct3d/io/dicom';
 import type { TrainEvent } from '@ct3d/train/browser';
 import type { DroppedFile } from '../protocol.js';
@@ -85,8 +86,12 @@ export type FromTrainWorker =
   /** Closed tabs' unfinished runs in this browser (finished ones are deleted). */
   | { type: 'leftovers'; runs: LeftoverRun[] }
   | { type: 'discarded'; runId: string }
+  /** The scans are preprocessed on this many workers (preprocess-pool.ts). */
+  | { type: 'pool'; workers: number }
   | { type: 'prepared'; scan: number; ms: number }
   | { type: 'scan-failed'; scan: number; message: string }
+  /** All planned scans preprocessed (`failed` of them could not be), in `ms` from the first dispatch. */
+  | { type: 'preprocessed'; ms: number; scans: number; failed: number }
   | { type: 'backend'; name: string; detail: string }
   | { type: 'event'; event: TrainEvent }
   | { type: 'validation'; rows: ValidationRow[] }
@@ -118,3 +123,6 @@ export type FromTrainWorker =
       classIndex: number;
     }
   | { type: 'heat-map-failed'; id: string; message: string };
+
+/** A preprocessing worker's answer to a job (preprocess-worker.ts): the volume, voxels transferred, or why not. */
+export type FromPreprocessWorker = { id: string; volume: Volume } | { id: string; error: string };

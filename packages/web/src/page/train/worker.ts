@@ -1,21 +1,19 @@
 // The training page's worker: finds the dropped scans by class folder, preprocesses each with the recipe's
-// preprocessing exactly as `ct3d ingest` does (@ct3d/pipeline's processBytes, then the cache's float32
-// encoding) into the run's folder in the page's private files (run-folders.ts; memory where the browser refuses
-// them), trains with @ct3d/train's trainFromStore (the split, batches, model and loop of `ct3d train`), keeping
-// a resume checkpoint after every finished epoch so that Stop/Resume and a reload continue the run, streams the
-// trainer's events to the page, and at the end zips the run folder. Nothing leaves the tab.
+// preprocessing exactly as `ct3d ingest` does, on a pool of workers (preprocess-pool.ts), into the run's folder
+// in the page's private files (run-folders.ts; memory where the browser refuses them), trains with @ct3d/train's
+// trainFromStore (the split, batches, model and loop of `ct3d train`), keeping a resume checkpoint after every
+// finished epoch so that Stop/Resume and a reload continue the run, streams the trainer's events to the page,
+// and at the end zips the run folder. Nothing leaves the tab.
 import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/augment';
-import type { Volume } from '@ct3d/core';
-import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
+import { encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
 import { explain, initBackend, interactiveExplanation, modelFromBytes, type tf } from '@ct3d/model';
-import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
+import { describeError } from '@ct3d/pipeline/browser';
 import {
   MemoryVolumeStore,
   memoryRunFiles,
   memoryRunInfo,
   RunSummary,
-  type StoredScan,
   type TrainEvent,
   trainFromStore,
   type VolumeStore,
@@ -28,6 +26,7 @@ import { type ScanSource, scanSources } from '../scan-sources.js';
 import { classFolders } from './class-folders.js';
 import { csvLabels, type LabelledSource } from './csv-labels.js';
 import { keepForDiagnosis, validate } from './finished-run.js';
+import { type PlannedScan, prepareScans } from './preprocess-pool.js';
 import type { FromTrainWorker, LabelsCsv, ToTrainWorker, TrainSettings } from './protocol.js';
 import type { KeptCheckpoint, RunFolder } from './run-folders.js';
 import type { RunPlan } from './run-plan.js';
@@ -48,25 +47,6 @@ function pathOf(source: ScanSource): string {
     source.series.files.map((f) => f.name),
     source.facts.name,
   );
-}
-
-/** The recipe's preprocessing of one source, as ingest runs it, through the cache's float32 encoding. */
-async function preprocess(
-  source: ScanSource,
-  settings: TrainSettings,
-  steps: TransformEntry[],
-): Promise<Volume> {
-  const scan = {
-    size: settings.size,
-    name: source.facts.name,
-    maxBytes: DEFAULT_MAX_BYTES,
-    preprocess: steps,
-  };
-  if ('file' in source) return processBytes(new Uint8Array(await source.file.arrayBuffer()), scan).volume;
-  const files = [];
-  for (const f of source.series.files)
-    files.push({ name: f.name, bytes: new Uint8Array(await f.blob.arrayBuffer()) });
-  return (await processDicomBytes(files, scan)).volume;
 }
 
 let running: Subscription | null = null;
@@ -118,7 +98,7 @@ async function train(
     ? csvLabels(labelsCsv, found.scans.map(labelledSource))
     : { ...classFolders(found.scans.map(pathOf)), problems: [] };
   const skipped = [...unreadable, ...found.skipped];
-  const planned: { source: ScanSource; id: string; label: number }[] = [];
+  const planned: PlannedScan[] = [];
   for (const source of found.scans) {
     const at = folders.labelOf(pathOf(source));
     if ('reason' in at) skipped.push({ name: source.facts.name, reason: at.reason });
@@ -135,24 +115,19 @@ async function train(
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
   const run = await tab.newRun();
-  const scans: StoredScan[] = [];
-  for (const [i, p] of planned.entries()) {
-    if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
-    const t0 = performance.now();
-    try {
-      const volume = await preprocess(p.source, settings, recipe.preprocess);
-      await run.volumes.put(p.id, cachedVolume(volume, p.id).volume);
-      scans.push({ id: p.id, source: p.id, label: p.label, shape: volume.shape });
-      post({ type: 'prepared', scan: i, ms: performance.now() - t0 });
-    } catch (err) {
-      const text = describeError(err);
-      post({
-        type: 'scan-failed',
-        scan: i,
-        message: text.startsWith(`${p.id}: `) ? text : `${p.id}: ${text}`,
-      });
-    }
-  }
+  // Preprocessed on a pool of workers (preprocess-pool.ts), stored as they arrive; the scans in plan order.
+  const preparing = prepareScans({
+    planned,
+    size: settings.size,
+    steps: recipe.preprocess,
+    store: run.volumes,
+    post,
+  });
+  stopper = preparing.stop;
+  if (stopRequested) preparing.stop();
+  const scans = await preparing.scans;
+  stopper = () => undefined;
+  if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
   const where = files[0]?.path.split('/')[0] ?? 'dropped files';
   const { classNames } = folders;
   const plan = { format: 'ct3d-train-page-run' as const, version: 1 as const, runId: run.runId };
@@ -254,7 +229,7 @@ async function trainRun(run: RunFolder, plan: RunPlan, from: KeptCheckpoint | nu
     startedAt: plan.startedAt,
   };
   const zip = zipStore(
-    memoryRunFiles(training, facts, summary, events, end).map((f) => ({
+    (await memoryRunFiles(training, facts, summary, events, end)).map((f) => ({
       path: `${folderName}/${f.path}`,
       data: f.data,
     })),
