@@ -23,6 +23,8 @@ type SyncFileHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise
 /** A VolumeStore in OPFS. open() rejects where the browser refuses the storage (then keep them in memory). */
 export class OpfsVolumeStore implements VolumeStore {
   private readonly names = new Map<string, string>();
+  /** Every file name given out, kept or being written: puts running together never share one. */
+  private readonly taken = new Set<string>();
   // One handle at a time: a file with an open sync handle refuses a second one.
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -37,7 +39,10 @@ export class OpfsVolumeStore implements VolumeStore {
     kept: Record<string, string> = {},
   ): Promise<OpfsVolumeStore> {
     const store = new OpfsVolumeStore(folder);
-    for (const [id, name] of Object.entries(kept)) store.names.set(id, name);
+    for (const [id, name] of Object.entries(kept)) {
+      store.names.set(id, name);
+      store.taken.add(name);
+    }
     const probe = new Float32Array([1, 2, 3, 4]);
     const back = await store.withFile('probe', true, (access) => {
       access.write(probe, { at: 0 });
@@ -51,7 +56,7 @@ export class OpfsVolumeStore implements VolumeStore {
   }
 
   put(id: string, volume: Volume): Promise<void> {
-    const name = this.names.get(id) ?? `scan-${String(this.names.size).padStart(5, '0')}.vol`;
+    const name = this.names.get(id) ?? this.newName();
     return this.withFile(name, true, (access) => {
       const { shape, spacing, affine, data } = volume;
       access.truncate(0);
@@ -90,6 +95,16 @@ export class OpfsVolumeStore implements VolumeStore {
       for (const name of this.names.values()) await this.folder.removeEntry(name);
       this.names.clear();
     });
+  }
+
+  private newName(): string {
+    for (let i = this.taken.size; ; i++) {
+      const name = `scan-${String(i).padStart(5, '0')}.vol`;
+      if (!this.taken.has(name)) {
+        this.taken.add(name);
+        return name;
+      }
+    }
   }
 
   private withFile<T>(name: string, create: boolean, use: (access: SyncAccess) => T): Promise<T> {
