@@ -61,7 +61,8 @@ export type FromTrainWorker =
   | { type: 'store-refused'; message: string }
   | { type: 'prepared'; scan: number; ms: number }
   | { type: 'scan-failed'; scan: number; message: string }
-  | { type: 'backend'; name: string; detail: string }
+  /** threads: the wasm conv kernels' (2 where the page is cross-origin isolated); isolated: crossOriginIsolated. */
+  | { type: 'backend'; name: string; detail: string; threads: number; isolated: boolean }
   | { type: 'event'; event: TrainEvent }
   | { type: 'validation'; rows: ValidationRow[] }
   /**

@@ -6,7 +6,14 @@ import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import { explain, initBackend, interactiveExplanation, modelFromBytes, type tf } from '@ct3d/model';
+import {
+  explain,
+  getConvThreads,
+  initBackend,
+  interactiveExplanation,
+  modelFromBytes,
+  type tf,
+} from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
 import type { RunInfo } from '@ct3d/train';
 import {
@@ -162,7 +169,11 @@ async function train(
     }
   }
   const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
-  post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
+  // A helper thread that could not start says why (the kernels then run on one thread).
+  const { name, warning } = backendInUse;
+  const detail = warning ? `${backendInUse.detail} (${warning})` : backendInUse.detail;
+  const threads = name === 'wasm' ? getConvThreads() : 1;
+  post({ type: 'backend', name, detail, threads, isolated: self.crossOriginIsolated });
   if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
   const where = files[0]?.path.split('/')[0] ?? 'dropped files';
   const run = trainFromStore({
