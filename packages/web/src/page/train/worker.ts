@@ -6,14 +6,7 @@ import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/
 import type { Volume } from '@ct3d/core';
 import { DEFAULT_MAX_BYTES, encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import {
-  explain,
-  getConvThreads,
-  initBackend,
-  interactiveExplanation,
-  modelFromBytes,
-  type tf,
-} from '@ct3d/model';
+import { explain, initBackend, interactiveExplanation, modelFromBytes, type tf } from '@ct3d/model';
 import { cachedVolume, describeError, processBytes, processDicomBytes } from '@ct3d/pipeline/browser';
 import type { RunInfo } from '@ct3d/train';
 import {
@@ -35,6 +28,7 @@ import { errorText } from '../error-text.js';
 import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
 import { saveTrainedModel } from '../trained-model.js';
+import { backendMessage } from './backend-message.js';
 import { classFolders } from './class-folders.js';
 import { csvLabels, type LabelledSource } from './csv-labels.js';
 import { OpfsVolumeStore } from './opfs-store.js';
@@ -169,11 +163,7 @@ async function train(
     }
   }
   const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
-  // A helper thread that could not start says why (the kernels then run on one thread).
-  const { name, warning } = backendInUse;
-  const detail = warning ? `${backendInUse.detail} (${warning})` : backendInUse.detail;
-  const threads = name === 'wasm' ? getConvThreads() : 1;
-  post({ type: 'backend', name, detail, threads, isolated: self.crossOriginIsolated });
+  post(backendMessage(backendInUse));
   if (stopRequested) return post({ type: 'finished', zip: null, folder: '', stopped: true });
   const where = files[0]?.path.split('/')[0] ?? 'dropped files';
   const run = trainFromStore({
