@@ -1,8 +1,8 @@
 // Training-page benchmark (not a test): `pnpm bench:web --train [--size 64x64x48] [--per-class 4] [--epochs 2]
 // [--filters 64,64,128,256] [--batch 2]`. A synthetic data set (512-pixel MosMed-like .nii.gz scans) is trained in
-// Chromium's tab (the exported training page, wasm: one conv thread, a page without cross-origin isolation)
-// and by trainFromCache in Node (what `ct3d train --backend wasm` runs) with 1 and 2 conv threads, on the same
-// files and seed. One JSON line each: the last epoch's ms a step and epoch time (the trainer's epochEnd), the
+// Chromium's tab (the exported training page, wasm) with 1 conv thread (served without cross-origin isolation)
+// and 2 (served by serveSite, `ct3d serve-web`: COOP/COEP), and by trainFromCache in Node (what `ct3d train
+// --backend wasm` runs) with 1 and 2 conv threads, on the same files and seed. One JSON line each: the last epoch's ms a step and epoch time (the trainer's epochEnd), the
 // whole run's wall time, and whether the final weights equal the tab's; and the tab's peak memory (its
 // renderer process's peak resident set, page and workers). Goal: the tab within 1.5x of Node's ms a step at
 // the same thread count.
@@ -18,7 +18,7 @@ import { writeSyntheticDataset } from '../packages/io/src/synthetic-dataset.js';
 import { setConvThreads } from '../packages/model/src/index.js';
 import { createWorkerPool, ingest } from '../packages/pipeline/src/index.js';
 import { type EpochEndEvent, trainFromCache } from '../packages/train/src/index.js';
-import { exportTrainPage } from '../packages/web/src/index.js';
+import { exportTrainPage, serveSite } from '../packages/web/src/index.js';
 import { CHROMIUM, serveFolder } from '../tests/support/src/index.js';
 
 /**
@@ -118,57 +118,66 @@ for (const threads of [1, 2] as const) {
   );
 }
 
-// The tab: the exported training page in Chromium, the same settings.
+// The tab: the exported training page in Chromium, the same settings; plain (1 thread), then isolated (2).
 const site = await exportTrainPage({ outDir: join(root, 'site') });
-const server = await serveFolder(site.outDir);
-const browser = await chromium.launch({ executablePath: CHROMIUM });
+const version = execFileSync(CHROMIUM, ['--version'], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'ignore'],
+}).trim();
 try {
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await page.goto(server.url);
-  await page.fill('#size', size.join('x'));
-  await page.fill('#epochs', String(run.epochs));
-  await page.fill('#seed', String(run.seed));
-  await page.fill('#filters', filters.join(','));
-  await page.fill('#batch', String(run.batchSize));
-  await page.selectOption('#backend', 'wasm');
-  await page.setInputFiles('#folder', data);
-  const t0 = performance.now();
-  await page.click('#train');
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
-    timeout: 3_600_000,
-  });
-  const wall = performance.now() - t0;
-  // While the tab is still open: the peak of its whole run, the zip included.
-  const peakBytes = await peakRendererBytes(process.pid);
-  const error = await page.textContent('#error');
-  if (error) throw new Error(`the tab: ${error}`);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-  const zip = join(root, 'tab.zip');
-  await download.saveAs(zip);
-  await extractZip({ zipPath: zip, outDir: join(root, 'tab') });
-  const weights = await readFile(join(root, 'tab', `ct3d-run-seed${run.seed}`, 'model', 'weights.bin'));
-  const version = execFileSync(CHROMIUM, ['--version'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).trim();
-  console.log(
-    JSON.stringify({
-      ...common,
-      where: 'chromium',
-      chromium: version,
-      threads: 1,
-      ms_per_step: Number(await page.getAttribute('#log', 'data-ms-per-step')),
-      epoch_ms: Number(await page.getAttribute('#log', 'data-epoch-ms')),
-      wall_ms: Math.round(wall),
-      tab_peak_mib: peakBytes === null ? null : Math.round(peakBytes / 2 ** 20),
-      scans: scans.length,
-      weights_equal_node_1_thread: weights.equals(nodeWeights.get(1) as Buffer),
-      weights_equal_node_2_threads: weights.equals(nodeWeights.get(2) as Buffer),
-    }),
-  );
+  for (const threads of [1, 2] as const) {
+    const server = threads === 1 ? await serveFolder(site.outDir) : await serveSite({ root: site.outDir });
+    // A browser each: the peak below is this tab's alone.
+    const browser = await chromium.launch({ executablePath: CHROMIUM });
+    try {
+      const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+      await page.goto(server.url);
+      await page.fill('#size', size.join('x'));
+      await page.fill('#epochs', String(run.epochs));
+      await page.fill('#seed', String(run.seed));
+      await page.fill('#filters', filters.join(','));
+      await page.fill('#batch', String(run.batchSize));
+      await page.selectOption('#backend', 'wasm');
+      await page.setInputFiles('#folder', data);
+      const t0 = performance.now();
+      await page.click('#train');
+      await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), null, {
+        timeout: 3_600_000,
+      });
+      const wall = performance.now() - t0;
+      // While the tab is still open: the peak of its whole run, the zip included.
+      const peakBytes = await peakRendererBytes(process.pid);
+      const error = await page.textContent('#error');
+      if (error) throw new Error(`the tab: ${error}`);
+      const used = Number(await page.getAttribute('#backend-info', 'data-threads'));
+      if (used !== threads) throw new Error(`the tab trained on ${used} threads, not ${threads}`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+      const zip = join(root, `tab-${threads}.zip`);
+      await download.saveAs(zip);
+      const out = join(root, `tab-${threads}`);
+      await extractZip({ zipPath: zip, outDir: out });
+      const weights = await readFile(join(out, `ct3d-run-seed${run.seed}`, 'model', 'weights.bin'));
+      console.log(
+        JSON.stringify({
+          ...common,
+          where: 'chromium',
+          chromium: version,
+          threads,
+          ms_per_step: Number(await page.getAttribute('#log', 'data-ms-per-step')),
+          epoch_ms: Number(await page.getAttribute('#log', 'data-epoch-ms')),
+          wall_ms: Math.round(wall),
+          tab_peak_mib: peakBytes === null ? null : Math.round(peakBytes / 2 ** 20),
+          scans: scans.length,
+          weights_equal_node_1_thread: weights.equals(nodeWeights.get(1) as Buffer),
+          weights_equal_node_2_threads: weights.equals(nodeWeights.get(2) as Buffer),
+        }),
+      );
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
 } finally {
-  await browser.close();
-  await server.close();
   await rm(root, { recursive: true, force: true });
 }
 process.exit(0);

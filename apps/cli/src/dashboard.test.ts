@@ -1,58 +1,17 @@
 // `ct3d dashboard`'s token sources (a command line is visible to every user) and `ct3d train --dashboard`
 // serving the finished run until Ctrl-C; each server is stopped the way a user stops it, with SIGINT.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, ct3dNodeArgs, runNode } from './test-support.js';
+import { type CliResult, ct3dNodeArgs, type Running, runNode, startCli } from './test-support.js';
 
 const env = { ...process.env, CI: '1', CT3D_DASHBOARD_TOKEN: '' };
 const ct3d = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
   runNode(ct3dNodeArgs(args), { ...env, ...extraEnv });
 
-interface Running {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  /** Resolves with the first match of `pattern` in stdout, rejecting if the process exits first. */
-  line(pattern: RegExp): Promise<RegExpMatchArray>;
-  /** Sends SIGINT (Ctrl-C) and resolves with the exit code. */
-  interrupt(): Promise<number | null>;
-}
-
-function start(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, ct3dNodeArgs(args), {
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  child.stderr?.on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    out: () => out,
-    err: () => err,
-    line: async (pattern) => {
-      for (;;) {
-        const m = pattern.exec(out);
-        if (m) return m;
-        if (child.exitCode !== null) throw new Error(`exited ${child.exitCode} first:\n${out}\n${err}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
-    interrupt: () => {
-      child.kill('SIGINT');
-      return exited;
-    },
-  };
-}
+const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Running =>
+  startCli(args, { ...env, ...extraEnv });
 
 async function status(url: string, headers: Record<string, string> = {}): Promise<number> {
   return (await fetch(url, { headers })).status;

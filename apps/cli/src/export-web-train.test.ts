@@ -25,8 +25,18 @@ describe('ct3d export-web --train', () => {
     expect(exported.stdout).toMatch(/^Exported the training page to .*train-site: \d+ files, [\d.]+ MiB\n/);
     expect(exported.stdout).toContain('never sent');
     const files = await readdir(site);
-    for (const f of ['index.html', 'app.js', 'worker.js', 'preprocess-worker.js', 'style.css', 'wasm'])
+    for (const f of ['index.html', 'app.js', 'worker.js', 'preprocess-worker.js', 'conv-worker-browser.js', 'style.css', 'wasm'])
       expect(files).toContain(f);
+    // Two threads need cross-origin isolation: the output and the folder's README say how.
+    expect(exported.stdout).toContain('ct3d serve-web');
+    const readme = await readFile(join(site, 'README.md'), 'utf8');
+    for (const header of [
+      'cross-origin-opener-policy: same-origin',
+      'cross-origin-embedder-policy: require-corp',
+      'cross-origin-resource-policy: same-origin',
+    ])
+      expect(readme).toContain(header);
+    expect(readme).toMatch(/Without them the page\s+still works.*on one thread/s);
     expect(await readFile(join(site, 'index.html'), 'utf8')).toContain('Your scans never leave this machine');
     // Again over the earlier export: replaced, not refused.
     expect((await ct3d('export-web', '--train', '--out', site)).code).toBe(0);

@@ -166,6 +166,8 @@ describe.skipIf(!haveChromium)('dashboard in chromium', { timeout: 120_000 }, ()
 
   it('a live run’s chart gains points while training runs', async () => {
     await page.goto(dash.url);
+    // COOP/COEP on every answer (the training page's two threads): the dashboard loads nothing cross-origin.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     const first = await waitForPoints('#chart-step-loss', 6);
     const later = await whileTraining(() => waitForPoints('#chart-step-loss', first + 5));
     expect(later).toBeGreaterThan(first);

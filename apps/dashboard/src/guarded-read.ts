@@ -1,7 +1,14 @@
-import { constants, type ReadStream } from 'node:fs';
-import { type FileHandle, open, realpath } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { PathRefused } from './paths.js';
+// The dashboard's reads go through core's guarded open (real path inside a served root, regular file, size
+// bound), with its own size bounds per kind of file.
+export {
+  type GuardedFile,
+  openGuarded,
+  readGuarded,
+  readGuardedTextIfPresent,
+  type ServedRoot,
+  servedRoot,
+  streamGuarded,
+} from '@ct3d/core/node';
 
 /** Size bounds per kind of file the dashboard reads: a stray huge file is refused, not loaded. */
 export const READ_LIMITS = {
@@ -12,107 +19,3 @@ export const READ_LIMITS = {
   /** Page assets and run files (PNGs, CSVs) streamed as they are. */
   served: 64 * 1024 ** 2,
 } as const;
-
-declare const served: unique symbol;
-
-/**
- * A folder the dashboard serves, as it was configured: the runs folder, the scan cache or the dashboard's
- * own page files. Never a folder found inside one (a run, its best/): a link there could lead anywhere, and
- * taking the link's target as the root would serve whatever it points to.
- */
-export type ServedRoot = string & { readonly [served]: true };
-
-/** Marks a configured folder as a served root (only where the dashboard is configured: index, server). */
-export const servedRoot = (folder: string): ServedRoot => folder as ServedRoot;
-
-/** An open regular file that lies (after symlinks) inside its root; `name` is root-relative, for messages. */
-export interface GuardedFile {
-  handle: FileHandle;
-  size: number;
-  mtimeMs: number;
-  name: string;
-}
-
-/**
- * The one way the dashboard opens a file: `segments` (already decoded and checked by decodeSegments) under
- * `root`, a served root (the runs folder for everything of a run, never the run's or its model's real
- * path); the real path of the file, every link followed, must lie inside the real root, be a regular file (no FIFO or device: opened
- * non-blocking, checked on the open descriptor) and hold at most `maxBytes`. Errors are PathRefused whose
- * messages name the file relative to the root, never its absolute path.
- */
-export async function openGuarded(
-  root: ServedRoot,
-  segments: readonly string[],
-  maxBytes: number,
-): Promise<GuardedFile> {
-  const name = segments.join('/');
-  const realRoot = await realpath(root).catch(() => {
-    throw new PathRefused(404, `${name}: folder not found`);
-  });
-  let real: string;
-  try {
-    real = await realpath(join(realRoot, ...segments));
-  } catch {
-    throw new PathRefused(404, `${name}: not found`);
-  }
-  if (!real.startsWith(realRoot + sep)) throw new PathRefused(403, `${name}: outside the served folder`);
-  let handle: FileHandle;
-  try {
-    // O_NOFOLLOW: a symlink swapped in after realpath is refused; O_NONBLOCK: a FIFO cannot hang the open.
-    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    throw new PathRefused(404, `${name}: cannot open`);
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new PathRefused(404, `${name}: not a regular file`);
-    if (st.size > maxBytes) {
-      throw new PathRefused(413, `${name}: ${st.size} bytes is over the limit of ${maxBytes}`);
-    }
-    return { handle, size: st.size, mtimeMs: st.mtimeMs, name };
-  } catch (err) {
-    await handle.close();
-    throw err;
-  }
-}
-
-/** The bytes of a guarded file (see openGuarded); reads no more than the size checked on open. */
-export async function readGuarded(
-  root: ServedRoot,
-  segments: readonly string[],
-  maxBytes: number,
-): Promise<Buffer> {
-  const file = await openGuarded(root, segments, maxBytes);
-  try {
-    const buf = Buffer.alloc(file.size);
-    let at = 0;
-    while (at < file.size) {
-      const { bytesRead } = await file.handle.read(buf, at, file.size - at, at);
-      if (bytesRead === 0) break;
-      at += bytesRead;
-    }
-    return buf.subarray(0, at);
-  } finally {
-    await file.handle.close();
-  }
-}
-
-/** A guarded file as text, or undefined when it does not exist (other refusals still throw). */
-export async function readGuardedTextIfPresent(
-  root: ServedRoot,
-  segments: readonly string[],
-  maxBytes: number,
-): Promise<string | undefined> {
-  try {
-    return (await readGuarded(root, segments, maxBytes)).toString('utf8');
-  } catch (err) {
-    if (err instanceof PathRefused && err.status === 404 && err.reason.endsWith(': not found'))
-      return undefined;
-    throw err;
-  }
-}
-
-/** A stream of a guarded file's first `size` bytes; it closes the descriptor when done. */
-export function streamGuarded(file: GuardedFile): ReadStream {
-  return file.handle.createReadStream({ start: 0, end: Math.max(0, file.size - 1), autoClose: true });
-}

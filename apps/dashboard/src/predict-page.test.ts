@@ -120,8 +120,23 @@ describe('/runs/<name>/predict/', () => {
     expect(page.body).toContain('<title>ct3d: train a CT classifier in your browser</title>');
     expect(page.body).toContain('never leave this machine');
     expect(String(page.headers['content-security-policy'])).toContain("connect-src 'self'");
-    for (const file of ['app.js', 'worker.js', 'wasm/winograd.wasm', 'diagnose/app.js', 'diagnose/worker.js'])
-      expect((await get(`/train/${file}`)).status).toBe(200);
+    // Cross-origin isolated (its worker starts conv-worker-browser.js: the wasm kernels' second thread).
+    const files = [
+      '',
+      'app.js',
+      'worker.js',
+      'conv-worker-browser.js',
+      'wasm/winograd.wasm',
+      'diagnose/app.js',
+    ];
+    for (const file of [...files, 'diagnose/worker.js', 'diagnose/conv-worker-browser.js']) {
+      const r = await get(`/train/${file}`);
+      expect(r.status, file).toBe(200);
+      expect(
+        [r.headers['cross-origin-opener-policy'], r.headers['cross-origin-embedder-policy']],
+        file,
+      ).toEqual(['same-origin', 'require-corp']);
+    }
     // "Open diagnosis page": the diagnosis page on the model trained in the tab (read from the browser's storage).
     const diagnose = await get('/train/diagnose/index.html');
     expect(diagnose.body).toContain('<body data-state="loading" data-model="trained-here">');

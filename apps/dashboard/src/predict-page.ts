@@ -9,6 +9,7 @@ import {
   assertAppBuilt,
   MANIFEST_FILE,
   MODEL_FOLDER,
+  PAGE_CSP,
   TRAIN_DIR,
   type WebManifest,
   webManifest,
@@ -26,8 +27,7 @@ const TRAIN_ROOT = servedRoot(TRAIN_DIR);
 /** The page compiles wasm (its kernels) and runs a worker; it still loads and connects only to this server. */
 const PAGE_HEADERS = {
   ...SECURITY_HEADERS,
-  'content-security-policy':
-    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy': PAGE_CSP,
 };
 
 interface RunPage {

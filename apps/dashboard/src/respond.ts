@@ -2,25 +2,21 @@
 // and connect only to this server), files go through the guarded read.
 import type { ServerResponse } from 'node:http';
 import { extname } from 'node:path';
+import { CONTENT_TYPES } from '@ct3d/core/node';
+import { ISOLATION_HEADERS } from '@ct3d/web';
 import { toJson } from './events.js';
 import { openGuarded, READ_LIMITS, type ServedRoot, streamGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
 
-export const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.jsonl': 'application/x-ndjson; charset=utf-8',
-  '.png': 'image/png',
-  '.txt': 'text/plain; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-};
+/** Content types by extension (core's, the one table of the project's servers). */
+export const TYPES = CONTENT_TYPES;
 
-/** The page may load and connect only to this server: nothing leaves the machine. */
+/**
+ * The page may load and connect only to this server: nothing leaves the machine. Cross-origin isolated (web's
+ * ISOLATION_HEADERS), so the training page's worker runs the wasm conv kernels on two threads.
+ */
 export const SECURITY_HEADERS = {
+  ...ISOLATION_HEADERS,
   'content-security-policy':
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',

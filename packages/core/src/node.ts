@@ -1,4 +1,5 @@
-// @ct3d/core/node: Node-only helpers shared by the packages: atomic writes, the one folder walk, worker start-up.
+// @ct3d/core/node: Node-only helpers shared by the packages: atomic writes, the one folder walk, worker start-up,
+// the one guarded way a server opens a file.
 export {
   isInsideFolder,
   realPathOf,
@@ -6,5 +7,17 @@ export {
   type WalkResult,
   walkFiles,
 } from './folder-walk.js';
+export {
+  CONTENT_TYPES,
+  decodeSegments,
+  type GuardedFile,
+  openGuarded,
+  PathRefused,
+  readGuarded,
+  readGuardedTextIfPresent,
+  type ServedRoot,
+  servedRoot,
+  streamGuarded,
+} from './served-files.js';
 export { siblingModule, workerExecArgv, workerPreload } from './worker-files.js';
 export { writeFileAtomic } from './write-atomic.js';

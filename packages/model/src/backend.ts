@@ -1,11 +1,7 @@
 import { platform } from '#platform';
 import { errorText, verifyBackendGradients } from './backend-probe.js';
-import {
-  KERNEL_BINARIES,
-  TFJS_WASM_BINARIES,
-  type TfjsWasmBinary,
-  WasmFileError,
-} from './platform/platform.js';
+import { setUpTfjsWasm } from './kernels/wasm/tfjs-wasm-setup.js';
+import { KERNEL_BINARIES, TFJS_WASM_BINARIES, WasmFileError } from './platform/platform.js';
 import * as tf from './tf.js';
 
 /** A tfjs backend to run on; `auto` picks the fastest that passes the gradient self-check. */
@@ -100,16 +96,7 @@ async function tryWasm(
   _auto: boolean,
   { wasmPaths }: BackendOptions,
 ): Promise<string | { detail: string; warning: string }> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const files = platform.wasmFiles(wasmPaths);
-  try {
-    wasm.setWasmPaths(Object.fromEntries(TFJS_WASM_BINARIES.map((name) => [name, files[name]])));
-  } catch {
-    // Already initialized by an earlier call: the binaries are loaded, the path no longer matters.
-  }
-  await platform.prepareWasmFiles(files, await tfjsWasmBinary());
-  // The kernel module expects an initialized wasm backend (it wraps stock kernels whose setup has run).
-  if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
+  await setUpTfjsWasm(platform.wasmFiles(wasmPaths));
   // Stock tfjs wasm has a wrong Conv3DBackpropInputV2 and slow 3D kernels: never use it without ours.
   try {
     const { registerWasmKernels } = await import('./kernels/wasm/index.js');
@@ -130,16 +117,6 @@ async function tryWasm(
   const error = await verifyBackendGradients('wasm');
   const detail = `tfjs-backend-wasm with fast 3D kernels${warning ? ' on one thread' : ''}, probe error ${error.toExponential(1)}`;
   return warning ? { detail, warning } : detail;
-}
-
-/** The build tfjs-backend-wasm will load here (its own choice, from the flags it registers). */
-async function tfjsWasmBinary(): Promise<TfjsWasmBinary> {
-  const [simd, threads] = await Promise.all([
-    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-  ]);
-  if (simd && threads) return 'tfjs-backend-wasm-threaded-simd.wasm';
-  return simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
 }
 
 async function tryCpu(): Promise<string> {

@@ -7,29 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { getConvThreads, tf } from '@ct3d/model';
 import type { CacheManifest } from '@ct3d/pipeline';
+import { RNG_NOTES } from './rng-notes.js';
 
-/** How shuffling, augmentation, weight init and Dropout draw their random numbers (written to run.json). */
-export const RNG_NOTES = {
-  shuffleAugment:
-    'derived per epoch: the order is createRng(mixSeed(seed, epoch)) and the rotation of the item at ' +
-    'position p is mixSeed(seed, epoch, p); no RNG state carries over between epochs, so the epoch ' +
-    'number is the whole RNG state a resume needs',
-  weightInit: 'glorotUniform initializers seeded with seed + block index (used once, before epoch 1)',
-  split: 'per class, sorted by source path, or shuffled with createRng(splitSeed + 7919 * classIndex)',
-  dropout:
-    'seeded: SeededDropout draws the mask of step s of epoch e from createRng(mixSeed(seed + 102, e, s)) ' +
-    'in JavaScript, the same bits on every backend; a resume restores it from the epoch and step numbers',
-  deterministic:
-    'bit-identical when repeated or resumed with the same seed, data, settings and backend: cpu and wasm ' +
-    '(tested: reproducible.test.ts, resume.test.ts); the BatchNorm pass (precise statistics) is a fixed ' +
-    'in-order sample, deterministic too; on wasm also with the same conv thread count (tfjs.convThreads): ' +
-    'a browser tab trains the same weights as Node with 1 thread (tested: train-page.test.ts)',
-  notDeterministic:
-    'webgpu (GPU reductions and atomics may sum in another order each run), tensorflow/tfjs-node ' +
-    "(multi-threaded reductions), wasm with another conv thread count (2 threads split each conv's batch " +
-    'and sum its bias gradient in another order: the last bits differ), and any comparison across backends ' +
-    '(different summation order: close, not equal)',
-} as const;
+export { RNG_NOTES } from './rng-notes.js';
 
 /** run.json's `reproduce`: versions, backend, seeds and RNG notes, the data's manifest hash, resumes. */
 export interface ReproducibilityRecord {
@@ -44,6 +24,7 @@ export interface ReproducibilityRecord {
   tfjs: { core: string; layers: string; backend: string; convThreads?: number };
   seeds: { init: number; shuffleAugment: number; split: number | null };
   rng: typeof RNG_NOTES;
+  /** manifestHash: the cache manifest's ('' for a run trained in a browser tab: it has no cache). */
   data: { manifestHash: string; entries: number; size: [number, number, number] };
   platform: { node: string; os: string; release: string; arch: string; cpu: string; cores: number };
   /** One entry per `--resume` of this run. */

@@ -1,5 +1,6 @@
 // Builds the page into dist/app/ (or the folder given as the first argument): app.js (the page) and worker.js
-// (model, io, preprocess) bundled by esbuild for browsers (the packages' "browser" conditions pick their
+// (model, io, preprocess) and conv-worker-browser.js (the wasm kernels' second thread, started beside worker.js
+// when the page is cross-origin isolated) bundled by esbuild for browsers (the packages' "browser" conditions pick their
 // browser entries), index.html, style.css and the .wasm files the worker loads (tfjs', ct3d's kernels, and the
 // DICOM codecs', fetched only for a compressed series). `ct3d export-web` and `ct3d dashboard` serve this
 // folder as it is, and build it with this script on first use in a checkout (src/app-build.ts).
@@ -15,7 +16,7 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promis
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dicomWasmFilePaths } from '@ct3d/io/node';
-import { NODE_ONLY_IMPORTS, wasmFilePaths } from '@ct3d/model/wasm-files';
+import { browserConvWorker, NODE_ONLY_IMPORTS, wasmFilePaths } from '@ct3d/model/wasm-files';
 import { build } from 'esbuild';
 
 const [outArg, mode] = process.argv.slice(2);
@@ -50,11 +51,14 @@ async function writeFolder(folder: string, fill: (tmp: string) => Promise<void>)
   }
 }
 
+// The wasm kernels' second thread (a cross-origin isolated page's worker starts it beside worker.js).
+const convWorker = browserConvWorker();
+const convEntry = { [convWorker.name.replace(/\.js$/, '')]: convWorker.entry };
 const outputs: Record<string, { bytes: number }> = {};
 await writeFolder(out, async (tmp) => {
   const result = await build({
     ...options,
-    entryPoints: { app: `${page}main.ts`, worker: `${page}worker.ts` },
+    entryPoints: { app: `${page}main.ts`, worker: `${page}worker.ts`, ...convEntry },
     outdir: tmp,
     external: [...NODE_ONLY_IMPORTS],
   });
@@ -71,6 +75,7 @@ await writeFolder(trainOut, async (tmp) => {
       app: `${page}train/main.ts`,
       worker: `${page}train/worker.ts`,
       'preprocess-worker': `${page}train/preprocess-worker.ts`,
+      ...convEntry,
     },
     outdir: tmp,
     external: [...NODE_ONLY_IMPORTS],
@@ -84,7 +89,7 @@ await writeFolder(trainOut, async (tmp) => {
   // diagnose/: the diagnosis page (app/'s scripts) on the model last trained in this browser, marked so in
   // its index.html; it loads the training page's wasm/ (page-model.ts).
   await mkdir(`${tmp}diagnose`);
-  for (const file of ['app.js', 'worker.js', 'style.css'])
+  for (const file of ['app.js', 'worker.js', convWorker.name, 'style.css'])
     await copyFile(join(out, file), `${tmp}diagnose/${file}`);
   const html = await readFile(`${page}index.html`, 'utf8');
   const marked = html.replace(

@@ -47,7 +47,9 @@ async function buildIfMissing(appDir: string, buildScript: string): Promise<void
   // And the training page, also beside it.
   const train = join(appDir, '..', 'train', 'worker.js');
   const pool = join(appDir, '..', 'train', 'preprocess-worker.js');
-  const built = [worker, viewer, train, pool];
+  // The wasm kernels' second thread, beside each worker (a page built before it had none).
+  const helpers = [appDir, join(appDir, '..', 'train')].map((dir) => join(dir, 'conv-worker-browser.js'));
+  const built = [worker, viewer, train, pool, ...helpers];
   if ((await Promise.all(built.map(exists))).every(Boolean)) return;
   if (!(await exists(buildScript))) {
     throw new Error(`${appDir}: the web page is missing from this @ct3d/web install (reinstall the package)`);

@@ -9,6 +9,7 @@ import { RUN_FILES } from '@ct3d/train/run-folder';
 import { ensureAppBuilt } from './app-build.js';
 import { MANIFEST_FILE, MODEL_FOLDER, type WebManifest } from './manifest.js';
 import { runManifest } from './run-manifest.js';
+import { SITE_README, siteReadme } from './site-readme.js';
 
 export { DEFAULT_MAX_SCAN_BYTES } from './run-manifest.js';
 
@@ -114,8 +115,8 @@ async function checkTarget(outDir: string, marker = MANIFEST_FILE): Promise<void
 
 /**
  * Writes the page for `runDir` into `outDir`: index.html, app.js, worker.js, wasm/, model/ (the run's best
- * checkpoint, else its final model) and manifest.json. Built in a temporary sibling folder and renamed, so
- * outDir is never half written.
+ * checkpoint, else its final model), manifest.json and README.md (how to serve it, the headers for two
+ * threads). Built in a temporary sibling folder and renamed, so outDir is never half written.
  */
 export async function exportWebApp(opts: {
   runDir: string;
@@ -137,6 +138,7 @@ export async function exportWebApp(opts: {
   await mkdir(join(tmp, MODEL_FOLDER), { recursive: true });
   await cp(run.modelDir, join(tmp, MODEL_FOLDER), { recursive: true });
   await writeFile(join(tmp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(tmp, SITE_README), siteReadme('diagnosis'));
   const files = await exportedFiles(tmp, run.modelDir).catch(async (err: unknown) => {
     await rm(tmp, { recursive: true, force: true });
     throw err;
@@ -149,9 +151,10 @@ export async function exportWebApp(opts: {
 }
 
 /**
- * Writes the training page into `outDir` (index.html, app.js, worker.js, preprocess-worker.js, style.css,
- * wasm/): a static folder any file server can serve; the scans dropped on it are trained on in the tab. Built
- * in a temporary sibling folder and renamed, so outDir is never half written.
+ * Writes the training page into `outDir` (index.html, app.js, worker.js, preprocess-worker.js,
+ * conv-worker-browser.js, style.css, wasm/, README.md: how to serve it, the headers for two threads): a static
+ * folder any file server can serve; the scans dropped on it are trained on in the tab. Built in a temporary
+ * sibling folder and renamed, so outDir is never half written.
  */
 export async function exportTrainPage(opts: { outDir: string }): Promise<ExportResult<null>> {
   await assertAppBuilt();
@@ -160,6 +163,7 @@ export async function exportTrainPage(opts: { outDir: string }): Promise<ExportR
   const tmp = `${outDir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await cp(TRAIN_DIR, tmp, { recursive: true });
+  await writeFile(join(tmp, SITE_README), siteReadme('training'));
   const { files } = await walkFiles(tmp);
   await rm(outDir, { recursive: true, force: true });
   await rename(tmp, outDir);

@@ -1,5 +1,6 @@
-// @ct3d/web: the in-browser diagnosis page and training page. Node side: export a run as a static folder (`ct3d export-web`)
-// or serve it per run (`ct3d dashboard`). The page itself is prebuilt in dist/app (see src/page/).
+// @ct3d/web: the in-browser diagnosis page and training page. Node side: export a run as a static folder
+// (`ct3d export-web`), serve it per run (`ct3d dashboard`), or serve an exported folder cross-origin isolated
+// (`ct3d serve-web`). The page itself is prebuilt in dist/app (see src/page/).
 export {
   APP_DIR,
   assertAppBuilt,
@@ -12,3 +13,10 @@ export {
   webManifest,
 } from './export.js';
 export { MANIFEST_FILE, MODEL_FOLDER, WASM_FOLDER, type WebManifest } from './manifest.js';
+export {
+  ISOLATION_HEADERS,
+  PAGE_CSP,
+  type ServeSiteOptions,
+  type SiteServer,
+  serveSite,
+} from './serve-site.js';

@@ -5,7 +5,10 @@ import type { ArgsOf } from '../command.js';
 import { readRecipeSource } from '../recipe-option.js';
 import { initBackendOption } from './backend-option.js';
 import { dashboardToken } from './dashboard-token.js';
+import { untilInterrupted } from './interrupted.js';
 import type { dashboardOptions } from './options.js';
+
+export { untilInterrupted } from './interrupted.js';
 
 export async function run({ values, given }: ArgsOf<typeof dashboardOptions>): Promise<number> {
   // Heat maps run in this process, on its tfjs backend (pure-JS cpu unless one is set up: minutes a map).
@@ -26,12 +29,4 @@ export async function run({ values, given }: ArgsOf<typeof dashboardOptions>): P
   await interrupted;
   await server.close();
   return 0;
-}
-
-/** Resolves on Ctrl-C or SIGTERM. */
-export function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }

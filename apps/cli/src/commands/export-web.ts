@@ -36,7 +36,7 @@ async function exportTraining(outDir: string): Promise<number> {
     `Exported the training page to ${printable(r.outDir)}: ${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB`,
   );
   console.log(
-    `Serve it with any static file server (e.g. \`python3 -m http.server -d ${printable(r.outDir)}\`), open it, drop a folder of class folders and press Train: the scans are read and trained on in the browser and never sent.`,
+    `Serve it with \`ct3d serve-web ${printable(r.outDir)}\` (cross-origin isolated: it trains on 2 threads) or any static file server (one thread without the headers its README.md lists), open it, drop a folder of class folders and press Train: the scans are read and trained on in the browser and never sent.`,
   );
   return 0;
 }

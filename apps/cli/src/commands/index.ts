@@ -13,6 +13,7 @@ import {
   ingestOptions,
   predictOptions,
   preprocessOptions,
+  serveWebOptions,
   summaryOptions,
   synthOptions,
   trainOptions,
@@ -124,6 +125,15 @@ export const commands: CommandSpec[] = [
       "Write a run's in-browser diagnosis page (static folder: drop a scan, get the seed's sentences and a heat map), or with --train the training page",
     options: exportWebOptions,
     load: () => import('./export-web.js'),
+  },
+  {
+    name: 'serve-web',
+    group: 'Share:',
+    summary:
+      'Serve a folder export-web wrote on this machine, cross-origin isolated (COOP/COEP): the training page trains on 2 threads',
+    arguments: { '<dir>': 'the folder export-web wrote' },
+    options: serveWebOptions,
+    load: () => import('./serve-web.js'),
   },
   {
     name: 'dashboard',

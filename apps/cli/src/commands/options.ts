@@ -196,6 +196,11 @@ export const exportWebOptions = {
   'max-scan-gib': { arg: '<gib>', description: 'largest scan the page accepts, in GiB', default: '1.5' },
 } as const satisfies OptionTable;
 
+export const serveWebOptions = {
+  port: { arg: '<port>', description: 'port; 0 picks a free one', default: '0' },
+  host: { arg: '<host>', description: 'interface to listen on', default: '127.0.0.1' },
+} as const satisfies OptionTable;
+
 export const dashboardOptions = {
   runs: { arg: '<dir>', description: 'the folder of run folders', required: true },
   cache: { arg: '<dir>', description: 'an ingest cache to browse and preview' },

@@ -1,8 +1,9 @@
 // The browser host: .wasm files fetched from beside the module that names them (the bundler's copies) or from
-// the page's wasmPaths folder, one thread (a helper would need SharedArrayBuffer, i.e. a cross-origin isolated
-// page), the page's own navigator.gpu.
+// the page's wasmPaths folder; two conv threads in a dedicated worker of a cross-origin isolated page (the
+// helper needs SharedArrayBuffer and Atomics.wait), else one; the page's own navigator.gpu.
 import { errorText } from '../backend-probe.js';
 import { wasmFilesBesideModule } from '../kernels/wasm/beside-module.js';
+import { startBrowserConvHelper } from '../kernels/wasm/conv-helper-browser.js';
 import { requestAdapterInfo } from '../kernels/webgpu/adapter-info.js';
 import {
   KERNEL_BINARIES,
@@ -14,6 +15,18 @@ import {
 } from './platform.js';
 
 const binaries = new Map<KernelBinary, Uint8Array<ArrayBuffer>>();
+/** The .wasm files initBackend('wasm') loaded: the conv helper loads the same. */
+let loaded: WasmFileLocations | null = null;
+
+/**
+ * A conv helper can run here: a dedicated worker (Atomics.wait is refused on a page's main thread) of a
+ * cross-origin isolated page (SharedArrayBuffer), on a machine with at least 2 cores.
+ */
+function canShareMemory(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  const inWorker = 'WorkerGlobalScope' in globalThis && typeof SharedArrayBuffer === 'function';
+  return inWorker && g.crossOriginIsolated === true && (g.navigator?.hardwareConcurrency ?? 1) >= 2;
+}
 const HINT = "serve @ct3d/model's WASM_FILES there, or pass initBackend(name, { wasmPaths: '<folder URL>' })";
 
 function wasmFiles(folder?: string): WasmFileLocations {
@@ -67,6 +80,7 @@ async function adapterInfo() {
 export const platform: Platform = {
   env: () => undefined,
   prepareWasmFiles: async (files, tfjsBinary) => {
+    loaded = files;
     // tfjs-backend-wasm fetches its binary itself, and a missing one fails only as setBackend() === false:
     // look at its first bytes here to name it.
     await fetchWasm(files[tfjsBinary], false);
@@ -81,8 +95,8 @@ export const platform: Platform = {
     return bytes;
   },
   allowRelaxedSimd: () => {},
-  defaultConvThreads: () => 1,
-  startConvHelper: () => null,
+  defaultConvThreads: () => (canShareMemory() ? 2 : 1),
+  startConvHelper: () => (canShareMemory() && loaded ? startBrowserConvHelper(loaded) : null),
   nativeBackendPackages: [],
   wasmFiles,
   probeWebGPU: adapterInfo,

@@ -2,9 +2,11 @@
 // "Download run". The layout, run.json, history.json and metrics.json are what `ct3d train` writes, so that
 // `ct3d predict --run` and `ct3d export-web --run` take the unpacked folder as they take a CLI run.
 import type { Recipe } from '@ct3d/augment';
-import { MODEL_JSON, WEIGHTS_BIN } from '@ct3d/model';
+import { getConvThreads, MODEL_JSON, tf, WEIGHTS_BIN } from '@ct3d/model';
 import type { RunEndEvent, TrainEvent } from '../events.js';
 import { renderCurves } from '../png/curves.js';
+import { RNG_NOTES } from '../rng-notes.js';
+import type { ReproducibilityRecord } from '../run-record.js';
 import type { MemoryRun } from '../train-from-store.js';
 import { RUN_FILES } from './run-files.js';
 import type { RunInfo } from './run-info.js';
@@ -22,6 +24,39 @@ export interface MemoryRunFacts {
   startedAt: string;
 }
 
+/**
+ * run.json's `reproduce` for a run trained in a tab: what the tab knows (tfjs, its backend and conv thread
+ * count, seeds, the browser); no package versions, git state or cache manifest hash (it has no cache).
+ */
+function tabRecord(run: MemoryRun, facts: MemoryRunFacts): ReproducibilityRecord {
+  const backend = facts.backendInUse.name;
+  const { seed, splitSeed } = run.settings;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  return {
+    recordVersion: 1,
+    ct3d: { version: null, packages: {}, commit: null, dirty: null },
+    tfjs: {
+      core: tf.version_core,
+      layers: tf.version_layers,
+      backend,
+      ...(backend === 'wasm' && { convThreads: getConvThreads() }),
+    },
+    seeds: { init: seed, shuffleAugment: seed, split: splitSeed },
+    rng: RNG_NOTES,
+    data: { manifestHash: '', entries: run.split.train.length + run.split.val.length, size: run.size },
+    platform: {
+      node: facts.platform,
+      os: 'browser',
+      release: '',
+      arch: '',
+      cpu: 'unknown',
+      cores: cores ?? 0,
+    },
+    resumes: [],
+  };
+}
+
 /** run.json of an in-memory run. */
 export function memoryRunInfo(run: MemoryRun, facts: MemoryRunFacts): RunInfo {
   return {
@@ -35,6 +70,7 @@ export function memoryRunInfo(run: MemoryRun, facts: MemoryRunFacts): RunInfo {
     settings: { cacheDir: facts.where, runDir: '', ...run.settings, workers: 1 },
     split: { train: run.split.train.map((e) => e.id), val: run.split.val.map((e) => e.id) },
     recipe: facts.recipe,
+    reproduce: tabRecord(run, facts),
     node: facts.platform,
     startedAt: facts.startedAt,
   };

@@ -6,6 +6,7 @@ import { printable } from '@ct3d/core';
 import { formatEpochLine } from '@ct3d/train/format';
 import { acceptDrops, type Gathered, pickedFiles } from '../dropped-files.js';
 import { errorText } from '../error-text.js';
+import { backendLine } from './backend-line.js';
 import { type ChartSeries, drawChart } from './chart.js';
 import { heatMapPending, hideHeatMap, showHeatMap, startHeatMapControls } from './heat-map.js';
 import { showLeftovers } from './leftovers.js';
@@ -233,8 +234,9 @@ function onMessage(m: FromTrainWorker): void {
     if (resumable === m.runId) resumable = null;
     setState(current);
   } else if (m.type === 'backend') {
-    $('backend-info').textContent = `Training on ${m.name}: ${m.detail}`;
+    $('backend-info').textContent = backendLine(m);
     $('backend-info').dataset.backend = m.name;
+    $('backend-info').dataset.threads = String(m.threads);
   } else if (m.type === 'event') onEvent(m.event);
   else if (m.type === 'validation') showValidation(m.rows);
   else if (m.type === 'heat-map' || m.type === 'heat-map-failed')

@@ -92,7 +92,8 @@ export type FromTrainWorker =
   | { type: 'scan-failed'; scan: number; message: string }
   /** All planned scans preprocessed (`failed` of them could not be), in `ms` from the first dispatch. */
   | { type: 'preprocessed'; ms: number; scans: number; failed: number }
-  | { type: 'backend'; name: string; detail: string }
+  /** threads: the wasm conv kernels' (2 where the page is cross-origin isolated); isolated: crossOriginIsolated. */
+  | { type: 'backend'; name: string; detail: string; threads: number; isolated: boolean }
   | { type: 'event'; event: TrainEvent }
   | { type: 'validation'; rows: ValidationRow[] }
   /**

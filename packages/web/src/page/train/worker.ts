@@ -23,6 +23,7 @@ import { WASM_FOLDER } from '../../manifest.js';
 import { errorText } from '../error-text.js';
 import type { DroppedFile } from '../protocol.js';
 import { type ScanSource, scanSources } from '../scan-sources.js';
+import { backendMessage } from './backend-message.js';
 import { classFolders } from './class-folders.js';
 import { csvLabels, type LabelledSource } from './csv-labels.js';
 import { keepForDiagnosis, validate } from './finished-run.js';
@@ -151,7 +152,7 @@ async function resume(runId: string): Promise<void> {
 async function trainRun(run: RunFolder, plan: RunPlan, from: KeptCheckpoint | null): Promise<void> {
   const { settings } = plan;
   const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
-  post({ type: 'backend', name: backendInUse.name, detail: backendInUse.detail });
+  post(backendMessage(backendInUse));
   const stopped = async () => {
     post({ type: 'finished', zip: null, folder: '', stopped: true });
     await tab.offer(run);
