@@ -25,7 +25,15 @@ describe('ct3d export-web --train', () => {
     expect(exported.stdout).toMatch(/^Exported the training page to .*train-site: \d+ files, [\d.]+ MiB\n/);
     expect(exported.stdout).toContain('never sent');
     const files = await readdir(site);
-    for (const f of ['index.html', 'app.js', 'worker.js', 'preprocess-worker.js', 'conv-worker-browser.js', 'style.css', 'wasm'])
+    for (const f of [
+      'index.html',
+      'app.js',
+      'worker.js',
+      'preprocess-worker.js',
+      'conv-worker-browser.js',
+      'style.css',
+      'wasm',
+    ])
       expect(files).toContain(f);
     // Two threads need cross-origin isolation: the output and the folder's README say how.
     expect(exported.stdout).toContain('ct3d serve-web');
