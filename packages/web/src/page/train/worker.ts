@@ -7,7 +7,14 @@
 import { huScaling, resolveRecipe, type TransformEntry, unitsToHu } from '@ct3d/augment';
 import { encodeNifti, zipStore } from '@ct3d/io';
 import { type SkippedFile, seriesScanPath } from '@ct3d/io/dicom';
-import { explain, initBackend, interactiveExplanation, modelFromBytes, type tf } from '@ct3d/model';
+import {
+  type BackendChoice,
+  explain,
+  initBackend,
+  interactiveExplanation,
+  modelFromBytes,
+  type tf,
+} from '@ct3d/model';
 import { describeError } from '@ct3d/pipeline/browser';
 import {
   MemoryVolumeStore,
@@ -115,6 +122,8 @@ async function train(
     problems: folders.problems,
   });
   const recipe = resolveRecipe(settings.preset, `preset ${settings.preset}`, { size: settings.size });
+  // Before preprocessing, so that a backend this browser lacks is said at once, not after every scan.
+  const backendInUse = await startBackend(settings.backend);
   const run = await tab.newRun();
   // Preprocessed on a pool of workers (preprocess-pool.ts), stored as they arrive; the scans in plan order.
   const preparing = prepareScans({
@@ -132,7 +141,8 @@ async function train(
   const where = files[0]?.path.split('/')[0] ?? 'dropped files';
   const { classNames } = folders;
   const plan = { format: 'ct3d-train-page-run' as const, version: 1 as const, runId: run.runId };
-  await trainRun(run, { ...plan, where, startedAt, settings, classNames, recipe, scans, volumes: {} }, null);
+  const runPlan = { ...plan, where, startedAt, settings, classNames, recipe, scans, volumes: {} };
+  await trainRun(run, runPlan, null, backendInUse);
 }
 
 /** Continues run `runId` (this tab's, or a closed tab's) after its last finished epoch. */
@@ -145,14 +155,24 @@ async function resume(runId: string): Promise<void> {
   post({ type: 'resuming', runId, epoch: from?.checkpoint.state.epoch ?? 0, settings: plan.settings });
   // The run's events so far, as the page saw them: its log and chart start where the run stopped.
   for (const event of from?.events ?? []) post({ type: 'event', event });
-  await trainRun(run, plan, from);
+  await trainRun(run, plan, from, await startBackend(plan.settings.backend));
+}
+
+/** The backend the settings ask for, said on the page (its name, detail and conv threads). */
+async function startBackend(name: TrainSettings['backend']): Promise<BackendChoice> {
+  const backendInUse = await initBackend(name, { wasmPaths: new URL(WASM_FOLDER, base).href });
+  post(backendMessage(backendInUse));
+  return backendInUse;
 }
 
 /** Trains `plan`'s run from checkpoint `from` (null: from the start), keeping a checkpoint every epoch. */
-async function trainRun(run: RunFolder, plan: RunPlan, from: KeptCheckpoint | null): Promise<void> {
+async function trainRun(
+  run: RunFolder,
+  plan: RunPlan,
+  from: KeptCheckpoint | null,
+  backendInUse: BackendChoice,
+): Promise<void> {
   const { settings } = plan;
-  const backendInUse = await initBackend(settings.backend, { wasmPaths: new URL(WASM_FOLDER, base).href });
-  post(backendMessage(backendInUse));
   const stopped = async () => {
     post({ type: 'finished', zip: null, folder: '', stopped: true });
     await tab.offer(run);
