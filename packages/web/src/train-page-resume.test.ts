@@ -6,29 +6,23 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverScans } from '@ct3d/io/dataset';
 import { extractZip } from '@ct3d/io/download';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
-import { getConvThreads, setConvThreads } from '@ct3d/model';
-import { createWorkerPool, ingest } from '@ct3d/pipeline';
 import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
-import { loadRun, trainFromCache } from '@ct3d/train';
+import { loadRun } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrainPage } from './export.js';
 import { RUN_ID_KEY, RUNS_FOLDER } from './page/train/run-plan.js';
+import { cliTrain, fillTrainSettings, ingestFolder, TAB_RUN, TAB_SIZE } from './test-cli-run.js';
 
 const haveChromium = chromiumAvailable('the training page resume tests');
-const SIZE: [number, number, number] = [16, 16, 8];
-const RUN = { epochs: 2, seed: 4, filters: [2] };
 
 let root: string;
 let data: string;
 let cliRun: string;
 let site: StaticServer;
 let browser: Browser;
-let threadsBefore = 1;
 let downloads = 0;
 /** A tab in the background draws no frames: waits poll on a timer, not on animation frames. */
 const POLL = { polling: 250 };
@@ -40,13 +34,9 @@ async function openTrainPage(): Promise<Page> {
 }
 
 /** The form set as the CLI run's options; the data folder picked. */
-async function fillSettings(page: Page, epochs = RUN.epochs): Promise<void> {
+async function fillSettings(page: Page, epochs = TAB_RUN.epochs): Promise<void> {
   await page.bringToFront(); // Playwright's actions wait for a frame, which only the tab in front draws
-  await page.fill('#size', SIZE.join('x'));
-  await page.fill('#epochs', String(epochs));
-  await page.fill('#seed', String(RUN.seed));
-  await page.fill('#filters', RUN.filters.join(','));
-  await page.selectOption('#backend', 'wasm');
+  await fillTrainSettings(page, epochs);
   await page.setInputFiles('#folder', data);
 }
 
@@ -92,7 +82,7 @@ async function downloadRun(page: Page): Promise<string> {
   await download.saveAs(zip);
   const out = join(root, `run-${n}`);
   expect((await extractZip({ zipPath: zip, outDir: out })).failed).toEqual([]);
-  return join(out, `ct3d-run-seed${RUN.seed}`);
+  return join(out, `ct3d-run-seed${TAB_RUN.seed}`);
 }
 
 /** The downloaded run's final and best weights equal the CLI's uninterrupted run's, and it has both epochs. */
@@ -114,7 +104,7 @@ async function expectCliWeights(run: string): Promise<void> {
   expect(events.filter((e) => e.type === 'epochEnd').map((e) => e.epoch)).toEqual([1, 2]);
   // `ct3d predict --run` loads it.
   const loaded = await loadRun(run);
-  expect(loaded.model.inputs[0].shape.slice(1, 4)).toEqual(SIZE);
+  expect(loaded.model.inputs[0].shape.slice(1, 4)).toEqual(TAB_SIZE);
   loaded.model.dispose();
 }
 
@@ -153,17 +143,8 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
     // What `ct3d ingest data --size 16x16x8` then `ct3d train --backend wasm --epochs 2 --seed 4 --filters 2`
     // do, on one conv thread as the page (not cross-origin isolated) runs: see train-page.test.ts.
     const cacheDir = join(root, 'cache');
-    const pool = createWorkerPool({ workers: 1 });
-    try {
-      const { scans } = await discoverScans(data);
-      await lastValueFrom(ingest({ scans, cacheDir, size: SIZE, pool }));
-    } finally {
-      await pool.close();
-    }
-    cliRun = join(root, 'cli-run');
-    threadsBefore = getConvThreads();
-    setConvThreads(1);
-    await trainFromCache({ ...RUN, cacheDir, runDir: cliRun, backend: 'wasm', workers: 1 }).start();
+    await ingestFolder(data, cacheDir);
+    cliRun = await cliTrain(cacheDir, join(root, 'cli-run'), 1);
     site = await serveFolder((await exportTrainPage({ outDir: join(root, 'site') })).outDir);
     browser = await chromium.launch({ executablePath: CHROMIUM });
   }, 120_000);
@@ -171,7 +152,6 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    setConvThreads(threadsBefore === 1 ? 1 : 2);
     if (root) await rm(root, { recursive: true, force: true });
   });
 

@@ -4,23 +4,17 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discoverScans } from '@ct3d/io/dataset';
 import { extractZip } from '@ct3d/io/download';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
-import { getConvThreads, setConvThreads } from '@ct3d/model';
-import { createWorkerPool, ingest } from '@ct3d/pipeline';
 import { CHROMIUM, chromiumAvailable, openPage } from '@ct3d/test-support';
-import { trainFromCache } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrainPage } from './export.js';
 import { type SiteServer, serveSite } from './serve-site.js';
+import { cliTrain, fillTrainSettings, ingestFolder } from './test-cli-run.js';
 import { trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the two-thread training page test');
-const SIZE: [number, number, number] = [16, 16, 8];
-const RUN = { epochs: 2, seed: 4, filters: [2] };
 
 let root: string;
 let data: string;
@@ -30,7 +24,6 @@ let siteDir: string;
 let site: SiteServer;
 let browser: Browser;
 let page: Page;
-let threadsBefore = 1;
 const isolation: { url: string; coop?: string; coep?: string }[] = [];
 
 describe.skipIf(!haveChromium)('the training page, cross-origin isolated', { timeout: 120_000 }, () => {
@@ -39,23 +32,11 @@ describe.skipIf(!haveChromium)('the training page, cross-origin isolated', { tim
     data = join(root, 'data');
     await writeSyntheticDataset(data, { perClass: 3, size: 24, slices: [10, 12], seed: 1 });
     const cacheDir = join(root, 'cache');
-    const pool = createWorkerPool({ workers: 1 });
-    try {
-      const { scans } = await discoverScans(data);
-      await lastValueFrom(ingest({ scans, cacheDir, size: SIZE, pool }));
-    } finally {
-      await pool.close();
-    }
+    await ingestFolder(data, cacheDir);
     // `ct3d train --backend wasm` on two conv threads (the default on >= 2 cores, set here for any machine).
-    threadsBefore = getConvThreads();
-    setConvThreads(2);
-    cliRun = join(root, 'cli-run');
-    await trainFromCache({ ...RUN, cacheDir, runDir: cliRun, backend: 'wasm', workers: 1 }).start();
+    cliRun = await cliTrain(cacheDir, join(root, 'cli-run'), 2);
     // And on one thread: its weights differ in the last bits, so the equality below says the tab split as Node.
-    setConvThreads(1);
-    cliRun1 = join(root, 'cli-run-1');
-    await trainFromCache({ ...RUN, cacheDir, runDir: cliRun1, backend: 'wasm', workers: 1 }).start();
-    setConvThreads(2);
+    cliRun1 = await cliTrain(cacheDir, join(root, 'cli-run-1'), 1);
     siteDir = (await exportTrainPage({ outDir: join(root, 'site') })).outDir;
     site = await serveSite({ root: siteDir });
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -73,17 +54,12 @@ describe.skipIf(!haveChromium)('the training page, cross-origin isolated', { tim
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    setConvThreads(threadsBefore === 1 ? 1 : 2);
     if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('is cross-origin isolated, trains on 2 threads, and its weights equal the CLI run on 2 threads, bit for bit', async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await page.fill('#size', SIZE.join('x'));
-    await page.fill('#epochs', String(RUN.epochs));
-    await page.fill('#seed', String(RUN.seed));
-    await page.fill('#filters', RUN.filters.join(','));
-    await page.selectOption('#backend', 'wasm');
+    await fillTrainSettings(page);
     const state = await trainFolder(page, data);
     expect(await page.textContent('#error')).toBe('');
     expect(state).toBe('done');
@@ -126,10 +102,7 @@ describe.skipIf(!haveChromium)('the training page, cross-origin isolated', { tim
     try {
       await tab.goto(server.url);
       expect(await tab.evaluate(() => crossOriginIsolated)).toBe(true);
-      await tab.fill('#size', SIZE.join('x'));
-      await tab.fill('#epochs', '1');
-      await tab.fill('#filters', RUN.filters.join(','));
-      await tab.selectOption('#backend', 'wasm');
+      await fillTrainSettings(tab, 1);
       const state = await trainFolder(tab, data);
       expect(await tab.textContent('#error')).toBe('');
       expect(state).toBe('done');

@@ -6,27 +6,24 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { decodeNifti } from '@ct3d/io';
-import { discoverScans } from '@ct3d/io/dataset';
 import { extractZip } from '@ct3d/io/download';
 import { writeSyntheticDataset } from '@ct3d/io/synthetic';
-import { explain, getConvThreads, initBackend, interactiveExplanation, setConvThreads } from '@ct3d/model';
-import { createWorkerPool, ingest, loadCache } from '@ct3d/pipeline';
+import { explain, initBackend, interactiveExplanation } from '@ct3d/model';
+import { loadCache } from '@ct3d/pipeline';
 import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browser';
 import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
-import { loadRun, predictScanFile, trainFromCache } from '@ct3d/train';
+import { loadRun, predictScanFile } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
 import type { WebManifest } from './manifest.js';
 import { VOLUME_HEADER_BYTES } from './page/train/opfs-store.js';
 import { RUN_ID_KEY, RUN_LAYOUT, RUNS_FOLDER } from './page/train/run-plan.js';
+import { cliTrain, fillTrainSettings, ingestFolder, TAB_SIZE } from './test-cli-run.js';
 import { finished, PLANTED, plantedSeries, requestCount, trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
-const SIZE: [number, number, number] = [16, 16, 8];
-const RUN = { epochs: 2, seed: 4, filters: [2] };
 
 let root: string;
 let data: string;
@@ -34,7 +31,6 @@ let cliRun: string;
 let site: StaticServer;
 let exported: ExportResult<null>;
 let browser: Browser;
-let threadsBefore = 1;
 let page: Page;
 /** The tab's run unzipped, and its manifest as `ct3d export-web --run` writes it. */
 let tabRun = '';
@@ -51,20 +47,11 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     plantedSeries(join(data, 'CT-23', 'series-b'), { seed: 42, description: 'Chest axial' });
     // What `ct3d ingest data --size 16x16x8` then `ct3d train --backend wasm --epochs 2 --seed 4 --filters 2` do.
     const cacheDir = join(root, 'cache');
-    const pool = createWorkerPool({ workers: 1 });
-    try {
-      const { scans } = await discoverScans(data);
-      await lastValueFrom(ingest({ scans, cacheDir, size: SIZE, pool }));
-    } finally {
-      await pool.close();
-    }
-    cliRun = join(root, 'cli-run');
+    await ingestFolder(data, cacheDir);
     // A page runs the wasm conv kernels on one thread (no cross-origin isolation); Node splits each conv's
     // batch over 2 threads by default, which sums the first conv's bias gradient in another order (its last
     // bits differ). Same thread count, same weights: the run here uses one thread, as the tab does.
-    threadsBefore = getConvThreads();
-    setConvThreads(1);
-    await trainFromCache({ ...RUN, cacheDir, runDir: cliRun, backend: 'wasm', workers: 1 }).start();
+    cliRun = await cliTrain(cacheDir, join(root, 'cli-run'), 1);
     exported = await exportTrainPage({ outDir: join(root, 'site') });
     site = await serveFolder(exported.outDir);
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -78,22 +65,12 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
   afterAll(async () => {
     await browser?.close();
     await site?.close();
-    setConvThreads(threadsBefore === 1 ? 1 : 2);
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  /** The form set as the CLI run's options, with `epochs`. */
-  async function fillSettings(epochs: number): Promise<void> {
-    await page.fill('#size', SIZE.join('x'));
-    await page.fill('#epochs', String(epochs));
-    await page.fill('#seed', String(RUN.seed));
-    await page.fill('#filters', RUN.filters.join(','));
-    await page.selectOption('#backend', 'wasm');
-  }
-
   it('trains the weights `ct3d train --backend wasm` trains, bit for bit, and the download is a run folder predict loads', async () => {
     expect(await page.textContent('.privacy')).toContain('never leave this machine');
-    await fillSettings(RUN.epochs);
+    await fillTrainSettings(page);
     const state = await trainFolder(page, data);
     expect(await page.textContent('#error')).toBe('');
     expect(state).toBe('done');
@@ -125,7 +102,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       },
       { runs: RUNS_FOLDER, key: RUN_ID_KEY, volumes: RUN_LAYOUT.volumes },
     );
-    expect(kept).toEqual(Array(8).fill(VOLUME_HEADER_BYTES + 4 * SIZE[0] * SIZE[1] * SIZE[2]));
+    expect(kept).toEqual(Array(8).fill(VOLUME_HEADER_BYTES + 4 * TAB_SIZE[0] * TAB_SIZE[1] * TAB_SIZE[2]));
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const zip = join(root, 'run.zip');
@@ -180,7 +157,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     tabManifest = page2.manifest;
     expect(page2.manifest).toMatchObject({
       checkpoint: 'best',
-      inputSize: SIZE,
+      inputSize: TAB_SIZE,
       classNames: ['normal', 'abnormal'],
     });
   });
@@ -201,7 +178,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     const shown = decodeNifti(new Uint8Array(bytes ?? []), { name: 'heat.nii' });
     // Node: ingest's preprocessing of the same file (the cache's float32), the downloaded best checkpoint.
     const file = new Uint8Array(await readFile(join(data, id)));
-    const { volume } = processBytes(file, { size: SIZE, name: id, preprocess: info.recipe.preprocess });
+    const { volume } = processBytes(file, { size: TAB_SIZE, name: id, preprocess: info.recipe.preprocess });
     const input = cachedVolume(volume, id).volume;
     const run = await loadRun(tabRun);
     try {
@@ -267,12 +244,12 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await writeFile(join(mixed, 'CT-0', 'broken.nii.gz'), broken);
     await cp(join(data, 'CT-0', 'study_0001.nii.gz'), join(mixed, 'loose.nii.gz'));
     await writeFile(join(mixed, 'notes.txt'), 'labels checked by hand\n');
-    await fillSettings(1);
+    await fillTrainSettings(page, 1);
     expect(await trainFolder(page, mixed)).toBe('done');
     // The broken file: ingest's reason after its path, one line; the other eight scans trained.
     let reason = '';
     try {
-      processBytes(broken, { size: SIZE, name: 'CT-0/broken.nii.gz' });
+      processBytes(broken, { size: TAB_SIZE, name: 'CT-0/broken.nii.gz' });
     } catch (err) {
       reason = describeError(err);
     }
@@ -318,7 +295,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     await page.waitForFunction(
       () => document.querySelector('#labels-info')?.textContent === 'Labels from labels.csv',
     );
-    await fillSettings(1);
+    await fillTrainSettings(page, 1);
     const state = await trainFolder(page, data);
     expect(await page.textContent('#error')).toBe('');
     expect(state).toBe('done');

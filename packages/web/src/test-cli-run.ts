@@ -1,0 +1,48 @@
+// Test support for the training page's Chromium tests: the `ct3d train` runs they compare the tab with, and
+// the form set as those runs' options.
+import { discoverScans } from '@ct3d/io/dataset';
+import { getConvThreads, setConvThreads } from '@ct3d/model';
+import { createWorkerPool, ingest } from '@ct3d/pipeline';
+import { trainFromCache } from '@ct3d/train';
+import type { Page } from 'playwright-core';
+import { lastValueFrom } from 'rxjs';
+
+/** The size the tests train at (`--size 16x16x8`). */
+export const TAB_SIZE: [number, number, number] = [16, 16, 8];
+/** `ct3d train --epochs 2 --seed 4 --filters 2`. */
+export const TAB_RUN = { epochs: 2, seed: 4, filters: [2] };
+
+/** `ct3d ingest <data> --size 16x16x8 --out <cacheDir>` (one worker). */
+export async function ingestFolder(data: string, cacheDir: string): Promise<void> {
+  const pool = createWorkerPool({ workers: 1 });
+  try {
+    const { scans } = await discoverScans(data);
+    await lastValueFrom(ingest({ scans, cacheDir, size: TAB_SIZE, pool }));
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * `ct3d train <cacheDir> --backend wasm` with TAB_RUN's options into runDir, its conv kernels on `threads`
+ * threads (the count the weights' last bits depend on; restored after).
+ */
+export async function cliTrain(cacheDir: string, runDir: string, threads: 1 | 2): Promise<string> {
+  const before = getConvThreads() === 1 ? 1 : 2;
+  setConvThreads(threads);
+  try {
+    await trainFromCache({ ...TAB_RUN, cacheDir, runDir, backend: 'wasm', workers: 1 }).start();
+  } finally {
+    setConvThreads(before);
+  }
+  return runDir;
+}
+
+/** The training page's form set as TAB_RUN's options (`epochs` of them), on wasm. */
+export async function fillTrainSettings(page: Page, epochs = TAB_RUN.epochs): Promise<void> {
+  await page.fill('#size', TAB_SIZE.join('x'));
+  await page.fill('#epochs', String(epochs));
+  await page.fill('#seed', String(TAB_RUN.seed));
+  await page.fill('#filters', TAB_RUN.filters.join(','));
+  await page.selectOption('#backend', 'wasm');
+}
