@@ -1,18 +1,27 @@
 // Where a training-page run keeps what Stop/Resume and a reload need (workers only): its own folder in the
 // browser's private files, ct3d-train/<runId>/ (run-plan.ts's layout), held with a Web Lock while a tab uses
 // it, so that two tabs training at once never touch each other's files; memory where the browser refuses the
-// private files (Stop/Resume then works, a reload cannot resume). Every file is written through a writable
+// private files (memory-run-folder.ts). Every file is written through a writable
 // stream, which Chromium writes aside and moves over the name on close (atomic); a checkpoint's state.json is
 // written last, so a checkpoint folder without one is an interrupted write and is skipped.
 import {
   checkResumeState,
   fromJson,
-  MemoryVolumeStore,
   type StoredCheckpoint,
   type TrainEvent,
   toJson,
   type VolumeStore,
 } from '@ct3d/train/browser';
+import {
+  bytesOf,
+  type Dir,
+  entries,
+  folderBytes,
+  isNotFound,
+  readFile,
+  subfolder,
+  writeFile,
+} from './opfs-files.js';
 import { OpfsVolumeStore } from './opfs-store.js';
 import {
   checkpointFolder,
@@ -52,101 +61,6 @@ export interface RunFolder {
   /** Lets go of it, its files kept (another tab may resume it). */
   close(): void;
 }
-
-/** A run in this tab's memory. */
-export class MemoryRunFolder implements RunFolder {
-  readonly persistent = false;
-  readonly volumes = new MemoryVolumeStore();
-  private plan: RunPlan | null = null;
-  private kept: KeptCheckpoint | null = null;
-  private finished = false;
-
-  constructor(readonly runId: string) {}
-
-  async writePlan(plan: Omit<RunPlan, 'volumes'>): Promise<void> {
-    this.plan = { ...plan, volumes: Object.fromEntries(plan.scans.map((s) => [s.id, s.id])) };
-  }
-  async readPlan(): Promise<RunPlan | null> {
-    return this.plan;
-  }
-  async saveCheckpoint(c: Omit<StoredCheckpoint, 'where'>, events: readonly TrainEvent[]): Promise<void> {
-    this.kept = {
-      checkpoint: { ...c, where: `memory/${checkpointFolder(c.state.epoch)}` },
-      events: [...events],
-    };
-  }
-  async loadCheckpoint(): Promise<KeptCheckpoint | null> {
-    return this.kept && { ...this.kept, events: [...this.kept.events] };
-  }
-  async keptEpoch(): Promise<number> {
-    return this.kept?.checkpoint.state.epoch ?? 0;
-  }
-  async markFinished(): Promise<void> {
-    this.finished = true;
-  }
-  async isFinished(): Promise<boolean> {
-    return this.finished;
-  }
-  async remove(): Promise<void> {
-    await this.volumes.clear();
-    this.plan = null;
-    this.kept = null;
-  }
-  close(): void {}
-}
-
-type Dir = FileSystemDirectoryHandle;
-
-const isNotFound = (err: unknown) => (err as { name?: string })?.name === 'NotFoundError';
-
-async function writeFile(dir: Dir, name: string, data: string | Uint8Array): Promise<void> {
-  const stream = await (await dir.getFileHandle(name, { create: true })).createWritable();
-  try {
-    await stream.write(data as FileSystemWriteChunkType);
-    await stream.close();
-  } catch (err) {
-    await stream.abort().catch(() => undefined);
-    throw err;
-  }
-}
-
-async function readFile(dir: Dir, name: string): Promise<File | null> {
-  try {
-    return await (await dir.getFileHandle(name)).getFile();
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
-}
-
-async function subfolder(dir: Dir, name: string, create = false): Promise<Dir | null> {
-  try {
-    return await dir.getDirectoryHandle(name, { create });
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
-}
-
-async function entries(dir: Dir): Promise<[string, FileSystemHandle][]> {
-  const all: [string, FileSystemHandle][] = [];
-  for await (const entry of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) all.push(entry);
-  return all;
-}
-
-/** The bytes of every file under `dir`. */
-async function folderBytes(dir: Dir): Promise<number> {
-  let total = 0;
-  for (const [, handle] of await entries(dir)) {
-    total +=
-      handle.kind === 'file'
-        ? (await (handle as FileSystemFileHandle).getFile()).size
-        : await folderBytes(handle as Dir);
-  }
-  return total;
-}
-
-const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
 
 /** A run in ct3d-train/<runId>/, its lock held until remove() (or the tab closes). */
 class OpfsRunFolder implements RunFolder {

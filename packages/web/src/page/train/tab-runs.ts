@@ -3,16 +3,9 @@
 // the list of closed tabs' unfinished runs (finished ones deleted). The files themselves: run-folders.ts.
 import { describeError } from '@ct3d/pipeline/browser';
 import { errorText } from '../error-text.js';
+import { MemoryRunFolder } from './memory-run-folder.js';
 import type { FromTrainWorker } from './protocol.js';
-import {
-  createRun,
-  deleteRun,
-  MemoryRunFolder,
-  openRun,
-  type RunFolder,
-  runsFolder,
-  sweepRuns,
-} from './run-folders.js';
+import { createRun, deleteRun, openRun, type RunFolder, runsFolder, sweepRuns } from './run-folders.js';
 
 /** How long a reloaded tab waits for its old page to let go of the run's lock. */
 const RELOAD_LOCK_WAIT_MS = 3000;
