@@ -74,7 +74,7 @@ export async function run({ values }: ArgsOf<typeof demoOptions>): Promise<numbe
 async function exportPage(runDir: string, outDir: string): Promise<string> {
   try {
     const site = await exportWebApp({ runDir, outDir });
-    return `in-browser diagnosis: ${site.outDir} (serve it, e.g. \`python3 -m http.server -d ${site.outDir}\`, and drop a scan)`;
+    return `in-browser diagnosis: ${site.outDir} (serve it with \`ct3d serve-web ${site.outDir}\` or any static file server, and drop a scan)`;
   } catch (err) {
     return `in-browser diagnosis: not exported: ${(err as Error).message}`;
   }

@@ -24,7 +24,7 @@ export async function run({ values }: ArgsOf<typeof exportWebOptions>): Promise<
       `to ${printable(r.outDir)}: ${r.files.length} files, ${(r.bytes / 2 ** 20).toFixed(1)} MiB`,
   );
   console.log(
-    `Serve it with any static file server (e.g. \`python3 -m http.server -d ${printable(r.outDir)}\`), open it and drop a .nii or .nii.gz: the scan is read in the browser and never sent.`,
+    `Serve it with \`ct3d serve-web ${printable(r.outDir)}\` or any static file server, open it and drop a .nii or .nii.gz: the scan is read in the browser and never sent.`,
   );
   return 0;
 }
