@@ -64,6 +64,8 @@ describe.skipIf(!haveChromium)('the training page, cross-origin isolated', { tim
     expect(await page.textContent('#error')).toBe('');
     expect(state).toBe('done');
     expect(await page.getAttribute('#backend-info', 'data-threads')).toBe('2');
+    const shots = process.env.CT3D_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: join(shots, 'web-train-threads.png'), fullPage: true });
     expect(await page.textContent('#backend-info')).toMatch(
       /^Training on wasm, 2 threads \(cross-origin isolated\): /,
     );
