@@ -12,7 +12,7 @@ import { explain, initBackend, interactiveExplanation } from '@ct3d/model';
 import { loadCache } from '@ct3d/pipeline';
 import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browser';
 import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
-import { loadRun, predictScanFile } from '@ct3d/train';
+import { loadRun, predictScanFile, resumeOptions } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,10 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
       expect(predicted.probabilities).toEqual(row.p);
     }
     run.model.dispose();
+    // `ct3d train --resume <unpacked>`: refused in one line, the run's checkpoints are the tab's.
+    await expect(resumeOptions(tabRun)).rejects.toThrow(
+      /run\.json: trained in a browser tab, which keeps its checkpoints: resume it there/,
+    );
     // `ct3d export-web --run <unpacked>`: the diagnosis page of the tab's run.
     const page2 = await exportWebApp({ runDir: tabRun, outDir: join(root, 'tab-run-site') });
     tabManifest = page2.manifest;

@@ -51,6 +51,12 @@ export async function resumeOptions(
   keep: { cacheDir?: string; workers?: number } = {},
 ): Promise<TrainFromCacheOptions> {
   const info = await readRunInfo(runDir);
+  // A tab's run trained on a dropped folder, not a cache, and its checkpoints stay in that browser.
+  if (info.reproduce?.platform.os === 'browser')
+    throw new Error(
+      `${runPaths(runDir).info}: trained in a browser tab, which keeps its checkpoints: resume it there ` +
+        '(Resume on the training page)',
+    );
   const recorded = recordedOptions(info) as unknown as Record<string, unknown>;
   for (const g of given) {
     if (!same(g.value, recorded[g.key])) {
