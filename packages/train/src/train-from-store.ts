@@ -8,6 +8,7 @@ import { defer, type Observable } from 'rxjs';
 import { type ClassSetup, classSetup, requireEveryClass } from './class-setup.js';
 import type { TrainEvent } from './events.js';
 import { type FitPersistence, fitWith } from './fit-loop.js';
+import { renderMontage } from './png/montage.js';
 import { type CheckpointContents, restoreContents, resumeStateOf } from './resume-point.js';
 import { notResumed, type ResumeState } from './resume-state.js';
 import { modelWeightsOf } from './run-folder/resume-codec.js';
@@ -72,6 +73,8 @@ export interface StoredCheckpoint {
   optimizer: Uint8Array;
   /** The best model at that epoch, when there is one (state.bestPath set). */
   best: ModelBytes | null;
+  /** montage.png of the run's first augmented training scan (drawn in epoch 1), when there is one. */
+  montage?: Uint8Array | null;
 }
 
 /** trainFromStore's resume options. */
@@ -113,8 +116,8 @@ export interface MemoryRun {
   classes: ClassSetup;
   settings: SeedRunSettings;
   size: [number, number, number];
-  /** The models fit saved so far: best (on val_loss) and final, as run-folder files. */
-  saved: { best?: ModelBytes; model?: ModelBytes };
+  /** What fit saved so far: best (on val_loss) and final models as run-folder files, and montage.png. */
+  saved: { best?: ModelBytes; model?: ModelBytes; montage?: Uint8Array };
   /**
    * Resolves once the last subscription's loop has let go of the model: an unsubscribed run finishes its
    * current step (and an epoch end it is in, with its checkpoint) first.
@@ -166,13 +169,16 @@ export function trainFromStore(opts: TrainFromStoreOptions): MemoryRun {
         saved.model = await modelFileBytes(m);
         return 'model';
       },
-      saveSample: async () => undefined,
+      saveSample: async (scan) => {
+        saved.montage = await renderMontage(scan).toPng();
+      },
     },
     restore: async (parts) => {
       const from = opts.resume?.from;
       if (!from) return notResumed();
       const past = await restoreContents(contentsOf(from), parts);
       if (from.best) saved.best = from.best;
+      if (from.montage) saved.montage = from.montage;
       return past;
     },
     saveResumePoint: async (point) => {
@@ -181,7 +187,7 @@ export function trainFromStore(opts: TrainFromStoreOptions): MemoryRun {
       const { state, optimizerBytes } = await resumeStateOf(point, {});
       const model = await modelFileBytes(point.st.opts.model);
       const best = state.bestPath ? (saved.best ?? null) : null;
-      await save({ state, model, optimizer: optimizerBytes, best });
+      await save({ state, model, optimizer: optimizerBytes, best, montage: saved.montage ?? null });
     },
   };
   const events$ = defer(() => {
@@ -189,7 +195,9 @@ export function trainFromStore(opts: TrainFromStoreOptions): MemoryRun {
     ended = new Promise<void>((resolve) => {
       loopDone = resolve;
     });
-    return fitWith({ ...fitOptions, montage: false }, { ...io, ended: () => loopDone() });
+    // The montage shows the first sample placed by its volume's affine, as `ct3d train`'s (cache file's).
+    const scanAffine = async (id: string) => (await store.get(id)).affine;
+    return fitWith({ ...fitOptions, scanAffine }, { ...io, ended: () => loopDone() });
   });
   const loopEnded = () => ended;
   return { events$, model, split, classes, settings, size, saved, loopEnded };

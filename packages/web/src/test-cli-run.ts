@@ -1,11 +1,15 @@
 // Test support for the training page's Chromium tests: the `ct3d train` runs they compare the tab with, and
 // the form set as those runs' options.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { discoverScans } from '@ct3d/io/dataset';
 import { getConvThreads, setConvThreads } from '@ct3d/model';
 import { createWorkerPool, ingest } from '@ct3d/pipeline';
 import { trainFromCache } from '@ct3d/train';
 import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { lastValueFrom } from 'rxjs';
+import { expect } from 'vitest';
 
 /** The size the tests train at (`--size 16x16x8`). */
 export const TAB_SIZE: [number, number, number] = [16, 16, 8];
@@ -45,4 +49,15 @@ export async function fillTrainSettings(page: Page, epochs = TAB_RUN.epochs): Pr
   await page.fill('#seed', String(TAB_RUN.seed));
   await page.fill('#filters', TAB_RUN.filters.join(','));
   await page.selectOption('#backend', 'wasm');
+}
+
+/**
+ * The run folders' `name` PNG (curves.png, montage.png) shows the same pixels in both: the tab draws it with the
+ * CLI's code, and only its deflate (Chromium's) packs the bytes otherwise.
+ */
+export async function expectSamePng(name: string, tabRun: string, cliRun: string): Promise<void> {
+  const read = async (dir: string) => PNG.sync.read(await readFile(join(dir, name)));
+  const [tab, cli] = [await read(tabRun), await read(cliRun)];
+  expect([tab.width, tab.height]).toEqual([cli.width, cli.height]);
+  expect(tab.data.equals(cli.data), `${name}: other pixels than the CLI run's`).toBe(true);
 }

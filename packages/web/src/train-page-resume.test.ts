@@ -14,7 +14,14 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrainPage } from './export.js';
 import { RUN_ID_KEY, RUNS_FOLDER } from './page/train/run-plan.js';
-import { cliTrain, fillTrainSettings, ingestFolder, TAB_RUN, TAB_SIZE } from './test-cli-run.js';
+import {
+  cliTrain,
+  expectSamePng,
+  fillTrainSettings,
+  ingestFolder,
+  TAB_RUN,
+  TAB_SIZE,
+} from './test-cli-run.js';
 
 const haveChromium = chromiumAvailable('the training page resume tests');
 
@@ -102,6 +109,9 @@ async function expectCliWeights(run: string): Promise<void> {
     .split('\n')
     .map((l) => JSON.parse(l));
   expect(events.filter((e) => e.type === 'epochEnd').map((e) => e.epoch)).toEqual([1, 2]);
+  // Drawn in epoch 1, kept with the checkpoint: there after a Stop or reload too.
+  await expectSamePng('montage.png', run, cliRun);
+  await expectSamePng('curves.png', run, cliRun);
   // `ct3d predict --run` loads it.
   const loaded = await loadRun(run);
   expect(loaded.model.inputs[0].shape.slice(1, 4)).toEqual(TAB_SIZE);

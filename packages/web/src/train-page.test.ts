@@ -14,13 +14,12 @@ import { cachedVolume, describeError, processBytes } from '@ct3d/pipeline/browse
 import { CHROMIUM, chromiumAvailable, openPage, type StaticServer, serveFolder } from '@ct3d/test-support';
 import { loadRun, predictScanFile, resumeOptions } from '@ct3d/train';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
 import type { WebManifest } from './manifest.js';
 import { VOLUME_HEADER_BYTES } from './page/train/opfs-store.js';
 import { RUN_ID_KEY, RUN_LAYOUT, RUNS_FOLDER } from './page/train/run-plan.js';
-import { cliTrain, fillTrainSettings, ingestFolder, TAB_SIZE } from './test-cli-run.js';
+import { cliTrain, expectSamePng, fillTrainSettings, ingestFolder, TAB_SIZE } from './test-cli-run.js';
 import { finished, PLANTED, plantedSeries, requestCount, trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
@@ -126,12 +125,9 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     // The CLI run records the thread count its weights depend on.
     expect(cliInfo.reproduce.tfjs).toMatchObject({ backend: 'wasm', convThreads: 1 });
     expect(JSON.parse(await readFile(join(tabRun, 'history.json'), 'utf8')).loss).toHaveLength(2);
-    // The seed's curves, drawn from the same history: the CLI's curves.png pixel for pixel (Chromium's
-    // deflate packs them otherwise).
-    const curves = async (dir: string) => PNG.sync.read(await readFile(join(dir, 'curves.png')));
-    const [tabCurves, cliCurves] = [await curves(tabRun), await curves(cliRun)];
-    expect([tabCurves.width, tabCurves.height]).toEqual([cliCurves.width, cliCurves.height]);
-    expect(tabCurves.data.equals(cliCurves.data)).toBe(true);
+    // The seed's curves (the same history) and montage (the same first augmented scan), as the CLI draws them.
+    await expectSamePng('curves.png', tabRun, cliRun);
+    await expectSamePng('montage.png', tabRun, cliRun);
     expect(tabInfo.split.train).toHaveLength(6);
     expect(tabInfo.split.train.filter((id: string) => id.includes('/series-'))).toHaveLength(2);
     const zipText = new TextDecoder('latin1').decode(await readFile(zip));

@@ -78,7 +78,7 @@ export function memoryRunInfo(run: MemoryRun, facts: MemoryRunFacts): RunInfo {
 
 /**
  * The run folder's files for a finished run: run.json, history.json, metrics.json, events.jsonl, curves.png,
- * model/ and best/ (each model.json + weights.bin). `summary` has recorded every event of `events`.
+ * montage.png, model/ and best/ (each model.json + weights.bin). `summary` has recorded every event of `events`.
  */
 export async function memoryRunFiles(
   run: MemoryRun,
@@ -94,6 +94,7 @@ export async function memoryRunFiles(
     { path: RUN_FILES.events, data: `${events.map((e) => JSON.stringify(e)).join('\n')}\n` },
     { path: RUN_FILES.curves, data: await renderCurves(summary.history).toPng() },
   ];
+  if (run.saved.montage) files.push({ path: RUN_FILES.montage, data: run.saved.montage });
   for (const [folder, saved] of [
     [RUN_FILES.model, run.saved.model],
     [RUN_FILES.best, run.saved.best],

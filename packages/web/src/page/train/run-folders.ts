@@ -100,6 +100,7 @@ class OpfsRunFolder implements RunFolder {
       await writeFile(dir, L.bestModel, c.best.json);
       await writeFile(dir, L.bestWeights, c.best.weights);
     }
+    if (c.montage) await writeFile(dir, L.montage, c.montage);
     await writeFile(dir, L.events, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
     await writeFile(dir, L.state, toJson(c.state));
     for (const [other] of await entries(resume))
@@ -130,6 +131,7 @@ class OpfsRunFolder implements RunFolder {
         model: { json: await (await read(L.model)).text(), weights: await bytesOf(await read(L.weights)) },
         optimizer: await bytesOf(await read(L.optimizer)),
         best,
+        montage: await readFile(dir, L.montage).then((f) => f && bytesOf(f)),
       };
       const lines = (await (await read(L.events)).text()).split('\n').filter((l) => l !== '');
       return { checkpoint, events: lines.map((l) => JSON.parse(l) as TrainEvent) };

@@ -23,6 +23,8 @@ export const RUN_LAYOUT = {
   optimizer: 'optimizer.bin',
   bestModel: 'best.json',
   bestWeights: 'best.bin',
+  /** The run's montage.png (drawn in epoch 1), kept with each checkpoint. */
+  montage: 'montage.png',
   /** The run's events up to that epoch, one JSON object a line (the download's events.jsonl). */
   events: 'events.jsonl',
   /** Written when the run has ended: nothing to resume, the folder goes when the next run starts. */
