@@ -186,6 +186,43 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
     await page.close();
   });
 
+  it('a copy of a tab whose run is stopped says the run is open in the other tab, and trains a new run', async () => {
+    const page = await openTrainPage();
+    await fillSettings(page);
+    await onFirstEpoch(page, 'stop');
+    await page.click('#train');
+    expect(await waitState(page, ['stopped', 'done', 'error'])).toBe('stopped');
+    const runId = await tabRunId(page);
+    // A duplicated tab starts with a copy of the original's sessionStorage.
+    const copy = await page.context().newPage();
+    await copy.addInitScript(([key, id]) => sessionStorage.setItem(key, id), [
+      RUN_ID_KEY,
+      runId ?? '',
+    ] as const);
+    await copy.goto(site.url);
+    await copy.waitForFunction(
+      () => document.querySelector('#elsewhere-info')?.textContent !== '',
+      null,
+      POLL,
+    );
+    expect(await copy.textContent('#elsewhere-info')).toBe(
+      "This tab's run is open in another tab (this one is a copy of it): resume it there; Train here starts a new run.",
+    );
+    expect(await copy.isHidden('#resume')).toBe(true);
+    await fillSettings(copy, 1);
+    await copy.click('#train');
+    expect(await waitState(copy, ['done', 'error'])).toBe('done');
+    const copyRun = await tabRunId(copy);
+    expect(copyRun).not.toBe(runId);
+    expect(await copy.textContent('#elsewhere-info')).toBe('');
+    // The original's run is untouched: its tab still resumes it.
+    expect(await runFolders(page)).toContain(runId);
+    await page.bringToFront();
+    expect(await waitResumable(page)).toBe('Unfinished run of data: 1 of 2 epochs finished and kept.');
+    await copy.close();
+    await page.close();
+  });
+
   it("a reload after epoch 1 offers Resume for the tab's run: the uninterrupted run's weights, bit for bit", async () => {
     const page = await openTrainPage();
     await fillSettings(page);

@@ -215,8 +215,14 @@ function onMessage(m: FromTrainWorker): void {
   else if (m.type === 'store-refused') {
     $('store-info').textContent =
       `The preprocessed scans are kept in memory and a reload cannot resume the run: this browser refused its private files (${m.message}).`;
-  } else if (m.type === 'run') tabRun.set(m.persistent ? m.runId : null);
-  else if (m.type === 'resumable') {
+  } else if (m.type === 'run') {
+    tabRun.set(m.persistent ? m.runId : null);
+    $('elsewhere-info').textContent = '';
+  } else if (m.type === 'run-elsewhere') {
+    tabRun.set(null);
+    $('elsewhere-info').textContent =
+      "This tab's run is open in another tab (this one is a copy of it): resume it there; Train here starts a new run.";
+  } else if (m.type === 'resumable') {
     resumable = m.runId;
     showSettings(m.settings);
     $('resume-info').textContent =

@@ -85,6 +85,8 @@ export type FromTrainWorker =
   | { type: 'kept'; epoch: number }
   /** Closed tabs' unfinished runs in this browser (finished ones are deleted). */
   | { type: 'leftovers'; runs: LeftoverRun[] }
+  /** This tab's kept run is held by another tab (e.g. the one this tab was duplicated from). */
+  | { type: 'run-elsewhere'; runId: string }
   | { type: 'discarded'; runId: string }
   /** The scans are preprocessed on this many workers (preprocess-pool.ts). */
   | { type: 'pool'; workers: number }

@@ -35,6 +35,8 @@ export class TabRuns {
     }
     try {
       const run = runId ? await openRun(this.runs, runId, RELOAD_LOCK_WAIT_MS) : null;
+      // Still held after the wait: another tab uses it (this one is its duplicate, sessionStorage copied).
+      if (runId && run === 'locked') this.post({ type: 'run-elsewhere', runId });
       if (run && run !== 'locked') {
         this.folder = run;
         if (!(await this.offer(run))) {
