@@ -92,59 +92,66 @@ describe('trainFromStore', () => {
     untrained.dispose();
   }, 120_000);
 
-  it("stopped after epoch 1 and resumed from its checkpoint, trains the uninterrupted run's weights bit for bit", async () => {
-    const backend = await initBackend('wasm');
-    const store = new MemoryVolumeStore();
-    const options = {
-      ...run,
-      backend: 'wasm' as const,
-      where: data,
-      scans: await stored(store),
-      store,
-      classNames: ['CT-0', 'CT-23'],
-      recipe: seedRecipe(SIZE),
-      backendInUse: backend,
-    };
-    const whole = trainFromStore(options);
-    await fitToEnd(whole.events$);
-    whole.model.dispose();
-
-    // The first run stops as soon as epoch 1's checkpoint is handed over (as the page's Stop would).
-    let kept: StoredCheckpoint | null = null;
-    const first = trainFromStore({
-      ...options,
-      resume: {
-        save: async (c) => {
-          kept = { ...c, where: 'memory/epoch-1' };
-          stop();
-        },
-      },
-    });
-    let stop: () => void = () => undefined;
-    await new Promise<void>((resolve, reject) => {
-      const sub = first.events$.subscribe({ error: reject, complete: resolve });
-      stop = () => {
-        sub.unsubscribe();
-        resolve();
+  // Epoch 2 of 2: every epoch kept, the run killed before it ended (a tab reloaded at that moment).
+  it.each([1, 2])(
+    "stopped after epoch %i and resumed from its checkpoint, trains the uninterrupted run's weights bit for bit",
+    async (stopAt) => {
+      const backend = await initBackend('wasm');
+      const store = new MemoryVolumeStore();
+      const options = {
+        ...run,
+        backend: 'wasm' as const,
+        where: data,
+        scans: await stored(store),
+        store,
+        classNames: ['CT-0', 'CT-23'],
+        recipe: seedRecipe(SIZE),
+        backendInUse: backend,
       };
-    });
-    const checkpoint = kept as StoredCheckpoint | null;
-    expect(checkpoint?.state.epoch).toBe(1);
-    expect(first.saved.model).toBeUndefined();
-    await first.loopEnded(); // the stopped loop has let go of the model
-    first.model.dispose();
+      const whole = trainFromStore(options);
+      await fitToEnd(whole.events$);
+      whole.model.dispose();
 
-    const resumed = trainFromStore({ ...options, resume: { from: checkpoint } });
-    const events = await lastValueFrom(resumed.events$.pipe(toArray()));
-    expect(events.flatMap((e) => (e.type === 'epochEnd' ? [e.epoch] : []))).toEqual([2]);
-    const start = events.find((e) => e.type === 'runStart');
-    expect(start?.type === 'runStart' && start.resumed?.epoch).toBe(1);
-    const end = events.at(-1);
-    if (end?.type !== 'runEnd') throw new Error(`the resumed run ended with ${end?.type}`);
-    expect(end.epochsRun).toBe(2);
-    expect(end.history.loss).toHaveLength(2);
-    expect(resumed.saved.model?.weights).toEqual(whole.saved.model?.weights);
-    expect(resumed.saved.best?.weights).toEqual(whole.saved.best?.weights);
-    resumed.model.dispose();
-  }, 120_000);
+      // The first run stops as soon as epoch stopAt's checkpoint is handed over (as the page's Stop would).
+      let kept: StoredCheckpoint | null = null;
+      const first = trainFromStore({
+        ...options,
+        resume: {
+          save: async (c) => {
+            kept = { ...c, where: `memory/epoch-${c.state.epoch}` };
+            if (c.state.epoch === stopAt) stop();
+          },
+        },
+      });
+      let stop: () => void = () => undefined;
+      await new Promise<void>((resolve, reject) => {
+        const sub = first.events$.subscribe({ error: reject, complete: resolve });
+        stop = () => {
+          sub.unsubscribe();
+          resolve();
+        };
+      });
+      const checkpoint = kept as StoredCheckpoint | null;
+      expect(checkpoint?.state.epoch).toBe(stopAt);
+      expect(first.saved.model).toBeUndefined();
+      await first.loopEnded(); // the stopped loop has let go of the model
+      first.model.dispose();
+
+      const resumed = trainFromStore({ ...options, resume: { from: checkpoint } });
+      const events = await lastValueFrom(resumed.events$.pipe(toArray()));
+      expect(events.flatMap((e) => (e.type === 'epochEnd' ? [e.epoch] : []))).toEqual(
+        stopAt === 1 ? [2] : [],
+      );
+      const start = events.find((e) => e.type === 'runStart');
+      expect(start?.type === 'runStart' && start.resumed?.epoch).toBe(stopAt);
+      const end = events.at(-1);
+      if (end?.type !== 'runEnd') throw new Error(`the resumed run ended with ${end?.type}`);
+      expect(end.epochsRun).toBe(2);
+      expect(end.history.loss).toHaveLength(2);
+      expect(resumed.saved.model?.weights).toEqual(whole.saved.model?.weights);
+      expect(resumed.saved.best?.weights).toEqual(whole.saved.best?.weights);
+      resumed.model.dispose();
+    },
+    120_000,
+  );
 });
