@@ -2,8 +2,6 @@ import { isAbsolute } from 'node:path';
 import { decodeSegments, PathRefused } from '@ct3d/core/node';
 import { FOLD_DIR_PATTERN } from '@ct3d/train/run-folder';
 
-export { decodeSegments, PathRefused } from '@ct3d/core/node';
-
 /** The checked segments of a relative path stored in a file we trust less than our own code (a manifest). */
 export function relativeSegments(relative: string): string[] {
   if (isAbsolute(relative)) throw new PathRefused(403, 'absolute path');

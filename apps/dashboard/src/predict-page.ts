@@ -3,6 +3,7 @@
 // page never reaches this server: the page reads it in the tab. And the training page at /train/.
 
 import type { ServerResponse } from 'node:http';
+import { CONTENT_TYPES, decodeSegments, readGuardedTextIfPresent, servedRoot } from '@ct3d/core/node';
 import { RUN_FILES } from '@ct3d/train/run-folder';
 import {
   APP_DIR,
@@ -14,10 +15,9 @@ import {
   type WebManifest,
   webManifest,
 } from '@ct3d/web';
-import { READ_LIMITS, readGuardedTextIfPresent, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
-import { decodeSegments } from './paths.js';
-import { SECURITY_HEADERS, send, sendFile, TYPES } from './respond.js';
+import { READ_LIMITS } from './read-limits.js';
+import { SECURITY_HEADERS, send, sendFile } from './respond.js';
 import { loadRunModel, modelFolder } from './run-model.js';
 import type { RunStore } from './runs.js';
 
@@ -93,7 +93,8 @@ export async function predictPageRoute(
   rest: string[],
 ): Promise<void> {
   // Relative URLs in the page need the folder form: /runs/<name>/predict/.
-  if (rest.length === 0) return send(res, 308, 'see predict/\n', TYPES['.txt'], { location: 'predict/' });
+  if (rest.length === 0)
+    return send(res, 308, 'see predict/\n', CONTENT_TYPES['.txt'], { location: 'predict/' });
   // Built on first use in a checkout; an install without the page is a 500, its reason in the log.
   await assertAppBuilt();
   if (rest.length === 1 && rest[0] === '') return sendFile(res, APP_ROOT, ['index.html'], PAGE_HEADERS);
@@ -103,7 +104,7 @@ export async function predictPageRoute(
   // manifest); the page's own files do not touch the run.
   if (!isManifest && !inModel) return sendFile(res, APP_ROOT, decodeSegments(rest), PAGE_HEADERS);
   const { manifest, model } = await pages.page(run);
-  if (isManifest) return send(res, 200, JSON.stringify(manifest), TYPES['.json'], PAGE_HEADERS);
+  if (isManifest) return send(res, 200, JSON.stringify(manifest), CONTENT_TYPES['.json'], PAGE_HEADERS);
   // Under the runs folder, as every run file: a model folder linked out of it is refused, not followed.
   return sendFile(res, pages.root, [...model, ...decodeSegments(rest.slice(1))], PAGE_HEADERS);
 }
@@ -113,7 +114,7 @@ export async function predictPageRoute(
  * CSP. The scans dropped on it are trained on in the tab; nothing of them reaches this server.
  */
 export async function trainPageRoute(res: ServerResponse, rest: string[]): Promise<void> {
-  if (rest.length === 0) return send(res, 308, 'see train/\n', TYPES['.txt'], { location: 'train/' });
+  if (rest.length === 0) return send(res, 308, 'see train/\n', CONTENT_TYPES['.txt'], { location: 'train/' });
   await assertAppBuilt();
   const file = rest.length === 1 && rest[0] === '' ? ['index.html'] : decodeSegments(rest);
   return sendFile(res, TRAIN_ROOT, file, PAGE_HEADERS);

@@ -2,14 +2,11 @@
 // and connect only to this server), files go through the guarded read.
 import type { ServerResponse } from 'node:http';
 import { extname } from 'node:path';
-import { CONTENT_TYPES } from '@ct3d/core/node';
+import { CONTENT_TYPES, openGuarded, pipeGuarded, type ServedRoot } from '@ct3d/core/node';
 import { ISOLATION_HEADERS } from '@ct3d/web';
 import { toJson } from './events.js';
-import { openGuarded, READ_LIMITS, type ServedRoot, streamGuarded } from './guarded-read.js';
 import { HttpError } from './http-error.js';
-
-/** Content types by extension (core's, the one table of the project's servers). */
-export const TYPES = CONTENT_TYPES;
+import { READ_LIMITS } from './read-limits.js';
 
 /**
  * The page may load and connect only to this server: nothing leaves the machine. Cross-origin isolated (web's
@@ -36,7 +33,7 @@ export function send(
 }
 
 export const sendJson = (res: ServerResponse, value: unknown) =>
-  send(res, 200, toJson(value), TYPES['.json']);
+  send(res, 200, toJson(value), CONTENT_TYPES['.json']);
 
 /** A file under `root` through the guarded read (real path inside, regular file, size bound), streamed. */
 export async function sendFile(
@@ -45,12 +42,9 @@ export async function sendFile(
   segments: string[],
   headers: Record<string, string> = SECURITY_HEADERS,
 ): Promise<void> {
-  const type = TYPES[extname(segments.at(-1) ?? '').toLowerCase()];
+  const type = CONTENT_TYPES[extname(segments.at(-1) ?? '').toLowerCase()];
   if (!type) throw new HttpError(404, 'file type not served');
   const file = await openGuarded(root, segments, READ_LIMITS.served);
   res.writeHead(200, { ...headers, 'content-type': type, 'content-length': file.size });
-  const stream = streamGuarded(file);
-  stream.on('error', () => res.destroy());
-  res.on('close', () => stream.destroy());
-  stream.pipe(res);
+  pipeGuarded(file, res);
 }

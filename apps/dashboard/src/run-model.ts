@@ -1,18 +1,20 @@
 // A run's trained model as the dashboard's routes (heat maps, the predict page) load it: every file, model.json,
 // the weights and run.json, read through the guarded read under the runs folder, so a best/ linked out of
 // the runs folder is refused (403) here exactly as the /files/ route refuses it.
+
 import { join } from 'node:path';
-import type { LoadedRun } from '@ct3d/train';
-import { MODEL_DIRS, RUN_FILES } from '@ct3d/train/run-folder';
 import {
   openGuarded,
-  READ_LIMITS,
+  PathRefused,
   readGuarded,
   readGuardedTextIfPresent,
   type ServedRoot,
-} from './guarded-read.js';
+} from '@ct3d/core/node';
+import type { LoadedRun } from '@ct3d/train';
+import { MODEL_DIRS, RUN_FILES } from '@ct3d/train/run-folder';
 import { HttpError } from './http-error.js';
-import { PathRefused, relativeSegments } from './paths.js';
+import { relativeSegments } from './paths.js';
+import { READ_LIMITS } from './read-limits.js';
 
 /** A run's model folder (best/ when saved, else model/) and the time its model.json was written. */
 export interface ModelFolder {

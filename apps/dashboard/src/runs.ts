@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { printable } from '@ct3d/core';
+import { PathRefused, readGuardedTextIfPresent, type ServedRoot, servedRoot } from '@ct3d/core/node';
 import { FOLD_DIR_PATTERN, FOLD_FILES, RUN_FILES } from '@ct3d/train/run-folder';
 import type { Observable, Subscription } from 'rxjs';
 import {
@@ -12,9 +13,9 @@ import {
   type RunErrorEvent,
   RunLog,
 } from './events.js';
-import { READ_LIMITS, readGuardedTextIfPresent, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
-import { PathRefused, runNameSegments } from './paths.js';
+import { runNameSegments } from './paths.js';
+import { READ_LIMITS } from './read-limits.js';
 
 /** One run as `/api/runs` lists it. */
 export interface RunSummary {

@@ -8,11 +8,12 @@ import {
   unitsToHu,
 } from '@ct3d/augment';
 import { createRng, type Volume } from '@ct3d/core';
+import { PathRefused, readGuarded, type ServedRoot, servedRoot } from '@ct3d/core/node';
 import { decodeNifti, encodeNifti } from '@ct3d/io';
 import { type CacheManifest, MANIFEST_FILE, parseCacheManifest } from '@ct3d/pipeline';
-import { READ_LIMITS, readGuarded, type ServedRoot, servedRoot } from './guarded-read.js';
 import { HttpError } from './http-error.js';
-import { PathRefused, relativeSegments } from './paths.js';
+import { relativeSegments } from './paths.js';
+import { READ_LIMITS } from './read-limits.js';
 
 /** The fields of @ct3d/pipeline's CacheEntry that the dashboard shows. */
 export interface ScanInfo {

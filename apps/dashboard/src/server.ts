@@ -3,14 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printable } from '@ct3d/core';
+import { CONTENT_TYPES, decodeSegments, PathRefused, servedRoot } from '@ct3d/core/node';
 import { assertAppBuilt, VIEWER_DIR } from '@ct3d/web';
 import { authorize, requestToken, TOKEN_COOKIE } from './auth.js';
-import { servedRoot } from './guarded-read.js';
 import type { HeatMapStore } from './heat-map-store.js';
 import { HttpError } from './http-error.js';
-import { decodeRunName, decodeSegments, PathRefused } from './paths.js';
+import { decodeRunName } from './paths.js';
 import { type PredictPages, predictPageRoute, trainPageRoute } from './predict-page.js';
-import { send, sendFile, sendJson, TYPES } from './respond.js';
+import { send, sendFile, sendJson } from './respond.js';
 import type { RunStore } from './runs.js';
 import type { ScanStore } from './scans.js';
 import { streamRun } from './sse.js';
@@ -128,11 +128,11 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   }
   const auth = authorize(req, url, ctx.host, ctx.token);
   if (auth !== 200) {
-    send(res, auth, auth === 401 ? 'token required\n' : 'bad Host\n', TYPES['.txt']);
+    send(res, auth, auth === 401 ? 'token required\n' : 'bad Host\n', CONTENT_TYPES['.txt']);
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    send(res, 405, 'GET only\n', TYPES['.txt']);
+    send(res, 405, 'GET only\n', CONTENT_TYPES['.txt']);
     return;
   }
   if (ctx.token && requestToken(req, url).fromQuery) {
@@ -162,7 +162,7 @@ export function createHandler(ctx: ServerContext) {
       }
       try {
         if (res.headersSent) res.destroy();
-        else send(res, status, `${printable(message)}\n`, TYPES['.txt']);
+        else send(res, status, `${printable(message)}\n`, CONTENT_TYPES['.txt']);
       } catch {
         res.destroy();
       }

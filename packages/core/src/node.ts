@@ -13,11 +13,11 @@ export {
   type GuardedFile,
   openGuarded,
   PathRefused,
+  pipeGuarded,
   readGuarded,
   readGuardedTextIfPresent,
   type ServedRoot,
   servedRoot,
-  streamGuarded,
 } from './served-files.js';
 export { siblingModule, workerExecArgv, workerPreload } from './worker-files.js';
 export { writeFileAtomic } from './write-atomic.js';

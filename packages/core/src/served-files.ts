@@ -1,7 +1,7 @@
 // Serving files from a folder safely, for every server of the project (the dashboard, `ct3d serve-web`):
 // URL path segments decoded and refused when they could step outside, files opened only when their real path
 // lies inside the served folder, with a size bound, and the content types they are served as.
-import { constants, type ReadStream } from 'node:fs';
+import { constants } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 
@@ -152,7 +152,13 @@ export async function readGuardedTextIfPresent(
   }
 }
 
-/** A stream of a guarded file's first `size` bytes; it closes the descriptor when done. */
-export function streamGuarded(file: GuardedFile): ReadStream {
-  return file.handle.createReadStream({ start: 0, end: Math.max(0, file.size - 1), autoClose: true });
+/**
+ * Streams a guarded file's first `size` bytes into `out` (an HTTP response), closing the descriptor when done:
+ * a failed read ends `out`, and `out` closed early (the client went away) stops the read.
+ */
+export function pipeGuarded(file: GuardedFile, out: NodeJS.WritableStream & { destroy(): void }): void {
+  const stream = file.handle.createReadStream({ start: 0, end: Math.max(0, file.size - 1), autoClose: true });
+  stream.on('error', () => out.destroy());
+  out.on('close', () => stream.destroy());
+  stream.pipe(out);
 }

@@ -11,8 +11,8 @@ import {
   type GuardedFile,
   openGuarded,
   PathRefused,
+  pipeGuarded,
   servedRoot,
-  streamGuarded,
 } from '@ct3d/core/node';
 
 /**
@@ -115,10 +115,7 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
     res.end();
     return;
   }
-  const stream = streamGuarded(file);
-  stream.on('error', () => res.destroy());
-  res.on('close', () => stream.destroy());
-  stream.pipe(res);
+  pipeGuarded(file, res);
 }
 
 /**

@@ -1,14 +1,5 @@
-// The dashboard's reads go through core's guarded open (real path inside a served root, regular file, size
-// bound), with its own size bounds per kind of file.
-export {
-  type GuardedFile,
-  openGuarded,
-  readGuarded,
-  readGuardedTextIfPresent,
-  type ServedRoot,
-  servedRoot,
-  streamGuarded,
-} from '@ct3d/core/node';
+// The dashboard's size bounds per kind of file, for core's guarded reads (@ct3d/core/node: real path inside a
+// served root, regular file, size bound).
 
 /** Size bounds per kind of file the dashboard reads: a stray huge file is refused, not loaded. */
 export const READ_LIMITS = {
