@@ -10,7 +10,7 @@ import type { TensorSpec } from './run-folder/resume-codec.js';
 import type { LrSchedule } from './schedule.js';
 import type { ScheduledAdam } from './step.js';
 
-/** Shuffling and augmentation are functions of (seed, epoch): see RNG_NOTES in run-record.ts. */
+/** Shuffling and augmentation are functions of (seed, epoch): see RNG_NOTES in rng-notes.ts. */
 export const RESUME_RNG_NOTE =
   'no RNG state is saved: shuffle and augmentation seeds are derived from (seed, epoch), so the next epoch ' +
   'number restores them; Dropout masks are derived from (seed, epoch, step)';

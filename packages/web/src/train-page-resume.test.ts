@@ -47,8 +47,12 @@ async function fillSettings(page: Page, epochs = TAB_RUN.epochs): Promise<void> 
   await page.setInputFiles('#folder', data);
 }
 
-/** Clicks Stop in the page itself the moment epoch 1 ends: no round trip to the test, so epoch 2 cannot end first. */
-async function stopOnFirstEpoch(page: Page): Promise<void> {
+/**
+ * Trains the data folder with the CLI run's options and stops after epoch 1: Stop is clicked in the page
+ * itself the moment epoch 1 ends (no round trip to the test, so epoch 2 cannot end first).
+ */
+async function trainAndStopAfterEpoch1(page: Page): Promise<void> {
+  await fillSettings(page);
   await page.evaluate(() => {
     const log = document.querySelector('#log') as HTMLElement;
     const observer = new MutationObserver(() => {
@@ -58,6 +62,8 @@ async function stopOnFirstEpoch(page: Page): Promise<void> {
     });
     observer.observe(log, { attributes: true });
   });
+  await page.click('#train');
+  expect(await waitState(page, ['stopped', 'done', 'error'])).toBe('stopped');
 }
 
 async function waitState(page: Page, states: string[]): Promise<string> {
@@ -128,10 +134,7 @@ async function runFolders(page: Page): Promise<string[]> {
 async function stoppedInClosedTab(owner: Page): Promise<string | null> {
   const closing = await owner.context().newPage();
   await closing.goto(site.url);
-  await fillSettings(closing);
-  await stopOnFirstEpoch(closing);
-  await closing.click('#train');
-  expect(await waitState(closing, ['stopped', 'done', 'error'])).toBe('stopped');
+  await trainAndStopAfterEpoch1(closing);
   await waitResumable(closing);
   const runId = await tabRunId(closing);
   expect(runId).not.toBeNull();
@@ -164,10 +167,7 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
   it("Stop after epoch 1 of 2, then Resume: the uninterrupted run's weights, bit for bit, and both epochs in the download", async () => {
     const page = await openTrainPage();
     expect(await page.textContent('#runs-info')).toContain('Stop keeps the run');
-    await fillSettings(page);
-    await stopOnFirstEpoch(page);
-    await page.click('#train');
-    expect(await waitState(page, ['stopped', 'done', 'error'])).toBe('stopped');
+    await trainAndStopAfterEpoch1(page);
     expect(await waitResumable(page)).toBe('Unfinished run of data: 1 of 2 epochs finished and kept.');
     expect(await page.isHidden('#download')).toBe(true);
     expect(await epochLines(page)).toEqual(['Epoch 1/2']);
@@ -184,10 +184,7 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
 
   it('a copy of a tab whose run is stopped says the run is open in the other tab, and trains a new run', async () => {
     const page = await openTrainPage();
-    await fillSettings(page);
-    await stopOnFirstEpoch(page);
-    await page.click('#train');
-    expect(await waitState(page, ['stopped', 'done', 'error'])).toBe('stopped');
+    await trainAndStopAfterEpoch1(page);
     const runId = await tabRunId(page);
     // A duplicated tab starts with a copy of the original's sessionStorage.
     const copy = await page.context().newPage();
@@ -223,10 +220,7 @@ describe.skipIf(!haveChromium)('the training page: Stop, Resume, reload, tabs', 
     // Stopped first: a reload during training races the old page's worker, which runs on (and may finish the
     // run) until the browser tears it down.
     const page = await openTrainPage();
-    await fillSettings(page);
-    await stopOnFirstEpoch(page);
-    await page.click('#train');
-    expect(await waitState(page, ['stopped', 'done', 'error'])).toBe('stopped');
+    await trainAndStopAfterEpoch1(page);
     const runId = await tabRunId(page);
     expect(runId).not.toBeNull();
     await page.reload();

@@ -176,30 +176,27 @@ function onEvent(e: Extract<FromTrainWorker, { type: 'event' }>['event']): void 
   else if (e.type === 'runEnd') line(`Done: ${e.epochsRun} epochs, best epoch ${e.bestEpoch}`);
 }
 
+/** One list item per text. */
+function listItems(texts: string[]): HTMLLIElement[] {
+  return texts.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  });
+}
+
 function onMessage(m: FromTrainWorker): void {
   if (m.type === 'plan') {
     classNames = m.classNames;
     scanIds = m.scans.map((s) => s.id);
     $('scans').replaceChildren(
-      ...m.scans.map((s) => {
-        const li = document.createElement('li');
-        li.textContent = `${printable(s.id)} (${printable(classNames[s.label] ?? '')}): waiting`;
-        return li;
-      }),
+      ...listItems(
+        m.scans.map((s) => `${printable(s.id)} (${printable(classNames[s.label] ?? '')}): waiting`),
+      ),
     );
-    $('label-problems').replaceChildren(
-      ...m.problems.map((text) => {
-        const li = document.createElement('li');
-        li.textContent = printable(text);
-        return li;
-      }),
-    );
+    $('label-problems').replaceChildren(...listItems(m.problems.map(printable)));
     $('skipped-files').replaceChildren(
-      ...m.skipped.map((s) => {
-        const li = document.createElement('li');
-        li.textContent = `${printable(s.name)}: ${s.reason}`;
-        return li;
-      }),
+      ...listItems(m.skipped.map((s) => `${printable(s.name)}: ${s.reason}`)),
     );
     $('skipped').hidden = m.skipped.length === 0 && m.problems.length === 0;
   } else if (m.type === 'prepared' || m.type === 'scan-failed') {

@@ -99,19 +99,12 @@ export function prepareScans(opts: {
   const t0 = performance.now();
   let next = 0;
   let failed = 0;
-  // One put at a time: a store need not take concurrent writes (OpfsVolumeStore names a file before writing).
-  let putting: Promise<unknown> = Promise.resolve();
-  const put = (id: string, volume: Volume) => {
-    const done = putting.then(() => store.put(id, volume));
-    putting = done.catch(() => undefined);
-    return done;
-  };
   const take = async (i: number, result: FromPreprocessWorker, ms: number) => {
     const p = planned[i];
     if ('volume' in result) {
       const volume: Volume = result.volume;
       try {
-        await put(p.id, volume);
+        await store.put(p.id, volume);
         stored[i] = { id: p.id, source: p.id, label: p.label, shape: volume.shape };
         return post({ type: 'prepared', scan: i, ms });
       } catch (err) {

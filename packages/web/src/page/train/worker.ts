@@ -17,7 +17,6 @@ import {
 } from '@ct3d/model';
 import { describeError } from '@ct3d/pipeline/browser';
 import {
-  MemoryVolumeStore,
   memoryRunFiles,
   memoryRunInfo,
   RunSummary,
@@ -64,11 +63,13 @@ let stopper: () => void = () => undefined;
 /** This tab's run and the runs' folder in the page's private files. */
 const tab = new TabRuns(post);
 
-/** The preprocessed volumes of the finished run, for its heat maps. */
-let store: VolumeStore = new MemoryVolumeStore();
-
-/** The finished run's best checkpoint and validation scans, for their heat maps (until the next run). */
-let explainable: { model: tf.LayersModel; val: Set<string>; steps: TransformEntry[] } | null = null;
+/** The finished run's best checkpoint, validation scans and volumes, for their heat maps (until the next run). */
+let explainable: {
+  model: tf.LayersModel;
+  val: Set<string>;
+  steps: TransformEntry[];
+  volumes: VolumeStore;
+} | null = null;
 
 function resetRun(): void {
   stopRequested = false;
@@ -230,16 +231,13 @@ async function trainRun(
     return stopped();
   }
   await run.markFinished();
-  store = run.volumes;
   const folderName = `ct3d-run-seed${settings.seed}`;
   const saved = training.saved.best ?? training.saved.model;
   if (saved) {
     const val = new Set(training.split.val.map((e) => e.id));
-    explainable = { model: await modelFromBytes(saved), val, steps: plan.recipe.preprocess };
-    post({
-      type: 'validation',
-      rows: await validate(explainable.model, store, plan.scans, training.split.val),
-    });
+    const model = await modelFromBytes(saved);
+    explainable = { model, val, steps: plan.recipe.preprocess, volumes: run.volumes };
+    post({ type: 'validation', rows: await validate(model, run.volumes, plan.scans, training.split.val) });
   }
   const facts = {
     where: plan.where,
@@ -271,7 +269,7 @@ async function trainRun(
  */
 async function heatMap(id: string): Promise<void> {
   if (!explainable?.val.has(id)) throw new Error(`${id}: not a validation scan of the finished run`);
-  const volume = await store.get(id);
+  const volume = await explainable.volumes.get(id);
   const how = interactiveExplanation(volume.shape);
   const { cam, layer, classIndex } = await explain(explainable.model, volume, how);
   const { method } = how;
