@@ -51,6 +51,22 @@ export async function fillTrainSettings(page: Page, epochs = TAB_RUN.epochs): Pr
   await page.selectOption('#backend', 'wasm');
 }
 
+/** The run folders' final (model/) and best (best/) weights, read as bytes. */
+export async function runWeights(run: string): Promise<Uint8Array[]> {
+  return Promise.all(
+    ['model', 'best'].map(async (folder) => new Uint8Array(await readFile(join(run, folder, 'weights.bin')))),
+  );
+}
+
+/** The tab's run has the CLI run's final and best weights, byte for byte. */
+export async function expectSameWeights(tabRun: string, cliRun: string): Promise<void> {
+  const [tab, cli] = [await runWeights(tabRun), await runWeights(cliRun)];
+  for (const [i, weights] of tab.entries()) {
+    expect(weights.length).toBe(cli[i].length);
+    expect(weights).toEqual(cli[i]);
+  }
+}
+
 /**
  * The run folders' `name` PNG (curves.png, montage.png) shows the same pixels in both: the tab draws it with the
  * CLI's code, and only its deflate (Chromium's) packs the bytes otherwise.

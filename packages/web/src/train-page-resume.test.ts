@@ -17,6 +17,7 @@ import { RUN_ID_KEY, RUNS_FOLDER } from './page/train/run-plan.js';
 import {
   cliTrain,
   expectSamePng,
+  expectSameWeights,
   fillTrainSettings,
   ingestFolder,
   TAB_RUN,
@@ -96,12 +97,7 @@ async function downloadRun(page: Page): Promise<string> {
 
 /** The downloaded run's final and best weights equal the CLI's uninterrupted run's, and it has both epochs. */
 async function expectCliWeights(run: string): Promise<void> {
-  for (const folder of ['model', 'best']) {
-    const tab = new Uint8Array(await readFile(join(run, folder, 'weights.bin')));
-    const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
-    expect(tab.length).toBe(cli.length);
-    expect(tab).toEqual(cli);
-  }
+  await expectSameWeights(run, cliRun);
   const history = JSON.parse(await readFile(join(run, 'history.json'), 'utf8'));
   const cliHistory = JSON.parse(await readFile(join(cliRun, 'history.json'), 'utf8'));
   expect(history.loss).toEqual(cliHistory.loss);

@@ -11,7 +11,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrainPage } from './export.js';
 import { type SiteServer, serveSite } from './serve-site.js';
-import { cliTrain, fillTrainSettings, ingestFolder } from './test-cli-run.js';
+import { cliTrain, expectSameWeights, fillTrainSettings, ingestFolder, runWeights } from './test-cli-run.js';
 import { trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the two-thread training page test');
@@ -80,14 +80,9 @@ describe.skipIf(!haveChromium)('the training page, cross-origin isolated', { tim
     const unpacked = join(root, 'unpacked');
     expect((await extractZip({ zipPath: zip, outDir: unpacked })).failed).toEqual([]);
     const tabRun = join(unpacked, 'ct3d-run-seed4');
-    for (const folder of ['model', 'best']) {
-      const tab = new Uint8Array(await readFile(join(tabRun, folder, 'weights.bin')));
-      const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
-      expect(tab.length).toBe(cli.length);
-      expect(tab).toEqual(cli);
-      const oneThread = new Uint8Array(await readFile(join(cliRun1, folder, 'weights.bin')));
-      expect(oneThread).not.toEqual(cli);
-    }
+    await expectSameWeights(tabRun, cliRun);
+    const [cli, oneThread] = [await runWeights(cliRun), await runWeights(cliRun1)];
+    for (const [i, weights] of oneThread.entries()) expect(weights).not.toEqual(cli[i]);
     // Both runs record the thread count their weights depend on.
     const tabInfo = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
     const cliInfo = JSON.parse(await readFile(join(cliRun, 'run.json'), 'utf8'));

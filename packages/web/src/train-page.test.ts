@@ -19,7 +19,14 @@ import { type ExportResult, exportTrainPage, exportWebApp } from './export.js';
 import type { WebManifest } from './manifest.js';
 import { VOLUME_HEADER_BYTES } from './page/train/opfs-store.js';
 import { RUN_ID_KEY, RUN_LAYOUT, RUNS_FOLDER } from './page/train/run-plan.js';
-import { cliTrain, expectSamePng, fillTrainSettings, ingestFolder, TAB_SIZE } from './test-cli-run.js';
+import {
+  cliTrain,
+  expectSamePng,
+  expectSameWeights,
+  fillTrainSettings,
+  ingestFolder,
+  TAB_SIZE,
+} from './test-cli-run.js';
 import { finished, PLANTED, plantedSeries, requestCount, trainFolder } from './test-page.js';
 
 const haveChromium = chromiumAvailable('the training page tests');
@@ -109,12 +116,7 @@ describe.skipIf(!haveChromium)('the training page in Chromium', { timeout: 180_0
     const unpacked = join(root, 'unpacked');
     expect((await extractZip({ zipPath: zip, outDir: unpacked })).failed).toEqual([]);
     tabRun = join(unpacked, 'ct3d-run-seed4');
-    for (const folder of ['model', 'best']) {
-      const tab = new Uint8Array(await readFile(join(tabRun, folder, 'weights.bin')));
-      const cli = new Uint8Array(await readFile(join(cliRun, folder, 'weights.bin')));
-      expect(tab.length).toBe(cli.length);
-      expect(tab).toEqual(cli);
-    }
+    await expectSameWeights(tabRun, cliRun);
     // The same split as the CLI run (its ids are cache ids; the tab's are paths in the dropped folder).
     const tabInfo = JSON.parse(await readFile(join(tabRun, 'run.json'), 'utf8'));
     const cliInfo = JSON.parse(await readFile(join(cliRun, 'run.json'), 'utf8'));
