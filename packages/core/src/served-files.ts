@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
+import type { Writable } from 'node:stream';
 
 /** The content type a file is served as, by its (lower-case) extension. */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -156,7 +157,7 @@ export async function readGuardedTextIfPresent(
  * Streams a guarded file's first `size` bytes into `out` (an HTTP response), closing the descriptor when done:
  * a failed read ends `out`, and `out` closed early (the client went away) stops the read.
  */
-export function pipeGuarded(file: GuardedFile, out: NodeJS.WritableStream & { destroy(): void }): void {
+export function pipeGuarded(file: GuardedFile, out: Writable): void {
   const stream = file.handle.createReadStream({ start: 0, end: Math.max(0, file.size - 1), autoClose: true });
   stream.on('error', () => out.destroy());
   out.on('close', () => stream.destroy());
